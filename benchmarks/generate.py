@@ -1,0 +1,145 @@
+"""A deterministic synthetic archive of N press releases, for the benchmark and the tests.
+
+    python -m benchmarks.generate --releases 10000 --out /tmp/archive/press_releases
+
+The same N always gives the same files, byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+# Regions with their countries: about 100 terms in all with the topics and organizations.
+GEOGRAPHY = {
+    "Asia": ["North Korea", "South Korea", "China", "Japan", "Myanmar", "Cambodia", "Vietnam",
+             "Thailand", "Indonesia", "Philippines", "Malaysia", "Nepal", "Sri Lanka"],
+    "Africa": ["Nigeria", "Kenya", "Ethiopia", "Sudan", "South Sudan", "Uganda", "Cameroon",
+               "Democratic Republic of Congo", "Zimbabwe", "Côte d'Ivoire", "Mali"],
+    "Europe and Central Asia": ["Russia", "Ukraine", "Belarus", "Turkey", "Hungary", "Poland",
+                                "Kazakhstan", "Uzbekistan", "Azerbaijan", "Georgia"],
+    "Middle East and North Africa": ["Egypt", "Syria", "Iraq", "Iran", "Saudi Arabia", "Yemen",
+                                     "Lebanon", "Libya", "Tunisia", "Morocco"],
+    "Americas": ["United States", "Mexico", "Brazil", "Colombia", "Venezuela", "Nicaragua",
+                 "Guatemala", "Honduras", "Cuba", "Haiti"],
+}
+TOPICS = [
+    "Accountability", "Arbitrary Detention", "Children's Rights", "Crimes Against Humanity",
+    "Death Penalty", "Disability Rights", "Environment", "Free Speech", "Health",
+    "Justice", "LGBT Rights", "Refugees and Migrants", "Torture", "Women's Rights",
+    "Technology and Rights", "Armed Conflict", "Elections", "Labor Rights", "Land Rights",
+    "Press Freedom", "Religious Freedom", "Counterterrorism", "Police Abuse", "Prisons",
+]
+ORGANIZATIONS = [
+    "ICNK", "Human Rights Watch", "CSW", "Amnesty International", "FIDH", "CIVICUS",
+    "Article 19", "Front Line Defenders", "ISHR", "Asian Forum for Human Rights and Development",
+    "Committee to Protect Journalists", "Reporters Without Borders", "Freedom House",
+    "International Commission of Jurists", "Physicians for Human Rights",
+]
+WORDS = (
+    "government authorities rights groups coalition letter urged release detained activists "
+    "journalists lawyers families victims abuses justice accountability investigation report "
+    "evidence witnesses testimony security forces police military courts trial sentence "
+    "prison detention torture ill-treatment protest assembly expression association election "
+    "council resolution commission inquiry independent international community pressure "
+    "sanctions dialogue reform law legislation decree emergency measures restrictions access "
+    "humanitarian aid refugees displaced camps border deportation asylum children women "
+    "minorities workers land water health schools hospitals attacks civilians conflict ceasefire"
+).split()
+PEOPLE = [
+    ("Eun-Kyoung Kwon", "secretary general"), ("Phil Robertson", "deputy Asia director"),
+    ("Benedict Rogers", "East Asia team leader"), ("Maria Santos", "Americas researcher"),
+    ("Amina Yusuf", "Africa director"), ("Olga Petrova", "Europe researcher"),
+    ("Karim Haddad", "Middle East director"), ("Ji-won Park", "advocacy officer"),
+]
+IMAGES = 8
+
+
+def sentence(rng: random.Random, words: int) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    out, left = [], words
+    while left > 0:
+        n = min(left, rng.randint(12, 24))
+        out.append(sentence(rng, n))
+        left -= n
+    return " ".join(out)
+
+
+def release(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
+    region = rng.choice(list(GEOGRAPHY))
+    countries = rng.sample(GEOGRAPHY[region], rng.randint(1, 2))
+    topics = rng.sample(TOPICS, rng.randint(1, 3))
+    organizations = rng.sample(ORGANIZATIONS, rng.randint(0, 2))
+    subject = countries[0]
+    title = f"{subject}: {sentence(rng, rng.randint(4, 9))[:-1].title()} ({index})"
+    slug = f"release-{index:06d}"
+    name = f"{when:%Y-%m-%d}-{slug}.md"
+    person, role = rng.choice(PEOPLE)
+    organization = organizations[0] if organizations else "Human Rights Watch"
+    lines = [
+        "---",
+        f'title: "{title}"',
+        f'summary: "{sentence(rng, 30)}"',
+        f"date: {when.isoformat()}",
+        f"dateline: {rng.choice(['Seoul', 'Geneva', 'New York', 'Nairobi', 'Beirut', 'Bangkok', 'Mexico City'])}",
+        f"regions: {region}",
+        "countries:",
+        *[f'  - "{c}"' for c in countries],
+        "topics:",
+        *[f'  - "{t}"' for t in topics],
+    ]
+    if organizations:
+        lines += ["organizations:", *[f'  - "{o}"' for o in organizations]]
+    if index % 3 == 0:
+        lines += [
+            "image:",
+            f"  src: images/photo-{index % IMAGES}.png",
+            f'  alt: "{sentence(rng, 10)}"',
+            f'  caption: "{sentence(rng, 20)}"',
+            f'  credit: "© {when.year} Newsroom Photo Desk"',
+        ]
+    lines.append("---")
+    body = [f"({lines[4].split(': ')[1]}) – {paragraph(rng, 60)}", ""]
+    for section in range(2):
+        body += [paragraph(rng, 110), ""]
+        body += [f"“{sentence(rng, 25)}” said {person}, {role} at {organization}. “{sentence(rng, 18)}”", ""]
+        body += [f"## {sentence(rng, 5)[:-1].title()}", ""]
+    body += [paragraph(rng, 100), "", f"- {sentence(rng, 12)}", f"- {sentence(rng, 12)}", "",
+             paragraph(rng, 80), ""]
+    return name, "\n".join(lines) + "\n\n" + "\n".join(body)
+
+
+def generate(out: Path, count: int, seed: int = 2020) -> None:
+    """Write ``count`` releases into ``out`` (a releases folder), one every ~13 hours back from 2026."""
+    from scripts.make_placeholder import png  # the sample photo's maker, reused for synthetic photos
+
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "images").mkdir(exist_ok=True)
+    for i in range(IMAGES):
+        shade = 30 + i * 20
+        (out / "images" / f"photo-{i}.png").write_bytes(png(320, 180, lambda x, y: (shade, 60, 120 - i * 10)))
+    start = datetime(2026, 6, 1, 9, 0)
+    for index in range(count):
+        when = start - timedelta(hours=13 * index + rng.randint(0, 6))
+        name, text = release(rng, index, when)
+        (out / name).write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--releases", type=int, default=1000)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=2020)
+    args = parser.parse_args()
+    generate(args.out, args.releases, args.seed)
+
+
+if __name__ == "__main__":
+    main()

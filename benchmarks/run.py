@@ -1,0 +1,90 @@
+"""Time a full `mkdocs build` of a synthetic archive.
+
+    make bench N=10000        # or: python -m benchmarks.run --releases 10000
+
+Prints wall seconds, peak memory of the build process, milliseconds per
+release, the newsroom's own phase timings, and page weights. The archive is
+generated once per N under bench/ and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.generate import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def prepare(work: Path, count: int) -> Path:
+    """A project folder with the repository's config, hooks and theme, and ``count`` releases."""
+    project = work / f"n{count}"
+    releases = project / "press_releases"
+    stamp = project / ".generated"
+    if not stamp.exists():
+        shutil.rmtree(project, ignore_errors=True)
+        generate(releases, count)
+        stamp.write_text(str(count))
+    for name in ("mkdocs.yml", "hooks", "overrides", "docs"):
+        target = project / name
+        if target.is_symlink() or target.exists():
+            target.unlink() if target.is_symlink() or target.is_file() else shutil.rmtree(target)
+        target.symlink_to(ROOT / name)
+    return project
+
+
+def sizes(site: Path) -> dict[str, float]:
+    """Weights of the HTML pages, in KB: releases on average, listings at their heaviest."""
+    releases = list(site.glob("news/[0-9]*/[0-9]*/[0-9]*/*/index.html"))
+    release_kb = sum(p.stat().st_size for p in releases) / max(len(releases), 1) / 1024
+    listing = [p for p in site.rglob("index.html") if not p.is_relative_to(site / "news") or
+               p.parent.parent.name == "page" or len(p.relative_to(site / "news").parts) <= 3]
+    heaviest = max(listing, key=lambda p: p.stat().st_size, default=None)
+    return {
+        "release_page_kb_avg": round(release_kb, 1),
+        "listing_page_kb_max": round(heaviest.stat().st_size / 1024, 1) if heaviest else 0,
+        "listing_page_max": str(heaviest.relative_to(site)) if heaviest else "",
+        "html_pages": sum(1 for _ in site.rglob("*.html")),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--releases", type=int, default=1000)
+    parser.add_argument("--work", type=Path, default=ROOT / "bench")
+    parser.add_argument("--dirty", action="store_true", help="rebuild with --dirty after touching one release")
+    args = parser.parse_args()
+
+    project = prepare(args.work, args.releases)
+    site = project / "site"
+    timings = project / "timings.json"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_TIMINGS": str(timings),
+           "NEWSROOM_NOW": "2026-11-01T00:00:00Z"}
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
+    start = time.monotonic()
+    result = subprocess.run(command, env=env, cwd=project)
+    wall = time.monotonic() - start
+    if result.returncode:
+        sys.exit(f"build failed with exit code {result.returncode}")
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    report = {
+        "releases": args.releases,
+        "wall_s": round(wall, 2),
+        "peak_mib": round(peak_mib),
+        "ms_per_release": round(wall * 1000 / args.releases, 2),
+        "phases_s": json.loads(timings.read_text()) if timings.exists() else {},
+        **sizes(site),
+    }
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

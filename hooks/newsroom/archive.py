@@ -1,0 +1,78 @@
+"""The archive: every release, checked against each other, and what a build publishes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .errors import ContentError, Problem
+from .model import Release
+from .publication import is_published, release_time
+from .reader import read_release, release_files
+from .settings import Settings
+from .urls import url_of
+
+
+@dataclass(slots=True)
+class Archive:
+    """The releases a build publishes, and those it holds back."""
+
+    published: list[Release]
+    """Newest first."""
+    held: list[Release] = field(default_factory=list)
+    """Drafts and embargoed releases, soonest first."""
+    now: datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self.published)
+
+
+def read_archive(settings: Settings, now: datetime, *, drafts: bool = False) -> Archive:
+    """Read every release; raise ContentError listing all problems of all files."""
+    problems: list[Problem] = []
+    releases: list[Release] = []
+    for name in release_files(settings):
+        release, found = read_release(settings, name)
+        problems.extend(found)
+        if release is not None:
+            releases.append(release)
+    problems.extend(check_together(releases))
+    if problems:
+        raise ContentError(problems)
+    return build_archive(releases, now, drafts=drafts)
+
+
+def build_archive(releases: list[Release], now: datetime, *, drafts: bool = False) -> Archive:
+    published = [r for r in releases if is_published(r, now, drafts=drafts)]
+    held = [r for r in releases if not is_published(r, now, drafts=drafts)]
+    published.sort(key=lambda r: r.sort_key, reverse=True)
+    held.sort(key=lambda r: (release_time(r), r.name))
+    return Archive(published=published, held=held, now=now)
+
+
+def check_together(releases: list[Release]) -> list[Problem]:
+    """Problems that only show between files: two releases at one URL, translations of nothing."""
+    problems: list[Problem] = []
+    by_url: dict[str, Release] = {}
+    names = {r.name for r in releases}
+    for release in sorted(releases, key=lambda r: r.name):
+        url = url_of(release)
+        other = by_url.setdefault(url, release)
+        if other is not release:
+            field = "slug" if "slug" in release.lines else "date"
+            problems.append(Problem(
+                release.source,
+                f"this release and {other.source} would both be published at {url}; "
+                "give one of them another 'slug:'",
+                release.line_of(field),
+                field,
+            ))
+        for language, target in release.translations.items():
+            if target not in names:
+                problems.append(Problem(
+                    release.source,
+                    f"the translation file '{target}' does not exist in the releases folder",
+                    release.line_of("translations"),
+                    f"translations.{language}",
+                ))
+    return problems

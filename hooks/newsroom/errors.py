@@ -1,0 +1,42 @@
+"""Problems found in the editors' files, reported all together.
+
+A problem names the file, the line and the field, and says what is wrong
+and what is expected, in the form editors and their tools understand:
+
+    press_releases/2020-03-03-x.md:4: field 'date': expected an ISO 8601 date ...
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with one file."""
+
+    path: str
+    """The file, relative to the project root, with forward slashes."""
+    message: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        what = self.message if self.field is None else f"field '{self.field}': {self.message}"
+        return f"{where}: {what}"
+
+
+class ContentError(Exception):
+    """Raised when the archive cannot be published as it is."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0))
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{count} {noun} in the press releases:"]
+        lines.extend(f"  {problem}" for problem in self.problems)
+        return "\n".join(lines)

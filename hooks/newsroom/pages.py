@@ -1,0 +1,137 @@
+"""What each page of the site shows, as plain data for the templates.
+
+Views hold display-ready values (URLs relative to the site root, dates in the
+site's language) and never HTML: templates escape and lay them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from .model import TAXONOMIES, Image, Release
+from .urls import media_url, term_slug, term_url, url_of
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A moment as a page shows it: machine-readable and in the site's language."""
+
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TermLink:
+    taxonomy: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseLink:
+    """A release as a link in a list: previous/next, related, listings."""
+
+    title: str
+    url: str
+    date: When
+    dateline: str | None
+    summary: str
+    image_url: str | None
+    image_alt: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionView:
+    date: When
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseView:
+    title: str
+    summary: str
+    url: str
+    date: When
+    dateline: str | None
+    updated: When | None
+    language: str
+    image: Image | None
+    image_url: str | None
+    terms: tuple[tuple[str, tuple[TermLink, ...]], ...]
+    """Each taxonomy that has terms, with its links, in the order of TAXONOMIES."""
+    corrections: tuple[CorrectionView, ...]
+    previous: ReleaseLink | None = None
+    next: ReleaseLink | None = None
+    related: tuple[ReleaseLink, ...] = ()
+
+
+class Formatter:
+    """Formats dates in the site's language."""
+
+    def __init__(self, language: str):
+        self.locale = _locale(language)
+
+    def when(self, moment: datetime) -> When:
+        return When(iso=moment.isoformat(), text=format_date(moment, format="long", locale=self.locale))
+
+
+@lru_cache(maxsize=None)
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(language.split("-")[0]) if "-" in language else Locale("en")
+
+
+def term_links(release: Release) -> tuple[tuple[str, tuple[TermLink, ...]], ...]:
+    found = []
+    for taxonomy in TAXONOMIES:
+        names = release.terms(taxonomy)
+        if names:
+            found.append((taxonomy, tuple(
+                TermLink(taxonomy, name, term_url(taxonomy, term_slug(name))) for name in names
+            )))
+    return tuple(found)
+
+
+def release_link(release: Release, fmt: Formatter) -> ReleaseLink:
+    return ReleaseLink(
+        title=release.title,
+        url=url_of(release),
+        date=fmt.when(release.date),
+        dateline=release.dateline,
+        summary=release.summary,
+        image_url=media_url(release.image.src) if release.image else None,
+        image_alt=release.image.alt if release.image else None,
+    )
+
+
+def release_view(
+    release: Release,
+    fmt: Formatter,
+    *,
+    previous: Release | None = None,
+    next: Release | None = None,
+    related: tuple[Release, ...] = (),
+) -> ReleaseView:
+    return ReleaseView(
+        title=release.title,
+        summary=release.summary,
+        url=url_of(release),
+        date=fmt.when(release.date),
+        dateline=release.dateline,
+        updated=fmt.when(release.updated) if release.updated else None,
+        language=release.language,
+        image=release.image,
+        image_url=media_url(release.image.src) if release.image else None,
+        terms=term_links(release),
+        corrections=tuple(CorrectionView(fmt.when(c.date), c.note) for c in release.corrections),
+        previous=release_link(previous, fmt) if previous else None,
+        next=release_link(next, fmt) if next else None,
+        related=tuple(release_link(r, fmt) for r in related),
+    )

@@ -1,0 +1,41 @@
+"""When a release may be published: drafts, embargoes and the build's clock.
+
+Every time-dependent decision of a build reads the same clock: the moment the
+build started, or ``NEWSROOM_NOW`` (ISO 8601) when it is set, for previews
+and tests.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from .model import Release
+from .reader import parse_moment
+
+NOW_VARIABLE = "NEWSROOM_NOW"
+
+
+def build_time(zone: ZoneInfo, environ: dict[str, str] | None = None) -> datetime:
+    """The moment this build publishes at."""
+
+    raw = (environ if environ is not None else os.environ).get(NOW_VARIABLE)
+    if not raw:
+        return datetime.now(timezone.utc).astimezone(zone).replace(microsecond=0)
+    try:
+        return parse_moment(raw, zone)[0]
+    except ValueError as err:
+        raise ValueError(f"{NOW_VARIABLE}: {err}") from None
+
+
+def release_time(release: Release) -> datetime:
+    """When a release becomes public: its embargo if it has one, else its date."""
+    return release.embargo or release.date
+
+
+def is_published(release: Release, now: datetime, *, drafts: bool = False) -> bool:
+    """Whether the build at ``now`` publishes the release (``drafts``: also drafts, for previews)."""
+    if release.draft and not drafts:
+        return False
+    return release_time(release) <= now

@@ -1,0 +1,82 @@
+"""The site's newsroom settings, read from the ``extra.newsroom`` mapping of mkdocs.yml.
+
+Plain data with its own validation, so that no other module needs to know
+where the settings came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class SettingsError(ValueError):
+    """A setting in mkdocs.yml has the wrong value."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    project_dir: Path
+    """The folder holding mkdocs.yml; every reported path is relative to it."""
+    releases_dir: str = "press_releases"
+    """Where editors commit releases, relative to ``project_dir``."""
+    timezone: str = "UTC"
+    """IANA name of the time zone of dates written without an offset."""
+    language: str = "en"
+    """Default language of releases (BCP 47); the theme's language by default."""
+    site_url: str | None = None
+    home_count: int = 10
+    """How many of the newest releases the home page shows."""
+    per_page: int = 20
+    """Releases per page of a listing."""
+    feed_items: int = 50
+    """Releases per feed."""
+    related_count: int = 5
+    """Related releases shown under a release."""
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def releases_path(self) -> Path:
+        return self.project_dir / self.releases_dir
+
+    @classmethod
+    def from_mapping(
+        cls, project_dir: Path, options: Mapping[str, Any] | None, **defaults: Any
+    ) -> "Settings":
+        """Build settings from the ``extra.newsroom`` mapping, checking every value."""
+        options = dict(options or {})
+        known = {f.name for f in fields(cls)} - {"project_dir", "site_url"}
+        for key in options:
+            if key not in known:
+                hint = difflib.get_close_matches(key, sorted(known), n=1)
+                maybe = f"; did you mean '{hint[0]}'?" if hint else ""
+                raise SettingsError(
+                    f"mkdocs.yml: extra.newsroom.{key}: unknown setting{maybe} "
+                    f"(known: {', '.join(sorted(known))})"
+                )
+        values = {**{k: v for k, v in defaults.items() if v is not None}, **options}
+        for key in ("home_count", "per_page", "feed_items", "related_count"):
+            if key in values:
+                value = values[key]
+                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                    raise SettingsError(
+                        f"mkdocs.yml: extra.newsroom.{key}: expected a whole number of at least 1, got {value!r}"
+                    )
+        for key in ("releases_dir", "timezone", "language"):
+            if key in values and not (isinstance(values[key], str) and values[key].strip()):
+                raise SettingsError(f"mkdocs.yml: extra.newsroom.{key}: expected text, got {values[key]!r}")
+        settings = cls(project_dir=project_dir, **values)
+        try:
+            settings.zone
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"mkdocs.yml: extra.newsroom.timezone: unknown time zone {settings.timezone!r}; "
+                "expected an IANA name such as 'UTC' or 'Asia/Seoul'"
+            ) from None
+        return settings

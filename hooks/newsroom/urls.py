@@ -1,0 +1,63 @@
+"""The URL scheme of the site, in one place.
+
+Every URL here is a path relative to the site root, ending in '/' for pages:
+templates turn them into page-relative links, feeds into absolute ones.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from slugify import slugify
+
+from .model import Release
+
+NEWS = "news/"
+SEARCH = "search/"
+SUBSCRIBE = "subscribe/"
+MEDIA = "media/"
+
+
+def release_url(when: datetime, slug: str) -> str:
+    """``news/YYYY/MM/DD/<slug>/``, from the date in the site's time zone (``when`` is already in it)."""
+    return f"{NEWS}{when:%Y/%m/%d}/{slug}/"
+
+
+def url_of(release: Release) -> str:
+    return release_url(release.date, release.slug)
+
+
+def term_slug(name: str) -> str:
+    """Lowercase ASCII words joined by hyphens: 'Côte d'Ivoire' -> 'cote-d-ivoire', '북한' -> 'bughan'."""
+    return slugify(name)
+
+
+def term_url(taxonomy: str, slug: str) -> str:
+    return f"{taxonomy}/{slug}/"
+
+
+def taxonomy_url(taxonomy: str) -> str:
+    return f"{taxonomy}/"
+
+
+def year_url(year: int) -> str:
+    return f"{NEWS}{year}/"
+
+
+def page_url(base: str, number: int) -> str:
+    """Page 1 of a listing is its base URL; the others are ``<base>page/N/``."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def media_url(path: str) -> str:
+    """Where a file shipped with the releases (``images/x.jpg``) is published."""
+    return MEDIA + path
+
+
+def feed_url(base: str, kind: str) -> str:
+    """``feed.xml`` (RSS), ``atom.xml`` or ``feed.json`` under a page's URL ('' for the site)."""
+    return base + {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}[kind]
+
+
+def absolute(site_url: str, path: str) -> str:
+    return site_url.rstrip("/") + "/" + path.lstrip("/")

@@ -1,0 +1,36 @@
+"""MkDocs hooks: forward each event to the newsroom site, and nothing else.
+
+Only the ``on_*`` names below may start with ``on_``: MkDocs registers every
+such callable as an event.
+"""
+
+from mkdocs.plugins import event_priority
+
+from newsroom.mkdocs_site import NewsroomSite
+
+site = NewsroomSite()
+
+
+def on_startup(command, dirty):
+    site.startup(command)
+
+
+def on_config(config):
+    return site.configure(config)
+
+
+def on_pre_build(config):
+    site.read()
+
+
+@event_priority(50)
+def on_files(files, config):
+    return site.add_files(files, config)
+
+
+def on_page_context(context, page, config, nav):
+    return site.page_context(context, page)
+
+
+def on_env(env, config, files):
+    return site.prepare_env(env, config, files)
