@@ -34,3 +34,7 @@ def on_page_context(context, page, config, nav):
 
 def on_env(env, config, files):
     return site.prepare_env(env, config, files)
+
+
+def on_post_build(config):
+    site.post_build(config)

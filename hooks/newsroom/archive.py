@@ -10,6 +10,7 @@ from .model import Release
 from .publication import is_published, release_time
 from .reader import read_release, release_files
 from .settings import Settings
+from .taxonomy import RelatedIndex, Taxonomies, build_taxonomies, check_terms
 from .urls import url_of
 
 
@@ -22,6 +23,15 @@ class Archive:
     held: list[Release] = field(default_factory=list)
     """Drafts and embargoed releases, soonest first."""
     now: datetime | None = None
+    taxonomies: Taxonomies = field(default_factory=lambda: build_taxonomies([]))
+    """Terms of the published releases only: a term used only by held releases does not exist."""
+    warnings: list[str] = field(default_factory=list)
+    _related: RelatedIndex | None = None
+
+    def related(self, release: Release, limit: int) -> list[Release]:
+        if self._related is None:
+            self._related = RelatedIndex(self.published, self.taxonomies)
+        return self._related.related(release, limit)
 
     def __len__(self) -> int:
         return len(self.published)
@@ -37,9 +47,13 @@ def read_archive(settings: Settings, now: datetime, *, drafts: bool = False) -> 
         if release is not None:
             releases.append(release)
     problems.extend(check_together(releases))
+    term_problems, warnings = check_terms(releases)
+    problems.extend(term_problems)
     if problems:
         raise ContentError(problems)
-    return build_archive(releases, now, drafts=drafts)
+    archive = build_archive(releases, now, drafts=drafts)
+    archive.warnings = warnings
+    return archive
 
 
 def build_archive(releases: list[Release], now: datetime, *, drafts: bool = False) -> Archive:
@@ -47,7 +61,7 @@ def build_archive(releases: list[Release], now: datetime, *, drafts: bool = Fals
     held = [r for r in releases if not is_published(r, now, drafts=drafts)]
     published.sort(key=lambda r: r.sort_key, reverse=True)
     held.sort(key=lambda r: (release_time(r), r.name))
-    return Archive(published=published, held=held, now=now)
+    return Archive(published=published, held=held, now=now, taxonomies=build_taxonomies(published))
 
 
 def check_together(releases: list[Release]) -> list[Problem]:

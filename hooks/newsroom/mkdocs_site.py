@@ -31,6 +31,16 @@ from .settings import Settings, SettingsError
 from .urls import media_url, url_of
 
 log = logging.getLogger("mkdocs.hooks.newsroom")
+#: Advice to editors that must not fail a --strict build (spelling variants of a term):
+#: shown through MkDocs' own handlers, but not counted by its strict-mode counter.
+advice = logging.getLogger("newsroom.advice")
+
+
+def _share_mkdocs_handlers() -> None:
+    mkdocs_log = logging.getLogger("mkdocs")
+    advice.handlers = [h for h in mkdocs_log.handlers if type(h).__name__ != "CountHandler"]
+    advice.propagate = not advice.handlers
+    advice.setLevel(logging.INFO)
 
 
 class NewsroomSite:
@@ -81,6 +91,12 @@ class NewsroomSite:
         except ContentError as err:
             raise PluginError(err.report()) from None
         self._report_held(self.archive)
+        _share_mkdocs_handlers()
+        for warning in self.archive.warnings:
+            advice.warning(warning)
+
+    def post_build(self, config: MkDocsConfig) -> None:
+        """Write what MkDocs does not: feeds and the search index (see their modules)."""
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.archive is not None, "on_pre_build has not run"
@@ -96,7 +112,11 @@ class NewsroomSite:
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
         if isinstance(page, ReleasePage):
             older, newer = self.neighbours.get(page.release.name, (None, None))
-            context["release"] = release_view(page.release, self.formatter, previous=older, next=newer)
+            archive = self.archive
+            related = tuple(archive.related(page.release, self._settings.related_count))
+            context["release"] = release_view(
+                page.release, self.formatter, archive.taxonomies, previous=older, next=newer, related=related
+            )
             # Material's footer and <link rel="prev/next"> walk through releases in time.
             page.previous_page = self.pages.get(older.name) if older else None
             page.next_page = self.pages.get(newer.name) if newer else None

@@ -14,7 +14,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from .model import TAXONOMIES, Image, Release
-from .urls import media_url, term_slug, term_url, url_of
+from .taxonomy import Taxonomies
+from .urls import media_url, url_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +89,13 @@ def _locale(language: str) -> Locale:
         return Locale.parse(language.split("-")[0]) if "-" in language else Locale("en")
 
 
-def term_links(release: Release) -> tuple[tuple[str, tuple[TermLink, ...]], ...]:
+def term_links(release: Release, taxonomies: Taxonomies) -> tuple[tuple[str, tuple[TermLink, ...]], ...]:
+    """Links to the release's term pages, under each term's usual spelling."""
     found = []
     for taxonomy in TAXONOMIES:
-        names = release.terms(taxonomy)
-        if names:
-            found.append((taxonomy, tuple(
-                TermLink(taxonomy, name, term_url(taxonomy, term_slug(name))) for name in names
-            )))
+        terms = taxonomies.of(release, taxonomy)
+        if terms:
+            found.append((taxonomy, tuple(TermLink(taxonomy, t.name, t.url) for t in terms)))
     return tuple(found)
 
 
@@ -114,6 +114,7 @@ def release_link(release: Release, fmt: Formatter) -> ReleaseLink:
 def release_view(
     release: Release,
     fmt: Formatter,
+    taxonomies: Taxonomies,
     *,
     previous: Release | None = None,
     next: Release | None = None,
@@ -129,7 +130,7 @@ def release_view(
         language=release.language,
         image=release.image,
         image_url=media_url(release.image.src) if release.image else None,
-        terms=term_links(release),
+        terms=term_links(release, taxonomies),
         corrections=tuple(CorrectionView(fmt.when(c.date), c.note) for c in release.corrections),
         previous=release_link(previous, fmt) if previous else None,
         next=release_link(next, fmt) if next else None,

@@ -1,0 +1,182 @@
+"""Shared fixtures: real projects built by the real `mkdocs build`, and a real Chromium.
+
+A test makes a project in a temporary folder (the repository's mkdocs.yml,
+hooks, theme and docs, with its own releases), builds it as an editor would,
+and looks at what came out.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socketserver
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import html as lxml_html
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+CHROMIUM = Path("/usr/bin/chromium")
+#: Every test build runs at this moment unless it says otherwise (see NEWSROOM_NOW).
+NOW = "2026-11-01T00:00:00Z"
+
+sys.path.insert(0, str(ROOT / "hooks"))
+
+
+@dataclass
+class Build:
+    """The outcome of one `mkdocs build`."""
+
+    site: Path
+    returncode: int
+    log: str
+
+    def path(self, url: str) -> Path:
+        """The file serving ``url`` (a path relative to the site root)."""
+        target = self.site / url
+        return target / "index.html" if url == "" or url.endswith("/") else target
+
+    def exists(self, url: str) -> bool:
+        return self.path(url).is_file()
+
+    def text(self, url: str) -> str:
+        return self.path(url).read_text(encoding="utf-8")
+
+    def html(self, url: str):
+        """The page at ``url`` parsed with lxml."""
+        return lxml_html.fromstring(self.path(url).read_bytes())
+
+    def pages(self) -> list[Path]:
+        return sorted(self.site.rglob("*.html"))
+
+
+class Project:
+    """A newsroom project in a temporary folder."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.releases = path / "press_releases"
+        self.releases.mkdir(parents=True)
+        for name in ("hooks", "overrides"):
+            (path / name).symlink_to(ROOT / name)
+        shutil.copytree(ROOT / "docs", path / "docs")
+        self.config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+
+    def release(self, name: str, text: str | bytes) -> Path:
+        target = self.releases / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+        return target
+
+    def asset(self, name: str, data: bytes = b"\x89PNG\r\n\x1a\n") -> Path:
+        target = self.releases / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return target
+
+    def doc(self, name: str, text: str) -> Path:
+        target = self.path / "docs" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        return target
+
+    def copy_releases(self, source: Path) -> None:
+        shutil.copytree(source, self.releases, dirs_exist_ok=True)
+
+    def newsroom(self, **settings) -> None:
+        """Change settings under extra.newsroom in this project's mkdocs.yml."""
+        self.config.setdefault("extra", {}).setdefault("newsroom", {}).update(settings)
+
+    def build(self, *args: str, strict: bool = True, now: str | None = NOW, env: dict | None = None) -> Build:
+        (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
+        site = self.path / "site"
+        environ = {k: v for k, v in os.environ.items() if k != "NEWSROOM_NOW"}
+        environ["NO_MKDOCS_2_WARNING"] = "1"
+        if now is not None:
+            environ["NEWSROOM_NOW"] = now
+        environ.update(env or {})
+        command = [sys.executable, "-m", "mkdocs", "build", "-f", str(self.path / "mkdocs.yml"), "-d", str(site)]
+        if strict:
+            command.append("--strict")
+        result = subprocess.run(
+            [*command, *args], cwd=self.path, env=environ, capture_output=True, text=True
+        )
+        return Build(site, result.returncode, result.stdout + result.stderr)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "project")
+
+
+def release_text(
+    title: str = "A release",
+    date: str = "2020-03-03",
+    summary: str = "What happened, in one sentence.",
+    body: str = "(Seoul) – Body text.",
+    **fields: object,
+) -> str:
+    """The text of a release file with the given front matter (other fields as YAML)."""
+    front = {"title": title, "date": date, "summary": summary, **fields}
+    return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n"
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Build:
+    """The repository's own site, as `make build` makes it."""
+    project = Project(tmp_path_factory.mktemp("sample") / "project")
+    project.copy_releases(ROOT / "press_releases")
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+# -- a real browser ------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; browser tests skip, saying why, where it is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("browser tests need Playwright: make test installs it")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@functools.cache
+def _server_for(site: str) -> str:
+    handler = functools.partial(_QuietHandler, directory=site)
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def serve(build: Build) -> str:
+    """Serve a built site over HTTP on localhost; returns its base URL."""
+    return _server_for(str(build.site))
