@@ -26,6 +26,7 @@ from .archive import Archive, read_archive
 from .errors import ContentError
 from .model import Release
 from .pages import Formatter, release_view
+from .progress import Progress
 from .publication import build_time
 from .settings import Settings, SettingsError
 from .urls import media_url, url_of
@@ -72,6 +73,7 @@ class NewsroomSite:
         except SettingsError as err:
             raise PluginError(str(err)) from None
         self.formatter = Formatter(self.settings.language)
+        self.progress = Progress(log)
         self.archive = None
         self.assets = {}
         self.renderer = None
@@ -86,10 +88,12 @@ class NewsroomSite:
             now = build_time(settings.zone)
         except ValueError as err:
             raise PluginError(str(err)) from None
-        try:
-            self.archive = read_archive(settings, now, drafts=self.command == "serve")
-        except ContentError as err:
-            raise PluginError(err.report()) from None
+        with self.progress.phase("read") as report:
+            try:
+                self.archive = read_archive(settings, now, drafts=self.command == "serve")
+            except ContentError as err:
+                raise PluginError(err.report()) from None
+            report["done"] = f"{len(self.archive.published)} releases published, {len(self.archive.held)} held back"
         self._report_held(self.archive)
         _share_mkdocs_handlers()
         for warning in self.archive.warnings:
@@ -97,6 +101,7 @@ class NewsroomSite:
 
     def post_build(self, config: MkDocsConfig) -> None:
         """Write what MkDocs does not: feeds and the search index (see their modules)."""
+        self.progress.save()
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.archive is not None, "on_pre_build has not run"

@@ -1,0 +1,39 @@
+"""Timings and progress of a build's phases, for editors' logs and the benchmark.
+
+Each phase logs one line when it ends ("newsroom: feeds: 301 files in 1.92 s").
+With NEWSROOM_TIMINGS=path.json, the timings are also written there as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+TIMINGS_VARIABLE = "NEWSROOM_TIMINGS"
+
+
+class Progress:
+    def __init__(self, log: logging.Logger):
+        self.log = log
+        self.timings: dict[str, float] = {}
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[dict]:
+        """Time a phase; the body may put a 'done' text in the yielded dict for the log line."""
+        started = time.perf_counter()
+        report: dict = {}
+        yield report
+        seconds = time.perf_counter() - started
+        self.timings[name] = round(self.timings.get(name, 0.0) + seconds, 3)
+        done = f": {report['done']}" if report.get("done") else ""
+        self.log.info(f"newsroom: {name}{done} in {seconds:.2f} s")
+
+    def save(self) -> None:
+        path = os.environ.get(TIMINGS_VARIABLE)
+        if path:
+            with open(path, "w", encoding="utf-8") as out:
+                json.dump(self.timings, out, indent=2)
