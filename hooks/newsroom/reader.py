@@ -213,6 +213,7 @@ def parse_release(
     extra = fields.extra(nodes.get("extra"))
 
     if problems or title is None or summary is None or when is None or slug is None:
+        problems.sort(key=lambda p: p.line or 0)
         return None, problems
     return Release(
         source=source,

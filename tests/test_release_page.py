@@ -1,0 +1,182 @@
+"""Release pages as readers and editors meet them: built by `mkdocs build --strict`, read as HTML."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from conftest import ROOT, release_text, serve
+
+ICNK = "news/2020/03/03/south-korea-stand-with-north-korean-victims/"
+PNG = (ROOT / "press_releases/images/2020-03-03-seoul-placeholder.png").read_bytes()
+
+
+def meta(page, key: str) -> str | None:
+    found = page.xpath(f"//meta[@property='{key}' or @name='{key}']/@content")
+    return found[0] if found else None
+
+
+def test_the_icnk_release_shows_every_field(sample_site):
+    page = sample_site.html(ICNK)
+    article = page.xpath("//article")[0]
+    assert article.findtext(".//h1") == "South Korea: Stand With North Korean Victims"
+    assert "300 rights groups" in article.xpath("string(.//p[@class='nr-deck'])")
+    assert article.xpath("string(.//span[@class='nr-dateline'])") == "Seoul"
+    assert article.xpath(".//time/@datetime")[0] == "2020-03-03T09:00:00+09:00"
+    assert article.xpath("string(.//time)") == "March 3, 2020"
+    figure = article.xpath(".//figure")[0]
+    assert figure.xpath(".//img/@alt")[0].startswith("Placeholder in place of a photo of President Moon")
+    assert "© 2020 Kyodo via AP Images" in figure.xpath("string(.//figcaption)")
+    assert "Eun-Kyoung Kwon" in article.text_content()
+    links = {a.text: a.get("href") for a in article.xpath(".//dl[@class='nr-terms']//a")}
+    assert links == {
+        "Asia": "../../../../../regions/asia/",
+        "North Korea": "../../../../../countries/north-korea/",
+        "South Korea": "../../../../../countries/south-korea/",
+        "Crimes Against Humanity": "../../../../../topics/crimes-against-humanity/",
+        "Accountability": "../../../../../topics/accountability/",
+        "Refugees and Migrants": "../../../../../topics/refugees-and-migrants/",
+        "ICNK": "../../../../../organizations/icnk/",
+        "Human Rights Watch": "../../../../../organizations/human-rights-watch/",
+        "CSW": "../../../../../organizations/csw/",
+    }
+    edit = article.xpath(".//a[@rel='edit']")[0]
+    assert edit.get("href") == (
+        "https://github.com/example/newsroom/edit/main/press_releases/"
+        "2020-03-03-south-korea-stand-with-north-korean-victims.md"
+    )
+    assert edit.text == "Edit this release"
+
+
+def test_the_photo_is_published_with_the_release(sample_site):
+    src = sample_site.html(ICNK).xpath("//figure//img/@src")[0]
+    assert src == "../../../../../media/images/2020-03-03-seoul-placeholder.png"
+    assert sample_site.path("media/images/2020-03-03-seoul-placeholder.png").read_bytes() == PNG
+
+
+def test_head_carries_canonical_description_and_social_cards(sample_site):
+    page = sample_site.html(ICNK)
+    url = "https://newsroom.example.org/" + ICNK
+    assert page.xpath("//link[@rel='canonical']/@href") == [url]
+    assert page.findtext(".//title") == "South Korea: Stand With North Korean Victims - Newsroom"
+    assert meta(page, "description").startswith("A coalition of more than 300 rights groups")
+    assert meta(page, "og:title") == "South Korea: Stand With North Korean Victims"
+    assert meta(page, "og:url") == url
+    assert meta(page, "og:type") == "article"
+    assert meta(page, "og:image") == "https://newsroom.example.org/media/images/2020-03-03-seoul-placeholder.png"
+    assert meta(page, "article:published_time") == "2020-03-03T09:00:00+09:00"
+    assert meta(page, "twitter:card") == "summary_large_image"
+    assert meta(page, "twitter:image:alt").startswith("Placeholder")
+
+
+def test_every_field_is_escaped(project):
+    nasty = 'Fish & "Chips" <script>alert(1)</script> 북한 🚀'
+    project.asset("images/p.png", PNG)
+    project.release("2021-05-06-x.md", release_text(
+        title=nasty, date="2021-05-06", summary=nasty, dateline=nasty, countries=[nasty],
+        image={"src": "images/p.png", "alt": nasty, "caption": nasty, "credit": nasty},
+        body="Body & more.",
+    ))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    source = build.text("news/2021/05/06/x/")
+    assert "<script>alert(1)</script>" not in source
+    page = build.html("news/2021/05/06/x/")
+    article = page.xpath("//article")[0]
+    assert article.findtext(".//h1") == nasty
+    assert article.xpath("string(.//p[@class='nr-deck'])") == nasty
+    assert article.xpath("string(.//span[@class='nr-dateline'])") == nasty
+    assert article.xpath(".//figure//img/@alt") == [nasty]
+    assert nasty in article.xpath("string(.//figcaption)")
+    assert nasty in [a.text for a in article.xpath(".//dl[@class='nr-terms']//a")]
+    assert page.findtext(".//title") == f"{nasty} - Newsroom"
+    assert meta(page, "description") == nasty
+    assert meta(page, "og:title") == nasty
+    assert page.xpath("//*[@data-md-component='header-topic']")[0].text_content().strip() == nasty
+
+
+def test_no_release_is_in_any_page_navigation(sample_site):
+    for path in sample_site.pages():
+        if path.name != "index.html" and path.suffix == ".html" and path.name != "404.html":
+            continue
+        page = sample_site.html(str(path.relative_to(sample_site.site)))
+        nav_links = page.xpath("//nav[contains(@class, 'md-nav') or contains(@class, 'md-tabs')]//a/@href")
+        assert not [href for href in nav_links if "news/20" in href], path
+
+
+def test_no_page_loads_anything_from_another_host(sample_site):
+    own = urlsplit("https://newsroom.example.org/").netloc
+    for path in sample_site.pages():
+        page = sample_site.html(str(path.relative_to(sample_site.site)))
+        for url in page.xpath("//link/@href | //script/@src | //img/@src | //source/@src | //iframe/@src"):
+            host = urlsplit(url).netloc
+            assert host in ("", own), f"{path}: {url}"
+        assert "fonts.googleapis" not in path.read_text(encoding="utf-8")
+
+
+def test_the_body_can_link_photos_and_other_releases_by_file_name(project):
+    project.asset("images/p.png", PNG)
+    project.asset("docs/report.pdf", b"%PDF-1.4")
+    project.release("2021-01-01-first.md", release_text(title="First", date="2021-01-01"))
+    project.release("2021-02-01-second.md", release_text(
+        title="Second", date="2021-02-01",
+        body="See [the first](2021-01-01-first.md), ![a map](images/p.png) and [the report](docs/report.pdf).",
+    ))
+    project.asset("images/unused.png", PNG)
+    build = project.build()
+    assert build.returncode == 0, build.log
+    body = build.html("news/2021/02/01/second/").xpath("//div[@class='nr-body']")[0]
+    assert body.xpath(".//a/@href")[:2] == ["../../../01/01/first/", "../../../../../media/docs/report.pdf"]
+    assert body.xpath(".//img/@src") == ["../../../../../media/images/p.png"]
+    assert build.exists("media/docs/report.pdf") and build.exists("media/images/p.png")
+    assert not build.exists("media/images/unused.png"), "files no published release uses stay unpublished"
+
+
+def test_a_bad_archive_fails_the_build_listing_every_problem_and_publishes_nothing(project):
+    project.release("2021-01-01-good.md", release_text(title="Good", date="2021-01-01"))
+    assert project.build().returncode == 0
+    project.release("2021-01-02-date.md", release_text(date="March 5"))
+    project.release("2021-01-03-typo.md", release_text(date="2021-01-03", contries=["North Korea"]))
+    project.release("2021-01-04-empty.md", "")
+    project.release("2021-01-05-bad.md", release_text(date="2021-01-05", slug="../x"))
+    project.release("2021-01-06-clash.md", release_text(date="2021-01-01", slug="good"))
+    project.release("2021-01-07-noalt.md", release_text(date="2021-01-07", image={"src": "nope.png"}))
+    project.release("2021-01-08-enc.md", b"---\ntitle: T\xff\n---\n")
+    build = project.build()
+    assert build.returncode == 1
+    expected = [
+        "press_releases/2021-01-02-date.md:3: field 'date': expected an ISO 8601 date such as 2020-03-05 "
+        "or a date-time such as 2020-03-05T09:00+09:00, got 'March 5'",
+        "press_releases/2021-01-03-typo.md:5: field 'contries': unknown field; did you mean 'countries'?",
+        "press_releases/2021-01-04-empty.md:1: the file is empty",
+        "press_releases/2021-01-05-bad.md:5: field 'slug': '../x' may only contain lowercase letters",
+        "press_releases/2021-01-06-clash.md:5: field 'slug': this release and press_releases/2021-01-01-good.md "
+        "would both be published at news/2021/01/01/good/",
+        "press_releases/2021-01-07-noalt.md:6: field 'image.alt': missing",
+        "press_releases/2021-01-07-noalt.md:6: field 'image.src': the image file 'nope.png' does not exist",
+        "press_releases/2021-01-08-enc.md:2: invalid UTF-8 at byte 12 (0xff)",
+    ]
+    for line in expected:
+        assert line in build.log
+    assert "8 problems in the press releases:" in build.log
+    # The previous site was left alone: nothing half-published.
+    assert build.exists("news/2021/01/01/good/")
+
+
+def test_the_site_time_zone_decides_the_url_day(project):
+    project.release("x.md", release_text(title="Late", date="2021-01-01T23:30:00-05:00", slug="late"))
+    build = project.build()
+    assert build.exists("news/2021/01/02/late/"), "23:30 in New York is the next morning in Seoul"
+    project.newsroom(timezone="America/New_York")
+    build = project.build()
+    assert build.exists("news/2021/01/01/late/")
+
+
+def test_the_browser_shows_the_icnk_title_and_photo_caption(sample_site, browser):
+    page = browser.new_page()
+    page.goto(serve(sample_site) + ICNK)
+    assert page.locator("article h1").inner_text() == "South Korea: Stand With North Korean Victims"
+    caption = page.locator("article figure figcaption").inner_text()
+    assert "President Moon Jae-in speaks in Seoul on March 1, 2020" in caption
+    assert "© 2020 Kyodo via AP Images" in caption
+    assert page.locator("article figure img").evaluate("img => img.complete && img.naturalWidth") == 1200
+    page.close()
