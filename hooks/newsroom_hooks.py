@@ -28,6 +28,11 @@ def on_files(files, config):
     return site.add_files(files, config)
 
 
+def on_nav(nav, config, files):
+    site.nav_ready(nav)
+    return nav
+
+
 def on_page_context(context, page, config, nav):
     return site.page_context(context, page)
 

@@ -7,6 +7,7 @@ templates. Moving to another engine means rewriting this module only.
 
 from __future__ import annotations
 
+import gc
 import html
 import logging
 import os
@@ -22,14 +23,19 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page, _ExtractAnchorsTreeprocessor, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
+from . import listings
 from .archive import Archive, read_archive
 from .errors import ContentError
-from .model import Release
-from .pages import Formatter, release_view
+from .listings import Listing
+from .model import TAXONOMIES, Release
+from .pages import Formatter, release_link, release_view
 from .progress import Progress
 from .publication import build_time
 from .settings import Settings, SettingsError
-from .urls import media_url, url_of
+from .urls import NEWS, media_url, taxonomy_url, url_of
+
+#: Titles of the taxonomy index pages when mkdocs.yml's nav does not name them.
+TAXONOMY_TITLES = {"regions": "Regions", "countries": "Countries", "topics": "Topics", "organizations": "Organizations"}
 
 log = logging.getLogger("mkdocs.hooks.newsroom")
 #: Advice to editors that must not fail a --strict build (spelling variants of a term):
@@ -55,6 +61,7 @@ class NewsroomSite:
         self.assets: dict[str, File] = {}
         self.neighbours: dict[str, tuple[Release | None, Release | None]] = {}
         self.pages: dict[str, ReleasePage] = {}
+        self.listing_pages: dict[str, ListingPage] = {}
 
     # -- events ------------------------------------------------------------
 
@@ -79,6 +86,7 @@ class NewsroomSite:
         self.renderer = None
         self.neighbours = {}
         self.pages = {}
+        self.listing_pages = {}
         return config
 
     def read(self) -> None:
@@ -112,6 +120,10 @@ class NewsroomSite:
             files.append(self._release_file(release, config))
         for asset in self._asset_files(config):
             files.append(asset)
+        self._add_listings(files, config)
+        # Everything read so far lives until the end of the build: keep the garbage
+        # collector from walking it again and again (measured: a fifth of a 10,000-release build).
+        gc.freeze()
         return files
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
@@ -125,9 +137,22 @@ class NewsroomSite:
             # Material's footer and <link rel="prev/next"> walk through releases in time.
             page.previous_page = self.pages.get(older.name) if older else None
             page.next_page = self.pages.get(newer.name) if newer else None
+        elif isinstance(page, ListingPage):
+            listing = page.listing
+            context["listing"] = listing
+            context["cards"] = [release_link(r, self.formatter) for r in listing.releases]
+            pagination = listing.pagination
+            # <link rel="prev/next"> between the pages of one listing.
+            page.previous_page = self.listing_pages.get(pagination.previous_url) if pagination else None
+            page.next_page = self.listing_pages.get(pagination.next_url) if pagination else None
         return context
 
+    def nav_ready(self, nav: Any) -> None:
+        self.chrome = ChromeCache(nav)
+
     def prepare_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        gc.freeze()  # the rendered pages, likewise
+        env.globals["newsroom_chrome"] = self.chrome
         self.prune_assets(files)
         strings = Path(config.theme.custom_dir or "", "partials", "newsroom", "strings")
         language = config.theme.get("language") or "en"
@@ -146,6 +171,46 @@ class NewsroomSite:
                 files.remove(file)
 
     # -- helpers -----------------------------------------------------------
+
+    def _add_listings(self, files: Files, config: MkDocsConfig) -> None:
+        """Home, news, years, taxonomy indexes and term pages, as virtual pages.
+
+        A hand-written page in docs/ at the URL of a listing's first page (docs/index.md
+        for home, docs/countries/north-korea.md for a country...) is its introduction.
+        """
+        archive, settings = self.archive, self._settings
+        published = archive.published
+        titles = _nav_titles(config.nav)
+        docs = {("" if f.url == "./" else f.url): f for f in files.documentation_pages()}
+
+        def title(url: str, default: str) -> str:
+            return titles.get(f"{url}index.md") or titles.get(url.rstrip("/") + ".md") or default
+
+        found: list[Listing] = [listings.home(published, settings.home_count, config.site_name)]
+        found += listings.news(published, settings.per_page, title(NEWS, "News"))
+        found += listings.years(published, settings.per_page)
+        for taxonomy in TAXONOMIES:
+            found.append(listings.taxonomy_index(
+                archive.taxonomies, taxonomy, title(taxonomy_url(taxonomy), TAXONOMY_TITLES[taxonomy])
+            ))
+        found += listings.term_listings(archive.taxonomies, settings.per_page)
+
+        for listing in found:
+            intro = docs.pop(listing.url, None)
+            if intro is not None:
+                file = intro
+            else:
+                file = File.generated(config, f"{listing.url}index.md", content="", inclusion=InclusionLevel.NOT_IN_NAV)
+                files.append(file)
+            self.listing_pages[listing.url] = ListingPage(listing, file, config, intro=intro is not None)
+
+        # An introduction to a term no published release uses would be a page about nothing,
+        # or a hint of an embargoed release: it is not built.
+        for url, file in docs.items():
+            parts = url.split("/")
+            if len(parts) == 3 and parts[0] in TAXONOMIES and parts[2] == "":
+                log.info(f"Not built: docs/{file.src_uri} introduces a term no published release uses")
+                files.remove(file)
 
     @property
     def _settings(self) -> Settings:
@@ -190,6 +255,67 @@ class NewsroomSite:
                 self.assets[src_uri] = file
                 found.append(file)
         return found
+
+
+class ChromeCache:
+    """Renders the parts of Material's page that many pages share once per build.
+
+    Material renders the navigation, tabs, scripts and configuration of every page
+    from scratch. They depend only on the page's depth (``base_url``), on which nav
+    entry is active and on what the page hides; releases and listing pages are not
+    in the nav, so thousands of them share one rendering. Pages with their own
+    table of contents are rendered as usual.
+    """
+
+    def __init__(self, nav: Any):
+        self.in_nav = {id(page) for page in getattr(nav, "pages", ())}
+        self.store: dict[tuple, str] = {}
+
+    def __call__(self, block: str, page: Any, base_url: str, render: Any) -> str:
+        key = self.key(block, page, base_url)
+        if key is None:
+            return render()
+        found = self.store.get(key)
+        if found is None:
+            found = self.store[key] = render()
+        return found
+
+    def key(self, block: str, page: Any, base_url: str) -> tuple | None:
+        if page is None or not isinstance(page, Page):
+            return None
+        if block in ("config", "styles", "scripts"):
+            return (block, base_url)
+        hide = tuple(page.meta.get("hide") or ())
+        if block == "site_nav" and "toc" not in hide:
+            return None
+        return (block, base_url, page.url if id(page) in self.in_nav else None, hide)
+
+
+class ListingPage(Page):
+    """A page of a listing; its introduction, if any, is a hand-written page from docs/."""
+
+    def __init__(self, listing: Listing, file: File, config: MkDocsConfig, *, intro: bool):
+        super().__init__(None, file, config)
+        self.listing = listing
+        self.intro = intro
+        if not intro:
+            self.edit_url = None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        if self.intro:
+            super().read_source(config)
+        else:
+            self.markdown, self.meta = "", {}
+        listing = self.listing
+        self.meta.setdefault("title", html.escape(listing.title))
+        self.meta["template"] = "listing.html"
+        self.meta["hide"] = ["navigation", "toc", "footer"]
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.intro:
+            super().render(config, files)
+        else:
+            self.content, self.toc = "", get_toc([])
 
 
 class ReleasePage(Page):
@@ -268,3 +394,20 @@ class _LinkRecorder(markdown.treeprocessors.Treeprocessor):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(file.src_uri), path))
             self.renderer.referenced.add(target)
         return root
+
+
+def _nav_titles(nav: Any) -> dict[str, str]:
+    """The titles mkdocs.yml's nav gives to pages, by source path."""
+    titles: dict[str, str] = {}
+    stack = [nav or []]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    titles[value] = title
+                else:
+                    stack.append(value)
+    return titles

@@ -72,13 +72,19 @@ class ReleaseView:
 
 
 class Formatter:
-    """Formats dates in the site's language."""
+    """Formats dates in the site's language; each moment and each release link is made once per build."""
 
     def __init__(self, language: str):
         self.locale = _locale(language)
+        self._moments: dict[datetime, When] = {}
+        self._links: dict[str, ReleaseLink] = {}
 
     def when(self, moment: datetime) -> When:
-        return When(iso=moment.isoformat(), text=format_date(moment, format="long", locale=self.locale))
+        found = self._moments.get(moment)
+        if found is None:
+            found = When(iso=moment.isoformat(), text=format_date(moment, format="long", locale=self.locale))
+            self._moments[moment] = found
+        return found
 
 
 @lru_cache(maxsize=None)
@@ -100,6 +106,13 @@ def term_links(release: Release, taxonomies: Taxonomies) -> tuple[tuple[str, tup
 
 
 def release_link(release: Release, fmt: Formatter) -> ReleaseLink:
+    found = fmt._links.get(release.name)
+    if found is None:
+        found = fmt._links[release.name] = _release_link(release, fmt)
+    return found
+
+
+def _release_link(release: Release, fmt: Formatter) -> ReleaseLink:
     return ReleaseLink(
         title=release.title,
         url=url_of(release),
