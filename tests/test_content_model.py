@@ -299,3 +299,13 @@ def test_settings_are_checked():
         Settings.from_mapping(Path("."), {"perpage": 10})
     with pytest.raises(SettingsError, match="expected a whole number of at least 1"):
         Settings.from_mapping(Path("."), {"per_page": 0})
+
+
+def test_a_term_name_without_letters_or_digits_is_an_error():
+    from newsroom.taxonomy import check_terms
+    release, problems = parse(with_front(*BASE, "topics: ['???']"))
+    assert problems == []
+    found, _ = check_terms([release])
+    assert [str(p) for p in found] == [
+        f"press_releases/{NAME}:5: field 'topics': the name '???' has no letters or digits to make a web address from"
+    ]

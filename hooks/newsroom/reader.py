@@ -346,8 +346,6 @@ class _FieldReader:
             value = " ".join(value.split())
             if not value:
                 self.src.error(item, field, "has an empty name")
-            elif not slugify(value):
-                self.src.error(item, field, f"the name '{value}' has no letters or digits to make a web address from")
             elif value not in names:
                 names.append(value)
         return tuple(names)

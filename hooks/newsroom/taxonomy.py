@@ -89,6 +89,15 @@ def check_terms(releases: Iterable[Release]) -> tuple[list[Problem], list[str]]:
             warnings.append(f"{taxonomy}: one term spelled {len(spellings)} ways, shown as "
                             f"'{_canonical(spellings)}': {listed}")
         slug = term_slug(next(iter(spellings)))
+        if not slug:
+            name, rels = next(iter(spellings.items()))
+            problems.append(Problem(
+                rels[0].source,
+                f"the name '{name}' has no letters or digits to make a web address from",
+                rels[0].line_of(taxonomy),
+                taxonomy,
+            ))
+            continue
         other = by_slug.setdefault((taxonomy, slug), (key, spellings))
         if other[0] != key:
             first_name, first_rels = next(iter(other[1].items()))

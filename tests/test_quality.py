@@ -1,0 +1,70 @@
+"""Every kind of page is valid HTML (Nu HTML Checker) and has no serious or critical
+accessibility violation (axe-core in Chromium), in the light and the dark palette."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import FIXTURES, ROOT, Project, serve, unavailable
+
+VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    project = Project(tmp_path_factory.mktemp("quality") / "project")
+    project.copy_releases(FIXTURES / "archive")
+    project.copy_releases(ROOT / "press_releases")
+    project.newsroom(per_page=5)
+    project.doc("countries/north-korea.md", "An introduction with a [link](../about.md).\n")
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+def kinds_of_pages(site) -> list[str]:
+    """One page of every kind the site has."""
+    urls = ["", "news/", "news/page/2/", "news/2020/", "regions/", "countries/", "topics/", "organizations/",
+            "countries/north-korea/", "countries/north-korea/page/2/", "about/", "404.html",
+            "news/2020/03/03/south-korea-stand-with-north-korean-victims/"]
+    urls += [u for u in ("subscribe/", "search/") if site.exists(u)]
+    return urls
+
+
+def test_pages_are_valid_html(site):
+    if not VNU.exists():
+        unavailable("the Nu HTML Checker needs `npm ci` (make test runs it)")
+    if not shutil.which("java"):
+        unavailable("the Nu HTML Checker needs Java (Debian: default-jre-headless)")
+    files = [str(site.path(url)) for url in kinds_of_pages(site)]
+    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files],
+                            capture_output=True, text=True)
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    errors = [f"{m['url'].split('/site/')[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages
+              if m["type"] == "error"]
+    assert errors == []
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_pages_have_no_serious_accessibility_violations(site, browser, scheme):
+    if not AXE.exists():
+        unavailable("axe-core needs `npm ci` (make test runs it)")
+    base = serve(site)
+    page = browser.new_page()
+    found = []
+    for url in kinds_of_pages(site):
+        page.goto(base + url)
+        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        for violation in result["violations"]:
+            if violation["impact"] in ("serious", "critical"):
+                targets = [n["target"] for n in violation["nodes"]][:3]
+                found.append(f"{url or '/'}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+    page.close()
+    assert found == []
