@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page, _ExtractAnchorsTreeprocessor, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
-from . import listings
+from . import listings, sitemap
 from .archive import Archive, read_archive
 from .errors import ContentError
 from .listings import Listing
@@ -31,6 +31,7 @@ from .model import TAXONOMIES, Release
 from .pages import Formatter, release_link, release_view
 from .progress import Progress
 from .publication import build_time
+from .redirects import Redirect, check_redirects, redirects
 from .settings import Settings, SettingsError
 from .urls import NEWS, media_url, taxonomy_url, url_of
 
@@ -87,6 +88,7 @@ class NewsroomSite:
         self.neighbours = {}
         self.pages = {}
         self.listing_pages = {}
+        self.documentation_pages = []
         return config
 
     def read(self) -> None:
@@ -108,12 +110,35 @@ class NewsroomSite:
             advice.warning(warning)
 
     def post_build(self, config: MkDocsConfig) -> None:
-        """Write what MkDocs does not: feeds and the search index (see their modules)."""
+        """Write what MkDocs does not: the sitemap, feeds and the search index (see their modules)."""
+        with self.progress.phase("sitemap") as report:
+            written = self._write_sitemap(config)
+            report["done"] = f"{len(written)} file(s)"
         self.progress.save()
+
+    def _write_sitemap(self, config: MkDocsConfig) -> list[Path]:
+        site_dir = Path(config.site_dir)
+        stale = [*site_dir.glob("sitemap*.xml"), *site_dir.glob("sitemap*.xml.gz")]
+        for path in stale:
+            path.unlink()
+        if not config.site_url:
+            return []
+        entries = []
+        for page in self.documentation_pages:
+            if isinstance(page, RedirectPage):
+                continue
+            if isinstance(page, ReleasePage):
+                entries.append(sitemap.Entry(page.url, page.release.updated or page.release.date))
+            elif isinstance(page, ListingPage):
+                entries.append(sitemap.Entry(page.url, sitemap.last_change(page.listing.releases)))
+            else:
+                entries.append(sitemap.Entry(page.url))
+        return sitemap.write_sitemaps(site_dir, config.site_url, entries)
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.archive is not None, "on_pre_build has not run"
-        self.renderer = ReleaseRenderer(config, files)
+        held = {f"{self._settings.releases_dir}/{r.name}" for r in self.archive.held}
+        self.renderer = ReleaseRenderer(config, files, held)
         releases = self.archive.published
         for newer, release, older in zip([None, *releases], releases, [*releases[1:], None]):
             self.neighbours[release.name] = (older, newer)
@@ -121,6 +146,7 @@ class NewsroomSite:
         for asset in self._asset_files(config):
             files.append(asset)
         self._add_listings(files, config)
+        self._add_redirects(files, config)
         # Everything read so far lives until the end of the build: keep the garbage
         # collector from walking it again and again (measured: a fifth of a 10,000-release build).
         gc.freeze()
@@ -152,6 +178,7 @@ class NewsroomSite:
 
     def prepare_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         gc.freeze()  # the rendered pages, likewise
+        self.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
         env.globals["newsroom_chrome"] = self.chrome
         self.prune_assets(files)
         strings = Path(config.theme.custom_dir or "", "partials", "newsroom", "strings")
@@ -171,6 +198,26 @@ class NewsroomSite:
                 files.remove(file)
 
     # -- helpers -----------------------------------------------------------
+
+    def _add_redirects(self, files: Files, config: MkDocsConfig) -> None:
+        """A redirect page at each old address; an address already taken fails the build, naming both files."""
+        archive = self.archive
+        pages = {}
+        for file in files:
+            pages[file.dest_uri] = f"docs/{file.src_uri}" if file.generated_by is None else "the site itself"
+        for release in archive.published:
+            pages[url_of(release) + "index.html"] = release.source
+        for release in archive.held:
+            pages.setdefault(url_of(release) + "index.html", release.source)
+        problems = check_redirects([*archive.published, *archive.held], pages)
+        if problems:
+            raise PluginError(ContentError(problems).report())
+        for redirect in redirects(archive.published):
+            file = File.generated(config, redirect.file_path.removesuffix(".html") + ".md", content="",
+                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            file.dest_uri = redirect.file_path
+            RedirectPage(redirect, file, config, self)
+            files.append(file)
 
     def _add_listings(self, files: Files, config: MkDocsConfig) -> None:
         """Home, news, years, taxonomy indexes and term pages, as virtual pages.
@@ -291,6 +338,23 @@ class ChromeCache:
         return (block, base_url, page.url if id(page) in self.in_nav else None, hide)
 
 
+class RedirectPage(Page):
+    """The page at an old address of a release, sending readers and crawlers to the release."""
+
+    def __init__(self, redirect: Redirect, file: File, config: MkDocsConfig, site: NewsroomSite):
+        super().__init__(None, file, config)
+        self.redirect = redirect
+        self.target = site.pages[redirect.release.name]
+        self.edit_url = None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = ""
+        self.meta = {"template": "newsroom-redirect.html", "title": html.escape(self.redirect.release.title)}
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content, self.toc = "", get_toc([])
+
+
 class ListingPage(Page):
     """A page of a listing; its introduction, if any, is a hand-written page from docs/."""
 
@@ -352,11 +416,13 @@ class ReleaseRenderer:
     and records which files under the releases folder the bodies link to.
     """
 
-    def __init__(self, config: MkDocsConfig, files: Files):
+    def __init__(self, config: MkDocsConfig, files: Files, held: set[str] = frozenset()):
         self.md = markdown.Markdown(
             extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
         )
         self.referenced: set[str] = set()
+        self.held = held
+        """Source paths of releases not published yet: links to them are taken out."""
         self.anchors = _ExtractAnchorsTreeprocessor(None, files, config)  # type: ignore[arg-type]
         self.anchors._register(self.md)
         self.relpath = _RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]
@@ -376,7 +442,11 @@ class ReleaseRenderer:
 
 
 class _LinkRecorder(markdown.treeprocessors.Treeprocessor):
-    """Notes the local files a release links to, before MkDocs rewrites the links."""
+    """Notes the local files a release links to, before MkDocs rewrites the links.
+
+    A link to a release that is not published yet (a draft, an embargo) would name
+    it in the page: the link is taken out and its text kept.
+    """
 
     def __init__(self, renderer: ReleaseRenderer):
         super().__init__()
@@ -392,6 +462,11 @@ class _LinkRecorder(markdown.treeprocessors.Treeprocessor):
             if scheme or netloc or not path:
                 continue
             target = posixpath.normpath(posixpath.join(posixpath.dirname(file.src_uri), path))
+            if element.tag == "a" and target in self.renderer.held:
+                log.info(f"{file.src_uri}: a link to {target} is left out until that release is published")
+                element.tag = "span"
+                element.attrib.pop("href", None)
+                continue
             self.renderer.referenced.add(target)
         return root
 

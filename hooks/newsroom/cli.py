@@ -1,0 +1,160 @@
+"""Editor tools: ``check`` validates every release without building HTML; ``new`` starts a release.
+
+    python -m newsroom check [-f mkdocs.yml]
+    python -m newsroom new "Title of the release" [-f mkdocs.yml]
+
+(``make check`` and ``make new TITLE="..."`` run these.) ``check`` reports
+exactly what the build would report, from the same code, and exits 1 on any
+problem. Neither imports MkDocs: they stay fast on a large archive.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from slugify import slugify
+
+from .archive import read_archive
+from .errors import ContentError
+from .publication import build_time
+from .settings import Settings, SettingsError
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml for the few settings we need, whatever tags (!ENV, !!python/name) it holds."""
+
+
+def _ignore_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_ConfigLoader.add_multi_constructor("!", _ignore_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def load_settings(config_file: Path) -> Settings:
+    config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    theme = config.get("theme") or {}
+    options = (config.get("extra") or {}).get("newsroom")
+    return Settings.from_mapping(
+        Path(os.path.abspath(config_file)).parent,
+        options,
+        language=(theme.get("language") if isinstance(theme, dict) else None) or "en",
+        site_url=config.get("site_url"),
+    )
+
+
+def check(settings: Settings) -> int:
+    """Validate every release as the build does; print all problems; 0 when there are none."""
+    now = build_time(settings.zone)
+    try:
+        archive = read_archive(settings, now)
+    except ContentError as err:
+        print(err.report(), file=sys.stderr)
+        return 1
+    for warning in archive.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    total = len(archive.published) + len(archive.held)
+    print(f"{total} releases are valid: {len(archive.published)} published at "
+          f"{now.isoformat()}, {len(archive.held)} held back")
+    for release in archive.held:
+        when = "draft" if release.draft else f"until {(release.embargo or release.date).isoformat()}"
+        print(f"  held back ({when}): {release.source}")
+    return 0
+
+
+NEW_RELEASE = """\
+---
+# Required. The headline, as readers will see it.
+title: {title}
+# Required. One or two sentences: the deck under the title, in listings, feeds and link previews.
+summary: "Write the summary here."
+# Required. ISO 8601; without an offset, in the site's time zone ({timezone}).
+date: {date}
+# Set to false (or delete the line) when the release may be published.
+draft: true
+# Where the release is issued from, shown as "(Place) –".
+dateline:
+# Names: a single name or a list. Each gets its page and feed.
+regions: []
+countries: []
+topics: []
+organizations: []
+# The hero photo: a file shipped with the releases, with alt text describing it (required with an image).
+# image:
+#   src: images/{slug}.jpg
+#   alt: What the photo shows, for readers who cannot see it.
+#   caption: What happened, where and when.
+#   credit: © {year} Photographer/Agency
+# The last part of the address; by default the file name without its date.
+# slug: {slug}
+# BCP 47 language of the release, if not the site's ({language}).
+# language: {language}
+# Hold the release back until this moment (ISO 8601 date-time).
+# embargo: {date}
+# When the release was last changed, and what was corrected.
+# updated: {date}
+# corrections:
+#   - date: {date}
+#     note: What was corrected.
+# Old addresses of this release, each redirected here.
+# aliases: []
+# The same release in other languages: language tag -> file name.
+# translations:
+#   ko: {day}-{slug}-ko.md
+# Your organization's own fields.
+# extra: {{}}
+---
+
+({dateline_hint}) – Write the release here.
+"""
+
+
+def new(settings: Settings, title: str) -> int:
+    """Create ``press_releases/YYYY-MM-DD-<slug>.md`` dated now, print its path."""
+    title = " ".join(title.split())
+    slug = slugify(title, max_length=80, word_boundary=True)
+    if not slug:
+        print('new: give the release a title with letters or digits: make new TITLE="..."', file=sys.stderr)
+        return 2
+    now = build_time(settings.zone)
+    day = now.date().isoformat()
+    path = settings.releases_path / f"{day}-{slug}.md"
+    if path.exists():
+        print(f"new: {path.relative_to(settings.project_dir)} already exists; choose another title", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(NEW_RELEASE.format(
+        title=yaml.safe_dump(title, allow_unicode=True, default_style='"').strip(),
+        date=now.isoformat(), timezone=settings.timezone, slug=slug, year=now.year,
+        language=settings.language, day=day, dateline_hint="City",
+    ), encoding="utf-8")
+    print(path.relative_to(settings.project_dir).as_posix())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newsroom", description="Newsroom editor tools.")
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="validate every release without building the site")
+    create = commands.add_parser("new", help="start a new release dated now")
+    create.add_argument("title")
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings(args.config_file)
+    except (OSError, SettingsError, yaml.YAMLError) as err:
+        print(f"{args.config_file}: {err}", file=sys.stderr)
+        return 2
+    if args.command == "check":
+        return check(settings)
+    return new(settings, args.title)

@@ -1,0 +1,56 @@
+"""Old addresses of releases (``aliases:``), each answered by a small redirect page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from .errors import Problem
+from .model import Release
+from .urls import url_of
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    path: str
+    """The old address, relative to the site root: a folder ('news/old/') or a file ('old.html')."""
+    release: Release
+
+    @property
+    def target(self) -> str:
+        return url_of(self.release)
+
+    @property
+    def file_path(self) -> str:
+        """The file that answers the old address."""
+        return self.path + "index.html" if self.path.endswith("/") else self.path
+
+
+def redirects(published: Iterable[Release]) -> list[Redirect]:
+    return [Redirect(alias, release) for release in published for alias in release.aliases]
+
+
+def check_redirects(
+    releases: Iterable[Release], pages: Mapping[str, str]
+) -> list[Problem]:
+    """Aliases that collide with a page (``pages``: file path -> who makes it) or with each other."""
+    problems: list[Problem] = []
+    taken = dict(pages)
+    for release in sorted(releases, key=lambda r: r.name):
+        for alias in release.aliases:
+            path = Redirect(alias, release).file_path
+            other = taken.get(path)
+            if other is None:
+                taken[path] = release.source
+                continue
+            if other == release.source:
+                problems.append(Problem(release.source, f"'{alias}' is this release's own address",
+                                        release.line_of("aliases"), "aliases"))
+            else:
+                problems.append(Problem(
+                    release.source,
+                    f"the old address '{alias}' is already taken by {other}; each address can lead to one page only",
+                    release.line_of("aliases"),
+                    "aliases",
+                ))
+    return problems

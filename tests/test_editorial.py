@@ -1,0 +1,242 @@
+"""The editorial workflow: drafts, embargoes that never leak, corrections, redirects, sitemap, editor tools."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, release_text
+
+TOKEN = "zqxembargotoken"
+PNG = (ROOT / "press_releases/images/2020-03-03-seoul-placeholder.png").read_bytes()
+
+
+def all_output_text(site: Path) -> dict[str, str]:
+    """Every file of the built site as text, compressed files (Pagefind's, .gz) uncompressed."""
+    found = {}
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            try:
+                data = gzip.decompress(data)
+            except OSError:
+                pass
+        found[str(path.relative_to(site))] = data.decode("utf-8", errors="replace")
+    return found
+
+
+def leaks(site: Path, token: str) -> list[str]:
+    hits = [name for name, text in all_output_text(site).items() if token in text.lower() or token in name.lower()]
+    return sorted(hits)
+
+
+@pytest.fixture
+def embargoed(project):
+    """A published release, and an embargoed one carrying the token everywhere an editor could put it."""
+    project.asset(f"images/{TOKEN}.png", PNG)
+    project.release("2026-10-01-public.md", release_text(
+        title="Public release", date="2026-10-01T09:00", countries=["Kenya"], topics=["Torture"],
+        body=f"See also [the next one](2026-11-20-{TOKEN}.md).",
+    ))
+    project.release(f"2026-11-20-{TOKEN}.md", release_text(
+        title=f"Embargoed {TOKEN} title", date="2026-11-20T09:00", embargo="2026-11-20T09:00+09:00",
+        summary=f"Summary {TOKEN}", dateline=f"Town{TOKEN}", slug=f"slug-{TOKEN}",
+        countries=["Kenya", f"Country{TOKEN}"], topics=[f"Topic{TOKEN}"], organizations=[f"Org{TOKEN}"],
+        image={"src": f"images/{TOKEN}.png", "alt": f"alt {TOKEN}", "caption": f"caption {TOKEN}"},
+        aliases=[f"old/{TOKEN}/"],
+        body=f"Body {TOKEN}.",
+    ))
+    project.doc(f"countries/country{TOKEN}.md", f"Intro {TOKEN}.\n")
+    return project
+
+
+def test_an_embargoed_release_leaks_nowhere_in_the_output(embargoed):
+    build = embargoed.build(now="2026-11-20T08:59+09:00")
+    assert build.returncode == 0, build.log
+    assert leaks(build.site, TOKEN) == []
+    assert build.exists("news/2026/10/01/public/")
+    public = build.html("news/2026/10/01/public/")
+    assert public.xpath("//div[@class='nr-body']//a") == [], "the link to the embargoed release is taken out"
+    assert "the next one" in public.xpath("string(//div[@class='nr-body'])")
+    assert f"Held back until 2026-11-20T09:00:00+09:00: press_releases/2026-11-20-{TOKEN}.md" in build.log
+
+
+def test_once_the_embargo_lifts_the_release_is_everywhere_it_belongs(embargoed):
+    build = embargoed.build(now="2026-11-20T09:00+09:00")
+    assert build.returncode == 0, build.log
+    url = f"news/2026/11/20/slug-{TOKEN}/"
+    assert build.exists(url)
+    assert build.exists(f"media/images/{TOKEN}.png")
+    assert build.exists(f"countries/country{TOKEN}/") and build.exists(f"topics/topic{TOKEN}/")
+    assert "Intro" in build.text(f"countries/country{TOKEN}/")
+    assert build.exists(f"old/{TOKEN}/")
+    assert TOKEN in build.text("news/") and TOKEN in build.text("countries/kenya/")
+    assert TOKEN in build.text("sitemap.xml")
+    public = build.html("news/2026/10/01/public/")
+    assert public.xpath("//div[@class='nr-body']//a/@href") == [f"../../../11/20/slug-{TOKEN}/"]
+    found = set(leaks(build.site, TOKEN))
+    for expected in ("feed.xml", "atom.xml", "feed.json", "countries/kenya/feed.xml"):
+        if (build.site / expected).exists() or expected == "feed.xml":
+            assert expected in found, expected
+
+
+def test_a_draft_is_never_built_but_previews_under_serve(project):
+    project.release("2021-01-01-draft.md", release_text(title="Draft one", date="2021-01-01", draft=True))
+    project.release("2021-01-02-done.md", release_text(title="Done", date="2021-01-02"))
+    build = project.build()
+    assert not build.exists("news/2021/01/01/draft/")
+    assert "Draft one" not in build.text("news/")
+    assert "Held back (draft): press_releases/2021-01-01-draft.md" in build.log
+
+
+def test_the_draft_banner_shows_in_previews(project):
+    from newsroom.mkdocs_site import ReleasePage  # noqa: F401  (the template reads page.meta.draft)
+    template = (ROOT / "overrides/release.html").read_text()
+    assert 'page.meta.draft' in template and 'newsroom.draft' in template
+
+
+def test_corrections_and_updates_are_shown(project):
+    project.release("2021-03-01-x.md", release_text(
+        title="Corrected", date="2021-03-01", updated="2021-03-05T10:00",
+        corrections=[{"date": "2021-03-05", "note": "An earlier version misspelled a name."}],
+    ))
+    build = project.build()
+    page = build.html("news/2021/03/01/x/")
+    assert page.xpath("string(//section[@class='nr-corrections']//li)").split() == (
+        "Correction, March 5, 2021: An earlier version misspelled a name.".split()
+    )
+    assert page.xpath("//p[@class='nr-byline']/time/@datetime")[-1] == "2021-03-05T10:00:00+09:00"
+
+
+def test_aliases_get_redirect_pages(project):
+    project.release("2021-03-01-x.md", release_text(
+        title="Moved", date="2021-03-01", aliases=["2021/03/old-title/", "/press/123.html"],
+    ))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    for url, target in (("2021/03/old-title/", "../../../news/2021/03/01/x/"),
+                        ("press/123.html", "../news/2021/03/01/x/")):
+        page = build.html(url)
+        assert page.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={target}"]
+        assert page.xpath("//link[@rel='canonical']/@href") == ["https://newsroom.example.org/news/2021/03/01/x/"]
+        assert page.xpath("//a/@href") == [target]
+    assert "old-title" not in build.text("sitemap.xml")
+
+
+def test_an_alias_colliding_with_a_page_or_another_alias_names_both_files(project):
+    project.release("2021-03-01-a.md", release_text(title="A", date="2021-03-01", aliases=["about/", "old/"]))
+    project.release("2021-03-02-b.md", release_text(title="B", date="2021-03-02", aliases=["old/"]))
+    build = project.build()
+    assert build.returncode == 1
+    assert ("press_releases/2021-03-01-a.md:5: field 'aliases': the old address 'about/' is already taken "
+            "by docs/about.md; each address can lead to one page only") in build.log
+    assert ("press_releases/2021-03-02-b.md:5: field 'aliases': the old address 'old/' is already taken "
+            "by press_releases/2021-03-01-a.md; each address can lead to one page only") in build.log
+
+
+def test_sitemap_lists_published_pages_with_their_own_dates(project):
+    project.release("2021-03-01-x.md", release_text(title="X", date="2021-03-01T09:00", updated="2021-04-02T10:00"))
+    project.release("2021-05-01-y.md", release_text(title="Y", date="2021-05-01T09:00"))
+    project.release("2030-01-01-z.md", release_text(title="Z", date="2030-01-01T09:00"))
+    build = project.build()
+    sitemap = build.text("sitemap.xml")
+    assert ("<url><loc>https://newsroom.example.org/news/2021/03/01/x/</loc>"
+            "<lastmod>2021-04-02T10:00:00+09:00</lastmod></url>") in sitemap
+    assert "<loc>https://newsroom.example.org/news/2021/05/01/y/</loc><lastmod>2021-05-01T09:00:00+09:00" in sitemap
+    assert "2030" not in sitemap
+    assert "404" not in sitemap
+
+
+def test_sitemap_becomes_an_index_past_the_limit(tmp_path):
+    from newsroom.sitemap import Entry, write_sitemaps
+    written = write_sitemaps(tmp_path, "https://x.org/", [Entry(f"p{i}/") for i in range(5)], limit=2)
+    assert [p.name for p in written] == ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
+    index = (tmp_path / "sitemap.xml").read_text()
+    assert "<sitemapindex" in index and "<loc>https://x.org/sitemap-3.xml</loc>" in index
+    assert (tmp_path / "sitemap-3.xml").read_text().count("<url>") == 1
+
+
+def checksums(site: Path) -> dict[str, str]:
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_the_same_input_at_the_same_time_are_byte_identical(project):
+    for name in sorted((ROOT / "tests/fixtures/archive").glob("2021-*.md"))[:6]:
+        project.release(name.name, name.read_text())
+    project.asset("images/field.png", (ROOT / "tests/fixtures/archive/images/field.png").read_bytes())
+    first = checksums(project.build().site)
+    second = checksums(project.build().site)
+    assert first == second
+
+
+# -- editor tools --------------------------------------------------------------
+
+def run_newsroom(project, *args, now: str = "2026-11-26T10:00:00+09:00"):
+    (project.path / "mkdocs.yml").write_text(__import__("yaml").safe_dump(project.config), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NEWSROOM_NOW": now}
+    return subprocess.run([sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), *args],
+                          capture_output=True, text=True, env=env, cwd=project.path)
+
+
+BAD_INPUTS = {
+    "2021-01-02-date.md": release_text(date="March 5"),
+    "2021-01-03-typo.md": release_text(date="2021-01-03", contries=["North Korea"]),
+    "2021-01-04-empty.md": "",
+    "2021-01-05-bad.md": release_text(date="2021-01-05", slug="../x"),
+    "2021-01-06-clash.md": release_text(date="2021-01-01", slug="good"),
+    "2021-01-07-noalt.md": release_text(date="2021-01-07", image={"src": "nope.png"}),
+    "2021-01-08-yaml.md": "---\ntitle: [unclosed\n---\n",
+    "2021-01-09-tag.md": "---\ntitle: !!python/object/apply:os.system [ls]\ndate: 2021-01-09\nsummary: S\n---\n",
+    "2021-01-10-nofront.md": "Just text.\n",
+    "2021-01-11-types.md": release_text(date="2021-01-11", countries=5),
+}
+
+
+def test_check_reports_exactly_what_the_build_reports(project):
+    project.release("2021-01-01-good.md", release_text(title="Good", date="2021-01-01"))
+    for name, text in BAD_INPUTS.items():
+        project.release(name, text)
+    project.release("2021-01-12-enc.md", b"---\ntitle: T\xff\n---\n")
+    check = run_newsroom(project, "check")
+    build = project.build()
+    assert check.returncode == 1 and build.returncode == 1
+    reported = [line.strip() for line in check.stderr.splitlines() if line.startswith("  press_releases/")]
+    assert len(reported) == 12
+    for line in reported:
+        assert line in build.log
+    assert re.search(r"^12 problems in the press releases:", check.stderr, re.M)
+
+
+def test_check_passes_a_good_archive_and_lists_what_is_held_back(project):
+    project.release("2021-01-01-good.md", release_text(title="Good", date="2021-01-01"))
+    project.release("2030-01-01-later.md", release_text(title="Later", date="2030-01-01"))
+    check = run_newsroom(project, "check")
+    assert check.returncode == 0, check.stderr
+    assert "2 releases are valid: 1 published at 2026-11-26T10:00:00+09:00, 1 held back" in check.stdout
+    assert "held back (until 2030-01-01T00:00:00+09:00): press_releases/2030-01-01-later.md" in check.stdout
+
+
+def test_new_starts_a_release_dated_now_with_every_field(project):
+    made = run_newsroom(project, "new", "Kenya: Free the Journalists & Lawyers")
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "press_releases/2026-11-26-kenya-free-the-journalists-lawyers.md"
+    text = (project.path / made.stdout.strip()).read_text()
+    for field in ("title:", "summary:", "date: 2026-11-26T10:00:00+09:00", "draft: true", "dateline:",
+                  "regions:", "countries:", "topics:", "organizations:", "# image:", "#   alt:", "# slug:",
+                  "# language:", "# embargo:", "# updated:", "# corrections:", "# aliases:", "# translations:",
+                  "# extra:"):
+        assert field in text, field
+    assert 'title: "Kenya: Free the Journalists & Lawyers"' in text
+    assert run_newsroom(project, "check").returncode == 0, "a new release is valid as it is (a draft)"
+    again = run_newsroom(project, "new", "Kenya: Free the Journalists & Lawyers")
+    assert again.returncode == 1 and "already exists" in again.stderr
