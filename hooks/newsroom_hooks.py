@@ -12,7 +12,7 @@ site = NewsroomSite()
 
 
 def on_startup(command, dirty):
-    site.startup(command)
+    site.startup(command, dirty)
 
 
 def on_config(config):
@@ -35,6 +35,11 @@ def on_nav(nav, config, files):
 
 def on_page_context(context, page, config, nav):
     return site.page_context(context, page)
+
+
+def on_post_page(output, page, config):
+    site.page_done(page)
+    return output
 
 
 def on_env(env, config, files):

@@ -180,3 +180,22 @@ def test_the_browser_shows_the_icnk_title_and_photo_caption(sample_site, browser
     assert "© 2020 Kyodo via AP Images" in caption
     assert page.locator("article figure img").evaluate("img => img.complete && img.naturalWidth") == 1200
     page.close()
+
+
+def test_large_archives_convert_in_parallel_and_strict_mode_still_sees_every_warning(project):
+    """Past 200 releases, bodies are converted by worker processes; their warnings must still fail --strict."""
+    from benchmarks.generate import generate
+
+    generate(project.releases, 240)
+    broken = sorted(project.releases.glob("*.md"))[120]
+    broken.write_text(broken.read_text() + "\nSee [a missing file](missing-file.md).\n")
+    build = project.build()
+    assert "newsroom: markdown: 240 release bodies converted by" in build.log
+    assert build.returncode == 1
+    assert "missing-file.md" in build.log
+    assert "Aborted with 1 warnings in strict mode!" in build.log
+    broken.write_text(broken.read_text().replace("\nSee [a missing file](missing-file.md).\n", ""))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    page = build.html("news/2026/06/01/release-000000/")
+    assert page.xpath("//div[@class='nr-body']//h2")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,16 +39,52 @@ class Archive:
         return len(self.published)
 
 
-def read_archive(settings: Settings, now: datetime, *, drafts: bool = False) -> Archive:
+class ReadCache:
+    """Releases read by earlier builds of this process, by file, modification time and size.
+
+    ``mkdocs serve`` rebuilds in the same process: with the cache, a rebuild re-reads
+    only the files that changed.
+    """
+
+    def __init__(self) -> None:
+        self.settings: Settings | None = None
+        self.entries: dict[str, tuple[tuple[int, int], Release | None, list[Problem]]] = {}
+
+    def read(self, settings: Settings, name: str) -> tuple[Release | None, list[Problem]]:
+        if settings != self.settings:
+            self.entries.clear()
+            self.settings = settings
+        try:
+            stat = os.stat(settings.releases_path / name)
+        except OSError:
+            return read_release(settings, name)
+        key = (stat.st_mtime_ns, stat.st_size)
+        hit = self.entries.get(name)
+        if hit is not None and hit[0] == key:
+            return hit[1], hit[2]
+        release, problems = read_release(settings, name)
+        self.entries[name] = (key, release, problems)
+        return release, problems
+
+    def keep_only(self, names: set[str]) -> None:
+        for gone in set(self.entries) - names:
+            del self.entries[gone]
+
+
+def read_archive(settings: Settings, now: datetime, *, drafts: bool = False, cache: ReadCache | None = None) -> Archive:
     """Read every release; raise ContentError listing all problems of all files."""
     problems: list[Problem] = []
     releases: list[Release] = []
+    read = cache.read if cache is not None else read_release
+    names = release_files(settings)
     # Reading creates objects that all live on: spare the collector from scanning them repeatedly.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for name in release_files(settings):
-            release, found = read_release(settings, name)
+        if cache is not None:
+            cache.keep_only(set(names))
+        for name in names:
+            release, found = read(settings, name)
             problems.extend(found)
             if release is not None:
                 releases.append(release)

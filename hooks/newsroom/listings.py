@@ -161,3 +161,13 @@ def term_listings(taxonomies: Taxonomies, per_page: int) -> Iterator[Listing]:
     for term in taxonomies.all_terms():
         yield from paginate("term", term.url, term.name, term.releases, per_page,
                             taxonomy=term.taxonomy, term=term, feeds_base=term.url)
+
+
+def fingerprint(listing: Listing) -> int:
+    """Changes when anything the listing page shows changes (within one process)."""
+    shown = tuple(
+        (r.name, r.title, r.summary, r.dateline, r.date, r.image.src if r.image else None)
+        for r in listing.releases
+    )
+    return hash((listing.kind, listing.url, listing.title, listing.total, listing.pagination, shown,
+                 listing.years, listing.terms, listing.groups))

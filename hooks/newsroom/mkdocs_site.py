@@ -12,11 +12,14 @@ import html
 import logging
 import os
 import posixpath
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
+import multiprocessing
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
@@ -24,7 +27,7 @@ from mkdocs.structure.pages import Page, _ExtractAnchorsTreeprocessor, _Relative
 from mkdocs.structure.toc import get_toc
 
 from . import listings, sitemap
-from .archive import Archive, read_archive
+from .archive import Archive, ReadCache, read_archive
 from .errors import ContentError
 from .listings import Listing
 from .model import TAXONOMIES, Release
@@ -56,6 +59,11 @@ class NewsroomSite:
 
     def __init__(self) -> None:
         self.command = "build"
+        self.dirty = False
+        self.builds = 0
+        # Kept across the rebuilds of `mkdocs serve`: releases by file and mtime, listing fingerprints.
+        self.read_cache = ReadCache()
+        self.fingerprints: dict[str, int] = {}
         self.settings: Settings | None = None
         self.archive: Archive | None = None
         self.renderer: ReleaseRenderer | None = None
@@ -66,8 +74,9 @@ class NewsroomSite:
 
     # -- events ------------------------------------------------------------
 
-    def startup(self, command: str) -> None:
+    def startup(self, command: str, dirty: bool = False) -> None:
         self.command = command
+        self.dirty = dirty
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         options = (config.extra or {}).get("newsroom")
@@ -100,7 +109,7 @@ class NewsroomSite:
             raise PluginError(str(err)) from None
         with self.progress.phase("read") as report:
             try:
-                self.archive = read_archive(settings, now, drafts=self.command == "serve")
+                self.archive = read_archive(settings, now, drafts=self.command == "serve", cache=self.read_cache)
             except ContentError as err:
                 raise PluginError(err.report()) from None
             report["done"] = f"{len(self.archive.published)} releases published, {len(self.archive.held)} held back"
@@ -152,7 +161,16 @@ class NewsroomSite:
         gc.freeze()
         return files
 
+    def page_done(self, page: Page) -> None:
+        """Count the time from the page's context to its HTML, by kind of page (for the benchmark)."""
+        started = getattr(page, "_render_started", None)
+        if started is not None:
+            kind = "render release pages" if isinstance(page, ReleasePage) else (
+                "render listing pages" if isinstance(page, ListingPage) else "render other pages")
+            self.progress.add(kind, time.perf_counter() - started)
+
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
+        page._render_started = time.perf_counter()
         if isinstance(page, ReleasePage):
             older, newer = self.neighbours.get(page.release.name, (None, None))
             archive = self.archive
@@ -175,6 +193,16 @@ class NewsroomSite:
 
     def nav_ready(self, nav: Any) -> None:
         self.chrome = ChromeCache(nav)
+        workers = min(os.cpu_count() or 1, 4)
+        # Worth it on a full build of a real archive; never under `serve` (its threads and fork don't mix).
+        if self.command == "build" and not self.dirty and workers > 1 and len(self.pages) >= 200 \
+                and "fork" in multiprocessing.get_all_start_methods():
+            with self.progress.phase("markdown") as report:
+                pages = list(self.pages.values())
+                for page in pages:
+                    page.read_source(None)
+                self.renderer.prerender(pages, workers)
+                report["done"] = f"{len(pages)} release bodies converted by {workers} processes"
 
     def prepare_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         gc.freeze()  # the rendered pages, likewise
@@ -242,14 +270,20 @@ class NewsroomSite:
             ))
         found += listings.term_listings(archive.taxonomies, settings.per_page)
 
+        fingerprints = {}
         for listing in found:
             intro = docs.pop(listing.url, None)
             if intro is not None:
+                intro.__class__ = ListingFile  # the same file, told when its listing changed
                 file = intro
             else:
-                file = File.generated(config, f"{listing.url}index.md", content="", inclusion=InclusionLevel.NOT_IN_NAV)
+                file = ListingFile.generated(config, f"{listing.url}index.md", content="",
+                                             inclusion=InclusionLevel.NOT_IN_NAV)
                 files.append(file)
+            fingerprints[listing.url] = fingerprint = listings.fingerprint(listing)
+            file.listing_changed = self.fingerprints.get(listing.url) != fingerprint
             self.listing_pages[listing.url] = ListingPage(listing, file, config, intro=intro is not None)
+        self.fingerprints = fingerprints
 
         # An introduction to a term no published release uses would be a page about nothing,
         # or a hint of an embargoed release: it is not built.
@@ -338,6 +372,18 @@ class ChromeCache:
         return (block, base_url, page.url if id(page) in self.in_nav else None, hide)
 
 
+class ListingFile(File):
+    """The file of a listing page. For `--dirty` rebuilds (``make serve``), it counts as
+    modified only when what the listing shows changed since the previous build."""
+
+    listing_changed = True
+
+    def is_modified(self) -> bool:
+        if self.listing_changed or not os.path.isfile(self.abs_dest_path):
+            return True
+        return self.abs_src_path is not None and super().is_modified()
+
+
 class RedirectPage(Page):
     """The page at an old address of a release, sending readers and crawlers to the release."""
 
@@ -414,12 +460,18 @@ class ReleaseRenderer:
 
     It registers the same path and anchor processors as MkDocs' ``Page.render``
     and records which files under the releases folder the bodies link to.
+
+    On a full build with several cores, ``prerender`` converts every body ahead of
+    MkDocs in worker processes (forked, so they share everything read so far);
+    ``render`` then only hands the result to the page, unless a plugin changed the
+    page's Markdown in the meantime, in which case it converts it again here.
     """
 
     def __init__(self, config: MkDocsConfig, files: Files, held: set[str] = frozenset()):
         self.md = markdown.Markdown(
             extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
         )
+        self.files = files
         self.referenced: set[str] = set()
         self.held = held
         """Source paths of releases not published yet: links to them are taken out."""
@@ -427,18 +479,100 @@ class ReleaseRenderer:
         self.anchors._register(self.md)
         self.relpath = _RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]
         self.relpath._register(self.md)
-        self.md.treeprocessors.register(_LinkRecorder(self), "newsroom_links", 0.5)
+        self.links = _LinkRecorder(self)
+        self.md.treeprocessors.register(self.links, "newsroom_links", 0.5)
+        self.done: dict[str, _Rendered] = {}
 
-    def render(self, page: Page) -> None:
+    def convert(self, file: File, text: str) -> _Rendered:
         md = self.md
         md.reset()
-        self.relpath.file = page.file
+        self.relpath.file = file
         self.relpath.links_to_anchors = {}
         self.anchors.present_anchor_ids = set()
-        page.content = md.convert(page.markdown or "")
-        page.toc = get_toc(getattr(md, "toc_tokens", []))
-        page.present_anchor_ids = self.anchors.present_anchor_ids
-        page.links_to_anchors = self.relpath.links_to_anchors
+        self.links.found = set()
+        content = md.convert(text)
+        return _Rendered(
+            markdown=text,
+            content=content,
+            toc_tokens=getattr(md, "toc_tokens", []),
+            anchors=self.anchors.present_anchor_ids,
+            links={target.src_uri: links for target, links in self.relpath.links_to_anchors.items()},
+            referenced=self.links.found,
+        )
+
+    def render(self, page: Page) -> None:
+        rendered = self.done.pop(page.file.src_uri, None)
+        if rendered is None or rendered.markdown != page.markdown:
+            rendered = self.convert(page.file, page.markdown or "")
+        page.content = rendered.content
+        page.toc = get_toc(rendered.toc_tokens)
+        page.present_anchor_ids = rendered.anchors
+        page.links_to_anchors = {
+            target: links for uri, links in rendered.links.items()
+            if (target := self.files.get_file_from_path(uri)) is not None
+        }
+        self.referenced |= rendered.referenced
+
+    def prerender(self, pages: list[Page], workers: int) -> None:
+        """Convert the pages' Markdown in ``workers`` forked processes, keeping the results for ``render``."""
+        global _PRERENDER
+        jobs = [(page.file, page.markdown or "") for page in pages]
+        size = max(50, len(jobs) // (workers * 8))
+        chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+        _PRERENDER = (self, jobs)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for results, records in pool.imap(_prerender_chunk, chunks):
+                    for record in records:  # warnings count in this process, as --strict needs
+                        logging.getLogger(record.name).handle(record)
+                    for rendered in results:
+                        if rendered is not None:
+                            self.done[rendered.file_uri] = rendered
+        finally:
+            _PRERENDER = None
+
+
+@dataclass(slots=True)
+class _Rendered:
+    markdown: str
+    content: str
+    toc_tokens: list
+    anchors: set[str]
+    links: dict[str, dict[str, str]]
+    referenced: set[str]
+    file_uri: str = ""
+
+
+_PRERENDER: tuple[ReleaseRenderer, list[tuple[File, str]]] | None = None
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
+        self.records.append(record)
+
+
+def _prerender_chunk(bounds: tuple[int, int]) -> tuple[list[_Rendered | None], list[logging.LogRecord]]:
+    """In a worker: convert jobs[start:end]; log records are sent back to the parent, not printed here."""
+    assert _PRERENDER is not None
+    renderer, jobs = _PRERENDER
+    capture = _Capture()
+    root = logging.getLogger("mkdocs")
+    root.handlers = [capture]
+    root.propagate = False
+    results: list[_Rendered | None] = []
+    for file, text in jobs[bounds[0]:bounds[1]]:
+        try:
+            rendered = renderer.convert(file, text)
+            rendered.file_uri = file.src_uri
+            results.append(rendered)
+        except Exception:  # the page is converted again in the build, which reports the error properly
+            results.append(None)
+    return results, capture.records
 
 
 class _LinkRecorder(markdown.treeprocessors.Treeprocessor):
@@ -451,6 +585,7 @@ class _LinkRecorder(markdown.treeprocessors.Treeprocessor):
     def __init__(self, renderer: ReleaseRenderer):
         super().__init__()
         self.renderer = renderer
+        self.found: set[str] = set()
 
     def run(self, root):
         file = self.renderer.relpath.file
@@ -467,7 +602,7 @@ class _LinkRecorder(markdown.treeprocessors.Treeprocessor):
                 element.tag = "span"
                 element.attrib.pop("href", None)
                 continue
-            self.renderer.referenced.add(target)
+            self.found.add(target)
         return root
 
 

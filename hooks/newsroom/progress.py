@@ -32,8 +32,12 @@ class Progress:
         done = f": {report['done']}" if report.get("done") else ""
         self.log.info(f"newsroom: {name}{done} in {seconds:.2f} s")
 
+    def add(self, name: str, seconds: float) -> None:
+        """Count time spent in many small steps (one page rendered) towards a phase."""
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+
     def save(self) -> None:
         path = os.environ.get(TIMINGS_VARIABLE)
         if path:
             with open(path, "w", encoding="utf-8") as out:
-                json.dump(self.timings, out, indent=2)
+                json.dump({k: round(v, 3) for k, v in self.timings.items()}, out, indent=2)
