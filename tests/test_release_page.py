@@ -199,3 +199,20 @@ def test_large_archives_convert_in_parallel_and_strict_mode_still_sees_every_war
     assert build.returncode == 0, build.log
     page = build.html("news/2026/06/01/release-000000/")
     assert page.xpath("//div[@class='nr-body']//h2")
+
+
+def test_a_korean_site_speaks_korean(project):
+    project.config["theme"]["language"] = "ko"
+    project.release("2020-03-03-x.md", release_text(
+        title="북한 인권 피해자와 함께", date="2020-03-03", dateline="서울", countries=["북한"],
+        summary="300여 단체가 대통령에게 서한을 보냈다.",
+    ))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    page = build.html("news/2020/03/03/x/")
+    assert page.get("lang") == "ko"
+    assert page.xpath("string(//p[@class='nr-byline']/time)") == "2020년 3월 3일"
+    assert page.xpath("//dl[@class='nr-terms']/dt/text()") == ["국가"]
+    assert page.xpath("//dl[@class='nr-terms']//a/@href") == ["../../../../../countries/bughan/"]
+    assert page.xpath("string(//a[@rel='edit'])") == "이 보도자료 편집"
+    assert build.html("countries/bughan/").findtext(".//article//h1") == "북한"
