@@ -352,19 +352,43 @@ class ChromeCache:
         self.in_nav = {id(page) for page in getattr(nav, "pages", ())}
         self.store: dict[tuple, str] = {}
 
+    #: Stands for the page title in the cached header, which is the same on every page but for it.
+    TITLE = "\x00newsroom-page-title\x00"
+
     def __call__(self, block: str, page: Any, base_url: str, render: Any) -> str:
         key = self.key(block, page, base_url)
         if key is None:
             return render()
+        if block == "header":
+            return self.header(key, page, render)
         found = self.store.get(key)
         if found is None:
             found = self.store[key] = render()
         return found
 
+    def header(self, key: tuple, page: Page, render: Any) -> str:
+        """The header, rendered once with a stand-in for the title, which Material prints as given."""
+        title = page.meta.get("title") or page.title or ""
+        found = self.store.get(key)
+        if found is None:
+            had, saved = "title" in page.meta, page.meta.get("title")
+            page.meta["title"] = self.TITLE
+            try:
+                found = render()
+            finally:
+                if had:
+                    page.meta["title"] = saved
+                else:
+                    del page.meta["title"]
+            if found.count(self.TITLE) != 1:  # the header shows the title elsewhere too: do not cache it
+                return render()
+            self.store[key] = found
+        return found.replace(self.TITLE, str(title))
+
     def key(self, block: str, page: Any, base_url: str) -> tuple | None:
         if page is None or not isinstance(page, Page):
             return None
-        if block in ("config", "styles", "scripts"):
+        if block in ("config", "styles", "scripts", "footer_meta"):
             return (block, base_url)
         hide = tuple(page.meta.get("hide") or ())
         if block == "site_nav" and "toc" not in hide:
