@@ -209,9 +209,7 @@ class NewsroomSite:
         self.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
         env.globals["newsroom_chrome"] = self.chrome
         self.prune_assets(files)
-        strings = Path(config.theme.custom_dir or "", "partials", "newsroom", "strings")
-        language = config.theme.get("language") or "en"
-        env.globals["newsroom_strings"] = language if (strings / f"{language}.html").is_file() else "en"
+        env.globals["newsroom_t"] = Translations(env, config.theme.get("language") or "en")
         return env
 
     def prune_assets(self, files: Files) -> None:
@@ -335,6 +333,42 @@ class NewsroomSite:
                 file.dest_uri = media_url(relative)
                 self.assets[src_uri] = file
                 found.append(file)
+        return found
+
+
+class Translations:
+    """The interface strings of the site's language, from the theme's language files.
+
+    A key is looked up, once per build, in the newsroom's strings
+    (``partials/newsroom/strings/<language>.html``, else English) for ``newsroom.*``
+    keys, and in Material's ``partials/languages/<language>.html`` (else English)
+    for the others, exactly as Material's own ``partials/language.html`` does.
+    """
+
+    def __init__(self, env: Any, language: str):
+        self.env = env
+        self.cache: dict[str, str] = {}
+        own = language if self._exists(f"partials/newsroom/strings/{language}.html") else "en"
+        self.own = [f"partials/newsroom/strings/{own}.html", "partials/newsroom/strings/en.html"]
+        self.theme = [f"partials/languages/{language}.html", "partials/languages/en.html"]
+
+    def _exists(self, name: str) -> bool:
+        try:
+            self.env.get_template(name)
+        except Exception:
+            return False
+        return True
+
+    def __call__(self, key: str) -> str:
+        found = self.cache.get(key)
+        if found is None:
+            found = key
+            for name in self.own if key.startswith("newsroom.") else self.theme:
+                value = str(self.env.get_template(name).module.t(key))
+                if value:
+                    found = value
+                    break
+            self.cache[key] = found
         return found
 
 
