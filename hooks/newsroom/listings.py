@@ -11,9 +11,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from .model import Release
+from .model import TAXONOMIES, Release
 from .taxonomy import Taxonomies, Term
-from .urls import NEWS, page_url, taxonomy_url, year_url
+from .urls import NEWS, SUBSCRIBE, page_url, taxonomy_url, year_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +155,15 @@ def _countries_by_region(taxonomies: Taxonomies) -> tuple[TermGroup, ...]:
     if loose:
         groups.append(TermGroup(None, None, term_counts(loose)))
     return tuple(groups)
+
+
+def subscribe(taxonomies: Taxonomies, title: str) -> Listing:
+    """The page listing every feed: the site's, then each term's, by taxonomy."""
+    groups = tuple(
+        TermGroup(taxonomy, taxonomy_url(taxonomy), term_counts(taxonomies.sorted(taxonomy)))
+        for taxonomy in TAXONOMIES if taxonomies.terms[taxonomy]
+    )
+    return Listing("subscribe", SUBSCRIBE, title, groups=groups, feeds_base="")
 
 
 def term_listings(taxonomies: Taxonomies, per_page: int) -> Iterator[Listing]:

@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page, _ExtractAnchorsTreeprocessor, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
-from . import listings, sitemap
+from . import feeds, listings, sitemap
 from .archive import Archive, ReadCache, read_archive
 from .errors import ContentError
 from .listings import Listing
@@ -36,10 +36,9 @@ from .progress import Progress
 from .publication import build_time
 from .redirects import Redirect, check_redirects, redirects
 from .settings import Settings, SettingsError
-from .urls import NEWS, media_url, taxonomy_url, url_of
+from .urls import NEWS, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
 
-#: Titles of the taxonomy index pages when mkdocs.yml's nav does not name them.
-TAXONOMY_TITLES = {"regions": "Regions", "countries": "Countries", "topics": "Topics", "organizations": "Organizations"}
+
 
 log = logging.getLogger("mkdocs.hooks.newsroom")
 #: Advice to editors that must not fail a --strict build (spelling variants of a term):
@@ -89,6 +88,11 @@ class NewsroomSite:
             )
         except SettingsError as err:
             raise PluginError(str(err)) from None
+        if not config.site_url:
+            raise PluginError(
+                "site_url is required: feeds need absolute URLs for their links and the sitemap. "
+                "Set it in mkdocs.yml, e.g. site_url: https://news.example.org/"
+            )
         self.formatter = Formatter(self.settings.language)
         self.progress = Progress(log)
         self.archive = None
@@ -123,7 +127,30 @@ class NewsroomSite:
         with self.progress.phase("sitemap") as report:
             written = self._write_sitemap(config)
             report["done"] = f"{len(written)} file(s)"
+        with self.progress.phase("feeds") as report:
+            written = self._write_feeds(config)
+            report["done"] = f"{len(written)} files"
         self.progress.save()
+
+    def _feed_site(self, config: MkDocsConfig) -> feeds.Site:
+        site_url = config.site_url or ""
+        icon = config.theme.get("favicon")
+        logo = config.theme.get("logo")
+        return feeds.Site(
+            name=config.site_name,
+            url=site_url,
+            description=config.site_description or config.site_name,
+            language=self._settings.language,
+            icon=absolute(site_url, icon) if icon else None,
+            logo=absolute(site_url, logo or icon) if (logo or icon) else None,
+        )
+
+    def _write_feeds(self, config: MkDocsConfig) -> list[Path]:
+        archive = self.archive
+        writer = feeds.FeedWriter(self._settings, self._feed_site(config), archive.taxonomies,
+                                  lambda release: self.pages[release.name].content or "")
+        channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, self._settings.feed_items)
+        return writer.write(Path(config.site_dir), channels)
 
     def _write_sitemap(self, config: MkDocsConfig) -> list[Path]:
         site_dir = Path(config.site_dir)
@@ -178,13 +205,22 @@ class NewsroomSite:
             context["release"] = release_view(
                 page.release, self.formatter, archive.taxonomies, previous=older, next=newer, related=related
             )
+            # Its countries' feeds, for readers who want more of the same.
+            context["newsroom_feeds"] = [
+                (term.name, term.url) for term in archive.taxonomies.of(page.release, "countries")
+            ]
             # Material's footer and <link rel="prev/next"> walk through releases in time.
             page.previous_page = self.pages.get(older.name) if older else None
             page.next_page = self.pages.get(newer.name) if newer else None
         elif isinstance(page, ListingPage):
             listing = page.listing
+            if listing.title.startswith("newsroom."):  # no title in the nav: the interface string
+                listing.title = self.translations(listing.title)
+                page.meta["title"] = html.escape(listing.title)
             context["listing"] = listing
             context["cards"] = [release_link(r, self.formatter) for r in listing.releases]
+            if listing.term is not None:
+                context["newsroom_feeds"] = [(listing.term.name, listing.term.url)]
             pagination = listing.pagination
             # <link rel="prev/next"> between the pages of one listing.
             page.previous_page = self.listing_pages.get(pagination.previous_url) if pagination else None
@@ -209,7 +245,7 @@ class NewsroomSite:
         self.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
         env.globals["newsroom_chrome"] = self.chrome
         self.prune_assets(files)
-        env.globals["newsroom_t"] = Translations(env, config.theme.get("language") or "en")
+        env.globals["newsroom_t"] = self.translations = Translations(env, config.theme.get("language") or "en")
         return env
 
     def prune_assets(self, files: Files) -> None:
@@ -256,16 +292,18 @@ class NewsroomSite:
         titles = _nav_titles(config.nav)
         docs = {("" if f.url == "./" else f.url): f for f in files.documentation_pages()}
 
-        def title(url: str, default: str) -> str:
-            return titles.get(f"{url}index.md") or titles.get(url.rstrip("/") + ".md") or default
+        def title(url: str, key: str) -> str:
+            """The page's title in mkdocs.yml's nav, else the interface string ``key`` (filled in later)."""
+            return titles.get(f"{url}index.md") or titles.get(url.rstrip("/") + ".md") or key
 
         found: list[Listing] = [listings.home(published, settings.home_count, config.site_name)]
-        found += listings.news(published, settings.per_page, title(NEWS, "News"))
+        found += listings.news(published, settings.per_page, title(NEWS, "newsroom.news"))
         found += listings.years(published, settings.per_page)
         for taxonomy in TAXONOMIES:
             found.append(listings.taxonomy_index(
-                archive.taxonomies, taxonomy, title(taxonomy_url(taxonomy), TAXONOMY_TITLES[taxonomy])
+                archive.taxonomies, taxonomy, title(taxonomy_url(taxonomy), f"newsroom.{taxonomy}")
             ))
+        found.append(listings.subscribe(archive.taxonomies, title(SUBSCRIBE, "newsroom.subscribe")))
         found += listings.term_listings(archive.taxonomies, settings.per_page)
 
         fingerprints = {}

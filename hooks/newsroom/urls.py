@@ -27,9 +27,13 @@ def url_of(release: Release) -> str:
     return release_url(release.date, release.slug)
 
 
+#: Apostrophes join, as in most newsrooms' addresses: "Women's Rights" -> womens-rights.
+_APOSTROPHES = [["'", ""], ["\u2019", ""]]
+
+
 def term_slug(name: str) -> str:
-    """Lowercase ASCII words joined by hyphens: 'Côte d'Ivoire' -> 'cote-d-ivoire', '북한' -> 'bughan'."""
-    return slugify(name)
+    """Lowercase ASCII words joined by hyphens: "Women's Rights" -> 'womens-rights', '북한' -> 'bughan'."""
+    return slugify(name, replacements=_APOSTROPHES)
 
 
 def term_url(taxonomy: str, slug: str) -> str:

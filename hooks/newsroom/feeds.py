@@ -1,0 +1,293 @@
+"""Feeds: RSS 2.0 and Atom 1.0 with feedgen, JSON Feed 1.1 with the standard json module.
+
+One set for the site (the newest releases) and one for every term. Each
+release becomes one feed item, prepared once and shared by every feed it is
+in. Everything in a feed comes from the releases, never from the clock: an
+unchanged archive gives byte-identical feeds.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+from urllib.parse import urljoin
+
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+
+from .model import TAXONOMIES, Release
+from .settings import Settings
+from .taxonomy import Taxonomies, Term
+from .urls import absolute, feed_url, media_url, url_of
+
+FORMATS = ("rss", "atom", "json")
+MIME = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+# Python-Markdown writes attributes in double quotes; raw HTML in a body may use single ones.
+_URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
+_PERMALINK = re.compile(r'<a class="headerlink" href="#[^"]*" title="[^"]*">[^<]*</a>')
+
+
+class FeedError(ValueError):
+    """The feeds cannot be written as configured."""
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    name: str
+    url: str
+    """Absolute URL of the term's page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    url: str
+    length: int
+    mime: str
+
+
+@dataclass(slots=True)
+class Item:
+    """A release as every feed shows it, prepared once."""
+
+    release: Release
+    title: str
+    url: str
+    """Absolute permalink; also the item's GUID / id, so a new title never re-announces it."""
+    published: datetime
+    updated: datetime | None
+    summary: str
+    content_html: str
+    categories: tuple[Category, ...]
+    dateline: str | None
+    language: str
+    enclosure: Enclosure | None
+    _entries: dict[str, FeedEntry] = field(default_factory=dict, repr=False)
+
+    @property
+    def changed(self) -> datetime:
+        return self.updated or self.published
+
+    def entry(self, kind: str) -> FeedEntry:
+        """The feedgen entry of this item in one format, shared by all the feeds it is in."""
+        if kind not in self._entries:
+            entry = FeedEntry()
+            entry.load_extension("dc")
+            entry.id(self.url)
+            entry.guid(self.url, permalink=True)
+            entry.title(self.title)
+            entry.link(href=self.url, rel="alternate")
+            entry.published(self.published)
+            entry.updated(self.changed)
+            entry.summary(self.summary)
+            entry.content(self.content_html, type="html")
+            for category in self.categories:
+                entry.category(term=category.name, scheme=category.url)
+            if self.dateline:
+                entry.dc.dc_coverage(self.dateline)
+            entry.dc.dc_language(self.language)
+            # feedgen 1.0 writes Atom entry links without their rel: the photo would become a
+            # second "alternate" link. Atom readers get it in the content, like everyone else.
+            if self.enclosure and kind == "rss":
+                entry.enclosure(self.enclosure.url, str(self.enclosure.length), self.enclosure.mime)
+            self._entries[kind] = entry
+        return self._entries[kind]
+
+    def json(self) -> dict:
+        item: dict = {
+            "id": self.url,
+            "url": self.url,
+            "title": self.title,
+            "content_html": self.content_html,
+            "summary": self.summary,
+            "date_published": self.published.isoformat(),
+        }
+        if self.updated:
+            item["date_modified"] = self.updated.isoformat()
+        if self.enclosure:
+            item["image"] = self.enclosure.url
+            item["attachments"] = [{"url": self.enclosure.url, "mime_type": self.enclosure.mime,
+                                    "size_in_bytes": self.enclosure.length}]
+        item["tags"] = [c.name for c in self.categories]
+        item["language"] = self.language
+        if self.dateline:
+            item["_newsroom"] = {"dateline": self.dateline}
+        return item
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One channel: the site's, or a term's."""
+
+    base: str
+    """Where its three files live: '' for the site, 'countries/north-korea/' for a term."""
+    title: str
+    page: str
+    """The page the feed follows, relative to the site root."""
+    description: str
+    releases: Sequence[Release]
+    term: Term | None = None
+
+    def path(self, kind: str) -> str:
+        return feed_url(self.base, kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What feeds say about the site itself."""
+
+    name: str
+    url: str
+    description: str
+    language: str
+    icon: str | None = None
+    """Absolute URL of the site's icon (the favicon)."""
+    logo: str | None = None
+
+
+def site_feeds(releases: Sequence[Release], taxonomies: Taxonomies, site: Site, limit: int) -> list[Feed]:
+    """The site's feed and one per term, each with its newest ``limit`` releases."""
+    feeds = [Feed("", site.name, "", site.description, releases[:limit])]
+    for taxonomy in TAXONOMIES:
+        for term in taxonomies.terms[taxonomy].values():
+            feeds.append(Feed(term.url, f"{site.name}: {term.name}", term.url,
+                              f"{site.description} — {term.name}", term.releases[:limit], term))
+    return feeds
+
+
+class FeedWriter:
+    """Writes feeds, preparing each release's item once from the HTML its page already has."""
+
+    def __init__(self, settings: Settings, site: Site, taxonomies: Taxonomies,
+                 content_of: Callable[[Release], str]):
+        if not settings.site_url:
+            raise FeedError(
+                "site_url is required: feeds need absolute URLs for their links. "
+                "Set site_url in mkdocs.yml, e.g. site_url: https://news.example.org/"
+            )
+        self.settings = settings
+        self.site = site
+        self.taxonomies = taxonomies
+        self.content_of = content_of
+        self.items: dict[str, Item] = {}
+
+    def absolute(self, path: str) -> str:
+        return absolute(self.settings.site_url or "", path)
+
+    def item(self, release: Release) -> Item:
+        found = self.items.get(release.name)
+        if found is None:
+            found = self.items[release.name] = self._item(release)
+        return found
+
+    def _item(self, release: Release) -> Item:
+        url = self.absolute(url_of(release))
+        enclosure = None
+        if release.image:
+            path = self.settings.releases_path / release.image.src
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            enclosure = Enclosure(self.absolute(media_url(release.image.src)), path.stat().st_size, mime)
+        categories = tuple(
+            Category(term.name, self.absolute(term.url))
+            for taxonomy in TAXONOMIES for term in self.taxonomies.of(release, taxonomy)
+        )
+        content = absolute_html(self.content_of(release), url)
+        if release.image and enclosure:
+            image = release.image
+            caption = " ".join(html.escape(t) for t in (image.caption, image.credit) if t)
+            figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+            content = (f'<figure><img src="{html.escape(enclosure.url)}" alt="{html.escape(image.alt)}">'
+                       f"{figcaption}</figure>\n{content}")
+        return Item(
+            release=release,
+            title=release.title,
+            url=url,
+            published=release.date,
+            updated=release.updated,
+            summary=release.summary,
+            content_html=content,
+            categories=categories,
+            dateline=release.dateline,
+            language=release.language,
+            enclosure=enclosure,
+        )
+
+    def render(self, feed: Feed) -> dict[str, bytes]:
+        """The three files of a feed, by format."""
+        items = [self.item(r) for r in feed.releases]
+        newest = max((i.changed for i in items), default=None) or self.settings_now()
+        return {"rss": self._xml(feed, items, newest, "rss"), "atom": self._xml(feed, items, newest, "atom"),
+                "json": self._json(feed, items)}
+
+    def settings_now(self) -> datetime:
+        # Only an archive without any release gets here: its feeds are dated at the start of its era.
+        return datetime(2000, 1, 1, tzinfo=self.settings.zone)
+
+    def _xml(self, feed: Feed, items: list[Item], newest: datetime, kind: str) -> bytes:
+        fg = FeedGenerator()
+        fg.load_extension("dc")
+        page = self.absolute(feed.page)
+        fg.id(page)
+        fg.title(feed.title)
+        fg.author(name=self.site.name, uri=self.absolute(""))
+        # The RSS channel <link> is the last link added: 'self' first, the page last.
+        fg.link(href=self.absolute(feed.path(kind)), rel="self", type=MIME[kind])
+        fg.link(href=page, rel="alternate", type="text/html")
+        fg.description(feed.description)
+        fg.language(self.site.language)
+        fg.generator("newsroom (python-feedgen)")
+        if self.site.icon:
+            fg.icon(self.site.icon)
+        if self.site.logo:
+            fg.logo(self.site.logo)
+        fg.updated(newest)
+        fg.lastBuildDate(newest)
+        # feedgen lists entries in the reverse order of adding them: add the oldest first.
+        for item in reversed(items):
+            fg.add_entry(item.entry(kind))
+        return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+
+    def _json(self, feed: Feed, items: list[Item]) -> bytes:
+        document = {
+            "version": JSON_FEED_VERSION,
+            "title": feed.title,
+            "home_page_url": self.absolute(feed.page),
+            "feed_url": self.absolute(feed.path("json")),
+            "description": feed.description,
+            "language": self.site.language,
+        }
+        if self.site.icon:
+            document["icon"] = self.site.logo or self.site.icon
+            document["favicon"] = self.site.icon
+        document["authors"] = [{"name": self.site.name, "url": self.absolute("")}]
+        document["items"] = [item.json() for item in items]
+        return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+    def write(self, site_dir: Path, feeds: Iterable[Feed]) -> list[Path]:
+        """Write every feed's three files; a file whose bytes did not change is left untouched."""
+        written = []
+        for feed in feeds:
+            for kind, data in self.render(feed).items():
+                target = site_dir / feed.path(kind)
+                if not (target.exists() and target.read_bytes() == data):
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+                written.append(target)
+        return written
+
+
+def absolute_html(html: str, page_url: str) -> str:
+    """A page's body HTML with every link and image made absolute, and heading permalinks dropped."""
+    html = _PERMALINK.sub("", html)
+
+    def resolve(match: re.Match) -> str:
+        return f"{match[1]}{match[2]}{urljoin(page_url, match[3].strip())}{match[2]}"
+
+    return _URL_ATTRIBUTE.sub(resolve, html)

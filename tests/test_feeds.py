@@ -1,0 +1,239 @@
+"""Feeds as subscribers' readers meet them: parsed with feedparser, checked against the W3C validator's rules."""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import feedparser
+import pytest
+from lxml import etree
+
+from conftest import FIXTURES, ROOT, Project, release_text
+from test_browsing import RELEASES
+
+SITE = "https://newsroom.example.org/"
+TERM_FEEDS = {"regions": "regions", "countries": "countries", "topics": "topics", "organizations": "organizations"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    project = Project(tmp_path_factory.mktemp("feeds") / "project")
+    project.copy_releases(FIXTURES / "archive")
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+def feed_files(site_dir: Path) -> list[Path]:
+    return sorted(p for p in site_dir.rglob("*") if p.name in ("feed.xml", "atom.xml", "feed.json"))
+
+
+def parse(path: Path):
+    return feedparser.parse(path.read_bytes())
+
+
+def local(site, url: str) -> Path:
+    """The built file an absolute site URL points at."""
+    assert url.startswith(SITE), url
+    return site.path(url[len(SITE):].split("#")[0])
+
+
+def test_every_feed_parses_without_errors_and_links_resolve(site):
+    files = feed_files(site.site)
+    assert len(files) == 3 * (1 + 3 + 7 + 5 + 4)  # the site, 3 regions, 7 countries, 5 topics, 4 organizations
+    for path in files:
+        if path.suffix == ".json":
+            document = json.loads(path.read_text())
+            assert document["version"] == "https://jsonfeed.org/version/1.1"
+            links = [document["home_page_url"]] + [i["url"] for i in document["items"]]
+        else:
+            parsed = parse(path)
+            assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+            links = [parsed.feed.link] + [e.link for e in parsed.entries]
+            guids = [e.id for e in parsed.entries]
+            assert len(guids) == len(set(guids)), path
+        for link in links:
+            assert local(site, link).is_file(), (path, link)
+
+
+def test_the_site_feeds_hold_the_newest_fifty_in_order(site):
+    expected = [SITE + r["url"] for r in RELEASES[:50]]
+    for name in ("feed.xml", "atom.xml"):
+        assert [e.link for e in parse(site.site / name).entries] == expected
+    assert [i["url"] for i in json.loads((site.site / "feed.json").read_text())["items"]] == expected
+
+
+def test_a_release_is_in_exactly_the_feeds_of_its_terms_and_the_site(site):
+    release = RELEASES[10]
+    url = SITE + release["url"]
+    holding = {str(p.relative_to(site.site).parent) for p in feed_files(site.site) if p.name == "feed.xml"
+               and url in [e.link for e in parse(p).entries]}
+    slugs = {"North Korea": "north-korea", "South Korea": "south-korea", "Kenya": "kenya", "Nigeria": "nigeria",
+             "Myanmar": "myanmar", "Russia": "russia", "Ukraine": "ukraine"}
+    expected = {"."} | {f"regions/{r.lower()}" for r in release["regions"]} | {
+        f"countries/{slugs[c]}" for c in release["countries"]} | {
+        "topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]} | {
+        "organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])}
+    assert holding == expected
+
+
+def test_items_carry_everything_a_reader_shows(site):
+    release = next(r for r in RELEASES[:50] if "image" in r)
+    entry = next(e for e in parse(site.site / "feed.xml").entries if e.link == SITE + release["url"])
+    assert entry.title == release["title"]
+    assert entry.id == SITE + release["url"], "the GUID is the permalink"
+    assert entry.summary == release["summary"]
+    assert f"fixtureword{release['name'][-5:-3].lstrip('0') or '0'}" in entry.content[0].value
+    terms = {t.term for t in entry.tags}
+    assert set(release["countries"]) <= terms and set(release["topics"]) <= terms
+    assert entry.get("dc_coverage") == release["dateline"]
+    (enclosure,) = entry.enclosures
+    assert enclosure.href == SITE + "media/images/field.png"
+    assert int(enclosure.length) == (FIXTURES / "archive/images/field.png").stat().st_size
+    assert enclosure.type == "image/png"
+    atom = next(e for e in parse(site.site / "atom.xml").entries if e.link == SITE + release["url"])
+    assert atom.published == release["when"].isoformat()
+    item = next(i for i in json.loads((site.site / "feed.json").read_text())["items"] if i["url"] == SITE + release["url"])
+    assert item["date_published"] == release["when"].isoformat()
+    assert item["image"] == SITE + "media/images/field.png"
+    assert item["_newsroom"]["dateline"] == release["dateline"]
+    assert item["content_html"].startswith(
+        f'<figure><img src="{SITE}media/images/field.png" alt="{release["image"]["alt"]}">'
+        f'<figcaption>{release["image"]["caption"]} {release["image"]["credit"]}</figcaption></figure>')
+
+
+def test_channels_are_dated_by_their_newest_item_and_link_to_themselves(site):
+    for path in feed_files(site.site):
+        url = SITE + str(path.relative_to(site.site))
+        if path.suffix == ".json":
+            document = json.loads(path.read_text())
+            assert document["feed_url"] == url
+            continue
+        parsed = parse(path)
+        newest = max(e.get("updated") or e.published for e in parsed.entries) if path.name == "atom.xml" else None
+        if path.name == "feed.xml":
+            tree = etree.parse(str(path))
+            self_links = tree.xpath("//*[local-name()='link' and @rel='self']/@href")
+            assert self_links == [url]
+            assert tree.findtext("channel/link") == local_page_url(path, site)
+            dates = [email.utils.parsedate_to_datetime(d) for d in tree.xpath("//item/pubDate/text()")]
+            last = email.utils.parsedate_to_datetime(tree.findtext("channel/lastBuildDate"))
+            assert last == max(dates)
+            for text in tree.xpath("//pubDate/text() | //lastBuildDate/text()"):
+                assert re.fullmatch(r"[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}", text), text
+            for length in tree.xpath("//enclosure/@length"):
+                assert int(length) > 0
+            for link in tree.xpath("//item/link/text() | //item/guid/text() | //enclosure/@url"):
+                assert link.startswith("https://"), link
+        else:
+            tree = etree.parse(str(path))
+            ns = {"a": "http://www.w3.org/2005/Atom"}
+            assert tree.xpath("/a:feed/a:link[@rel='self']/@href", namespaces=ns) == [url]
+            assert tree.xpath("/a:feed/a:author/a:name/text()", namespaces=ns) == ["Newsroom"]
+            assert tree.xpath("/a:feed/a:updated/text()", namespaces=ns) == [newest]
+
+
+def local_page_url(path: Path, site) -> str:
+    return SITE + ("" if path.parent == site.site else str(path.parent.relative_to(site.site)) + "/")
+
+
+def test_text_is_escaped_correctly_in_every_format(project):
+    nasty = 'Fish & "Chips" <b>bold</b> 북한의 🚀'
+    project.release("2021-05-06-x.md", release_text(title=nasty, date="2021-05-06", summary=nasty, dateline=nasty,
+                                                     countries=[nasty], body=f"Body {nasty}"))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    for name in ("feed.xml", "atom.xml"):
+        parsed = parse(build.site / name)
+        assert not parsed.bozo
+        (entry,) = parsed.entries
+        assert entry.title == nasty
+        assert entry.summary == nasty
+        assert nasty in {t.term for t in entry.tags}
+    item = json.loads((build.site / "feed.json").read_text())["items"][0]
+    assert item["title"] == nasty and item["summary"] == nasty
+    assert '<p>Body Fish &amp; "Chips" <b>bold</b> 북한의 🚀</p>' in item["content_html"]
+
+
+def test_relative_links_and_images_in_the_body_become_absolute(project):
+    project.asset("images/p.png", b"\x89PNG\r\n\x1a\n")
+    project.release("2021-01-01-first.md", release_text(title="First", date="2021-01-01"))
+    project.release("2021-02-01-second.md", release_text(
+        title="Second", date="2021-02-01",
+        body="## Part\n\nSee [first](2021-01-01-first.md), [part](#part) and ![map](images/p.png).",
+    ))
+    build = project.build()
+    item = json.loads((build.site / "feed.json").read_text())["items"][0]
+    html = item["content_html"]
+    assert 'href="https://newsroom.example.org/news/2021/01/01/first/"' in html
+    assert 'href="https://newsroom.example.org/news/2021/02/01/second/#part"' in html
+    assert 'src="https://newsroom.example.org/media/images/p.png"' in html
+    assert "headerlink" not in html
+
+
+def feed_hashes(site_dir: Path) -> dict[str, str]:
+    return {str(p.relative_to(site_dir)): hashlib.sha256(p.read_bytes()).hexdigest() for p in feed_files(site_dir)}
+
+
+def test_rebuilding_gives_identical_feeds_and_an_edit_changes_only_its_feeds(tmp_path):
+    project = Project(tmp_path / "project")
+    project.copy_releases(FIXTURES / "archive")
+    first = feed_hashes(project.build().site)
+    assert feed_hashes(project.build().site) == first
+    release = RELEASES[3]
+    path = project.releases / release["name"]
+    path.write_text(path.read_text().replace("The body of release", "The edited body of release"))
+    changed = {name for name, digest in feed_hashes(project.build().site).items() if first[name] != digest}
+    folders = {str(Path(name).parent) for name in changed}
+    assert folders == {".", *[f"countries/{c.lower().replace(' ', '-')}" for c in release["countries"]],
+                       *[f"regions/{r.lower()}" for r in release["regions"]],
+                       *["topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]],
+                       *["organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])]}
+    assert len(changed) == 3 * len(folders)
+
+
+def test_a_new_title_keeps_the_guid(project):
+    project.release("2021-01-01-x.md", release_text(title="Before", date="2021-01-01"))
+    before = parse(project.build().site / "feed.xml").entries[0]
+    project.release("2021-01-01-x.md", release_text(title="After", date="2021-01-01"))
+    after = parse(project.build().site / "feed.xml").entries[0]
+    assert (before.title, after.title) == ("Before", "After")
+    assert before.id == after.id == SITE + "news/2021/01/01/x/"
+
+
+def test_without_site_url_the_build_fails_saying_feeds_need_absolute_urls(project):
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01"))
+    del project.config["site_url"]
+    build = project.build()
+    assert build.returncode == 1
+    assert "site_url is required: feeds need absolute URLs" in build.log
+
+
+def test_pages_link_their_feeds_in_the_head(site):
+    def alternates(url):
+        return site.html(url).xpath("//head/link[@rel='alternate']/@href")
+
+    assert alternates("") == ["feed.xml", "atom.xml", "feed.json"]
+    assert alternates("countries/kenya/") == ["../../feed.xml", "../../atom.xml", "../../feed.json",
+                                              "feed.xml", "atom.xml", "feed.json"]
+    release = RELEASES[0]
+    types = site.html(release["url"]).xpath("//head/link[@rel='alternate']/@type")
+    assert types[:3] == ["application/rss+xml", "application/atom+xml", "application/feed+json"]
+    country_feeds = [h for h in alternates(release["url"]) if "countries/" in h]
+    assert len(country_feeds) == 3 * len(release["countries"])
+
+
+def test_the_subscribe_page_lists_every_feed_and_is_linked_from_every_page(site):
+    page = site.html("subscribe/")
+    hrefs = page.xpath("//article//ul[@class='nr-feeds']//a[not(@class)]/@href")
+    built = {str(p.relative_to(site.site)) for p in feed_files(site.site)}
+    assert {href.replace("../", "", 1) for href in hrefs} == built
+    assert "https://newsroom.example.org/countries/kenya/feed.xml" in page.xpath("//code/text()")
+    assert "feed reader" in page.xpath("string(//p[@class='nr-explain'])")
+    for url in ("", "news/", RELEASES[0]["url"]):
+        assert site.html(url).xpath("//a[@class='nr-subscribe-link']"), url
+    assert site.html("").xpath("//p[@class='nr-more']/a[text()='Subscribe']/@href") == ["subscribe/"]
