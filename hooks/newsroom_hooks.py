@@ -48,3 +48,7 @@ def on_env(env, config, files):
 
 def on_post_build(config):
     site.post_build(config)
+
+
+def on_build_error(error):
+    site.build_failed()

@@ -237,3 +237,62 @@ def test_the_subscribe_page_lists_every_feed_and_is_linked_from_every_page(site)
     for url in ("", "news/", RELEASES[0]["url"]):
         assert site.html(url).xpath("//a[@class='nr-subscribe-link']"), url
     assert site.html("").xpath("//p[@class='nr-more']/a[text()='Subscribe']/@href") == ["subscribe/"]
+
+
+RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
+
+
+def test_json_feeds_follow_json_feed_1_1(site):
+    for path in site.site.rglob("feed.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert document["version"] == "https://jsonfeed.org/version/1.1"
+        assert document["title"] and document["items"]
+        assert document["feed_url"] == SITE + str(path.relative_to(site.site))
+        assert document["home_page_url"].startswith(SITE)
+        for item in document["items"]:
+            assert item["id"] == item["url"] and item["title"] and item["content_html"] and item["summary"]
+            assert RFC3339.fullmatch(item["date_published"]), item["date_published"]
+            assert isinstance(item["tags"], list)
+            for attachment in item.get("attachments", []):
+                assert attachment["url"].startswith(SITE) and attachment["mime_type"]
+                assert isinstance(attachment["size_in_bytes"], int)
+
+
+def test_the_number_of_items_is_a_setting(tmp_path):
+    project = Project(tmp_path / "project")
+    project.copy_releases(FIXTURES / "archive")
+    project.newsroom(feed_items=2)
+    build = project.build()
+    assert [e.link for e in parse(build.site / "feed.xml").entries] == [SITE + r["url"] for r in RELEASES[:2]]
+    assert len(parse(build.site / "countries/north-korea/atom.xml").entries) == 2
+
+
+def test_a_site_under_a_path_gets_its_urls_right(project):
+    project.asset("images/p.png", b"\x89PNG\r\n\x1a\n")
+    project.release("2021-01-01-x.md", release_text(title="X", date="2021-01-01", body="![map](images/p.png)"))
+    project.config["site_url"] = "https://example.org/archive/"
+    build = project.build()
+    rss = parse(build.site / "feed.xml")
+    assert rss.feed.link == "https://example.org/archive/"
+    assert rss.entries[0].link == "https://example.org/archive/news/2021/01/01/x/"
+    assert 'src="https://example.org/archive/media/images/p.png"' in rss.entries[0].content[0].value
+
+
+def test_an_empty_archive_has_valid_empty_feeds(project):
+    build = project.build()
+    assert build.returncode == 0, build.log
+    for name in ("feed.xml", "atom.xml"):
+        parsed = parse(build.site / name)
+        assert not parsed.bozo and parsed.entries == []
+        assert parsed.feed.updated_parsed[:3] == (1999, 12, 31), "a fixed date, never the build time"
+    assert json.loads((build.site / "feed.json").read_text())["items"] == []
+
+
+def test_a_dirty_rebuild_writes_the_same_feeds(tmp_path):
+    """--dirty renders only the pages that changed; the feeds still carry every body."""
+    project = Project(tmp_path / "project")
+    project.copy_releases(FIXTURES / "archive")
+    before = feed_hashes(project.build().site)
+    again = project.build("--dirty", strict=False)  # MkDocs warns about every dirty build
+    assert again.returncode == 0, again.log
+    assert feed_hashes(again.site) == before

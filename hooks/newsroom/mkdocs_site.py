@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page, _ExtractAnchorsTreeprocessor, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
-from . import feeds, listings, sitemap
+from . import feeds, listings, search, sitemap
 from .archive import Archive, ReadCache, read_archive
 from .errors import ContentError
 from .listings import Listing
@@ -63,6 +63,7 @@ class NewsroomSite:
         # Kept across the rebuilds of `mkdocs serve`: releases by file and mtime, listing fingerprints.
         self.read_cache = ReadCache()
         self.fingerprints: dict[str, int] = {}
+        self.bodies: dict[str, tuple[str, str]] = {}
         self.settings: Settings | None = None
         self.archive: Archive | None = None
         self.renderer: ReleaseRenderer | None = None
@@ -102,10 +103,12 @@ class NewsroomSite:
         self.pages = {}
         self.listing_pages = {}
         self.documentation_pages = []
+        self.indexing = None
         return config
 
     def read(self) -> None:
         """Read and check every release before MkDocs touches site/: a failed build publishes nothing."""
+        self.builds += 1
         settings = self._settings
         try:
             now = build_time(settings.zone)
@@ -130,7 +133,67 @@ class NewsroomSite:
         with self.progress.phase("feeds") as report:
             written = self._write_feeds(config)
             report["done"] = f"{len(written)} files"
+        if self.indexing is not None:
+            with self.progress.phase("search (waiting for Pagefind)") as report:
+                try:
+                    self.indexing.finish()
+                except search.SearchError as err:
+                    raise PluginError(_search_failed(err)) from None
+                finally:
+                    self.indexing = None
+                report["done"] = f"{self._indexed} pages indexed"
         self.progress.save()
+
+    def body_html(self, release: Release) -> str:
+        """The body HTML MkDocs rendered for a release's page; never converted a second time.
+
+        Under --dirty MkDocs renders only the pages that changed: an unchanged one comes
+        from an earlier build of this process (``make serve``), or is converted here, once.
+        """
+        page = self.pages[release.name]
+        if page.content is not None:
+            self.bodies[release.name] = (release.body, page.content)
+            return page.content
+        cached = self.bodies.get(release.name)
+        if cached is None or cached[0] != release.body:
+            cached = (release.body, self.renderer.convert(page.file, release.body).content)
+            self.bodies[release.name] = cached
+        return cached[1]
+
+    def start_search_index(self, config: MkDocsConfig) -> None:
+        """Start Pagefind on the published pages, once their HTML is rendered (at ``on_env``)."""
+        if self.dirty and self.builds > 1:
+            log.info("newsroom: search index not rebuilt in a --dirty preview; restart `make serve` to refresh it")
+            return
+        with self.progress.phase("search (records, Pagefind started)") as report:
+            records = self._search_records()
+            site_dir = Path(config.site_dir)
+            try:
+                self.indexing = search.Indexing(site_dir, records, self._settings.language,
+                                                Path(config.config_file_path).parent / ".cache" / "newsroom-search")
+            except search.SearchError as err:
+                raise PluginError(_search_failed(err)) from None
+            self._indexed = len(records)
+            report["done"] = f"{len(records)} records"
+
+    def build_failed(self) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
+            self.indexing = None
+
+    def _search_records(self) -> list[search.SearchRecord]:
+        archive, settings = self.archive, self._settings
+        records = [
+            search.release_record(release, self.body_html(release), archive.taxonomies,
+                                  settings.language, self.formatter.when(release.date).text,
+                                  settings.search_lede_words)
+            for release in archive.published
+        ]
+        for page in self.documentation_pages:
+            # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
+            if type(page) is Page and page.content:
+                records.append(search.page_record(page.url, page.title or "", page.content, settings.language))
+        return records
 
     def _feed_site(self, config: MkDocsConfig) -> feeds.Site:
         site_url = config.site_url or ""
@@ -147,8 +210,7 @@ class NewsroomSite:
 
     def _write_feeds(self, config: MkDocsConfig) -> list[Path]:
         archive = self.archive
-        writer = feeds.FeedWriter(self._settings, self._feed_site(config), archive.taxonomies,
-                                  lambda release: self.pages[release.name].content or "")
+        writer = feeds.FeedWriter(self._settings, self._feed_site(config), archive.taxonomies, self.body_html)
         channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, self._settings.feed_items)
         return writer.write(Path(config.site_dir), channels)
 
@@ -246,6 +308,7 @@ class NewsroomSite:
         env.globals["newsroom_chrome"] = self.chrome
         self.prune_assets(files)
         env.globals["newsroom_t"] = self.translations = Translations(env, config.theme.get("language") or "en")
+        self.start_search_index(config)
         return env
 
     def prune_assets(self, files: Files) -> None:
@@ -700,6 +763,12 @@ class _LinkRecorder(markdown.treeprocessors.Treeprocessor):
                 continue
             self.found.add(target)
         return root
+
+
+def _search_failed(err: Exception) -> str:
+    return (f"The search index could not be built, so the site is not published without search: {err}. "
+            "Pagefind comes with the pinned dependencies (pagefind[bin] in requirements.txt; `make build` "
+            "installs it); PAGEFIND_BINARY_PATH may point at another binary.")
 
 
 def _nav_titles(nav: Any) -> dict[str, str]:

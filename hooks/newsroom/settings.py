@@ -36,6 +36,9 @@ class Settings:
     """Releases per feed."""
     related_count: int = 5
     """Related releases shown under a release."""
+    search_lede_words: int = 60
+    """Words of each release body the search index keeps in order (for excerpts and phrases);
+    the others are indexed once each. 0 keeps the whole body in order (more memory)."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -61,12 +64,13 @@ class Settings:
                     f"(known: {', '.join(sorted(known))})"
                 )
         values = {**{k: v for k, v in defaults.items() if v is not None}, **options}
-        for key in ("home_count", "per_page", "feed_items", "related_count"):
+        for key in ("home_count", "per_page", "feed_items", "related_count", "search_lede_words"):
             if key in values:
                 value = values[key]
-                if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                least = 0 if key == "search_lede_words" else 1
+                if isinstance(value, bool) or not isinstance(value, int) or value < least:
                     raise SettingsError(
-                        f"mkdocs.yml: extra.newsroom.{key}: expected a whole number of at least 1, got {value!r}"
+                        f"mkdocs.yml: extra.newsroom.{key}: expected a whole number of at least {least}, got {value!r}"
                     )
         for key in ("releases_dir", "timezone", "language"):
             if key in values and not (isinstance(values[key], str) and values[key].strip()):

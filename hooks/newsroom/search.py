@@ -1,0 +1,197 @@
+"""The search index: one Pagefind record per published release and hand-written page.
+
+Records are built from the domain (never by re-reading whole HTML pages) and
+handed to Pagefind's indexing service as custom records: only what readers
+search is indexed, never navigation or listings. Every record goes into one
+index in the site's language, so an English page also finds a Korean release
+(Pagefind splits indexes by language); the release's own language is a filter.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from datetime import timezone
+from pathlib import Path
+from typing import Sequence
+
+from .model import Release
+from .taxonomy import Taxonomies
+from .urls import media_url, url_of
+
+#: The facets of the search page: filter name -> the taxonomy it comes from.
+FACETS = {"region": "regions", "country": "countries", "topic": "topics", "organization": "organizations"}
+OUTPUT = "pagefind"
+
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|tr|td|th|figcaption|pre|dd|dt)>|<br\s*/?>", re.I)
+_TAG = re.compile(r"<[^>]+>")
+_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
+_SPACES = re.compile(r"[ \t]+")
+
+
+class SearchError(RuntimeError):
+    """The search index could not be built."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    url: str
+    """Relative to the site root, as every other URL of the newsroom."""
+    content: str
+    language: str
+    meta: dict[str, str]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: dict[str, str] = field(default_factory=dict)
+
+
+def text_of(body_html: str) -> str:
+    """The readable text of a page body: tags out, entities decoded, paragraphs on their own lines."""
+    text = _PERMALINK.sub("", body_html)
+    text = _BLOCK_END.sub("\n", text)
+    text = html.unescape(_TAG.sub("", text))
+    return "\n".join(line.strip() for line in _SPACES.sub(" ", text).splitlines() if line.strip())
+
+
+def lede_and_rest(text: str, lede_words: int) -> tuple[str, str]:
+    """The first ``lede_words`` words of a text as written, and every other word that is not
+    among them, once each, in order of first appearance (all of it when ``lede_words`` is 0)."""
+    if lede_words <= 0:
+        return text, ""
+    lines, count = [], 0
+    remaining = text.splitlines()
+    while remaining and count < lede_words:
+        words = remaining.pop(0).split()
+        take = words[: lede_words - count]
+        lines.append(" ".join(take))
+        count += len(take)
+        if len(take) < len(words):
+            remaining.insert(0, " ".join(words[len(take):]))
+    seen = {w.casefold() for line in lines for w in line.split()}
+    rest = []
+    for line in remaining:
+        for word in line.split():
+            key = word.casefold().strip(".,;:!?\"'()[]“”‘’«»")
+            if key and key not in seen:
+                seen.add(key)
+                rest.append(word)
+    return "\n".join(lines), " ".join(rest)
+
+
+def release_record(release: Release, body_html: str, taxonomies: Taxonomies, language: str,
+                   date_text: str, lede_words: int = 0) -> SearchRecord:
+    """A release as Pagefind indexes it.
+
+    Its title, summary, dateline and the first ``lede_words`` words of the body are indexed as
+    written (excerpts come from them); every other word of the body is indexed once. Pagefind's
+    memory grows with every word it indexes (about 160 MB per 1,000 full releases): this keeps
+    each release findable by any of its words at a fraction of the cost. ``tail_from`` in the
+    meta tells the interface where the words in order end.
+    """
+    meta = {
+        "title": release.title,
+        "date": date_text,
+        "date_iso": release.date.isoformat(),
+        "summary": release.summary,
+    }
+    if release.dateline:
+        meta["dateline"] = release.dateline
+    if release.image:
+        meta["image"] = media_url(release.image.src)
+        meta["image_alt"] = release.image.alt
+    filters = {facet: [t.name for t in taxonomies.of(release, taxonomy)] for facet, taxonomy in FACETS.items()}
+    filters = {facet: names for facet, names in filters.items() if names}
+    filters["year"] = [str(release.date.year)]
+    filters["language"] = [release.language]
+    lede, rest = lede_and_rest(text_of(body_html), lede_words)
+    head = "\n".join(part for part in (release.title, release.summary, release.dateline or "", lede) if part)
+    meta["tail_from"] = str(len(head.split()))
+    return SearchRecord(
+        url=url_of(release),
+        content=f"{head}\n{rest}" if rest else head,
+        language=language,
+        meta=meta,
+        filters=filters,
+        # Sortable as text: the moment in UTC, to the second.
+        sort={"date": release.date.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")},
+    )
+
+
+def page_record(url: str, title: str, body_html: str, language: str) -> SearchRecord:
+    """A hand-written page: found by its words, listed without date or filters."""
+    return SearchRecord(url=url, content=f"{title}\n{text_of(body_html)}", language=language,
+                        meta={"title": title}, sort={"date": "0"})
+
+
+def document(record: SearchRecord) -> str:
+    """A record as the small HTML document Pagefind indexes: the text to search, and its meta,
+    filters and sort keys as Pagefind's data attributes."""
+    esc = html.escape
+    head = [f'<meta data-pagefind-meta="{esc(k)}[content]" content="{esc(v)}">' for k, v in record.meta.items()]
+    head += [f'<meta data-pagefind-filter="{esc(k)}[content]" content="{esc(v)}">'
+             for k, values in record.filters.items() for v in values]
+    head += [f'<meta data-pagefind-sort="{esc(k)}[content]" content="{esc(v)}">' for k, v in record.sort.items()]
+    body = "".join(f"<p>{esc(line)}</p>" for line in record.content.splitlines())
+    return (f'<!doctype html><html lang="{esc(record.language)}"><head><meta charset="utf-8">'
+            f'{"".join(head)}</head><body><main data-pagefind-body>{body}</main></body></html>')
+
+
+def pagefind_binary() -> Path:
+    """The Pagefind binary of the pinned ``pagefind[bin]`` (or PAGEFIND_BINARY_PATH)."""
+    from pagefind.service import get_executable
+
+    found = get_executable()
+    if found is None:
+        raise SearchError("the Pagefind binary is not installed")
+    return Path(found)
+
+
+class Indexing:
+    """A Pagefind run over the records, started in the background and finished later.
+
+    Pagefind's Python service answers one request per tenth of a second (pagefind 1.5.2), far
+    too slow for an archive: the records are written as small documents under ``work_dir`` and
+    indexed by the command-line binary, which runs on another core while the site's pages are
+    rendered.
+    """
+
+    def __init__(self, site_dir: Path, records: Sequence[SearchRecord], language: str, work_dir: Path):
+        self.output = site_dir / OUTPUT
+        self.work_dir = work_dir
+        self.count = len(records)
+        shutil.rmtree(work_dir, ignore_errors=True)
+        for record in records:
+            target = work_dir / record.url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document(record), encoding="utf-8")
+        self.command = [str(pagefind_binary()), "--site", str(work_dir), "--output-path", str(self.output),
+                        "--force-language", language.split("-")[0].lower(), "--silent"]
+        try:
+            self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        except OSError as err:
+            shutil.rmtree(work_dir, ignore_errors=True)
+            raise SearchError(f"running {self.command[0]} failed: {err}") from None
+
+    def finish(self, timeout: float = 900) -> Path:
+        """Wait for Pagefind; raise SearchError unless it wrote a complete bundle."""
+        try:
+            output, _ = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise SearchError(f"{self.command[0]} did not finish within {timeout:.0f} s") from None
+        finally:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+        if self.process.returncode != 0:
+            detail = " ".join((output or "").strip().splitlines()[-3:])
+            raise SearchError(f"{self.command[0]} exited with code {self.process.returncode}: {detail}")
+        if not (self.output / "pagefind.js").is_file():
+            raise SearchError(f"Pagefind reported success but wrote no {OUTPUT}/pagefind.js")
+        return self.output
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
