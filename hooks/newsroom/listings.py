@@ -13,7 +13,7 @@ from typing import Iterator, Sequence
 
 from .model import TAXONOMIES, Release
 from .taxonomy import Taxonomies, Term
-from .urls import NEWS, SUBSCRIBE, page_url, taxonomy_url, year_url
+from .urls import FACET_OF, NEWS, SEARCH, SUBSCRIBE, page_url, search_url, taxonomy_url, year_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,10 @@ class Listing:
     groups: tuple[TermGroup, ...] = ()
     feeds_base: str | None = None
     """Where this listing's feeds live, if it has its own (term pages)."""
+    search_url: str | None = None
+    """The search page filtered to this listing's term."""
+    search_terms: dict[str, dict[str, str]] | None = None
+    """On the search page: for each facet, the slug used in URLs of every term, and its name."""
 
     @property
     def number(self) -> int:
@@ -168,8 +172,14 @@ def subscribe(taxonomies: Taxonomies, title: str) -> Listing:
 
 def term_listings(taxonomies: Taxonomies, per_page: int) -> Iterator[Listing]:
     for term in taxonomies.all_terms():
-        yield from paginate("term", term.url, term.name, term.releases, per_page,
-                            taxonomy=term.taxonomy, term=term, feeds_base=term.url)
+        yield from paginate("term", term.url, term.name, term.releases, per_page, taxonomy=term.taxonomy,
+                            term=term, feeds_base=term.url, search_url=search_url(term.taxonomy, term.slug))
+
+
+def search_page(taxonomies: Taxonomies, title: str) -> Listing:
+    """The search page; the interface gets each term's slug and name to keep filters in its URL."""
+    terms = {FACET_OF[taxonomy]: {t.slug: t.name for t in taxonomies.sorted(taxonomy)} for taxonomy in TAXONOMIES}
+    return Listing("search", SEARCH, title, search_terms=terms)
 
 
 def fingerprint(listing: Listing) -> int:

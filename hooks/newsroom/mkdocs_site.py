@@ -36,7 +36,7 @@ from .progress import Progress
 from .publication import build_time
 from .redirects import Redirect, check_redirects, redirects
 from .settings import Settings, SettingsError
-from .urls import NEWS, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
+from .urls import NEWS, SEARCH, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
 
 
 
@@ -367,6 +367,7 @@ class NewsroomSite:
                 archive.taxonomies, taxonomy, title(taxonomy_url(taxonomy), f"newsroom.{taxonomy}")
             ))
         found.append(listings.subscribe(archive.taxonomies, title(SUBSCRIBE, "newsroom.subscribe")))
+        found.append(listings.search_page(archive.taxonomies, title(SEARCH, "newsroom.search.title")))
         found += listings.term_listings(archive.taxonomies, settings.per_page)
 
         fingerprints = {}

@@ -9,7 +9,10 @@ index in the site's language, so an English page also finds a Korean release
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
 from typing import Sequence
+
+import cbor2
 
 from .model import Release
 from .taxonomy import Taxonomies
@@ -188,6 +193,7 @@ class Indexing:
             raise SearchError(f"{self.command[0]} exited with code {self.process.returncode}: {detail}")
         if not (self.output / "pagefind.js").is_file():
             raise SearchError(f"Pagefind reported success but wrote no {OUTPUT}/pagefind.js")
+        canonicalize(self.output)
         return self.output
 
     def cancel(self) -> None:
@@ -195,3 +201,48 @@ class Indexing:
             self.process.kill()
             self.process.wait()
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+_MAGIC = b"pagefind_dcd"
+
+
+def _read_cbor(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(_MAGIC):
+        raise SearchError(f"{path.name} is not a Pagefind data file")
+    return cbor2.loads(data[len(_MAGIC):])
+
+
+def _write_cbor(value) -> tuple[bytes, str]:
+    data = gzip.compress(_MAGIC + cbor2.dumps(value), compresslevel=9, mtime=0)
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def canonicalize(output: Path) -> None:
+    """Make Pagefind's output depend on the records only.
+
+    Pagefind (1.5.2) writes the values of each filter in the order of a Rust hash map, which
+    changes from run to run, and names the files after their contents: two builds of the same
+    archive would differ. The filter files are rewritten with their values sorted, and renamed
+    after their new contents, with the references in the index metadata and the entry file.
+    """
+    entry_path = output / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = output / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_cbor(meta_path)
+        filters = []
+        for name, chunk in meta[3]:
+            chunk_path = output / "filter" / f"{chunk}.pf_filter"
+            filter_name, values = _read_cbor(chunk_path)
+            data, digest = _write_cbor([filter_name, sorted(values, key=lambda v: v[0])])
+            chunk_path.unlink()
+            new_chunk = f"{language}_{digest[:7]}"
+            (output / "filter" / f"{new_chunk}.pf_filter").write_bytes(data)
+            filters.append([name, new_chunk])
+        meta[3] = sorted(filters)
+        data, digest = _write_cbor(meta)
+        meta_path.unlink()
+        info["hash"] = f"{language}_{digest[:10]}"
+        (output / f"pagefind.{info['hash']}.pf_meta").write_bytes(data)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

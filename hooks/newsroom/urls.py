@@ -44,6 +44,15 @@ def taxonomy_url(taxonomy: str) -> str:
     return f"{taxonomy}/"
 
 
+#: The search page's filter for each taxonomy: search/?country=north-korea.
+FACET_OF = {"regions": "region", "countries": "country", "topics": "topic", "organizations": "organization"}
+
+
+def search_url(taxonomy: str, slug: str) -> str:
+    """The search page, filtered to one term."""
+    return f"{SEARCH}?{FACET_OF[taxonomy]}={slug}"
+
+
 def year_url(year: int) -> str:
     return f"{NEWS}{year}/"
 

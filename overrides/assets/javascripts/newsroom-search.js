@@ -1,0 +1,354 @@
+/* newsroom: search with Pagefind, in the header (results as you type) and on the search page.
+ *
+ * Everything comes from the site itself: pagefind/pagefind.js and its index files, built by
+ * `mkdocs build`. Strings come from the theme's language files (JSON in the header).
+ * Without this script the header box is a plain form to search/, which says it needs JavaScript.
+ */
+(function () {
+  "use strict";
+
+  const form = document.querySelector("[data-nr-search]");
+  if (!form) return;
+  const strings = JSON.parse(document.getElementById("nr-search-strings").textContent);
+  const root = new URL(form.dataset.root.replace(/\/?$/, "/"), document.baseURI);
+  const FACETS = ["region", "country", "topic", "organization", "year", "language"];
+  const PAGE_SIZE = 10;
+  let pagefind = null;
+
+  /* -- Pagefind ------------------------------------------------------------------- */
+
+  function loadPagefind() {
+    if (!pagefind) {
+      const url = new URL(form.dataset.pagefind, document.baseURI).href;
+      pagefind = import(url).then(async (module) => {
+        await module.options({ baseUrl: root.pathname, excerptLength: 24 });
+        await module.init();
+        return module;
+      });
+    }
+    return pagefind;
+  }
+
+  /** The page a result links to: Pagefind gives paths from the site root. */
+  function resultUrl(data) {
+    return new URL(data.url.replace(/^\/+/, ""), root).href;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  /** Pagefind's excerpt (already escaped, matches in <mark>), unless the words it found are
+   * only among those the index keeps once each: then the summary, with the words marked. */
+  function excerptHtml(data, query) {
+    const tailFrom = parseInt(data.meta.tail_from || "0", 10);
+    const inOrder = !tailFrom || (data.locations || []).some((location) => location < tailFrom);
+    if (inOrder && data.excerpt) return data.excerpt;
+    let html = escapeHtml(data.meta.summary || "");
+    for (const word of (query || "").split(/\s+/).filter((w) => w.length > 1)) {
+      const pattern = new RegExp("(" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "gi");
+      html = html.replace(pattern, "<mark>$1</mark>");
+    }
+    return html;
+  }
+
+  function countText(count) {
+    const key = count === 0 ? "results_none" : count === 1 ? "results_one" : "results_many";
+    return strings[key].replace("{count}", count.toLocaleString(strings.lang));
+  }
+
+  function metaLine(data) {
+    return [data.meta.dateline, data.meta.date].filter(Boolean).map(escapeHtml).join(" · ");
+  }
+
+  /* -- the header box: a combobox with a listbox of results ------------------------ */
+
+  const input = form.querySelector(".nr-search__input");
+  const popup = form.querySelector(".nr-search__popup");
+  const list = form.querySelector(".nr-search__list");
+  const status = form.querySelector(".nr-search__status");
+  const all = form.querySelector(".nr-search__all");
+  let active = -1;
+  let searchId = 0;
+
+  function open() {
+    popup.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
+  function close() {
+    popup.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function options() {
+    return Array.from(list.querySelectorAll("[role=option]"));
+  }
+
+  function activate(index) {
+    const found = options();
+    if (!found.length) return;
+    active = (index + found.length) % found.length;
+    found.forEach((option, i) => option.setAttribute("aria-selected", i === active ? "true" : "false"));
+    input.setAttribute("aria-activedescendant", found[active].id);
+    found[active].scrollIntoView({ block: "nearest" });
+  }
+
+  async function suggest() {
+    const query = input.value.trim();
+    const id = ++searchId;
+    all.href = new URL("search/?q=" + encodeURIComponent(query), root).href;
+    if (query.length < 2) {
+      close();
+      list.replaceChildren();
+      return;
+    }
+    open();
+    status.textContent = strings.searching;
+    let search;
+    try {
+      const module = await loadPagefind();
+      search = await module.debouncedSearch(query, {}, 150);
+    } catch (error) {
+      status.textContent = strings.unavailable;
+      return;
+    }
+    if (search === null || id !== searchId) return;  // a newer query is on its way
+    const results = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
+    if (id !== searchId) return;
+    list.replaceChildren(...results.map((data, i) => {
+      const option = document.createElement("li");
+      option.id = "nr-search-option-" + i;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      option.innerHTML =
+        '<a href="' + escapeHtml(resultUrl(data)) + '" tabindex="-1">' +
+        '<span class="nr-search__title">' + escapeHtml(data.meta.title || data.url) + "</span>" +
+        '<span class="nr-search__meta">' + metaLine(data) + "</span>" +
+        '<span class="nr-search__excerpt">' + excerptHtml(data, query) + "</span></a>";
+      return option;
+    }));
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
+    status.textContent = countText(search.results.length);
+  }
+
+  input.addEventListener("input", suggest);
+  input.addEventListener("focus", () => { loadPagefind().catch(() => {}); if (list.children.length) open(); });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (popup.hidden) return;
+      event.preventDefault();
+      activate(active + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      window.location.href = options()[active].querySelector("a").href;
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      if (!popup.hidden) close();
+      else { input.value = ""; input.blur(); }
+    }
+  });
+  document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
+  document.addEventListener("keydown", (event) => {
+    // "/" or "s" focuses the search box, as in Material, unless the reader is typing somewhere.
+    const target = event.target;
+    const typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "/" || event.key === "s" || event.key === "S") {
+      const field = document.getElementById("nr-q") || (input.offsetParent !== null ? input : null);
+      if (field) { event.preventDefault(); field.focus(); }
+    }
+  }, true);
+
+  /* -- the search page ------------------------------------------------------------ */
+
+  const page = document.querySelector("[data-nr-search-page]");
+  if (!page) return;
+  const terms = JSON.parse(document.getElementById("nr-search-terms").textContent);
+  const names = {};  // facet -> slug -> name, and back
+  const slugs = {};
+  for (const facet of Object.keys(terms)) {
+    names[facet] = terms[facet];
+    slugs[facet] = Object.fromEntries(Object.entries(terms[facet]).map(([slug, name]) => [name, slug]));
+  }
+  const languageNames = (() => {
+    try { return new Intl.DisplayNames([strings.lang], { type: "language" }); } catch (e) { return null; }
+  })();
+  const queryInput = page.querySelector("#nr-q");
+  const sortSelect = page.querySelector("#nr-sort");
+  const facets = page.querySelector("#nr-facets");
+  const resultsList = page.querySelector("#nr-results");
+  const resultsStatus = page.querySelector("#nr-results-status");
+  const pages = page.querySelector("#nr-results-pages");
+
+  /** The state of the page, from the URL: ?q=...&country=north-korea&year=2020&sort=date&page=2 */
+  function readState() {
+    const params = new URLSearchParams(window.location.search);
+    const filters = {};
+    for (const facet of FACETS) {
+      const values = params.getAll(facet).filter(Boolean);
+      if (values.length) filters[facet] = values;
+    }
+    return { q: params.get("q") || "", sort: params.get("sort") === "date" ? "date" : "",
+             page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1), filters };
+  }
+
+  function writeState(state, push) {
+    const params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    for (const facet of FACETS) for (const value of state.filters[facet] || []) params.append(facet, value);
+    if (state.sort) params.set("sort", state.sort);
+    if (state.page > 1) params.set("page", String(state.page));
+    const url = window.location.pathname + (params.toString() ? "?" + params : "");
+    (push ? history.pushState : history.replaceState).call(history, null, "", url);
+  }
+
+  /** URL values (slugs) to Pagefind filter values (names), and back. */
+  function toFilterValue(facet, value) {
+    return (names[facet] && names[facet][value]) || value;
+  }
+  function toUrlValue(facet, value) {
+    return (slugs[facet] && slugs[facet][value]) || value;
+  }
+  function label(facet, value) {
+    if (facet === "language" && languageNames) {
+      try { return languageNames.of(value) || value; } catch (e) { return value; }
+    }
+    return value;
+  }
+
+  function renderFacets(state, counts) {
+    const groups = [];
+    for (const facet of FACETS) {
+      const values = Object.entries(counts[facet] || {});
+      const chosen = new Set((state.filters[facet] || []).map((v) => toFilterValue(facet, v)));
+      if (!values.length && !chosen.size) continue;
+      values.sort((a, b) => facet === "year" ? b[0].localeCompare(a[0]) : a[0].localeCompare(b[0], strings.lang));
+      const items = values.filter(([value, count]) => count > 0 || chosen.has(value)).map(([value, count]) => {
+        const id = "nr-facet-" + facet + "-" + toUrlValue(facet, value).replace(/[^a-z0-9-]/gi, "_");
+        return '<li><input type="checkbox" id="' + escapeHtml(id) + '" name="' + facet + '" value="' +
+          escapeHtml(toUrlValue(facet, value)) + '"' + (chosen.has(value) ? " checked" : "") + '> <label for="' +
+          escapeHtml(id) + '">' + escapeHtml(label(facet, value)) + ' <span class="nr-count">' + count + "</span></label></li>";
+      });
+      if (!items.length) continue;
+      groups.push('<fieldset class="nr-facet"><legend>' + escapeHtml(strings[facet]) + "</legend><ul>" +
+        items.join("") + "</ul></fieldset>");
+    }
+    facets.innerHTML = groups.join("");
+  }
+
+  function renderPages(state, total) {
+    const count = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    if (count < 2) { pages.hidden = true; pages.replaceChildren(); return; }
+    const link = (number, text, rel) => {
+      const copy = { ...state, page: number };
+      const params = new URLSearchParams();
+      if (copy.q) params.set("q", copy.q);
+      for (const facet of FACETS) for (const v of copy.filters[facet] || []) params.append(facet, v);
+      if (copy.sort) params.set("sort", copy.sort);
+      if (number > 1) params.set("page", String(number));
+      return '<li><a href="?' + escapeHtml(params.toString()) + '" data-page="' + number + '"' +
+        (rel ? ' rel="' + rel + '"' : "") + ">" + escapeHtml(text) + "</a></li>";
+    };
+    const parts = [];
+    if (state.page > 1) parts.push(link(state.page - 1, strings.previous_page, "prev"));
+    parts.push('<li aria-current="page">' + escapeHtml(strings.page_x_of_y.replace("{x}", state.page).replace("{y}", count)) + "</li>");
+    if (state.page < count) parts.push(link(state.page + 1, strings.next_page, "next"));
+    pages.innerHTML = "<ul>" + parts.join("") + "</ul>";
+    pages.hidden = false;
+  }
+
+  let pageSearchId = 0;
+
+  async function run(state) {
+    const id = ++pageSearchId;
+    queryInput.value = state.q;
+    sortSelect.value = state.sort;
+    let module;
+    try {
+      module = await loadPagefind();
+    } catch (error) {
+      resultsStatus.textContent = strings.unavailable;
+      return;
+    }
+    const filters = {};
+    for (const [facet, values] of Object.entries(state.filters)) {
+      filters[facet] = { any: values.map((v) => toFilterValue(facet, v)) };
+    }
+    const hasFilters = Object.keys(filters).length > 0;
+    if (!state.q && !hasFilters) {
+      renderFacets(state, await module.filters());
+      resultsStatus.textContent = "";
+      resultsList.replaceChildren();
+      renderPages(state, 0);
+      return;
+    }
+    resultsStatus.textContent = strings.searching;
+    await module.filters();  // loads every facet, so that the counts of all of them come back
+    const options = { filters };
+    if (state.sort === "date" || !state.q) options.sort = { date: "desc" };
+    const search = await module.search(state.q || null, options);
+    if (id !== pageSearchId) return;
+    // Values of one facet add up (any of them may match): a facet's counts are those of the
+    // search with every other filter, but none of its own.
+    const counts = { ...search.filters };
+    for (const facet of Object.keys(filters)) {
+      const others = { ...filters };
+      delete others[facet];
+      const without = (state.q || Object.keys(others).length)
+        ? (await module.search(state.q || null, { filters: others })).filters
+        : await module.filters();
+      counts[facet] = without[facet] || {};
+    }
+    if (id !== pageSearchId) return;
+    const total = search.results.length;
+    const last = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    if (state.page > last) state.page = last;
+    const shown = await Promise.all(
+      search.results.slice((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE).map((r) => r.data()));
+    if (id !== pageSearchId) return;
+    renderFacets(state, counts);
+    resultsStatus.textContent = countText(total);
+    resultsList.innerHTML = shown.map((data) =>
+      '<li class="nr-result"><h2 class="nr-result__title"><a href="' + escapeHtml(resultUrl(data)) + '">' +
+      escapeHtml(data.meta.title || data.url) + "</a></h2>" +
+      '<p class="nr-result__meta">' + metaLine(data) + "</p>" +
+      '<p class="nr-result__excerpt">' + excerptHtml(data, state.q) + "</p></li>").join("");
+    renderPages(state, total);
+  }
+
+  function fromForm() {
+    const state = { q: queryInput.value.trim(), sort: sortSelect.value, page: 1, filters: {} };
+    for (const box of facets.querySelectorAll("input[type=checkbox]:checked")) {
+      (state.filters[box.name] = state.filters[box.name] || []).push(box.value);
+    }
+    return state;
+  }
+
+  page.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const state = fromForm();
+    writeState(state, true);
+    run(state);
+  });
+  page.addEventListener("change", (event) => {
+    if (event.target === queryInput) return;
+    const state = fromForm();
+    writeState(state, true);
+    run(state);
+  });
+  pages.addEventListener("click", (event) => {
+    const target = event.target.closest("a[data-page]");
+    if (!target) return;
+    event.preventDefault();
+    const state = readState();
+    state.page = parseInt(target.dataset.page, 10);
+    writeState(state, true);
+    run(state).then(() => resultsStatus.focus && resultsList.scrollIntoView({ block: "start" }));
+  });
+  window.addEventListener("popstate", () => run(readState()));
+  run(readState());
+})();
