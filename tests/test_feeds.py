@@ -215,13 +215,13 @@ def test_without_site_url_the_build_fails_saying_feeds_need_absolute_urls(projec
 
 def test_pages_link_their_feeds_in_the_head(site):
     def alternates(url):
-        return site.html(url).xpath("//head/link[@rel='alternate']/@href")
+        return site.html(url).xpath("//head/link[@rel='alternate feed']/@href")
 
     assert alternates("") == ["feed.xml", "atom.xml", "feed.json"]
     assert alternates("countries/kenya/") == ["../../feed.xml", "../../atom.xml", "../../feed.json",
                                               "feed.xml", "atom.xml", "feed.json"]
     release = RELEASES[0]
-    types = site.html(release["url"]).xpath("//head/link[@rel='alternate']/@type")
+    types = site.html(release["url"]).xpath("//head/link[@rel='alternate feed']/@type")
     assert types[:3] == ["application/rss+xml", "application/atom+xml", "application/feed+json"]
     country_feeds = [h for h in alternates(release["url"]) if "countries/" in h]
     assert len(country_feeds) == 3 * len(release["countries"])
@@ -296,3 +296,13 @@ def test_a_dirty_rebuild_writes_the_same_feeds(tmp_path):
     again = project.build("--dirty", strict=False)  # MkDocs warns about every dirty build
     assert again.returncode == 0, again.log
     assert feed_hashes(again.site) == before
+
+
+def test_feed_readers_discover_the_feeds(site):
+    """Autodiscovery as feed readers do it: rel contains 'alternate', type is a feed type.
+    (The extra 'feed' keeps Material's JavaScript from fetching the sitemap once for each link.)"""
+    page = site.html("countries/kenya/")
+    found = [(link.get("type"), link.get("href")) for link in page.xpath("//head/link")
+             if "alternate" in (link.get("rel") or "").split()
+             and link.get("type") in ("application/rss+xml", "application/atom+xml", "application/feed+json")]
+    assert ("application/rss+xml", "feed.xml") in found and ("application/atom+xml", "../../atom.xml") in found

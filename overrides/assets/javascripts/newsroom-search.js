@@ -123,11 +123,11 @@
       option.id = "nr-search-option-" + i;
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
+      option.dataset.href = resultUrl(data);  // an option holds no link: a listbox is not for tabbing into
       option.innerHTML =
-        '<a href="' + escapeHtml(resultUrl(data)) + '" tabindex="-1">' +
         '<span class="nr-search__title">' + escapeHtml(data.meta.title || data.url) + "</span>" +
         '<span class="nr-search__meta">' + metaLine(data) + "</span>" +
-        '<span class="nr-search__excerpt">' + excerptHtml(data, query) + "</span></a>";
+        '<span class="nr-search__excerpt">' + excerptHtml(data, query) + "</span>";
       return option;
     }));
     active = -1;
@@ -144,12 +144,16 @@
       activate(active + (event.key === "ArrowDown" ? 1 : -1));
     } else if (event.key === "Enter" && active >= 0) {
       event.preventDefault();
-      window.location.href = options()[active].querySelector("a").href;
+      window.location.href = options()[active].dataset.href;
     } else if (event.key === "Escape") {
       event.preventDefault();
       if (!popup.hidden) close();
       else { input.value = ""; input.blur(); }
     }
+  });
+  list.addEventListener("click", (event) => {
+    const option = event.target.closest("[role=option]");
+    if (option) window.location.href = option.dataset.href;
   });
   document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
   document.addEventListener("keydown", (event) => {

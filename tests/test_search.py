@@ -1,0 +1,246 @@
+"""Search as readers meet it: Pagefind built by `mkdocs build`, driven in a real Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import FIXTURES, NOW, Project, release_text, serve
+from test_browsing import RELEASES
+from test_editorial import all_output_text
+
+KOREAN = "2021-12-01-korean.md"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    project = Project(tmp_path_factory.mktemp("search") / "project")
+    project.copy_releases(FIXTURES / "archive")
+    project.release(KOREAN, release_text(
+        title="북한 인권 보고서", date="2021-12-01", language="ko", countries=["North Korea"],
+        summary="유엔 보고서가 나왔다.", body="(서울) – 북한의 정치범 수용소에 대한 새로운 증언이 나왔다. uniqueword",
+    ))
+    project.release("2021-12-02-draft.md", release_text(title="Draftword title", date="2021-12-02", draft=True))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.fixture
+def page(browser, site):
+    """A page of the site in Chromium that fails the test if anything is requested from another host."""
+    base = serve(site)
+    context = browser.new_context()
+    outside = []
+
+    def check(route):
+        if not route.request.url.startswith(base):
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", check)
+    tab = context.new_page()
+    tab.base = base
+    yield tab
+    context.close()
+    assert outside == [], f"requests left the site: {outside}"
+
+
+# -- the index -------------------------------------------------------------------
+
+def test_records_carry_the_filters_and_dates_of_the_front_matter():
+    from newsroom.reader import parse_release
+    from newsroom.search import release_record
+    from newsroom.settings import Settings
+    from newsroom.taxonomy import build_taxonomies
+
+    settings = Settings(project_dir=Path("/nowhere"), timezone="Asia/Seoul")
+    text = release_text(title="Kenya: Free Them", date="2021-03-04T09:30", dateline="Nairobi",
+                        regions=["Africa"], countries=["Kenya"], topics=["Torture", "Free Speech"],
+                        organizations="ICNK", language="sw")
+    release, problems = parse_release(text.encode(), "2021-03-04-x.md", settings)
+    assert problems == []
+    record = release_record(release, "<p>Body <em>text</em> &amp; more.</p>", build_taxonomies([release]), "en",
+                            "March 4, 2021")
+    assert record.url == "news/2021/03/04/x/"
+    assert record.language == "en", "one index in the site's language"
+    assert record.filters == {"region": ["Africa"], "country": ["Kenya"], "topic": ["Torture", "Free Speech"],
+                              "organization": ["ICNK"], "year": ["2021"], "language": ["sw"]}
+    assert record.sort == {"date": "20210304003000"}
+    assert record.meta["date_iso"] == "2021-03-04T09:30:00+09:00"
+    assert record.meta["date"] == "March 4, 2021"
+    assert record.meta["dateline"] == "Nairobi"
+    assert record.meta["title"] == "Kenya: Free Them"
+    assert record.content.splitlines()[-1] == "Body text & more."
+
+
+def test_every_word_of_a_body_is_indexed_and_the_lede_in_order():
+    from newsroom.search import lede_and_rest
+
+    lede, rest = lede_and_rest("One two three four.\nFive six two One seven.", 4)
+    assert lede == "One two three four."
+    assert rest == "Five six seven."
+    assert lede_and_rest("a b c", 0) == ("a b c", "")
+
+
+def test_drafts_and_listing_pages_are_not_indexed(site):
+    index = {name: text for name, text in all_output_text(site.site).items() if name.startswith("pagefind/")}
+    assert not any("Draftword" in text for text in index.values())
+    assert any("uniqueword" in text for text in index.values())
+    assert not any("Page 1 of" in text for text in index.values())
+
+
+def test_a_build_without_pagefind_fails_and_says_why(project):
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01"))
+    for binary in ("/nonexistent/pagefind", "/bin/false"):
+        build = project.build(env={"PAGEFIND_BINARY_PATH": binary})
+        assert build.returncode == 1, binary
+        assert "The search index could not be built, so the site is not published without search" in build.log
+        assert binary in build.log
+
+
+# -- the header box ----------------------------------------------------------------
+
+def test_typing_in_the_header_shows_matching_releases(page):
+    release = RELEASES[7]
+    page.goto(page.base + "news/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "nr-search-input"
+    page.keyboard.type(release["title"].split(":")[0])
+    page.wait_for_selector("#nr-search-list [role=option]")
+    titles = page.locator("#nr-search-list .nr-search__title").all_inner_texts()
+    assert any(t.split(":")[0] == release["title"].split(":")[0] for t in titles)
+    assert page.get_attribute("#nr-search-input", "aria-expanded") == "true"
+    assert page.locator("#nr-search-list [role=option] mark").count() > 0
+
+
+def test_arrow_keys_move_through_results_and_enter_opens_one(page):
+    page.goto(page.base)
+    page.focus("#nr-search-input")
+    page.keyboard.type("Nigeria")
+    page.wait_for_selector("#nr-search-list [role=option]")
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#nr-search-input", "aria-activedescendant") == "nr-search-option-0"
+    page.keyboard.press("ArrowDown")
+    assert page.get_attribute("#nr-search-input", "aria-activedescendant") == "nr-search-option-1"
+    assert page.get_attribute("#nr-search-option-1", "aria-selected") == "true"
+    page.keyboard.press("ArrowUp")
+    chosen = page.locator("#nr-search-option-0 .nr-search__title").inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/news/**")
+    assert page.locator("article h1").inner_text() == chosen
+
+
+def test_escape_closes_the_results(page):
+    page.goto(page.base)
+    page.focus("#nr-search-input")
+    page.keyboard.type("Kenya")
+    page.wait_for_selector("#nr-search-list [role=option]")
+    page.keyboard.press("Escape")
+    assert page.get_attribute("#nr-search-input", "aria-expanded") == "false"
+    assert page.locator("#nr-search-popup").is_hidden()
+
+
+def test_enter_goes_to_the_search_page(page):
+    page.goto(page.base + "about/")
+    page.focus("#nr-search-input")
+    page.keyboard.type("Kenya")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=Kenya")
+    page.wait_for_selector(".nr-result")
+    assert page.input_value("#nr-q") == "Kenya"
+
+
+def test_korean_words_are_found_by_their_stem(page):
+    page.goto(page.base)
+    page.focus("#nr-search-input")
+    page.keyboard.type("북한")
+    page.wait_for_selector("#nr-search-list [role=option]")
+    titles = page.locator("#nr-search-list .nr-search__title").all_inner_texts()
+    assert "북한 인권 보고서" in titles
+
+
+# -- the search page -----------------------------------------------------------------
+
+def test_the_search_page_filters_by_country_from_its_url(page):
+    page.goto(page.base + "search/?country=nigeria")
+    page.wait_for_selector(".nr-result")
+    nigeria = [r for r in RELEASES if "Nigeria" in r["countries"]]
+    assert page.locator("#nr-results-status").inner_text() == f"{len(nigeria)} results"
+    shown = page.locator(".nr-result__title a").all_inner_texts()
+    assert shown == [r["title"] for r in nigeria], "newest first without a query"
+    assert page.is_checked("#nr-facet-country-nigeria")
+    kenya = sum(1 for r in RELEASES if "Kenya" in r["countries"])
+    assert page.locator("label[for=nr-facet-country-kenya] .nr-count").inner_text() == str(kenya)
+    years = {str(r["when"].year) for r in nigeria}
+    for year in years:
+        count = sum(1 for r in nigeria if str(r["when"].year) == year)
+        assert page.locator(f"label[for=nr-facet-year-{year}] .nr-count").inner_text() == str(count)
+
+
+def test_choosing_filters_and_sort_updates_results_and_url(page):
+    page.goto(page.base + "search/?q=release")
+    page.wait_for_selector(".nr-result")
+    page.check("#nr-facet-country-kenya")
+    page.wait_for_url("**country=kenya**")
+    page.wait_for_function("document.querySelector('#nr-results-status').textContent === '5 results'")
+    kenya = [r["title"] for r in RELEASES if "Kenya" in r["countries"]]
+    page.select_option("#nr-sort", "date")
+    page.wait_for_url("**sort=date**")
+    page.wait_for_function("(titles) => Array.from(document.querySelectorAll('.nr-result__title a'))"
+                           ".map(a => a.textContent).join('|') === titles", arg="|".join(kenya))
+    assert page.locator(".nr-result__title a").all_inner_texts() == kenya
+    assert urlsplit(page.url).query == "q=release&country=kenya&sort=date"
+
+
+def test_results_come_in_pages(page):
+    page.goto(page.base + "search/?q=release&sort=date")
+    page.wait_for_selector(".nr-result")
+    first = page.locator(".nr-result__title a").all_inner_texts()
+    assert len(first) == 10
+    page.click("#nr-results-pages a[rel=next]")
+    page.wait_for_url("**page=2**")
+    page.wait_for_function(f"document.querySelector('.nr-result__title a').textContent !== {first[0]!r}")
+    assert page.locator(".nr-result__title a").first.inner_text() == RELEASES[10]["title"]
+
+
+def test_term_pages_link_to_a_search_within_them(site):
+    assert site.html("countries/kenya/").xpath("//a[text()='Search within Kenya']/@href") == [
+        "../../search/?country=kenya"]
+
+
+def test_without_javascript_the_search_page_says_so_and_links_to_browsing(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(serve(site) + "search/")
+    message = tab.locator(".nr-noscript")
+    assert message.is_visible()
+    assert "needs JavaScript" in message.inner_text()
+    assert tab.locator(".nr-noscript__links a").all_inner_texts() == [
+        "News", "Regions", "Countries", "Topics", "Organizations"]
+    context.close()
+
+
+def test_the_search_interface_has_no_serious_accessibility_violations(page):
+    from test_quality import AXE
+    if not AXE.exists():
+        pytest.skip("axe-core needs `npm ci` (make test runs it)")
+
+    def violations():
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+                if v["impact"] in ("serious", "critical")]
+
+    page.goto(page.base + "search/?q=release&country=nigeria")
+    page.wait_for_selector(".nr-result")
+    assert violations() == []
+    page.focus("#nr-search-input")
+    page.keyboard.type("Kenya")
+    page.wait_for_selector("#nr-search-list [role=option]")
+    page.keyboard.press("ArrowDown")
+    assert violations() == []
