@@ -95,6 +95,40 @@ def preview(project: Path, site: Path) -> dict[str, float]:
     return {"preview_first_build_s": round(first, 2), "preview_rebuild_after_one_edit_s": round(second, 2)}
 
 
+def first_query_bytes(site: Path, query: str) -> dict[str, object]:
+    """What a reader's first search downloads: type ``query`` in the header box of a page in
+    headless Chromium and add up the index files it fetches (served as they are on disk)."""
+    import functools
+    import http.server
+    import socketserver
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *args: None
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    fetched: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = browser.new_page()
+        page.goto(base + "about/")
+        page.on("request", lambda request: fetched.append(request.url))
+        started = time.monotonic()
+        page.focus("#nr-search-input")
+        page.keyboard.type(query)
+        page.wait_for_selector("#nr-search-list [role=option]", timeout=60_000)
+        seconds = time.monotonic() - started
+        browser.close()
+    server.shutdown()
+    files = {url[len(base):].split("?")[0] for url in fetched if url.startswith(base)}
+    total = sum((site / name).stat().st_size for name in files if (site / name).is_file())
+    return {"first_query": query, "first_query_kb": round(total / 1024, 1), "first_query_s": round(seconds, 2),
+            "first_query_files": len(files)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--releases", type=int, default=1000)
@@ -126,9 +160,11 @@ def main() -> None:
         "wall_s_each": [round(w, 2) for w in walls],
         "peak_mib": round(peak_mib),
         "ms_per_release": round(wall * 1000 / args.releases, 2),
-        "phases_s": json.loads(timings.read_text()) if timings.exists() else {},
+        **(json.loads(timings.read_text()) if timings.exists() else {}),
         **sizes(site),
     }
+    title = next((project / "press_releases").glob("*.md")).read_text(encoding="utf-8").split("title: ")[1]
+    report.update(first_query_bytes(site, title.strip('"').split(":")[0]))
     if args.preview:
         report.update(preview(project, site))
     print(json.dumps(report, indent=2, ensure_ascii=False))

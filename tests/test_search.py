@@ -81,7 +81,7 @@ def test_records_carry_the_filters_and_dates_of_the_front_matter():
 def test_every_word_of_a_body_is_indexed_and_the_lede_in_order():
     from newsroom.search import lede_and_rest
 
-    lede, rest = lede_and_rest("One two three four.\nFive six two One seven.", 4)
+    lede, rest = lede_and_rest("One two three four.\nFive six two one, seven.", 4)
     assert lede == "One two three four."
     assert rest == "Five six seven."
     assert lede_and_rest("a b c", 0) == ("a b c", "")

@@ -140,8 +140,10 @@ class NewsroomSite:
                 except search.SearchError as err:
                     raise PluginError(_search_failed(err)) from None
                 finally:
-                    self.indexing = None
-                report["done"] = f"{self._indexed} pages indexed"
+                    indexing, self.indexing = self.indexing, None
+                self.progress.figures["pagefind peak MiB"] = indexing.peak_mib
+                self.progress.figures["pagefind seconds"] = time.perf_counter() - self._indexing_started
+                report["done"] = f"{self._indexed} pages indexed, Pagefind peaked at {indexing.peak_mib:.0f} MiB"
         self.progress.save()
 
     def body_html(self, release: Release) -> str:
@@ -174,6 +176,7 @@ class NewsroomSite:
             except search.SearchError as err:
                 raise PluginError(_search_failed(err)) from None
             self._indexed = len(records)
+            self._indexing_started = time.perf_counter()
             report["done"] = f"{len(records)} records"
 
     def build_failed(self) -> None:

@@ -20,6 +20,8 @@ class Progress:
     def __init__(self, log: logging.Logger):
         self.log = log
         self.timings: dict[str, float] = {}
+        self.figures: dict[str, float] = {}
+        """Other measurements for the benchmark (not seconds)."""
 
     @contextmanager
     def phase(self, name: str) -> Iterator[dict]:
@@ -40,4 +42,5 @@ class Progress:
         path = os.environ.get(TIMINGS_VARIABLE)
         if path:
             with open(path, "w", encoding="utf-8") as out:
-                json.dump({k: round(v, 3) for k, v in self.timings.items()}, out, indent=2)
+                json.dump({"phases_s": {k: round(v, 3) for k, v in self.timings.items()},
+                           "figures": {k: round(v, 1) for k, v in self.figures.items()}}, out, indent=2)

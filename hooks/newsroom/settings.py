@@ -36,7 +36,7 @@ class Settings:
     """Releases per feed."""
     related_count: int = 5
     """Related releases shown under a release."""
-    search_lede_words: int = 60
+    search_lede_words: int = 40
     """Words of each release body the search index keeps in order (for excerpts and phrases);
     the others are indexed once each. 0 keeps the whole body in order (more memory)."""
 
