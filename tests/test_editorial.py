@@ -98,11 +98,6 @@ def test_a_draft_is_never_built_but_previews_under_serve(project):
     assert "Held back (draft): press_releases/2021-01-01-draft.md" in build.log
 
 
-def test_the_draft_banner_shows_in_previews(project):
-    from newsroom.mkdocs_site import ReleasePage  # noqa: F401  (the template reads page.meta.draft)
-    template = (ROOT / "overrides/release.html").read_text()
-    assert 'page.meta.draft' in template and 'newsroom.draft' in template
-
 
 def test_corrections_and_updates_are_shown(project):
     project.release("2021-03-01-x.md", release_text(
@@ -240,3 +235,33 @@ def test_new_starts_a_release_dated_now_with_every_field(project):
     assert run_newsroom(project, "check").returncode == 0, "a new release is valid as it is (a draft)"
     again = run_newsroom(project, "new", "Kenya: Free the Journalists & Lawyers")
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_make_serve_previews_drafts_with_a_banner(project):
+    import socket
+    import time
+    import urllib.request
+
+    project.release("2021-01-01-draft.md", release_text(title="Draft one", date="2021-01-01", draft=True))
+    (project.path / "mkdocs.yml").write_text(__import__("yaml").safe_dump(project.config), encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": "2026-11-01T00:00Z"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}",
+                               "-f", str(project.path / "mkdocs.yml")], cwd=project.path, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/2021/01/01/draft/").read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("mkdocs serve did not answer")
+        assert '<p class="nr-draft" role="note">Draft: not published; only this preview shows it.</p>' in page
+        assert "<h1>Draft one</h1>" in page
+    finally:
+        server.terminate()
+        server.wait()

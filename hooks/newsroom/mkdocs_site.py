@@ -104,6 +104,7 @@ class NewsroomSite:
         self.listing_pages = {}
         self.documentation_pages = []
         self.indexing = None
+        self.pages_done = 0
         return config
 
     def read(self) -> None:
@@ -256,6 +257,9 @@ class NewsroomSite:
     def page_done(self, page: Page) -> None:
         """Count the time from the page's context to its HTML, by kind of page (for the benchmark)."""
         started = getattr(page, "_render_started", None)
+        self.pages_done += 1
+        if self.pages_done % 1000 == 0:
+            log.debug(f"newsroom: {self.pages_done} pages written")
         if started is not None:
             kind = "render release pages" if isinstance(page, ReleasePage) else (
                 "render listing pages" if isinstance(page, ListingPage) else "render other pages")
