@@ -72,6 +72,11 @@ def test_home_shows_the_introduction_then_the_ten_newest_releases(site):
     assert card.xpath("string(.//p[@class='nr-card__summary'])") == newest["summary"]
     with_photo = [c for c in home.xpath("//li[@class='nr-card']") if c.xpath(".//img")]
     assert len(with_photo) == sum(1 for r in RELEASES[:10] if "image" in r)
+    for card in with_photo:  # small copies, not the full photos
+        image = card.xpath(".//img")[0]
+        assert image.get("src").startswith("media/thumbnails/field-")
+        assert (image.get("width"), image.get("height")) == ("160", "90")
+        assert site.exists(image.get("src"))
     assert home.xpath("//a[text()='All news, newest first']/@href") == ["news/"]
 
 

@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page, _ExtractAnchorsTreeprocessor, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
 
-from . import feeds, listings, search, sitemap
+from . import feeds, images, listings, search, sitemap
 from .archive import Archive, ReadCache, read_archive
 from .errors import ContentError
 from .listings import Listing
@@ -290,6 +290,8 @@ class NewsroomSite:
             context["cards"] = [release_link(r, self.formatter) for r in listing.releases]
             if listing.term is not None:
                 context["newsroom_feeds"] = [(listing.term.name, listing.term.url)]
+            if listing.kind == "home":
+                context["thumbnails"] = self._thumbnails(listing, context["config"])
             pagination = listing.pagination
             # <link rel="prev/next"> between the pages of one listing.
             page.previous_page = self.listing_pages.get(pagination.previous_url) if pagination else None
@@ -308,6 +310,17 @@ class NewsroomSite:
                     page.read_source(None)
                 self.renderer.prerender(pages, workers)
                 report["done"] = f"{len(pages)} release bodies converted by {workers} processes"
+
+    def _thumbnails(self, listing: Listing, config: MkDocsConfig) -> dict[str, images.Thumbnail]:
+        """Small copies of the photos of the home page's cards, by release URL."""
+        found = {}
+        for release in listing.releases:
+            if release.image:
+                source = self._settings.releases_path / release.image.src
+                made = images.thumbnail(source, release.image.src, Path(config.site_dir))
+                if made is not None:
+                    found[url_of(release)] = made
+        return found
 
     def prepare_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         gc.freeze()  # the rendered pages, likewise
