@@ -163,6 +163,12 @@ def main() -> None:
         **(json.loads(timings.read_text()) if timings.exists() else {}),
         **sizes(site),
     }
+    started = time.monotonic()
+    checked = subprocess.run([sys.executable, "-m", "newsroom", "-f", str(project / "mkdocs.yml"), "check"],
+                             env={**env, "PYTHONPATH": str(ROOT / "hooks")}, capture_output=True, text=True)
+    report["make_check_s"] = round(time.monotonic() - started, 2)
+    if checked.returncode:
+        sys.exit(f"make check failed: {checked.stderr}")
     title = next((project / "press_releases").glob("*.md")).read_text(encoding="utf-8").split("title: ")[1]
     report.update(first_query_bytes(site, title.strip('"').split(":")[0]))
     if args.preview:

@@ -84,9 +84,9 @@ def test_once_the_embargo_lifts_the_release_is_everywhere_it_belongs(embargoed):
     public = build.html("news/2026/10/01/public/")
     assert public.xpath("//div[@class='nr-body']//a/@href") == [f"../../../11/20/slug-{TOKEN}/"]
     found = set(leaks(build.site, TOKEN))
-    for expected in ("feed.xml", "atom.xml", "feed.json", "countries/kenya/feed.xml"):
-        if (build.site / expected).exists() or expected == "feed.xml":
-            assert expected in found, expected
+    for expected in ("feed.xml", "atom.xml", "feed.json", "countries/kenya/feed.xml", "sitemap.xml"):
+        assert expected in found, expected
+    assert any(name.startswith("pagefind/fragment/") for name in found), "the search index has it"
 
 
 def test_a_draft_is_never_built_but_previews_under_serve(project):
@@ -265,3 +265,46 @@ def test_make_serve_previews_drafts_with_a_banner(project):
     finally:
         server.terminate()
         server.wait()
+
+
+def test_updates_and_corrections_reach_the_feeds(project):
+    import json
+
+    project.release("2021-03-01-x.md", release_text(
+        title="Corrected", date="2021-03-01T09:00", updated="2021-03-05T10:00",
+        corrections=[{"date": "2021-03-05", "note": "A name was misspelled."}],
+    ))
+    build = project.build()
+    atom = build.text("atom.xml")
+    assert "<updated>2021-03-05T10:00:00+09:00</updated>" in atom
+    assert "<published>2021-03-01T09:00:00+09:00</published>" in atom
+    item = json.loads(build.text("feed.json"))["items"][0]
+    assert item["date_modified"] == "2021-03-05T10:00:00+09:00"
+    assert item["date_published"] == "2021-03-01T09:00:00+09:00"
+
+
+def test_the_build_log_reports_each_phase_with_its_time(project):
+    project.release("2021-03-01-x.md", release_text(date="2021-03-01"))
+    project.release("2030-03-01-y.md", release_text(date="2030-03-01"))
+    build = project.build()
+    for phase in (r"newsroom: read: 1 releases published, 1 held back in \d+\.\d\d s",
+                  r"newsroom: sitemap: 1 file\(s\) in \d+\.\d\d s",
+                  r"newsroom: feeds: \d+ files in \d+\.\d\d s",
+                  r"newsroom: search \(waiting for Pagefind\): 2 pages indexed"):
+        assert re.search(phase, build.log), phase
+    verbose = project.build("--verbose")
+    assert "newsroom: markdown" not in build.log  # small archives are converted in-process
+    assert "DEBUG" in verbose.log
+
+
+def test_the_publishing_workflow_runs_hourly_tests_and_a_strict_build():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    triggers = workflow[True]  # YAML 1.1 reads the key "on" as true
+    assert triggers["push"]["branches"] == ["main"]
+    assert triggers["schedule"][0]["cron"].split()[1:] == ["*", "*", "*", "*"], "every hour"
+    steps = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert ".ci/run" in steps and "make build" in steps
+    assert "mkdocs build --strict" in (ROOT / "Makefile").read_text()
+    assert "private" in (ROOT / "README.md").read_text()

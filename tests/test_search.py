@@ -71,7 +71,6 @@ def test_records_carry_the_filters_and_dates_of_the_front_matter():
     assert record.filters == {"region": ["Africa"], "country": ["Kenya"], "topic": ["Torture", "Free Speech"],
                               "organization": ["ICNK"], "year": ["2021"], "language": ["sw"]}
     assert record.sort == {"date": "20210304003000"}
-    assert record.meta["date_iso"] == "2021-03-04T09:30:00+09:00"
     assert record.meta["date"] == "March 4, 2021"
     assert record.meta["dateline"] == "Nairobi"
     assert record.meta["title"] == "Kenya: Free Them"

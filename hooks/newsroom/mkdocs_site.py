@@ -12,6 +12,7 @@ import html
 import logging
 import os
 import posixpath
+import resource
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +146,7 @@ class NewsroomSite:
                 self.progress.figures["pagefind peak MiB"] = indexing.peak_mib
                 self.progress.figures["pagefind seconds"] = time.perf_counter() - self._indexing_started
                 report["done"] = f"{self._indexed} pages indexed, Pagefind peaked at {indexing.peak_mib:.0f} MiB"
+        self.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.progress.save()
 
     def body_html(self, release: Release) -> str:

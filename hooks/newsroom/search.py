@@ -91,17 +91,12 @@ def release_record(release: Release, body_html: str, taxonomies: Taxonomies, lan
     each release findable by any of its words at a fraction of the cost. ``tail_from`` in the
     meta tells the interface where the words in order end.
     """
-    meta = {
-        "title": release.title,
-        "date": date_text,
-        "date_iso": release.date.isoformat(),
-        "summary": release.summary,
-    }
+    # Only what results show: every byte of meta is kept in memory by Pagefind for every release.
+    meta = {"title": release.title, "date": date_text, "summary": release.summary}
     if release.dateline:
         meta["dateline"] = release.dateline
     if release.image:
         meta["image"] = media_url(release.image.src)
-        meta["image_alt"] = release.image.alt
     filters = {facet: [t.name for t in taxonomies.of(release, taxonomy)] for facet, taxonomy in FACETS.items()}
     filters = {facet: names for facet, names in filters.items() if names}
     filters["year"] = [str(release.date.year)]
