@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import posixpath
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
 
-from conftest import FIXTURES, Project, release_text, serve
+from conftest import FIXTURES, Project, serve
 
 ARCHIVE = FIXTURES / "archive"
 PER_PAGE = 5

@@ -12,7 +12,7 @@ import feedparser
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES, ROOT, Project, release_text
+from conftest import FIXTURES, Project, release_text
 from test_browsing import RELEASES
 
 SITE = "https://newsroom.example.org/"

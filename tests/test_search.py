@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, NOW, Project, release_text, serve
+from conftest import FIXTURES, Project, release_text, serve
 from test_browsing import RELEASES
 from test_editorial import all_output_text
 

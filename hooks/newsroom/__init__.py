@@ -5,8 +5,15 @@ The modules, one concern each:
 - ``model``: what a release is (plain dataclasses)
 - ``reader``: reading and validating release files
 - ``archive``: the whole collection, cross-file checks and publication state
+- ``publication``: drafts, embargoes and the build's clock
+- ``taxonomy``: terms, their slugs, related releases
 - ``urls``: the URL scheme
-- ``settings``: the site's newsroom settings
-- ``errors``: problems reported to editors
-- ``mkdocs_site``: the only module that knows MkDocs
+- ``pages``: what each page shows (views for the templates)
+- ``listings``: home, news, years, taxonomy indexes, term pages, pagination
+- ``feeds``: RSS, Atom and JSON Feed
+- ``search``: the Pagefind index
+- ``sitemap``, ``redirects``, ``images``: sitemap.xml, redirect pages, thumbnails
+- ``settings``, ``errors``, ``progress``: settings, problems for editors, build timings
+- ``cli``: ``make check`` and ``make new``
+- ``mkdocs_site``: the only package that knows MkDocs
 """

@@ -1,45 +1,36 @@
-"""The edge between the newsroom domain and MkDocs: the only module that imports MkDocs.
-
-``hooks/newsroom_hooks.py`` forwards MkDocs events to one ``NewsroomSite``,
-which turns the archive into MkDocs files and pages and hands views to the
-templates. Moving to another engine means rewriting this module only.
-"""
+"""The build's state and the MkDocs events it answers."""
 
 from __future__ import annotations
 
 import gc
 import html
 import logging
+import multiprocessing
 import os
-import posixpath
 import resource
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import markdown
-import multiprocessing
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page, _ExtractAnchorsTreeprocessor, _RelativePathTreeprocessor
-from mkdocs.structure.toc import get_toc
+from mkdocs.structure.pages import Page
 
-from . import feeds, images, listings, search, sitemap
-from .archive import Archive, ReadCache, read_archive
-from .errors import ContentError
-from .listings import Listing
-from .model import TAXONOMIES, Release
-from .pages import Formatter, release_link, release_view
-from .progress import Progress
-from .publication import build_time
-from .redirects import Redirect, check_redirects, redirects
-from .settings import Settings, SettingsError
-from .urls import NEWS, SEARCH, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
-
-
+from .. import feeds, images, listings, search, sitemap
+from ..archive import Archive, ReadCache, read_archive
+from ..errors import ContentError
+from ..listings import Listing
+from ..model import TAXONOMIES, Release
+from ..pages import Formatter, release_link, release_view
+from ..progress import Progress
+from ..publication import build_time
+from ..redirects import check_redirects, redirects
+from ..settings import Settings, SettingsError
+from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, media_url, taxonomy_url, url_of
+from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
+from .rendering import ReleaseRenderer
+from .theme import ChromeCache, Translations
 
 log = logging.getLogger("mkdocs.hooks.newsroom")
 #: Advice to editors that must not fail a --strict build (spelling variants of a term):
@@ -363,7 +354,7 @@ class NewsroomSite:
             file = File.generated(config, redirect.file_path.removesuffix(".html") + ".md", content="",
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             file.dest_uri = redirect.file_path
-            RedirectPage(redirect, file, config, self)
+            RedirectPage(redirect, file, config, self.pages[redirect.release.name])
             files.append(file)
 
     def _add_listings(self, files: Files, config: MkDocsConfig) -> None:
@@ -438,7 +429,7 @@ class NewsroomSite:
         )
         file.dest_uri = url_of(release) + "index.html"
         file.edit_uri = f"../{settings.releases_dir}/{release.name}"
-        self.pages[release.name] = ReleasePage(release, file, config, self)
+        self.pages[release.name] = ReleasePage(release, file, config, self.renderer)
         return file
 
     def _asset_files(self, config: MkDocsConfig) -> list[File]:
@@ -458,334 +449,6 @@ class NewsroomSite:
                 self.assets[src_uri] = file
                 found.append(file)
         return found
-
-
-class Translations:
-    """The interface strings of the site's language, from the theme's language files.
-
-    A key is looked up, once per build, in the newsroom's strings
-    (``partials/newsroom/strings/<language>.html``, else English) for ``newsroom.*``
-    keys, and in Material's ``partials/languages/<language>.html`` (else English)
-    for the others, exactly as Material's own ``partials/language.html`` does.
-    """
-
-    def __init__(self, env: Any, language: str):
-        self.env = env
-        self.cache: dict[str, str] = {}
-        own = language if self._exists(f"partials/newsroom/strings/{language}.html") else "en"
-        self.own = [f"partials/newsroom/strings/{own}.html", "partials/newsroom/strings/en.html"]
-        self.theme = [f"partials/languages/{language}.html", "partials/languages/en.html"]
-
-    def _exists(self, name: str) -> bool:
-        try:
-            self.env.get_template(name)
-        except Exception:
-            return False
-        return True
-
-    def __call__(self, key: str) -> str:
-        found = self.cache.get(key)
-        if found is None:
-            found = key
-            for name in self.own if key.startswith("newsroom.") else self.theme:
-                value = str(self.env.get_template(name).module.t(key))
-                if value:
-                    found = value
-                    break
-            self.cache[key] = found
-        return found
-
-
-class ChromeCache:
-    """Renders the parts of Material's page that many pages share once per build.
-
-    Material renders the navigation, tabs, scripts and configuration of every page
-    from scratch. They depend only on the page's depth (``base_url``), on which nav
-    entry is active and on what the page hides; releases and listing pages are not
-    in the nav, so thousands of them share one rendering. Pages with their own
-    table of contents are rendered as usual.
-    """
-
-    def __init__(self, nav: Any):
-        self.in_nav = {id(page) for page in getattr(nav, "pages", ())}
-        self.store: dict[tuple, str] = {}
-
-    #: Stands for the page title in the cached header, which is the same on every page but for it.
-    TITLE = "\x00newsroom-page-title\x00"
-
-    def __call__(self, block: str, page: Any, base_url: str, render: Any) -> str:
-        key = self.key(block, page, base_url)
-        if key is None:
-            return render()
-        if block == "header":
-            return self.header(key, page, render)
-        found = self.store.get(key)
-        if found is None:
-            found = self.store[key] = render()
-        return found
-
-    def header(self, key: tuple, page: Page, render: Any) -> str:
-        """The header, rendered once with a stand-in for the title, which Material prints as given."""
-        title = page.meta.get("title") or page.title or ""
-        found = self.store.get(key)
-        if found is None:
-            had, saved = "title" in page.meta, page.meta.get("title")
-            page.meta["title"] = self.TITLE
-            try:
-                found = render()
-            finally:
-                if had:
-                    page.meta["title"] = saved
-                else:
-                    del page.meta["title"]
-            if found.count(self.TITLE) != 1:  # the header shows the title elsewhere too: do not cache it
-                return render()
-            self.store[key] = found
-        return found.replace(self.TITLE, str(title))
-
-    def key(self, block: str, page: Any, base_url: str) -> tuple | None:
-        if page is None or not isinstance(page, Page):
-            return None
-        if block in ("config", "styles", "scripts", "footer_meta"):
-            return (block, base_url)
-        hide = tuple(page.meta.get("hide") or ())
-        if block == "site_nav" and "toc" not in hide:
-            return None
-        return (block, base_url, page.url if id(page) in self.in_nav else None, hide)
-
-
-class ListingFile(File):
-    """The file of a listing page. For `--dirty` rebuilds (``make serve``), it counts as
-    modified only when what the listing shows changed since the previous build."""
-
-    listing_changed = True
-
-    def is_modified(self) -> bool:
-        if self.listing_changed or not os.path.isfile(self.abs_dest_path):
-            return True
-        return self.abs_src_path is not None and super().is_modified()
-
-
-class RedirectPage(Page):
-    """The page at an old address of a release, sending readers and crawlers to the release."""
-
-    def __init__(self, redirect: Redirect, file: File, config: MkDocsConfig, site: NewsroomSite):
-        super().__init__(None, file, config)
-        self.redirect = redirect
-        self.target = site.pages[redirect.release.name]
-        self.edit_url = None
-
-    def read_source(self, config: MkDocsConfig) -> None:
-        self.markdown = ""
-        self.meta = {"template": "newsroom-redirect.html", "title": html.escape(self.redirect.release.title)}
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.content, self.toc = "", get_toc([])
-
-
-class ListingPage(Page):
-    """A page of a listing; its introduction, if any, is a hand-written page from docs/."""
-
-    def __init__(self, listing: Listing, file: File, config: MkDocsConfig, *, intro: bool):
-        super().__init__(None, file, config)
-        self.listing = listing
-        self.intro = intro
-        if not intro:
-            self.edit_url = None
-
-    def read_source(self, config: MkDocsConfig) -> None:
-        if self.intro:
-            super().read_source(config)
-        else:
-            self.markdown, self.meta = "", {}
-        listing = self.listing
-        self.meta.setdefault("title", html.escape(listing.title))
-        self.meta["template"] = "listing.html"
-        self.meta["hide"] = ["navigation", "toc", "footer"]
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        if self.intro:
-            super().render(config, files)
-        else:
-            self.content, self.toc = "", get_toc([])
-
-
-class ReleasePage(Page):
-    """A release as a MkDocs page: its Markdown and meta come from the validated model,
-    never from MkDocs' own front-matter parser."""
-
-    def __init__(self, release: Release, file: File, config: MkDocsConfig, site: NewsroomSite):
-        super().__init__(None, file, config)
-        self.release = release
-        self._site = site
-
-    def read_source(self, config: MkDocsConfig) -> None:
-        release = self.release
-        self.markdown = release.body
-        # Material prints meta values unescaped: hand it HTML-safe text.
-        self.meta = {
-            "template": "release.html",
-            "title": html.escape(release.title),
-            "description": html.escape(release.summary),
-            "hide": ["navigation", "toc"],
-        }
-        if release.draft:
-            self.meta["draft"] = True
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        assert self._site.renderer is not None
-        self._site.renderer.render(self)
-
-
-class ReleaseRenderer:
-    """Converts release bodies with one Markdown parser per build, not one per page.
-
-    It registers the same path and anchor processors as MkDocs' ``Page.render``
-    and records which files under the releases folder the bodies link to.
-
-    On a full build with several cores, ``prerender`` converts every body ahead of
-    MkDocs in worker processes (forked, so they share everything read so far);
-    ``render`` then only hands the result to the page, unless a plugin changed the
-    page's Markdown in the meantime, in which case it converts it again here.
-    """
-
-    def __init__(self, config: MkDocsConfig, files: Files, held: set[str] = frozenset()):
-        self.md = markdown.Markdown(
-            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
-        )
-        self.files = files
-        self.referenced: set[str] = set()
-        self.held = held
-        """Source paths of releases not published yet: links to them are taken out."""
-        self.anchors = _ExtractAnchorsTreeprocessor(None, files, config)  # type: ignore[arg-type]
-        self.anchors._register(self.md)
-        self.relpath = _RelativePathTreeprocessor(None, files, config)  # type: ignore[arg-type]
-        self.relpath._register(self.md)
-        self.links = _LinkRecorder(self)
-        self.md.treeprocessors.register(self.links, "newsroom_links", 0.5)
-        self.done: dict[str, _Rendered] = {}
-
-    def convert(self, file: File, text: str) -> _Rendered:
-        md = self.md
-        md.reset()
-        self.relpath.file = file
-        self.relpath.links_to_anchors = {}
-        self.anchors.present_anchor_ids = set()
-        self.links.found = set()
-        content = md.convert(text)
-        return _Rendered(
-            markdown=text,
-            content=content,
-            toc_tokens=getattr(md, "toc_tokens", []),
-            anchors=self.anchors.present_anchor_ids,
-            links={target.src_uri: links for target, links in self.relpath.links_to_anchors.items()},
-            referenced=self.links.found,
-        )
-
-    def render(self, page: Page) -> None:
-        rendered = self.done.pop(page.file.src_uri, None)
-        if rendered is None or rendered.markdown != page.markdown:
-            rendered = self.convert(page.file, page.markdown or "")
-        page.content = rendered.content
-        page.toc = get_toc(rendered.toc_tokens)
-        page.present_anchor_ids = rendered.anchors
-        page.links_to_anchors = {
-            target: links for uri, links in rendered.links.items()
-            if (target := self.files.get_file_from_path(uri)) is not None
-        }
-        self.referenced |= rendered.referenced
-
-    def prerender(self, pages: list[Page], workers: int) -> None:
-        """Convert the pages' Markdown in ``workers`` forked processes, keeping the results for ``render``."""
-        global _PRERENDER
-        jobs = [(page.file, page.markdown or "") for page in pages]
-        size = max(50, len(jobs) // (workers * 8))
-        chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-        _PRERENDER = (self, jobs)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for results, records in pool.imap(_prerender_chunk, chunks):
-                    for record in records:  # warnings count in this process, as --strict needs
-                        logging.getLogger(record.name).handle(record)
-                    for rendered in results:
-                        if rendered is not None:
-                            self.done[rendered.file_uri] = rendered
-        finally:
-            _PRERENDER = None
-
-
-@dataclass(slots=True)
-class _Rendered:
-    markdown: str
-    content: str
-    toc_tokens: list
-    anchors: set[str]
-    links: dict[str, dict[str, str]]
-    referenced: set[str]
-    file_uri: str = ""
-
-
-_PRERENDER: tuple[ReleaseRenderer, list[tuple[File, str]]] | None = None
-
-
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        record.msg, record.args, record.exc_info, record.exc_text = record.getMessage(), None, None, None
-        self.records.append(record)
-
-
-def _prerender_chunk(bounds: tuple[int, int]) -> tuple[list[_Rendered | None], list[logging.LogRecord]]:
-    """In a worker: convert jobs[start:end]; log records are sent back to the parent, not printed here."""
-    assert _PRERENDER is not None
-    renderer, jobs = _PRERENDER
-    capture = _Capture()
-    root = logging.getLogger("mkdocs")
-    root.handlers = [capture]
-    root.propagate = False
-    results: list[_Rendered | None] = []
-    for file, text in jobs[bounds[0]:bounds[1]]:
-        try:
-            rendered = renderer.convert(file, text)
-            rendered.file_uri = file.src_uri
-            results.append(rendered)
-        except Exception:  # the page is converted again in the build, which reports the error properly
-            results.append(None)
-    return results, capture.records
-
-
-class _LinkRecorder(markdown.treeprocessors.Treeprocessor):
-    """Notes the local files a release links to, before MkDocs rewrites the links.
-
-    A link to a release that is not published yet (a draft, an embargo) would name
-    it in the page: the link is taken out and its text kept.
-    """
-
-    def __init__(self, renderer: ReleaseRenderer):
-        super().__init__()
-        self.renderer = renderer
-        self.found: set[str] = set()
-
-    def run(self, root):
-        file = self.renderer.relpath.file
-        for element in root.iter():
-            if element.tag not in ("a", "img"):
-                continue
-            url = element.get("href" if element.tag == "a" else "src") or ""
-            scheme, netloc, path, _, _ = urlsplit(url)
-            if scheme or netloc or not path:
-                continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(file.src_uri), path))
-            if element.tag == "a" and target in self.renderer.held:
-                log.info(f"{file.src_uri}: a link to {target} is left out until that release is published")
-                element.tag = "span"
-                element.attrib.pop("href", None)
-                continue
-            self.found.add(target)
-        return root
 
 
 def _search_failed(err: Exception) -> str:

@@ -1,0 +1,103 @@
+"""Releases, listings and redirects as MkDocs pages.
+
+Their Markdown and meta come from the validated domain objects: MkDocs' own
+front-matter parser never runs on a release.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from ..listings import Listing
+from ..model import Release
+from ..redirects import Redirect
+from .rendering import ReleaseRenderer
+
+
+class ListingFile(File):
+    """The file of a listing page. For `--dirty` rebuilds (``make serve``), it counts as
+    modified only when what the listing shows changed since the previous build."""
+
+    listing_changed = True
+
+    def is_modified(self) -> bool:
+        if self.listing_changed or not os.path.isfile(self.abs_dest_path):
+            return True
+        return self.abs_src_path is not None and super().is_modified()
+
+
+class RedirectPage(Page):
+    """The page at an old address of a release, sending readers and crawlers to the release."""
+
+    def __init__(self, redirect: Redirect, file: File, config: MkDocsConfig, target: Page):
+        super().__init__(None, file, config)
+        self.redirect = redirect
+        self.target = target
+        self.edit_url = None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = ""
+        self.meta = {"template": "newsroom-redirect.html", "title": html.escape(self.redirect.release.title)}
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content, self.toc = "", get_toc([])
+
+
+class ListingPage(Page):
+    """A page of a listing; its introduction, if any, is a hand-written page from docs/."""
+
+    def __init__(self, listing: Listing, file: File, config: MkDocsConfig, *, intro: bool):
+        super().__init__(None, file, config)
+        self.listing = listing
+        self.intro = intro
+        if not intro:
+            self.edit_url = None
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        if self.intro:
+            super().read_source(config)
+        else:
+            self.markdown, self.meta = "", {}
+        listing = self.listing
+        self.meta.setdefault("title", html.escape(listing.title))
+        self.meta["template"] = "listing.html"
+        self.meta["hide"] = ["navigation", "toc", "footer"]
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.intro:
+            super().render(config, files)
+        else:
+            self.content, self.toc = "", get_toc([])
+
+
+class ReleasePage(Page):
+    """A release as a MkDocs page: its Markdown and meta come from the validated model,
+    never from MkDocs' own front-matter parser."""
+
+    def __init__(self, release: Release, file: File, config: MkDocsConfig, renderer: ReleaseRenderer):
+        super().__init__(None, file, config)
+        self.release = release
+        self.renderer = renderer
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        release = self.release
+        self.markdown = release.body
+        # Material prints meta values unescaped: hand it HTML-safe text.
+        self.meta = {
+            "template": "release.html",
+            "title": html.escape(release.title),
+            "description": html.escape(release.summary),
+            "hide": ["navigation", "toc"],
+        }
+        if release.draft:
+            self.meta["draft"] = True
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.renderer.render(self)
+
+

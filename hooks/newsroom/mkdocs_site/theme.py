@@ -1,0 +1,103 @@
+"""Material's page parts that many pages share, rendered once; interface strings, looked up once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.structure.pages import Page
+
+
+class Translations:
+    """The interface strings of the site's language, from the theme's language files.
+
+    A key is looked up, once per build, in the newsroom's strings
+    (``partials/newsroom/strings/<language>.html``, else English) for ``newsroom.*``
+    keys, and in Material's ``partials/languages/<language>.html`` (else English)
+    for the others, exactly as Material's own ``partials/language.html`` does.
+    """
+
+    def __init__(self, env: Any, language: str):
+        self.env = env
+        self.cache: dict[str, str] = {}
+        own = language if self._exists(f"partials/newsroom/strings/{language}.html") else "en"
+        self.own = [f"partials/newsroom/strings/{own}.html", "partials/newsroom/strings/en.html"]
+        self.theme = [f"partials/languages/{language}.html", "partials/languages/en.html"]
+
+    def _exists(self, name: str) -> bool:
+        try:
+            self.env.get_template(name)
+        except Exception:
+            return False
+        return True
+
+    def __call__(self, key: str) -> str:
+        found = self.cache.get(key)
+        if found is None:
+            found = key
+            for name in self.own if key.startswith("newsroom.") else self.theme:
+                value = str(self.env.get_template(name).module.t(key))
+                if value:
+                    found = value
+                    break
+            self.cache[key] = found
+        return found
+
+
+class ChromeCache:
+    """Renders the parts of Material's page that many pages share once per build.
+
+    Material renders the navigation, tabs, scripts and configuration of every page
+    from scratch. They depend only on the page's depth (``base_url``), on which nav
+    entry is active and on what the page hides; releases and listing pages are not
+    in the nav, so thousands of them share one rendering. Pages with their own
+    table of contents are rendered as usual.
+    """
+
+    def __init__(self, nav: Any):
+        self.in_nav = {id(page) for page in getattr(nav, "pages", ())}
+        self.store: dict[tuple, str] = {}
+
+    #: Stands for the page title in the cached header, which is the same on every page but for it.
+    TITLE = "\x00newsroom-page-title\x00"
+
+    def __call__(self, block: str, page: Any, base_url: str, render: Any) -> str:
+        key = self.key(block, page, base_url)
+        if key is None:
+            return render()
+        if block == "header":
+            return self.header(key, page, render)
+        found = self.store.get(key)
+        if found is None:
+            found = self.store[key] = render()
+        return found
+
+    def header(self, key: tuple, page: Page, render: Any) -> str:
+        """The header, rendered once with a stand-in for the title, which Material prints as given."""
+        title = page.meta.get("title") or page.title or ""
+        found = self.store.get(key)
+        if found is None:
+            had, saved = "title" in page.meta, page.meta.get("title")
+            page.meta["title"] = self.TITLE
+            try:
+                found = render()
+            finally:
+                if had:
+                    page.meta["title"] = saved
+                else:
+                    del page.meta["title"]
+            if found.count(self.TITLE) != 1:  # the header shows the title elsewhere too: do not cache it
+                return render()
+            self.store[key] = found
+        return found.replace(self.TITLE, str(title))
+
+    def key(self, block: str, page: Any, base_url: str) -> tuple | None:
+        if page is None or not isinstance(page, Page):
+            return None
+        if block in ("config", "styles", "scripts", "footer_meta"):
+            return (block, base_url)
+        hide = tuple(page.meta.get("hide") or ())
+        if block == "site_nav" and "toc" not in hide:
+            return None
+        return (block, base_url, page.url if id(page) in self.in_nav else None, hide)
+
+
