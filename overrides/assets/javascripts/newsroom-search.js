@@ -13,6 +13,7 @@
   const root = new URL(form.dataset.root.replace(/\/?$/, "/"), document.baseURI);
   const FACETS = ["region", "country", "topic", "organization", "year", "language"];
   const PAGE_SIZE = 10;
+  const TYPING_PAUSE_MS = 150;
   let pagefind = null;
 
   /* -- Pagefind ------------------------------------------------------------------- */
@@ -21,7 +22,8 @@
     if (!pagefind) {
       const url = new URL(form.dataset.pagefind, document.baseURI).href;
       pagefind = import(url).then(async (module) => {
-        await module.options({ baseUrl: root.pathname, excerptLength: 24 });
+        // noWorker: on the main thread, Pagefind does not fetch its worker script (41 KB).
+        await module.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
         await module.init();
         return module;
       });
@@ -110,12 +112,16 @@
     let search;
     try {
       const module = await loadPagefind();
-      search = await module.debouncedSearch(query, {}, 150);
+      // Wait for a pause in typing before searching. (Pagefind's debouncedSearch preloads the
+      // index chunks of every prefix typed, which multiplies what a first query downloads.)
+      await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
+      if (id !== searchId) return;  // a newer query is on its way
+      search = await module.search(query);
     } catch (error) {
       status.textContent = strings.unavailable;
       return;
     }
-    if (search === null || id !== searchId) return;  // a newer query is on its way
+    if (id !== searchId) return;
     const results = await Promise.all(search.results.slice(0, 6).map((r) => r.data()));
     if (id !== searchId) return;
     list.replaceChildren(...results.map((data, i) => {
