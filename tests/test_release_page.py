@@ -53,6 +53,13 @@ def test_the_photo_is_published_with_the_release(sample_site):
     assert sample_site.path("media/images/2020-03-03-seoul-placeholder.png").read_bytes() == PNG
 
 
+def test_the_photo_has_its_size_so_the_text_does_not_jump_when_it_arrives(sample_site):
+    img = sample_site.html(ICNK).xpath("//figure//img")[0]
+    # The placeholder is 1200 x 630 pixels (read from its PNG header here, not from Pillow).
+    width, height = int.from_bytes(PNG[16:20], "big"), int.from_bytes(PNG[20:24], "big")
+    assert (img.get("width"), img.get("height")) == (str(width), str(height)) == ("1200", "630")
+
+
 def test_head_carries_canonical_description_and_social_cards(sample_site):
     page = sample_site.html(ICNK)
     url = "https://newsroom.example.org/" + ICNK

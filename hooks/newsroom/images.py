@@ -1,4 +1,4 @@
-"""Thumbnails of release photos, for the cards of the home page.
+"""Sizes of release photos, and thumbnails of them for the cards of the home page.
 
 A reader on a slow connection should not download ten full-size photos to see
 the newest releases: each card gets a small copy, named after the photo's content.
@@ -47,5 +47,15 @@ def thumbnail(source: Path, src: str, site_dir: Path, width: int = WIDTH) -> Thu
                 else:
                     image.convert("RGB").save(target, "JPEG", quality=80, optimize=True, progressive=True)
             return Thumbnail(relative, image.width, image.height)
+    except (OSError, ValueError):
+        return None
+
+
+def dimensions(source: Path) -> tuple[int, int] | None:
+    """Width and height of a photo, read from its header only; None when Pillow cannot read it
+    (SVG). Pages give them to ``<img>`` so the text does not jump when the photo arrives."""
+    try:
+        with PILImage.open(source) as image:
+            return image.size
     except (OSError, ValueError):
         return None

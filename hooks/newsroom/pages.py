@@ -63,6 +63,8 @@ class ReleaseView:
     language: str
     image: Image | None
     image_url: str | None
+    image_size: tuple[int, int] | None
+    """Width and height in pixels, where known."""
     terms: tuple[tuple[str, tuple[TermLink, ...]], ...]
     """Each taxonomy that has terms, with its links, in the order of TAXONOMIES."""
     corrections: tuple[CorrectionView, ...]
@@ -132,6 +134,7 @@ def release_view(
     previous: Release | None = None,
     next: Release | None = None,
     related: tuple[Release, ...] = (),
+    image_size: tuple[int, int] | None = None,
 ) -> ReleaseView:
     return ReleaseView(
         title=release.title,
@@ -143,6 +146,7 @@ def release_view(
         language=release.language,
         image=release.image,
         image_url=media_url(release.image.src) if release.image else None,
+        image_size=image_size,
         terms=term_links(release, taxonomies),
         corrections=tuple(CorrectionView(fmt.when(c.date), c.note) for c in release.corrections),
         previous=release_link(previous, fmt) if previous else None,

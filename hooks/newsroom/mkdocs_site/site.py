@@ -56,6 +56,7 @@ class NewsroomSite:
         self.read_cache = ReadCache()
         self.fingerprints: dict[str, int] = {}
         self.bodies: dict[str, tuple[str, str]] = {}
+        self.image_sizes: dict[tuple[Path, int], tuple[int, int] | None] = {}
         self.settings: Settings | None = None
         self.archive: Archive | None = None
         self.renderer: ReleaseRenderer | None = None
@@ -265,7 +266,8 @@ class NewsroomSite:
             archive = self.archive
             related = tuple(archive.related(page.release, self._settings.related_count))
             context["release"] = release_view(
-                page.release, self.formatter, archive.taxonomies, previous=older, next=newer, related=related
+                page.release, self.formatter, archive.taxonomies, previous=older, next=newer, related=related,
+                image_size=self._image_size(page.release),
             )
             # Its countries' feeds, for readers who want more of the same.
             context["newsroom_feeds"] = [
@@ -303,6 +305,19 @@ class NewsroomSite:
                     page.read_source(None)
                 self.renderer.prerender(pages, workers)
                 report["done"] = f"{len(pages)} release bodies converted by {workers} processes"
+
+    def _image_size(self, release: Release) -> tuple[int, int] | None:
+        """The size of a release's photo, read once per file version (photos are shared by releases)."""
+        if release.image is None:
+            return None
+        source = self._settings.releases_path / release.image.src
+        try:
+            key = (source, source.stat().st_mtime_ns)
+        except OSError:
+            return None
+        if key not in self.image_sizes:
+            self.image_sizes[key] = images.dimensions(source)
+        return self.image_sizes[key]
 
     def _thumbnails(self, listing: Listing, config: MkDocsConfig) -> dict[str, images.Thumbnail]:
         """Small copies of the photos of the home page's cards, by release URL."""
