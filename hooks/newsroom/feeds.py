@@ -22,6 +22,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from .model import TAXONOMIES, Release
+from .pages import without_permalinks
 from .settings import Settings
 from .taxonomy import Taxonomies, Term
 from .urls import absolute, feed_url, media_url, url_of
@@ -32,7 +33,6 @@ JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
 # Python-Markdown writes attributes in double quotes; raw HTML in a body may use single ones.
 _URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
-_PERMALINK = re.compile(r'<a class="headerlink" href="#[^"]*" title="[^"]*">[^<]*</a>')
 
 
 class FeedError(ValueError):
@@ -285,7 +285,7 @@ class FeedWriter:
 
 def absolute_html(html: str, page_url: str) -> str:
     """A page's body HTML with every link and image made absolute, and heading permalinks dropped."""
-    html = _PERMALINK.sub("", html)
+    html = without_permalinks(html)
 
     def resolve(match: re.Match) -> str:
         return f"{match[1]}{match[2]}{urljoin(page_url, match[3].strip())}{match[2]}"

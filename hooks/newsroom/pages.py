@@ -6,6 +6,7 @@ site's language) and never HTML: templates escape and lay them out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -16,6 +17,14 @@ from babel.dates import format_date
 from .model import TAXONOMIES, Image, Release
 from .taxonomy import Taxonomies
 from .urls import media_url, url_of
+
+# The "¶" anchors Markdown's toc extension adds to headings: page chrome, not content.
+_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
+
+
+def without_permalinks(body_html: str) -> str:
+    """A rendered body without its heading permalinks, for feeds and the search index."""
+    return _PERMALINK.sub("", body_html)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import timezone
@@ -26,6 +27,7 @@ from typing import Sequence
 import cbor2
 
 from .model import Release
+from .pages import without_permalinks
 from .taxonomy import Taxonomies
 from .urls import media_url, url_of
 
@@ -35,7 +37,6 @@ OUTPUT = "pagefind"
 
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|tr|td|th|figcaption|pre|dd|dt)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]+>")
-_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
 _SPACES = re.compile(r"[ \t]+")
 
 
@@ -56,7 +57,7 @@ class SearchRecord:
 
 def text_of(body_html: str) -> str:
     """The readable text of a page body: tags out, entities decoded, paragraphs on their own lines."""
-    text = _PERMALINK.sub("", body_html)
+    text = without_permalinks(body_html)
     text = _BLOCK_END.sub("\n", text)
     text = html.unescape(_TAG.sub("", text))
     return "\n".join(line.strip() for line in _SPACES.sub(" ", text).splitlines() if line.strip())
@@ -134,6 +135,22 @@ def document(record: SearchRecord) -> str:
             f'{"".join(head)}</head><body><main data-pagefind-body>{body}</main></body></html>')
 
 
+# Pagefind's allocator (jemalloc, with the _RJEM_ prefix) keeps freed pages by default; returning
+# them at once lowers Pagefind's peak memory on a large archive, at no measurable cost in time.
+PAGEFIND_ENV = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
+
+
+def scratch_dir() -> Path:
+    """A new folder for the documents Pagefind reads, in memory where the system offers it.
+
+    Ten thousand small files take 3 to 12 s to write to this project's disk, and 0.3 s to
+    /dev/shm (Linux's shared-memory file system; also on GitHub's runners).
+    """
+    shm = Path("/dev/shm")
+    base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    return Path(tempfile.mkdtemp(prefix="newsroom-search-", dir=base))
+
+
 def pagefind_binary() -> Path:
     """The Pagefind binary of the pinned ``pagefind[bin]`` (or PAGEFIND_BINARY_PATH)."""
     from pagefind.service import get_executable
@@ -148,33 +165,38 @@ class Indexing:
     """A Pagefind run over the records, started in the background and finished later.
 
     Pagefind's Python service answers one request per tenth of a second (pagefind 1.5.2), far
-    too slow for an archive: the records are written as small documents under ``work_dir`` and
+    too slow for an archive: the records are written as small documents in a scratch folder and
     indexed by the command-line binary, which runs on another core while the site's pages are
     rendered.
     """
 
-    def __init__(self, site_dir: Path, records: Sequence[SearchRecord], language: str, work_dir: Path):
+    def __init__(self, site_dir: Path, records: Sequence[SearchRecord], language: str):
         self.output = site_dir / OUTPUT
-        self.work_dir = work_dir
+        self.work_dir = work_dir = scratch_dir()
         self.count = len(records)
         self.peak_mib = 0.0
-        shutil.rmtree(work_dir, ignore_errors=True)
-        for record in records:
-            target = work_dir / record.url / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(document(record), encoding="utf-8")
-        self.command = [str(pagefind_binary()), "--site", str(work_dir), "--output-path", str(self.output),
-                        "--force-language", language.split("-")[0].lower(), "--silent"]
+        self.cpu_seconds = 0.0
         try:
-            self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        except OSError as err:
+            self.command = [str(pagefind_binary()), "--site", str(work_dir), "--output-path", str(self.output),
+                            "--force-language", language.split("-")[0].lower(), "--silent"]
+            for record in records:
+                target = work_dir / record.url / "index.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(document(record), encoding="utf-8")
+            try:
+                self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                                text=True, env={**os.environ, **PAGEFIND_ENV})
+            except OSError as err:
+                raise SearchError(f"running {self.command[0]} failed: {err}") from None
+        except BaseException:
             shutil.rmtree(work_dir, ignore_errors=True)
-            raise SearchError(f"running {self.command[0]} failed: {err}") from None
+            raise
 
     def finish(self, timeout: float = 900) -> Path:
         """Wait for Pagefind; raise SearchError unless it wrote a complete bundle.
 
-        ``peak_mib`` then holds the largest memory Pagefind used (the benchmark reports it).
+        ``peak_mib`` and ``cpu_seconds`` then hold the largest memory and the processor time
+        Pagefind used (the benchmark reports them).
         """
         timer = threading.Timer(timeout, self.process.kill)
         timer.start()
@@ -183,6 +205,7 @@ class Indexing:
             _, status, usage = os.wait4(self.process.pid, 0)
             self.process.returncode = os.waitstatus_to_exitcode(status)
             self.peak_mib = usage.ru_maxrss / 1024
+            self.cpu_seconds = usage.ru_utime + usage.ru_stime
         finally:
             timer.cancel()
             shutil.rmtree(self.work_dir, ignore_errors=True)

@@ -137,6 +137,7 @@ class NewsroomSite:
                     indexing, self.indexing = self.indexing, None
                 self.progress.figures["pagefind peak MiB"] = indexing.peak_mib
                 self.progress.figures["pagefind seconds"] = time.perf_counter() - self._indexing_started
+                self.progress.figures["pagefind CPU seconds"] = indexing.cpu_seconds
                 report["done"] = f"{self._indexed} pages indexed, Pagefind peaked at {indexing.peak_mib:.0f} MiB"
         self.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.progress.save()
@@ -166,8 +167,7 @@ class NewsroomSite:
             records = self._search_records()
             site_dir = Path(config.site_dir)
             try:
-                self.indexing = search.Indexing(site_dir, records, self._settings.language,
-                                                Path(config.config_file_path).parent / ".cache" / "newsroom-search")
+                self.indexing = search.Indexing(site_dir, records, self._settings.language)
             except search.SearchError as err:
                 raise PluginError(_search_failed(err)) from None
             self._indexed = len(records)
