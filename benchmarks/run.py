@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -152,7 +153,7 @@ def main() -> None:
         walls.append(time.monotonic() - start)
         if result.returncode:
             sys.exit(f"build failed with exit code {result.returncode}")
-    wall = sorted(walls)[len(walls) // 2]
+    wall = statistics.median(walls)
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     report = {
         "releases": args.releases,
