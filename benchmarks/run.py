@@ -130,6 +130,22 @@ def first_query_bytes(site: Path, query: str) -> dict[str, object]:
             "first_query_files": len(files)}
 
 
+def search_alone(command: list[str], env: dict[str, str], project: Path, site: Path,
+                 timings: Path) -> dict[str, float]:
+    """Search indexing with nothing beside it: records, then Pagefind waited for at once."""
+    shutil.rmtree(site, ignore_errors=True)
+    result = subprocess.run(command, env={**env, "NEWSROOM_SEARCH_FOREGROUND": "1"}, cwd=project)
+    if result.returncode:
+        sys.exit(f"build failed with exit code {result.returncode}")
+    measured = json.loads(timings.read_text())
+    phases = {name: s for name, s in measured["phases_s"].items() if name.startswith("search")}
+    return {
+        "search_alone_s": round(sum(phases.values()), 2),
+        "search_alone_phases_s": phases,
+        "search_alone_pagefind_peak_mib": round(measured["figures"]["pagefind peak MiB"]),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--releases", type=int, default=1000)
@@ -137,6 +153,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="build this many times; report each and the median")
     parser.add_argument("--preview", action="store_true",
                         help="also time `make serve`: a rebuild after editing one release")
+    parser.add_argument("--search-alone", action="store_true",
+                        help="also build once with Pagefind in the foreground, to time indexing alone")
     args = parser.parse_args()
 
     project = prepare(args.work, args.releases)
@@ -172,6 +190,8 @@ def main() -> None:
         sys.exit(f"make check failed: {checked.stderr}")
     title = next((project / "press_releases").glob("*.md")).read_text(encoding="utf-8").split("title: ")[1]
     report.update(first_query_bytes(site, title.strip('"').split(":")[0]))
+    if args.search_alone:
+        report.update(search_alone(command, env, project, site, timings))
     if args.preview:
         report.update(preview(project, site))
     print(json.dumps(report, indent=2, ensure_ascii=False))

@@ -33,6 +33,10 @@ from .rendering import ReleaseRenderer
 from .theme import ChromeCache, Translations
 
 log = logging.getLogger("mkdocs.hooks.newsroom")
+
+#: Set (to anything) to wait for Pagefind as soon as it starts instead of letting it run beside
+#: the rendering of pages: the build gets slower, and its timings show indexing alone.
+SEARCH_FOREGROUND_VARIABLE = "NEWSROOM_SEARCH_FOREGROUND"
 #: Advice to editors that must not fail a --strict build (spelling variants of a term):
 #: shown through MkDocs' own handlers, but not counted by its strict-mode counter.
 advice = logging.getLogger("newsroom.advice")
@@ -128,17 +132,7 @@ class NewsroomSite:
             written = self._write_feeds(config)
             report["done"] = f"{len(written)} files"
         if self.indexing is not None:
-            with self.progress.phase("search (waiting for Pagefind)") as report:
-                try:
-                    self.indexing.finish()
-                except search.SearchError as err:
-                    raise PluginError(_search_failed(err)) from None
-                finally:
-                    indexing, self.indexing = self.indexing, None
-                self.progress.figures["pagefind peak MiB"] = indexing.peak_mib
-                self.progress.figures["pagefind seconds"] = time.perf_counter() - self._indexing_started
-                self.progress.figures["pagefind CPU seconds"] = indexing.cpu_seconds
-                report["done"] = f"{self._indexed} pages indexed, Pagefind peaked at {indexing.peak_mib:.0f} MiB"
+            self._finish_search_index("search (waiting for Pagefind)")
         self.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.progress.save()
 
@@ -173,6 +167,21 @@ class NewsroomSite:
             self._indexed = len(records)
             self._indexing_started = time.perf_counter()
             report["done"] = f"{len(records)} records"
+        if os.environ.get(SEARCH_FOREGROUND_VARIABLE):
+            self._finish_search_index("search (Pagefind, in the foreground)")
+
+    def _finish_search_index(self, phase: str) -> None:
+        with self.progress.phase(phase) as report:
+            try:
+                self.indexing.finish()
+            except search.SearchError as err:
+                raise PluginError(_search_failed(err)) from None
+            finally:
+                indexing, self.indexing = self.indexing, None
+            self.progress.figures["pagefind peak MiB"] = indexing.peak_mib
+            self.progress.figures["pagefind seconds"] = time.perf_counter() - self._indexing_started
+            self.progress.figures["pagefind CPU seconds"] = indexing.cpu_seconds
+            report["done"] = f"{self._indexed} pages indexed, Pagefind peaked at {indexing.peak_mib:.0f} MiB"
 
     def build_failed(self) -> None:
         if self.indexing is not None:
