@@ -102,6 +102,19 @@ def test_a_build_without_pagefind_fails_and_says_why(project):
         assert binary in build.log
 
 
+def test_search_can_be_indexed_in_the_foreground_to_time_it_alone(project, tmp_path):
+    import json
+
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="Foreground word"))
+    timings = tmp_path / "timings.json"
+    build = project.build(env={"NEWSROOM_SEARCH_FOREGROUND": "1", "NEWSROOM_TIMINGS": str(timings)})
+    assert build.returncode == 0, build.log
+    phases = list(json.loads(timings.read_text())["phases_s"])
+    assert phases.index("search (Pagefind, in the foreground)") == phases.index("search (records, Pagefind started)") + 1
+    assert "search (waiting for Pagefind)" not in phases
+    assert build.exists("pagefind/pagefind.js")
+
+
 # -- the header box ----------------------------------------------------------------
 
 def test_typing_in_the_header_shows_matching_releases(page):
