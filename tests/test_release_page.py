@@ -223,3 +223,43 @@ def test_a_korean_site_speaks_korean(project):
     assert page.xpath("//dl[@class='nr-terms']//a/@href") == ["../../../../../countries/bughan/"]
     assert page.xpath("string(//a[@rel='edit'])") == "이 보도자료 편집"
     assert build.html("countries/bughan/").findtext(".//article//h1") == "북한"
+
+
+def test_translations_link_each_other_in_their_own_languages(project):
+    project.release("2020-03-03-letter.md", release_text(
+        title="Stand with the victims", date="2020-03-03T10:00",
+        translations={"ko": "2020-03-03-letter-ko.md", "de": "2020-03-03-letter-de.md"},
+    ))
+    project.release("2020-03-03-letter-ko.md", release_text(
+        title="피해자와 함께", date="2020-03-03T10:00", language="ko", slug="letter-ko", body="(서울) – 본문.",
+    ))
+    project.release("2020-03-03-letter-fr.md", release_text(
+        title="Aux côtés des victimes", date="2020-03-03T10:00", language="fr", slug="letter-fr",
+        translations={"en": "2020-03-03-letter.md"},
+    ))
+    project.release("2020-03-03-letter-de.md", release_text(  # still under embargo: never linked
+        title="An der Seite der Opfer", date="2030-03-03T10:00", embargo="2030-03-03T10:00", language="de",
+    ))
+    build = project.build()
+    assert build.returncode == 0, build.log
+
+    def links(url):
+        page = build.html(url)
+        anchors = page.xpath("//p[@class='nr-translations']/a")
+        return [(a.get("hreflang"), a.get("lang"), a.text, a.get("href")) for a in anchors]
+
+    assert links("news/2020/03/03/letter/") == [
+        ("fr", "fr", "Français", "../letter-fr/"),
+        ("ko", "ko", "한국어", "../letter-ko/"),
+    ]
+    # Both ways, and through the English version: the Korean one names no file itself.
+    assert links("news/2020/03/03/letter-ko/") == [
+        ("en", "en", "English", "../letter/"),
+        ("fr", "fr", "Français", "../letter-fr/"),
+    ]
+    korean = build.html("news/2020/03/03/letter-ko/")
+    assert korean.get("lang") == "en"  # the interface stays in the site's language
+    assert korean.xpath("//header[@class='nr-release__header']/@lang") == ["ko"]
+    assert korean.xpath("//div[@class='nr-body']/@lang") == ["ko"]
+    assert korean.xpath("string(//p[@class='nr-translations'])").split()[:2] == ["Also", "in:"]
+    assert build.html("news/2020/03/03/letter/").xpath("//div[@class='nr-body']/@lang") == []

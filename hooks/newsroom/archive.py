@@ -29,11 +29,23 @@ class Archive:
     """Terms of the published releases only: a term used only by held releases does not exist."""
     warnings: list[str] = field(default_factory=list)
     _related: RelatedIndex | None = None
+    _translations: dict[str, list[Release]] | None = None
 
     def related(self, release: Release, limit: int) -> list[Release]:
         if self._related is None:
             self._related = RelatedIndex(self.published, self.taxonomies)
         return self._related.related(release, limit)
+
+    def translations(self, release: Release) -> list[Release]:
+        """The published releases that are this one in other languages, by language.
+
+        A release names its translations under ``translations:``; the relation goes both ways
+        and through several files (a French version named by the English one is also a
+        translation of the Korean one the English one names). A held translation is none.
+        """
+        if self._translations is None:
+            self._translations = translation_groups(self.published)
+        return [other for other in self._translations.get(release.name, ()) if other is not release]
 
     def __len__(self) -> int:
         return len(self.published)
@@ -107,6 +119,33 @@ def build_archive(releases: list[Release], now: datetime, *, drafts: bool = Fals
     published.sort(key=lambda r: r.sort_key, reverse=True)
     held.sort(key=lambda r: (release_time(r), r.name))
     return Archive(published=published, held=held, now=now, taxonomies=build_taxonomies(published))
+
+
+def translation_groups(releases: list[Release]) -> dict[str, list[Release]]:
+    """Each release that has translations among ``releases``, with its whole group, by language."""
+    by_name = {r.name: r for r in releases}
+    parent: dict[str, str] = {}
+
+    def root(name: str) -> str:
+        while parent.get(name, name) != name:
+            parent[name] = name = parent.get(parent[name], parent[name])
+        return name
+
+    for release in releases:
+        for target in release.translations.values():
+            if target in by_name:
+                parent.setdefault(release.name, release.name)
+                parent.setdefault(target, target)
+                parent[root(release.name)] = root(target)
+    groups: dict[str, list[Release]] = {}
+    for name in parent:
+        groups.setdefault(root(name), []).append(by_name[name])
+    found = {}
+    for group in groups.values():
+        group.sort(key=lambda r: (r.language, r.name))
+        for release in group:
+            found[release.name] = group
+    return found
 
 
 def check_together(releases: list[Release]) -> list[Problem]:

@@ -43,6 +43,15 @@ class TermLink:
 
 
 @dataclass(frozen=True, slots=True)
+class TranslationLink:
+    language: str
+    """BCP 47 tag, for ``hreflang`` and ``lang``."""
+    name: str
+    """The language's name in that language (한국어), as readers of it look for it."""
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReleaseLink:
     """A release as a link in a list: previous/next, related, listings."""
 
@@ -77,6 +86,7 @@ class ReleaseView:
     terms: tuple[tuple[str, tuple[TermLink, ...]], ...]
     """Each taxonomy that has terms, with its links, in the order of TAXONOMIES."""
     corrections: tuple[CorrectionView, ...]
+    translations: tuple[TranslationLink, ...] = ()
     previous: ReleaseLink | None = None
     next: ReleaseLink | None = None
     related: tuple[ReleaseLink, ...] = ()
@@ -104,6 +114,16 @@ def _locale(language: str) -> Locale:
         return Locale.parse(language, sep="-")
     except (UnknownLocaleError, ValueError):
         return Locale.parse(language.split("-")[0]) if "-" in language else Locale("en")
+
+
+@lru_cache(maxsize=None)
+def language_name(tag: str) -> str:
+    """A language's name in itself ("한국어" for ko), or the tag where Babel does not know it."""
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name()
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name[:1].upper() + name[1:] if name else tag
 
 
 def term_links(release: Release, taxonomies: Taxonomies) -> tuple[tuple[str, tuple[TermLink, ...]], ...]:
@@ -144,6 +164,7 @@ def release_view(
     next: Release | None = None,
     related: tuple[Release, ...] = (),
     image_size: tuple[int, int] | None = None,
+    translations: tuple[Release, ...] = (),
 ) -> ReleaseView:
     return ReleaseView(
         title=release.title,
@@ -158,6 +179,7 @@ def release_view(
         image_size=image_size,
         terms=term_links(release, taxonomies),
         corrections=tuple(CorrectionView(fmt.when(c.date), c.note) for c in release.corrections),
+        translations=tuple(TranslationLink(t.language, language_name(t.language), url_of(t)) for t in translations),
         previous=release_link(previous, fmt) if previous else None,
         next=release_link(next, fmt) if next else None,
         related=tuple(release_link(r, fmt) for r in related),

@@ -276,7 +276,7 @@ class NewsroomSite:
             related = tuple(archive.related(page.release, self._settings.related_count))
             context["release"] = release_view(
                 page.release, self.formatter, archive.taxonomies, previous=older, next=newer, related=related,
-                image_size=self._image_size(page.release),
+                image_size=self._image_size(page.release), translations=tuple(archive.translations(page.release)),
             )
             # Its countries' feeds, for readers who want more of the same.
             context["newsroom_feeds"] = [
