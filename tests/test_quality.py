@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURES, ROOT, Project, serve, unavailable
+from conftest import FIXTURES, ROOT, Project, release_text, serve, unavailable
 
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
@@ -22,6 +22,10 @@ def site(tmp_path_factory):
     project.copy_releases(ROOT / "press_releases")
     project.newsroom(per_page=5)
     project.doc("countries/north-korea.md", "An introduction with a [link](../about.md).\n")
+    project.release("2020-03-03-stand-with-victims-ko.md", release_text(  # a translation, linked both ways
+        title="북한 인권 피해자와 함께", date="2020-03-03T10:00", language="ko", dateline="서울",
+        translations={"en": "2020-03-03-south-korea-stand-with-north-korean-victims.md"},
+    ))
     build = project.build()
     assert build.returncode == 0, build.log
     return build
@@ -31,7 +35,7 @@ def kinds_of_pages(site) -> list[str]:
     """One page of every kind the site has."""
     urls = ["", "news/", "news/page/2/", "news/2020/", "regions/", "countries/", "topics/", "organizations/",
             "countries/north-korea/", "countries/north-korea/page/2/", "about/", "404.html",
-            "news/2020/03/03/south-korea-stand-with-north-korean-victims/"]
+            "news/2020/03/03/south-korea-stand-with-north-korean-victims/", "news/2020/03/03/stand-with-victims-ko/"]
     urls += [u for u in ("subscribe/", "search/") if site.exists(u)]
     return urls
 
