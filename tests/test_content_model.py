@@ -292,6 +292,16 @@ def test_drafts_and_future_releases_are_held_back():
     assert [r.name for r in archive.held] == ["2020-03-03-b.md", "2027-01-01-c.md"]
 
 
+def test_an_embargo_only_ever_holds_a_release_back():
+    now = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
+    early, _ = parse(with_front(*BASE[:2], "date: 2026-12-01", "embargo: 2026-11-01T09:00Z"), name="2026-12-01-a.md")
+    late, _ = parse(with_front(*BASE[:2], "date: 2026-10-01", "embargo: 2026-11-02T09:00Z"), name="2026-10-01-b.md")
+    lifted, _ = parse(with_front(*BASE[:2], "date: 2026-10-01", "embargo: 2026-11-01T09:00Z"), name="2026-10-01-c.md")
+    archive = build_archive([early, late, lifted], now)
+    assert [r.name for r in archive.published] == ["2026-10-01-c.md"]
+    assert [r.name for r in archive.held] == ["2026-10-01-b.md", "2026-12-01-a.md"]
+
+
 def test_settings_are_checked():
     with pytest.raises(SettingsError, match="unknown time zone 'Mars/Olympus'"):
         Settings.from_mapping(Path("."), {"timezone": "Mars/Olympus"})

@@ -21,7 +21,7 @@ from slugify import slugify
 
 from .archive import read_archive
 from .errors import ContentError
-from .publication import build_time
+from .publication import build_time, release_time
 from .settings import Settings, SettingsError
 
 
@@ -67,7 +67,7 @@ def check(settings: Settings) -> int:
     print(f"{total} releases are valid: {len(archive.published)} published at "
           f"{now.isoformat()}, {len(archive.held)} held back")
     for release in archive.held:
-        when = "draft" if release.draft else f"until {(release.embargo or release.date).isoformat()}"
+        when = "draft" if release.draft else f"until {release_time(release).isoformat()}"
         print(f"  held back ({when}): {release.source}")
     return 0
 

@@ -30,8 +30,12 @@ def build_time(zone: ZoneInfo, environ: dict[str, str] | None = None) -> datetim
 
 
 def release_time(release: Release) -> datetime:
-    """When a release becomes public: its embargo if it has one, else its date."""
-    return release.embargo or release.date
+    """When a release becomes public: its date, or its embargo if that is later.
+
+    An embargo only ever holds a release back: one set before the date (a typo, or a date
+    moved later) does not publish a future-dated release early.
+    """
+    return max(release.date, release.embargo) if release.embargo else release.date
 
 
 def is_published(release: Release, now: datetime, *, drafts: bool = False) -> bool:

@@ -24,7 +24,7 @@ from ..listings import Listing
 from ..model import TAXONOMIES, Release
 from ..pages import Formatter, release_link, release_view
 from ..progress import Progress
-from ..publication import build_time
+from ..publication import build_time, release_time
 from ..redirects import check_redirects, redirects
 from ..settings import Settings, SettingsError
 from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, media_url, taxonomy_url, url_of
@@ -440,8 +440,7 @@ class NewsroomSite:
             if release.draft:
                 log.info(f"Held back (draft): {release.source}")
             else:
-                lifts = release.embargo or release.date
-                log.info(f"Held back until {lifts.isoformat()}: {release.source}")
+                log.info(f"Held back until {release_time(release).isoformat()}: {release.source}")
 
     def _release_file(self, release: Release, config: MkDocsConfig) -> File:
         settings = self._settings
