@@ -292,6 +292,19 @@ def test_drafts_and_future_releases_are_held_back():
     assert [r.name for r in archive.held] == ["2020-03-03-b.md", "2027-01-01-c.md"]
 
 
+def test_a_term_named_twice_in_one_release_counts_once():
+    from newsroom.taxonomy import RelatedIndex, build_taxonomies
+
+    release, problems = parse(with_front(*BASE, "countries: [North Korea, north  korea, NORTH KOREA, Kenya]"))
+    assert problems == []
+    assert release.countries == ("North Korea", "Kenya")
+    other, _ = parse(with_front(*BASE[:2], "date: 2020-03-04", "countries: [North Korea]"), name="2020-03-04-b.md")
+    taxonomies = build_taxonomies([other, release])
+    assert [r.name for r in taxonomies.term("countries", "North Korea").releases] == ["2020-03-04-b.md", NAME]
+    assert [t.name for t in taxonomies.of(release, "countries")] == ["North Korea", "Kenya"]
+    assert RelatedIndex([other, release], taxonomies).related(other, 5) == [release]
+
+
 def test_an_embargo_only_ever_holds_a_release_back():
     now = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
     early, _ = parse(with_front(*BASE[:2], "date: 2026-12-01", "embargo: 2026-11-01T09:00Z"), name="2026-12-01-a.md")

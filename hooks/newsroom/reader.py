@@ -27,6 +27,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import Problem
 from .model import TAXONOMIES, Correction, Image, Release
 from .settings import Settings
+from .taxonomy import name_key
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -336,6 +337,7 @@ class _FieldReader:
         expected = "a name or a list of names"
         items = node.value if isinstance(node, SequenceNode) else [node]
         names: list[str] = []
+        keys: set[str] = set()
         for item in items:
             if isinstance(item, SequenceNode) or isinstance(item, MappingNode):
                 self._expect(item, field, expected)
@@ -346,7 +348,8 @@ class _FieldReader:
             value = " ".join(value.split())
             if not value:
                 self.src.error(item, field, "has an empty name")
-            elif value not in names:
+            elif name_key(value) not in keys:  # one term, however often and however spelled
+                keys.add(name_key(value))
                 names.append(value)
         return tuple(names)
 
