@@ -263,3 +263,15 @@ def test_translations_link_each_other_in_their_own_languages(project):
     assert korean.xpath("//div[@class='nr-body']/@lang") == ["ko"]
     assert korean.xpath("string(//p[@class='nr-translations'])").split()[:2] == ["Also", "in:"]
     assert build.html("news/2020/03/03/letter/").xpath("//div[@class='nr-body']/@lang") == []
+
+
+def test_a_release_page_carries_no_other_release_headings(project):
+    project.release("2021-01-01-a.md", release_text(date="2021-01-01", body="## Alphaheading\n\nText."))
+    project.release("2021-01-02-b.md", release_text(date="2021-01-02", body="## Betaheading\n\nText."))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    for url, own, other in (("news/2021/01/01/a/", "alphaheading", "betaheading"),
+                            ("news/2021/01/02/b/", "betaheading", "alphaheading")):
+        text = build.text(url)
+        assert f'id="{own}"' in text
+        assert other not in text.lower()
