@@ -135,6 +135,13 @@ class NewsroomSite:
             self._finish_search_index("search (waiting for Pagefind)")
         self.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.progress.save()
+        self._release_frozen()
+
+    def _release_frozen(self) -> None:
+        """Under `mkdocs serve` the process lives on: let the collector free this build's objects
+        (frozen with gc.freeze while it ran) once the next build replaces them."""
+        if self.command == "serve":
+            gc.unfreeze()
 
     def body_html(self, release: Release) -> str:
         """The body HTML MkDocs rendered for a release's page; never converted a second time.
@@ -187,6 +194,7 @@ class NewsroomSite:
         if self.indexing is not None:
             self.indexing.cancel()
             self.indexing = None
+        self._release_frozen()
 
     def _search_records(self) -> list[search.SearchRecord]:
         archive, settings = self.archive, self._settings
