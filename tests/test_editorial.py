@@ -70,6 +70,32 @@ def test_an_embargoed_release_leaks_nowhere_in_the_output(embargoed):
     assert f"Held back until 2026-11-20T09:00:00+09:00: press_releases/2026-11-20-{TOKEN}.md" in build.log
 
 
+def test_a_link_to_an_embargoed_release_written_any_other_way_fails_the_build(embargoed):
+    site_url = embargoed.config["site_url"].rstrip("/")
+    embargoed.release("2026-10-02-careless.md", release_text(
+        title="Careless", date="2026-10-02T09:00",
+        body="\n".join([
+            "Intro.",
+            f"[Its address](../../../11/20/slug-{TOKEN}/) and",
+            f"[from the root](/press_releases/2026-11-20-{TOKEN}.md) and",
+            f"<a href='{site_url}/news/2026/11/20/slug-{TOKEN}/index.html'>in full</a>.",
+        ]),
+    ))
+    embargoed.doc("about.md", f"# About\n\nSee [soon](../news/2026/11/20/slug-{TOKEN}/).\n")
+    build = embargoed.build(now="2026-11-20T08:59+09:00")
+    assert build.returncode == 1
+    held = f"press_releases/2026-11-20-{TOKEN}.md, which is held back until 2026-11-20T09:00:00+09:00"
+    for where, address in (
+        ("press_releases/2026-10-02-careless.md:8", f"../../../11/20/slug-{TOKEN}/"),
+        ("press_releases/2026-10-02-careless.md:9", f"/press_releases/2026-11-20-{TOKEN}.md"),
+        ("press_releases/2026-10-02-careless.md:10", f"{site_url}/news/2026/11/20/slug-{TOKEN}/index.html"),
+        ("docs/about.md:3", f"../news/2026/11/20/slug-{TOKEN}/"),
+    ):
+        assert f"{where}: links to {address}, the address of {held}: the link would reveal it." in build.log
+    assert "4 problems in the press releases:" in build.log
+    assert not build.exists("news/2026/10/02/careless/"), "nothing is written"
+
+
 def test_once_the_embargo_lifts_the_release_is_everywhere_it_belongs(embargoed):
     build = embargoed.build(now="2026-11-20T09:00+09:00")
     assert build.returncode == 0, build.log

@@ -22,7 +22,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from .model import TAXONOMIES, Release
-from .pages import without_permalinks
+from .pages import URL_ATTRIBUTE, without_permalinks
 from .settings import Settings
 from .taxonomy import Taxonomies, Term
 from .urls import absolute, feed_url, media_url, url_of
@@ -31,8 +31,6 @@ FORMATS = ("rss", "atom", "json")
 MIME = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
-# Python-Markdown writes attributes in double quotes; raw HTML in a body may use single ones.
-_URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 
 class FeedError(ValueError):
@@ -290,4 +288,4 @@ def absolute_html(html: str, page_url: str) -> str:
     def resolve(match: re.Match) -> str:
         return f"{match[1]}{match[2]}{urljoin(page_url, match[3].strip())}{match[2]}"
 
-    return _URL_ATTRIBUTE.sub(resolve, html)
+    return URL_ATTRIBUTE.sub(resolve, html)

@@ -24,7 +24,7 @@ from ..listings import Listing
 from ..model import TAXONOMIES, Release
 from ..pages import Formatter, release_link, release_view
 from ..progress import Progress
-from ..publication import build_time, release_time
+from ..publication import HeldLinks, build_time, release_time
 from ..redirects import check_redirects, redirects
 from ..settings import Settings, SettingsError
 from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, media_url, taxonomy_url, url_of
@@ -323,6 +323,27 @@ class NewsroomSite:
                 self.renderer.prerender(pages, workers)
                 report["done"] = f"{len(pages)} release bodies converted by {workers} processes"
 
+    def _refuse_links_to_held(self, config: MkDocsConfig) -> None:
+        """Fail before any page is written if a published page links to a held release."""
+        settings = self._settings
+        guard = HeldLinks(self.archive.held, settings.releases_dir, config.site_url)
+        if not guard:
+            return
+        problems = []
+        for page in self.documentation_pages:
+            if not page.content:
+                continue
+            for address, release in guard.find(page.content, page.url):
+                source = page.file.abs_src_path
+                if source:  # the whole file, so that the line number counts the front matter too
+                    path = Path(os.path.relpath(source, settings.project_dir)).as_posix()
+                    text = Path(source).read_text(encoding="utf-8-sig", errors="replace")
+                else:
+                    path, text = page.file.src_uri, page.markdown or ""
+                problems.append(guard.problem(path, text, address, release))
+        if problems:
+            raise PluginError(ContentError(problems).report())
+
     def _image_size(self, release: Release) -> tuple[int, int] | None:
         """The size of a release's photo, read once per file version (photos are shared by releases)."""
         if release.image is None:
@@ -350,6 +371,7 @@ class NewsroomSite:
     def prepare_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         gc.freeze()  # the rendered pages, likewise
         self.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        self._refuse_links_to_held(config)
         env.globals["newsroom_chrome"] = self.chrome
         self.prune_assets(files)
         env.globals["newsroom_t"] = self.translations = Translations(env, config.theme.get("language") or "en")
