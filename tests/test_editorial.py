@@ -164,6 +164,25 @@ def test_an_alias_colliding_with_a_page_or_another_alias_names_both_files(projec
             "by press_releases/2021-03-01-a.md; each address can lead to one page only") in build.log
 
 
+def test_an_alias_may_not_take_a_file_the_site_writes_itself(project):
+    project.release("2021-03-01-a.md", release_text(
+        title="A", date="2021-03-01", countries=["Kenya"],
+        aliases=["feed.xml", "countries/kenya/atom.xml", "sitemap.xml", "pagefind/pagefind.js", "about.html"],
+    ))
+    build = project.build()
+    assert build.returncode == 1
+    for alias, owner in (("feed.xml", "a feed"), ("countries/kenya/atom.xml", "a feed"),
+                         ("sitemap.xml", "the sitemap"), ("pagefind/pagefind.js", "the search index")):
+        assert (f"press_releases/2021-03-01-a.md:7: field 'aliases': the old address '{alias}' is already taken "
+                f"by the site itself ({owner})") in build.log
+    assert "'about.html'" not in build.log  # a file beside docs/about.md's page, not in its place
+    project.release("2021-03-01-a.md", release_text(title="A", date="2021-03-01", aliases=["about.html"]))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    assert build.html("about/").xpath("//meta[@http-equiv='refresh']") == [], "About is still About"
+    assert build.html("about.html").xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=news/2021/03/01/a/"]
+
+
 def test_sitemap_lists_published_pages_with_their_own_dates(project):
     project.release("2021-03-01-x.md", release_text(title="X", date="2021-03-01T09:00", updated="2021-04-02T10:00"))
     project.release("2021-05-01-y.md", release_text(title="Y", date="2021-05-01T09:00"))

@@ -12,9 +12,13 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 
+from .urls import media_url
+
 #: Formats Pillow can scale; others (SVG) are shown as they are.
 SCALABLE = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}
 WIDTH = 480
+#: Where thumbnails are written, under the media folder.
+THUMBNAILS = "thumbnails/"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +40,7 @@ def thumbnail(source: Path, src: str, site_dir: Path, width: int = WIDTH) -> Thu
             image.load()
             keeps_alpha = image.mode in ("RGBA", "LA", "P") and source.suffix.lower() != ".jpg"
             suffix = ".png" if keeps_alpha else ".jpg"
-            relative = f"media/thumbnails/{Path(src).stem}-{key}{suffix}"
+            relative = media_url(f"{THUMBNAILS}{Path(src).stem}-{key}{suffix}")
             target = site_dir / relative
             if image.width > width:
                 image.thumbnail((width, round(image.height * width / image.width)))

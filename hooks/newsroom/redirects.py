@@ -31,15 +31,16 @@ def redirects(published: Iterable[Release]) -> list[Redirect]:
 
 
 def check_redirects(
-    releases: Iterable[Release], pages: Mapping[str, str]
+    releases: Iterable[Release], pages: Mapping[str, str], folders: Mapping[str, str] = {}
 ) -> list[Problem]:
-    """Aliases that collide with a page (``pages``: file path -> who makes it) or with each other."""
+    """Aliases that collide with a page (``pages``: file path -> who makes it), fall in a folder
+    the site fills itself (``folders``: 'pagefind/' -> who), or collide with each other."""
     problems: list[Problem] = []
     taken = dict(pages)
     for release in sorted(releases, key=lambda r: r.name):
         for alias in release.aliases:
             path = Redirect(alias, release).file_path
-            other = taken.get(path)
+            other = taken.get(path) or next((who for folder, who in folders.items() if path.startswith(folder)), None)
             if other is None:
                 taken[path] = release.source
                 continue

@@ -27,7 +27,7 @@ from ..progress import Progress
 from ..publication import HeldLinks, build_time, release_time
 from ..redirects import check_redirects, redirects
 from ..settings import Settings, SettingsError
-from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, media_url, taxonomy_url, url_of
+from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
 from .rendering import ReleaseRenderer
 from .theme import ChromeCache, Translations
@@ -401,11 +401,20 @@ class NewsroomSite:
             pages[url_of(release) + "index.html"] = release.source
         for release in archive.held:
             pages.setdefault(url_of(release) + "index.html", release.source)
-        problems = check_redirects([*archive.published, *archive.held], pages)
+        # What the site writes after MkDocs: feeds, the sitemap, the search index, thumbnails.
+        for base in ["", *(term.url for term in archive.taxonomies.all_terms())]:
+            for kind in feeds.MIME:
+                pages[feed_url(base, kind)] = "the site itself (a feed)"
+        pages["sitemap.xml"] = "the site itself (the sitemap)"
+        folders = {f"{search.OUTPUT}/": "the site itself (the search index)",
+                   f"{media_url(images.THUMBNAILS)}": "the site itself (thumbnails)", "sitemap-": "the site itself (the sitemap)"}
+        problems = check_redirects([*archive.published, *archive.held], pages, folders)
         if problems:
             raise PluginError(ContentError(problems).report())
         for redirect in redirects(archive.published):
-            file = File.generated(config, redirect.file_path.removesuffix(".html") + ".md", content="",
+            # Under a source path no file in docs/ can have (MkDocs leaves out names starting with
+            # a dot): an alias such as 'about.html' must not replace docs/about.md.
+            file = File.generated(config, f".newsroom-redirects/{redirect.file_path}.md", content="",
                                   inclusion=InclusionLevel.NOT_IN_NAV)
             file.dest_uri = redirect.file_path
             RedirectPage(redirect, file, config, self.pages[redirect.release.name])
