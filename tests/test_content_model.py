@@ -332,3 +332,22 @@ def test_a_term_name_without_letters_or_digits_is_an_error():
     assert [str(p) for p in found] == [
         f"press_releases/{NAME}:5: field 'topics': the name '???' has no letters or digits to make a web address from"
     ]
+
+
+def test_the_preview_cache_notices_a_photo_that_appears_or_disappears(tmp_path):
+    from newsroom.archive import ReadCache
+
+    settings = Settings(project_dir=tmp_path, timezone="Asia/Seoul")
+    (tmp_path / "press_releases").mkdir()
+    (tmp_path / "press_releases" / NAME).write_text(
+        with_front(*BASE, "image: {src: images/p.png, alt: A photo}"), encoding="utf-8")
+    cache = ReadCache()
+    release, problems = cache.read(settings, NAME)
+    assert release is None and [p.field for p in problems] == ["image.src"]
+    (tmp_path / "press_releases/images").mkdir()
+    (tmp_path / "press_releases/images/p.png").write_bytes(b"\x89PNG")
+    release, problems = cache.read(settings, NAME)  # the release file itself did not change
+    assert problems == [] and release.image.src == "images/p.png"
+    assert cache.read(settings, NAME)[0] is release, "unchanged: from the cache"
+    (tmp_path / "press_releases/images/p.png").unlink()
+    assert [p.field for p in cache.read(settings, NAME)[1]] == ["image.src"]

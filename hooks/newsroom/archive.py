@@ -51,16 +51,26 @@ class Archive:
         return len(self.published)
 
 
+@dataclass(slots=True)
+class _Entry:
+    key: tuple[int, int]
+    """The file's modification time and size."""
+    release: Release | None
+    problems: list[Problem]
+    shipped: dict[str, bool]
+    """The files it names (its photo), and whether each existed: their coming or going changes the verdict."""
+
+
 class ReadCache:
     """Releases read by earlier builds of this process, by file, modification time and size.
 
     ``mkdocs serve`` rebuilds in the same process: with the cache, a rebuild re-reads
-    only the files that changed.
+    only the files that changed, or whose photo appeared or disappeared.
     """
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
-        self.entries: dict[str, tuple[tuple[int, int], Release | None, list[Problem]]] = {}
+        self.entries: dict[str, _Entry] = {}
 
     def read(self, settings: Settings, name: str) -> tuple[Release | None, list[Problem]]:
         if settings != self.settings:
@@ -72,10 +82,19 @@ class ReadCache:
             return read_release(settings, name)
         key = (stat.st_mtime_ns, stat.st_size)
         hit = self.entries.get(name)
-        if hit is not None and hit[0] == key:
-            return hit[1], hit[2]
-        release, problems = read_release(settings, name)
-        self.entries[name] = (key, release, problems)
+        root = settings.releases_path
+        if hit is not None and hit.key == key and all(
+            (root / path).is_file() == existed for path, existed in hit.shipped.items()
+        ):
+            return hit.release, hit.problems
+        shipped: dict[str, bool] = {}
+
+        def file_exists(relative: str) -> bool:
+            shipped[relative] = found = (root / relative).is_file()
+            return found
+
+        release, problems = read_release(settings, name, file_exists)
+        self.entries[name] = _Entry(key, release, problems, shipped)
         return release, problems
 
     def keep_only(self, names: set[str]) -> None:

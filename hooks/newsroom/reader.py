@@ -241,14 +241,16 @@ def parse_release(
     ), problems
 
 
-def read_release(settings: Settings, name: str) -> tuple[Release | None, list[Problem]]:
+def read_release(
+    settings: Settings, name: str, file_exists: Callable[[str], bool] | None = None
+) -> tuple[Release | None, list[Problem]]:
     """Read and validate the release at ``name``, relative to the releases folder."""
     path = settings.releases_path / name
     try:
         data = path.read_bytes()
     except OSError as err:
         return None, [Problem(f"{settings.releases_dir}/{name}", f"cannot be read: {err.strerror}")]
-    return parse_release(data, name, settings)
+    return parse_release(data, name, settings, file_exists)
 
 
 def release_files(settings: Settings) -> list[str]:
