@@ -23,6 +23,10 @@ def site(tmp_path_factory):
         summary="유엔 보고서가 나왔다.", body="(서울) – 북한의 정치범 수용소에 대한 새로운 증언이 나왔다. uniqueword",
     ))
     project.release("2021-12-02-draft.md", release_text(title="Draftword title", date="2021-12-02", draft=True))
+    project.release("2000-01-01-tail.md", release_text(  # its one rare word is far from its start
+        title="Tailpiece", date="2000-01-01", summary="Rights & wrongs of <sample> cases.",
+        body=" ".join(["Filler"] * 60) + " amplifiers.",
+    ))
     build = project.build()
     assert build.returncode == 0, build.log
     return build
@@ -176,6 +180,17 @@ def test_korean_words_are_found_by_their_stem(page):
     assert "북한 인권 보고서" in titles
 
 
+def test_a_word_found_far_into_a_release_is_marked_in_its_summary_without_breaking_it(page):
+    page.goto(page.base)
+    page.focus("#nr-search-input")
+    page.keyboard.type("amp")
+    page.wait_for_selector("#nr-search-list [role=option]")
+    option = page.locator("#nr-search-list [role=option]", has_text="Tailpiece")
+    assert option.locator(".nr-search__excerpt").inner_text() == "Rights & wrongs of <sample> cases."
+    assert option.locator(".nr-search__excerpt").inner_html() == (
+        "Rights &amp; wrongs of &lt;s<mark>amp</mark>le&gt; cases.")
+
+
 # -- the search page -----------------------------------------------------------------
 
 def test_the_search_page_filters_by_country_from_its_url(page):
@@ -218,6 +233,7 @@ def test_results_come_in_pages(page):
     page.wait_for_url("**page=2**")
     page.wait_for_function(f"document.querySelector('.nr-result__title a').textContent !== {first[0]!r}")
     assert page.locator(".nr-result__title a").first.inner_text() == RELEASES[10]["title"]
+    page.wait_for_function("document.activeElement.id === 'nr-results-status'")  # keyboards go on from the top
 
 
 def test_term_pages_link_to_a_search_within_them(site):

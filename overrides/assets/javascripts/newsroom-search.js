@@ -46,12 +46,13 @@
     const tailFrom = parseInt(data.meta.tail_from || "0", 10);
     const inOrder = !tailFrom || (data.locations || []).some((location) => location < tailFrom);
     if (inOrder && data.excerpt) return data.excerpt;
-    let html = escapeHtml(data.meta.summary || "");
-    for (const word of (query || "").split(/\s+/).filter((w) => w.length > 1)) {
-      const pattern = new RegExp("(" + word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "gi");
-      html = html.replace(pattern, "<mark>$1</mark>");
-    }
-    return html;
+    // Mark the words in the plain text, then escape each piece: never match inside markup or entities.
+    const words = (query || "").split(/\s+/).filter((w) => w.length > 1)
+      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const summary = data.meta.summary || "";
+    if (!words.length) return escapeHtml(summary);
+    const pieces = summary.split(new RegExp("(" + words.join("|") + ")", "gi"));
+    return pieces.map((piece, i) => (i % 2 ? "<mark>" + escapeHtml(piece) + "</mark>" : escapeHtml(piece))).join("");
   }
 
   function countText(count) {
@@ -357,7 +358,11 @@
     const state = readState();
     state.page = parseInt(target.dataset.page, 10);
     writeState(state, true);
-    run(state).then(() => resultsStatus.focus && resultsList.scrollIntoView({ block: "start" }));
+    // Keyboard and screen-reader users continue from the top of the new page of results.
+    run(state).then(() => {
+      resultsStatus.focus({ preventScroll: true });
+      resultsStatus.scrollIntoView({ block: "start" });
+    });
   });
   window.addEventListener("popstate", () => run(readState()));
   run(readState());
