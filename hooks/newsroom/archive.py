@@ -24,7 +24,6 @@ class Archive:
     """Newest first."""
     held: list[Release] = field(default_factory=list)
     """Drafts and embargoed releases, soonest first."""
-    now: datetime | None = None
     taxonomies: Taxonomies = field(default_factory=lambda: build_taxonomies([]))
     """Terms of the published releases only: a term used only by held releases does not exist."""
     warnings: list[str] = field(default_factory=list)
@@ -46,9 +45,6 @@ class Archive:
         if self._translations is None:
             self._translations = translation_groups(self.published)
         return [other for other in self._translations.get(release.name, ()) if other is not release]
-
-    def __len__(self) -> int:
-        return len(self.published)
 
 
 @dataclass(slots=True)
@@ -137,7 +133,7 @@ def build_archive(releases: list[Release], now: datetime, *, drafts: bool = Fals
     held = [r for r in releases if not is_published(r, now, drafts=drafts)]
     published.sort(key=lambda r: r.sort_key, reverse=True)
     held.sort(key=lambda r: (release_time(r), r.name))
-    return Archive(published=published, held=held, now=now, taxonomies=build_taxonomies(published))
+    return Archive(published=published, held=held, taxonomies=build_taxonomies(published))
 
 
 def translation_groups(releases: list[Release]) -> dict[str, list[Release]]:

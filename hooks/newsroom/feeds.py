@@ -27,7 +27,6 @@ from .settings import Settings
 from .taxonomy import Taxonomies, Term
 from .urls import absolute, feed_url, media_url, url_of
 
-FORMATS = ("rss", "atom", "json")
 MIME = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 

@@ -65,7 +65,6 @@ class ReleaseLink:
     dateline: str | None
     summary: str
     image_url: str | None
-    image_alt: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +90,6 @@ class ReleaseView:
     """Each taxonomy that has terms, with its links, in the order of TAXONOMIES."""
     corrections: tuple[CorrectionView, ...]
     translations: tuple[TranslationLink, ...] = ()
-    previous: ReleaseLink | None = None
-    next: ReleaseLink | None = None
     related: tuple[ReleaseLink, ...] = ()
 
 
@@ -103,6 +100,19 @@ class Formatter:
         self.locale = _locale(language)
         self._moments: dict[datetime, When] = {}
         self._links: dict[str, ReleaseLink] = {}
+
+    def link(self, release: Release) -> ReleaseLink:
+        found = self._links.get(release.name)
+        if found is None:
+            found = self._links[release.name] = ReleaseLink(
+                title=release.title,
+                url=url_of(release),
+                date=self.when(release.date),
+                dateline=release.dateline,
+                summary=release.summary,
+                image_url=media_url(release.image.src) if release.image else None,
+            )
+        return found
 
     def when(self, moment: datetime) -> When:
         found = self._moments.get(moment)
@@ -140,32 +150,11 @@ def term_links(release: Release, taxonomies: Taxonomies) -> tuple[tuple[str, tup
     return tuple(found)
 
 
-def release_link(release: Release, fmt: Formatter) -> ReleaseLink:
-    found = fmt._links.get(release.name)
-    if found is None:
-        found = fmt._links[release.name] = _release_link(release, fmt)
-    return found
-
-
-def _release_link(release: Release, fmt: Formatter) -> ReleaseLink:
-    return ReleaseLink(
-        title=release.title,
-        url=url_of(release),
-        date=fmt.when(release.date),
-        dateline=release.dateline,
-        summary=release.summary,
-        image_url=media_url(release.image.src) if release.image else None,
-        image_alt=release.image.alt if release.image else None,
-    )
-
-
 def release_view(
     release: Release,
     fmt: Formatter,
     taxonomies: Taxonomies,
     *,
-    previous: Release | None = None,
-    next: Release | None = None,
     related: tuple[Release, ...] = (),
     image_size: tuple[int, int] | None = None,
     translations: tuple[Release, ...] = (),
@@ -184,7 +173,5 @@ def release_view(
         terms=term_links(release, taxonomies),
         corrections=tuple(CorrectionView(fmt.when(c.date), c.note) for c in release.corrections),
         translations=tuple(TranslationLink(t.language, language_name(t.language), url_of(t)) for t in translations),
-        previous=release_link(previous, fmt) if previous else None,
-        next=release_link(next, fmt) if next else None,
-        related=tuple(release_link(r, fmt) for r in related),
+        related=tuple(fmt.link(r) for r in related),
     )

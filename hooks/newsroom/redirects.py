@@ -7,7 +7,6 @@ from typing import Iterable, Mapping
 
 from .errors import Problem
 from .model import Release
-from .urls import url_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,10 +14,6 @@ class Redirect:
     path: str
     """The old address, relative to the site root: a folder ('news/old/') or a file ('old.html')."""
     release: Release
-
-    @property
-    def target(self) -> str:
-        return url_of(self.release)
 
     @property
     def file_path(self) -> str:

@@ -173,7 +173,6 @@ class Indexing:
     def __init__(self, site_dir: Path, records: Sequence[SearchRecord], language: str):
         self.output = site_dir / OUTPUT
         self.work_dir = work_dir = scratch_dir()
-        self.count = len(records)
         self.peak_mib = 0.0
         self.cpu_seconds = 0.0
         try:
@@ -192,7 +191,7 @@ class Indexing:
             shutil.rmtree(work_dir, ignore_errors=True)
             raise
 
-    def finish(self, timeout: float = 900) -> Path:
+    def finish(self, timeout: float = 900) -> None:
         """Wait for Pagefind; raise SearchError unless it wrote a complete bundle.
 
         ``peak_mib`` and ``cpu_seconds`` then hold the largest memory and the processor time
@@ -217,7 +216,6 @@ class Indexing:
         if not (self.output / "pagefind.js").is_file():
             raise SearchError(f"Pagefind reported success but wrote no {OUTPUT}/pagefind.js")
         canonicalize(self.output)
-        return self.output
 
     def cancel(self) -> None:
         if self.process.poll() is None:

@@ -22,7 +22,7 @@ from ..archive import Archive, ReadCache, read_archive
 from ..errors import ContentError
 from ..listings import Listing
 from ..model import TAXONOMIES, Release
-from ..pages import Formatter, release_link, release_view
+from ..pages import Formatter, release_view
 from ..progress import Progress
 from ..publication import HeldLinks, build_time, release_time
 from ..redirects import check_redirects, redirects
@@ -283,7 +283,7 @@ class NewsroomSite:
             archive = self.archive
             related = tuple(archive.related(page.release, self._settings.related_count))
             context["release"] = release_view(
-                page.release, self.formatter, archive.taxonomies, previous=older, next=newer, related=related,
+                page.release, self.formatter, archive.taxonomies, related=related,
                 image_size=self._image_size(page.release), translations=tuple(archive.translations(page.release)),
             )
             # Its countries' feeds, for readers who want more of the same.
@@ -299,7 +299,7 @@ class NewsroomSite:
                 listing.title = self.translations(listing.title)
                 page.meta["title"] = html.escape(listing.title)
             context["listing"] = listing
-            context["cards"] = [release_link(r, self.formatter) for r in listing.releases]
+            context["cards"] = [self.formatter.link(r) for r in listing.releases]
             if listing.term is not None:
                 context["newsroom_feeds"] = [(listing.term.name, listing.term.url)]
             if listing.kind == "home":
