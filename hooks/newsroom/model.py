@@ -71,6 +71,11 @@ class Release:
         return getattr(self, taxonomy)
 
     @property
+    def last_changed(self) -> datetime:
+        """When its content last changed: its update, else its publication."""
+        return self.updated or self.date
+
+    @property
     def sort_key(self) -> tuple[datetime, str]:
         """Chronological order; the file name breaks ties so order never depends on the disk."""
         return (self.date, self.name)

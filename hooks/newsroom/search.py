@@ -29,10 +29,10 @@ import cbor2
 from .model import Release
 from .pages import without_permalinks
 from .taxonomy import Taxonomies
-from .urls import media_url, url_of
+from .urls import FACET_OF, media_url, url_of
 
 #: The facets of the search page: filter name -> the taxonomy it comes from.
-FACETS = {"region": "regions", "country": "countries", "topic": "topics", "organization": "organizations"}
+FACETS = {facet: taxonomy for taxonomy, facet in FACET_OF.items()}
 OUTPUT = "pagefind"
 
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|tr|td|th|figcaption|pre|dd|dt)>|<br\s*/?>", re.I)

@@ -30,7 +30,7 @@ class Entry:
 
 def last_change(releases: Iterable[Release]) -> datetime | None:
     """When the newest of these releases last changed."""
-    return max(((r.updated or r.date) for r in releases), default=None)
+    return max((r.last_changed for r in releases), default=None)
 
 
 def _urlset(site_url: str, entries: Sequence[Entry]) -> str:

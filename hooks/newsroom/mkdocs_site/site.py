@@ -241,7 +241,7 @@ class NewsroomSite:
             if isinstance(page, RedirectPage):
                 continue
             if isinstance(page, ReleasePage):
-                entries.append(sitemap.Entry(page.url, page.release.updated or page.release.date))
+                entries.append(sitemap.Entry(page.url, page.release.last_changed))
             elif isinstance(page, ListingPage):
                 entries.append(sitemap.Entry(page.url, sitemap.last_change(page.listing.releases)))
             else:
