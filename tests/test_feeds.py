@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
+import os
 import re
 from pathlib import Path
 
@@ -194,6 +195,47 @@ def test_rebuilding_gives_identical_feeds_and_an_edit_changes_only_its_feeds(tmp
                        *["topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]],
                        *["organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])]}
     assert len(changed) == 3 * len(folders)
+
+
+PREVIEW = """
+import json, sys, hashlib, pathlib
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+project, site, edited = (pathlib.Path(a) for a in sys.argv[1:4])
+def rebuild():
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in site.rglob("*") if p.name in ("feed.xml", "atom.xml", "feed.json")}
+first = rebuild()
+edited.write_text(edited.read_text().replace("The body of release", "The edited body of release"))
+print(json.dumps([first, rebuild()]))
+"""
+
+
+def test_a_preview_rebuild_renders_again_only_the_feeds_an_edit_changes(project):
+    import json
+    import subprocess
+    import sys
+
+    project.copy_releases(FIXTURES / "archive")
+    project.build()  # writes mkdocs.yml
+    release = RELEASES[3]
+    result = subprocess.run(
+        [sys.executable, "-c", PREVIEW, str(project.path), str(project.path / "preview"),
+         str(project.releases / release["name"])],
+        cwd=project.path, capture_output=True, text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": "2026-11-01T00:00:00Z"},
+    )
+    assert result.returncode == 0, result.stderr
+    first, second = json.loads(result.stdout)
+    changed = {name for name in first if first[name] != second[name]}
+    country = release["countries"][0].lower().replace(" ", "-")
+    assert {"feed.xml", f"countries/{country}/atom.xml", f"countries/{country}/feed.json"} <= changed
+    assert len(changed) == 3 * len({str(Path(name).parent) for name in changed}) < len(first)
+    for name in changed:
+        assert "The edited body of release" in (project.path / "preview" / name).read_text(encoding="utf-8"), name
 
 
 def test_a_new_title_keeps_the_guid(project):

@@ -72,6 +72,11 @@ class Item:
     def changed(self) -> datetime:
         return self.updated or self.published
 
+    def fingerprint(self) -> int:
+        """Changes whenever anything a feed shows of this item changes."""
+        return hash((self.title, self.url, self.published, self.updated, self.summary, self.content_html,
+                     self.categories, self.dateline, self.language, self.enclosure))
+
     def entry(self, kind: str) -> FeedEntry:
         """The feedgen entry of this item in one format, shared by all the feeds it is in."""
         if kind not in self._entries:
@@ -163,7 +168,10 @@ class FeedWriter:
     """Writes feeds, preparing each release's item once from the HTML its page already has."""
 
     def __init__(self, settings: Settings, site: Site, taxonomies: Taxonomies,
-                 content_of: Callable[[Release], str]):
+                 content_of: Callable[[Release], str], previous: dict[str, int] | None = None):
+        """``previous``: the fingerprints of the feeds an earlier build of this process wrote, by
+        base URL; a feed whose fingerprint is unchanged is not rendered again (`mkdocs serve`).
+        It is updated in place."""
         if not settings.site_url:
             raise FeedError(
                 "site_url is required: feeds need absolute URLs for their links. "
@@ -174,6 +182,7 @@ class FeedWriter:
         self.taxonomies = taxonomies
         self.content_of = content_of
         self.items: dict[str, Item] = {}
+        self.previous = previous if previous is not None else {}
 
     def absolute(self, path: str) -> str:
         return absolute(self.settings.site_url or "", path)
@@ -267,16 +276,26 @@ class FeedWriter:
         document["items"] = [item.json() for item in items]
         return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
+    def fingerprint(self, feed: Feed) -> int:
+        return hash((feed.base, feed.title, feed.page, feed.description, self.site, self.settings.site_url,
+                     tuple(self.item(r).fingerprint() for r in feed.releases)))
+
     def write(self, site_dir: Path, feeds: Iterable[Feed]) -> list[Path]:
         """Write every feed's three files; a file whose bytes did not change is left untouched."""
         written = []
         for feed in feeds:
+            targets = {kind: site_dir / feed.path(kind) for kind in MIME}
+            fingerprint = self.fingerprint(feed)
+            if self.previous.get(feed.base) == fingerprint and all(t.exists() for t in targets.values()):
+                written.extend(targets.values())  # as the last build of this process wrote them
+                continue
             for kind, data in self.render(feed).items():
-                target = site_dir / feed.path(kind)
+                target = targets[kind]
                 if not (target.exists() and target.read_bytes() == data):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
                 written.append(target)
+            self.previous[feed.base] = fingerprint
         return written
 
 

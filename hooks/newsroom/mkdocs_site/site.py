@@ -60,6 +60,7 @@ class NewsroomSite:
         self.read_cache = ReadCache()
         self.fingerprints: dict[str, int] = {}
         self.bodies: dict[str, tuple[str, str]] = {}
+        self.feed_fingerprints: dict[str, int] = {}
         self.image_sizes: dict[tuple[Path, int], tuple[int, int] | None] = {}
         self.settings: Settings | None = None
         self.archive: Archive | None = None
@@ -225,7 +226,8 @@ class NewsroomSite:
 
     def _write_feeds(self, config: MkDocsConfig) -> list[Path]:
         archive = self.archive
-        writer = feeds.FeedWriter(self._settings, self._feed_site(config), archive.taxonomies, self.body_html)
+        writer = feeds.FeedWriter(self._settings, self._feed_site(config), archive.taxonomies, self.body_html,
+                                  self.feed_fingerprints)
         channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, self._settings.feed_items)
         return writer.write(Path(config.site_dir), channels)
 
