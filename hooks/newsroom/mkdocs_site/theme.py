@@ -56,6 +56,7 @@ class ChromeCache:
     def __init__(self, nav: Any):
         self.in_nav = {id(page) for page in getattr(nav, "pages", ())}
         self.store: dict[tuple, str] = {}
+        self.uncacheable: set[tuple] = set()
 
     #: Stands for the page title in the cached header, which is the same on every page but for it.
     TITLE = "\x00newsroom-page-title\x00"
@@ -74,6 +75,8 @@ class ChromeCache:
     def header(self, key: tuple, page: Page, render: Any) -> str:
         """The header, rendered once with a stand-in for the title, which Material prints as given."""
         title = page.meta.get("title") or page.title or ""
+        if key in self.uncacheable:
+            return render()
         found = self.store.get(key)
         if found is None:
             had, saved = "title" in page.meta, page.meta.get("title")
@@ -86,6 +89,7 @@ class ChromeCache:
                 else:
                     del page.meta["title"]
             if found.count(self.TITLE) != 1:  # the header shows the title elsewhere too: do not cache it
+                self.uncacheable.add(key)
                 return render()
             self.store[key] = found
         return found.replace(self.TITLE, str(title))
