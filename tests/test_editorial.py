@@ -219,6 +219,16 @@ def test_two_builds_of_the_same_input_at_the_same_time_are_byte_identical(projec
     assert first == second
 
 
+def test_large_archives_built_by_several_processes_are_byte_identical_too(project):
+    from benchmarks.generate import generate
+
+    generate(project.releases, 600)  # past the size at which Markdown and search documents go to workers
+    first = project.build()
+    assert "converted by" in first.log
+    sums = checksums(first.site)
+    assert checksums(project.build().site) == sums
+
+
 # -- editor tools --------------------------------------------------------------
 
 def run_newsroom(project, *args, now: str = "2026-11-26T10:00:00+09:00"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from conftest import ROOT, release_text, serve
@@ -206,6 +207,9 @@ def test_large_archives_convert_in_parallel_and_strict_mode_still_sees_every_war
     assert build.returncode == 0, build.log
     page = build.html("news/2026/06/01/release-000000/")
     assert page.xpath("//div[@class='nr-body']//h2")
+    # The search documents are written by worker processes too: every release and About are indexed.
+    entry = json.loads(build.text("pagefind/pagefind-entry.json"))
+    assert entry["languages"]["en"]["page_count"] == 240 + 1
 
 
 def test_a_korean_site_speaks_korean(project):

@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import html
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -22,7 +23,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timezone
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import cbor2
 
@@ -161,6 +162,49 @@ def pagefind_binary() -> Path:
     return Path(found)
 
 
+def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: int = 1) -> None:
+    """Write each record as the document Pagefind reads, at its URL under ``work_dir``.
+
+    With ``workers`` > 1, forked processes make the records and their documents, each a share,
+    and this process writes them in order: Pagefind numbers pages in the order it finds the files,
+    so the order of writing must not depend on which worker finished first.
+    """
+    global _MAKING
+    if workers <= 1 or len(records) < 2 * WORKER_SHARE or "fork" not in multiprocessing.get_all_start_methods():
+        _write(work_dir, (_made(records[i]) for i in range(len(records))))
+        return
+    size = max(WORKER_SHARE, len(records) // (workers * 4))
+    shares = [(start, min(start + size, len(records))) for start in range(0, len(records), size)]
+    _MAKING = records
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for made in pool.imap(_make_share, shares):
+                _write(work_dir, made)
+    finally:
+        _MAKING = None
+
+
+#: The fewest records worth a share of their own in a worker process.
+WORKER_SHARE = 250
+_MAKING: Sequence[SearchRecord] | None = None
+
+
+def _made(record: SearchRecord) -> tuple[str, str]:
+    return record.url, document(record)
+
+
+def _make_share(bounds: tuple[int, int]) -> list[tuple[str, str]]:
+    assert _MAKING is not None
+    return [_made(_MAKING[index]) for index in range(*bounds)]
+
+
+def _write(work_dir: Path, documents: Iterable[tuple[str, str]]) -> None:
+    for url, text in documents:
+        target = work_dir / url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
 class Indexing:
     """A Pagefind run over the records, started in the background and finished later.
 
@@ -170,7 +214,9 @@ class Indexing:
     rendered.
     """
 
-    def __init__(self, site_dir: Path, records: Sequence[SearchRecord], language: str):
+    def __init__(self, site_dir: Path, records: Sequence[SearchRecord], language: str, workers: int = 1):
+        """``records`` may make each record when it is asked for it: with ``workers`` > 1 they are
+        made and written by that many forked processes, each taking a share."""
         self.output = site_dir / OUTPUT
         self.work_dir = work_dir = scratch_dir()
         self.peak_mib = 0.0
@@ -178,10 +224,7 @@ class Indexing:
         try:
             self.command = [str(pagefind_binary()), "--site", str(work_dir), "--output-path", str(self.output),
                             "--force-language", language.split("-")[0].lower(), "--silent"]
-            for record in records:
-                target = work_dir / record.url / "index.html"
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(document(record), encoding="utf-8")
+            write_documents(work_dir, records, workers)
             try:
                 self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                                 text=True, env={**os.environ, **PAGEFIND_ENV})

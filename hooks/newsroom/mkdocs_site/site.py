@@ -10,6 +10,7 @@ import os
 import resource
 import time
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -169,7 +170,7 @@ class NewsroomSite:
             records = self._search_records()
             site_dir = Path(config.site_dir)
             try:
-                self.indexing = search.Indexing(site_dir, records, self._settings.language)
+                self.indexing = search.Indexing(site_dir, records, self._settings.language, self._workers())
             except search.SearchError as err:
                 raise PluginError(_search_failed(err)) from None
             self._indexed = len(records)
@@ -197,19 +198,23 @@ class NewsroomSite:
             self.indexing = None
         self._release_frozen()
 
-    def _search_records(self) -> list[search.SearchRecord]:
-        archive, settings = self.archive, self._settings
-        records = [
-            search.release_record(release, self.body_html(release), archive.taxonomies,
-                                  settings.language, self.formatter.when(release.date).text,
-                                  settings.search_lede_words)
-            for release in archive.published
-        ]
-        for page in self.documentation_pages:
+    def _search_records(self) -> _SearchRecords:
+        pages = [
+            search.page_record(page.url, page.title or "", page.content, self._settings.language)
+            for page in self.documentation_pages
             # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
-            if type(page) is Page and page.content:
-                records.append(search.page_record(page.url, page.title or "", page.content, settings.language))
-        return records
+            if type(page) is Page and page.content
+        ]
+        return _SearchRecords(self, pages)
+
+    def _workers(self) -> int:
+        """Processes for work shared out by forking: only on a full build of a real archive, never
+        under `serve` (its threads and fork do not mix)."""
+        workers = min(os.cpu_count() or 1, 4)
+        if self.command == "build" and not self.dirty and len(self.pages) >= 200 \
+                and "fork" in multiprocessing.get_all_start_methods():
+            return workers
+        return 1
 
     def _feed_site(self, config: MkDocsConfig) -> feeds.Site:
         site_url = config.site_url or ""
@@ -314,10 +319,8 @@ class NewsroomSite:
 
     def nav_ready(self, nav: Any) -> None:
         self.chrome = ChromeCache(nav)
-        workers = min(os.cpu_count() or 1, 4)
-        # Worth it on a full build of a real archive; never under `serve` (its threads and fork don't mix).
-        if self.command == "build" and not self.dirty and workers > 1 and len(self.pages) >= 200 \
-                and "fork" in multiprocessing.get_all_start_methods():
+        workers = self._workers()
+        if workers > 1:
             with self.progress.phase("markdown") as report:
                 pages = list(self.pages.values())
                 for page in pages:
@@ -536,3 +539,23 @@ def _nav_titles(nav: Any) -> dict[str, str]:
                 else:
                     stack.append(value)
     return titles
+
+
+class _SearchRecords(Sequence):
+    """The search records of a build, each made when asked for (by the worker that writes it)."""
+
+    def __init__(self, site: NewsroomSite, pages: list[search.SearchRecord]):
+        self.site = site
+        self.releases = site.archive.published
+        self.pages = pages
+
+    def __len__(self) -> int:
+        return len(self.releases) + len(self.pages)
+
+    def __getitem__(self, index: int) -> search.SearchRecord:
+        if index >= len(self.releases):
+            return self.pages[index - len(self.releases)]
+        site, release = self.site, self.releases[index]
+        settings = site._settings
+        return search.release_record(release, site.body_html(release), site.archive.taxonomies, settings.language,
+                                     site.formatter.when(release.date).text, settings.search_lede_words)
