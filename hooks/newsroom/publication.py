@@ -61,6 +61,7 @@ class HeldLinks:
     """
 
     _BASE = "https://newsroom.invalid/"
+    _BASE_HOST = "newsroom.invalid"
 
     def __init__(self, held: Iterable[Release], releases_dir: str, site_url: str | None = None):
         self.targets: dict[str, Release] = {}
@@ -82,7 +83,7 @@ class HeldLinks:
         for match in URL_ATTRIBUTE.finditer(body_html):
             address = html.unescape(match[3]).strip()
             parts = urlsplit(urljoin(base, address))
-            if parts.netloc not in (urlsplit(self._BASE).netloc, self.site_host):
+            if parts.netloc not in (self._BASE_HOST, self.site_host):
                 continue
             path = unquote(parts.path).lstrip("/")
             release = self.targets.get(path) or self.targets.get(path.removeprefix(self.root))

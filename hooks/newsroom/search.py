@@ -13,7 +13,6 @@ import gzip
 import hashlib
 import html
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -27,6 +26,7 @@ from typing import Iterable, Sequence
 
 import cbor2
 
+from . import parallel
 from .model import Release
 from .pages import without_permalinks
 from .taxonomy import Taxonomies
@@ -169,33 +169,18 @@ def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: in
     and this process writes them in order: Pagefind numbers pages in the order it finds the files,
     so the order of writing must not depend on which worker finished first.
     """
-    global _MAKING
-    if workers <= 1 or len(records) < 2 * WORKER_SHARE or "fork" not in multiprocessing.get_all_start_methods():
-        _write(work_dir, (_made(records[i]) for i in range(len(records))))
+    def make(start: int, end: int) -> list[tuple[str, str]]:
+        return [(record.url, document(record)) for record in map(records.__getitem__, range(start, end))]
+
+    if workers <= 1 or len(records) < 2 * WORKER_SHARE or not parallel.available():
+        _write(work_dir, make(0, len(records)))
         return
-    size = max(WORKER_SHARE, len(records) // (workers * 4))
-    shares = [(start, min(start + size, len(records))) for start in range(0, len(records), size)]
-    _MAKING = records
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for made in pool.imap(_make_share, shares):
-                _write(work_dir, made)
-    finally:
-        _MAKING = None
+    for made in parallel.in_order(make, parallel.shares(len(records), workers, WORKER_SHARE), workers):
+        _write(work_dir, made)
 
 
 #: The fewest records worth a share of their own in a worker process.
 WORKER_SHARE = 250
-_MAKING: Sequence[SearchRecord] | None = None
-
-
-def _made(record: SearchRecord) -> tuple[str, str]:
-    return record.url, document(record)
-
-
-def _make_share(bounds: tuple[int, int]) -> list[tuple[str, str]]:
-    assert _MAKING is not None
-    return [_made(_MAKING[index]) for index in range(*bounds)]
 
 
 def _write(work_dir: Path, documents: Iterable[tuple[str, str]]) -> None:

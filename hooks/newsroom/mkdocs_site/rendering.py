@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import posixpath
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -13,6 +12,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page, _ExtractAnchorsTreeprocessor, _RelativePathTreeprocessor
 from mkdocs.structure.toc import get_toc
+
+from .. import parallel
 
 log = logging.getLogger("mkdocs.hooks.newsroom")
 
@@ -77,21 +78,18 @@ class ReleaseRenderer:
 
     def prerender(self, pages: list[Page], workers: int) -> None:
         """Convert the pages' Markdown in ``workers`` forked processes, keeping the results for ``render``."""
-        global _PRERENDER
         jobs = [(page.file, page.markdown or "") for page in pages]
-        size = max(50, len(jobs) // (workers * 8))
-        chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-        _PRERENDER = (self, jobs)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for results, records in pool.imap(_prerender_chunk, chunks):
-                    for record in records:  # warnings count in this process, as --strict needs
-                        logging.getLogger(record.name).handle(record)
-                    for rendered in results:
-                        if rendered is not None:
-                            self.done[rendered.file_uri] = rendered
-        finally:
-            _PRERENDER = None
+
+        def convert_share(start: int, end: int) -> tuple[list[_Rendered | None], list[logging.LogRecord]]:
+            return _convert_in_worker(self, jobs[start:end])
+
+        bounds = parallel.shares(len(jobs), workers, smallest=50, per_worker=8)
+        for results, records in parallel.in_order(convert_share, bounds, workers):
+            for record in records:  # warnings count in this process, as --strict needs
+                logging.getLogger(record.name).handle(record)
+            for rendered in results:
+                if rendered is not None:
+                    self.done[rendered.file_uri] = rendered
 
 
 @dataclass(slots=True)
@@ -105,9 +103,6 @@ class _Rendered:
     file_uri: str = ""
 
 
-_PRERENDER: tuple[ReleaseRenderer, list[tuple[File, str]]] | None = None
-
-
 class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
@@ -118,16 +113,16 @@ class _Capture(logging.Handler):
         self.records.append(record)
 
 
-def _prerender_chunk(bounds: tuple[int, int]) -> tuple[list[_Rendered | None], list[logging.LogRecord]]:
-    """In a worker: convert jobs[start:end]; log records are sent back to the parent, not printed here."""
-    assert _PRERENDER is not None
-    renderer, jobs = _PRERENDER
+def _convert_in_worker(
+    renderer: ReleaseRenderer, jobs: list[tuple[File, str]]
+) -> tuple[list[_Rendered | None], list[logging.LogRecord]]:
+    """In a worker: convert the jobs; log records are sent back to the parent, not printed here."""
     capture = _Capture()
     root = logging.getLogger("mkdocs")
     root.handlers = [capture]
     root.propagate = False
     results: list[_Rendered | None] = []
-    for file, text in jobs[bounds[0]:bounds[1]]:
+    for file, text in jobs:
         try:
             rendered = renderer.convert(file, text)
             rendered.file_uri = file.src_uri

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import html
 import logging
-import multiprocessing
 import os
 import resource
 import time
@@ -18,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .. import feeds, images, listings, search, sitemap
+from .. import feeds, images, listings, parallel, search, sitemap
 from ..archive import Archive, ReadCache, read_archive
 from ..errors import ContentError
 from ..listings import Listing
@@ -211,8 +210,7 @@ class NewsroomSite:
         """Processes for work shared out by forking: only on a full build of a real archive, never
         under `serve` (its threads and fork do not mix)."""
         workers = min(os.cpu_count() or 1, 4)
-        if self.command == "build" and not self.dirty and len(self.pages) >= 200 \
-                and "fork" in multiprocessing.get_all_start_methods():
+        if self.command == "build" and not self.dirty and len(self.pages) >= 200 and parallel.available():
             return workers
         return 1
 
