@@ -115,6 +115,54 @@ class Project:
         return Build(site, result.returncode, result.stdout + result.stderr)
 
 
+    def check(self, now: str | None = NOW) -> subprocess.CompletedProcess:
+        """`make check` on this project (``python -m newsroom check``), as an editor runs it."""
+        (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
+        environ = {k: v for k, v in os.environ.items() if k != "NEWSROOM_NOW"}
+        environ["PYTHONPATH"] = str(ROOT / "hooks")
+        if now is not None:
+            environ["NEWSROOM_NOW"] = now
+        return subprocess.run([sys.executable, "-m", "newsroom", "check", "-f", str(self.path / "mkdocs.yml")],
+                              cwd=self.path, env=environ, capture_output=True, text=True)
+
+    def failing_build(self, *expected: str, check: bool = True, **kwargs) -> Build:
+        """Build over a previous site that must survive: the build must exit non-zero, its log must
+        hold every ``expected`` text, ``site/`` must be byte for byte what it was, and (``check``)
+        `make check` must fail with the same messages."""
+        site = self.path / "site"
+        previous = {"index.html": b"<!doctype html><title>previous</title>\n", "news/index.html": b"old news\n",
+                    "feed.xml": b"<rss/>\n"}
+        shutil.rmtree(site, ignore_errors=True)
+        for name, data in previous.items():
+            (site / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / name).write_bytes(data)
+        before = snapshot(site)
+        build = self.build(**kwargs)
+        assert build.returncode != 0, f"the build should have failed:\n{build.log}"
+        for text in expected:
+            assert text in build.log, f"{text!r} not in the build log:\n{build.log}"
+        assert snapshot(site) == before, "a failed build changed the previous site/"
+        leftovers = [p.name for p in self.path.iterdir() if p.name.startswith(".site.newsroom")]
+        assert leftovers == [], f"a failed build left scratch behind: {leftovers}"
+        if check:
+            checked = self.check(now=kwargs.get("now", NOW))
+            assert checked.returncode == 1, f"make check should fail as the build does:\n{checked.stdout}{checked.stderr}"
+            for text in expected:
+                assert text in checked.stderr, f"{text!r} not in make check's output:\n{checked.stderr}"
+        return build
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (symlinks as their target's text), by relative path."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            found[str(path.relative_to(folder))] = os.readlink(path).encode()
+        elif path.is_file():
+            found[str(path.relative_to(folder))] = path.read_bytes()
+    return found
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "project")
