@@ -52,3 +52,11 @@ def on_post_build(config):
 
 def on_build_error(error):
     site.build_failed()
+
+
+def on_page_content(html, page, config, files):
+    return site.page_content(html, page)
+
+
+def on_shutdown():
+    site.shutdown()

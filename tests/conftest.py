@@ -122,7 +122,7 @@ class Project:
         environ["PYTHONPATH"] = str(ROOT / "hooks")
         if now is not None:
             environ["NEWSROOM_NOW"] = now
-        return subprocess.run([sys.executable, "-m", "newsroom", "check", "-f", str(self.path / "mkdocs.yml")],
+        return subprocess.run([sys.executable, "-m", "newsroom", "-f", str(self.path / "mkdocs.yml"), "check"],
                               cwd=self.path, env=environ, capture_output=True, text=True)
 
     def failing_build(self, *expected: str, check: bool = True, **kwargs) -> Build:

