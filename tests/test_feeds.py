@@ -183,12 +183,19 @@ def feed_hashes(site_dir: Path) -> dict[str, str]:
 def test_rebuilding_gives_identical_feeds_and_an_edit_changes_only_its_feeds(tmp_path):
     project = Project(tmp_path / "project")
     project.copy_releases(FIXTURES / "archive")
-    first = feed_hashes(project.build().site)
-    assert feed_hashes(project.build().site) == first
+
+    def built() -> dict[str, str]:  # a failed build would leave the previous feeds in place
+        build = project.build()
+        assert build.returncode == 0, build.log
+        return feed_hashes(build.site)
+
+    first = built()
+    assert len(first) == 3 * (1 + 3 + 7 + 5 + 4)
+    assert built() == first
     release = RELEASES[3]
     path = project.releases / release["name"]
     path.write_text(path.read_text().replace("The body of release", "The edited body of release"))
-    changed = {name for name, digest in feed_hashes(project.build().site).items() if first[name] != digest}
+    changed = {name for name, digest in built().items() if first[name] != digest}
     folders = {str(Path(name).parent) for name in changed}
     assert folders == {".", *[f"countries/{c.lower().replace(' ', '-')}" for c in release["countries"]],
                        *[f"regions/{r.lower()}" for r in release["regions"]],
@@ -199,15 +206,25 @@ def test_rebuilding_gives_identical_feeds_and_an_edit_changes_only_its_feeds(tmp
 
 PREVIEW = """
 import json, sys, hashlib, pathlib
+project, site, edited = (pathlib.Path(a) for a in sys.argv[1:4])
+sys.path.insert(0, str(project / "hooks"))
+import newsroom.feeds  # the very module the hooks use: MkDocs finds it in sys.modules
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-project, site, edited = (pathlib.Path(a) for a in sys.argv[1:4])
+rendered = []  # the feeds (by base) whose files the current rebuild rendered
+render = newsroom.feeds.FeedWriter.render
+def counting_render(self, feed):
+    rendered.append(feed.base)
+    return render(self, feed)
+newsroom.feeds.FeedWriter.render = counting_render
 def rebuild():
+    rendered.clear()
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, serve_url="http://127.0.0.1:8000/", dirty=True)
-    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in site.rglob("*") if p.name in ("feed.xml", "atom.xml", "feed.json")}
+    files = {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in site.rglob("*") if p.name in ("feed.xml", "atom.xml", "feed.json")}
+    return {"files": files, "rendered": sorted(rendered)}
 first = rebuild()
 edited.write_text(edited.read_text().replace("The body of release", "The edited body of release"))
 print(json.dumps([first, rebuild()]))
@@ -220,7 +237,7 @@ def test_a_preview_rebuild_renders_again_only_the_feeds_an_edit_changes(project)
     import sys
 
     project.copy_releases(FIXTURES / "archive")
-    project.build()  # writes mkdocs.yml
+    assert project.build().returncode == 0  # writes mkdocs.yml
     release = RELEASES[3]
     result = subprocess.run(
         [sys.executable, "-c", PREVIEW, str(project.path), str(project.path / "preview"),
@@ -229,11 +246,23 @@ def test_a_preview_rebuild_renders_again_only_the_feeds_an_edit_changes(project)
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": "2026-11-01T00:00:00Z"},
     )
     assert result.returncode == 0, result.stderr
-    first, second = json.loads(result.stdout)
-    changed = {name for name in first if first[name] != second[name]}
-    country = release["countries"][0].lower().replace(" ", "-")
-    assert {"feed.xml", f"countries/{country}/atom.xml", f"countries/{country}/feed.json"} <= changed
-    assert len(changed) == 3 * len({str(Path(name).parent) for name in changed}) < len(first)
+    first, second = json.loads(result.stdout.splitlines()[-1])
+    bases = {str(Path(name).parent) for name in first["files"]}
+    assert len(first["files"]) == 3 * len(bases) == 3 * (1 + 3 + 7 + 5 + 4)
+    assert {b.rstrip("/") or "." for b in first["rendered"]} == bases, "the first build renders every feed"
+
+    # The feeds of the edited release's terms, and the site's: these, and only these, are rendered again.
+    edited = {".", *[f"countries/{c.lower().replace(' ', '-')}" for c in release["countries"]],
+              *[f"regions/{r.lower()}" for r in release["regions"]],
+              *["topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]],
+              *["organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])]}
+    assert len(second["rendered"]) == len(set(second["rendered"])), "each feed rendered once"
+    assert {b.rstrip("/") or "." for b in second["rendered"]} == edited
+    assert len(edited) < len(bases)
+
+    changed = {name for name in first["files"] if first["files"][name] != second["files"][name]}
+    assert {str(Path(name).parent) for name in changed} == edited
+    assert len(changed) == 3 * len(edited), "every format of each edited feed changes, and no other file"
     for name in changed:
         assert "The edited body of release" in (project.path / "preview" / name).read_text(encoding="utf-8"), name
 
@@ -285,7 +314,12 @@ RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{
 
 
 def test_json_feeds_follow_json_feed_1_1(site):
-    for path in site.site.rglob("feed.json"):
+    paths = sorted(site.site.rglob("feed.json"))
+    assert len(paths) == 1 + 3 + 7 + 5 + 4
+    # Every item with a photo carries it as an attachment (so the loop below has attachments to check).
+    items = json.loads((site.site / "feed.json").read_text(encoding="utf-8"))["items"]
+    assert [i["url"] for i in items if "attachments" in i] == [SITE + r["url"] for r in RELEASES[:50] if "image" in r]
+    for path in paths:
         document = json.loads(path.read_text(encoding="utf-8"))
         assert document["version"] == "https://jsonfeed.org/version/1.1"
         assert document["title"] and document["items"]
@@ -334,7 +368,10 @@ def test_a_dirty_rebuild_writes_the_same_feeds(tmp_path):
     """--dirty renders only the pages that changed; the feeds still carry every body."""
     project = Project(tmp_path / "project")
     project.copy_releases(FIXTURES / "archive")
-    before = feed_hashes(project.build().site)
+    first = project.build()
+    assert first.returncode == 0, first.log
+    before = feed_hashes(first.site)
+    assert len(before) == 3 * (1 + 3 + 7 + 5 + 4)
     again = project.build("--dirty", strict=False)  # MkDocs warns about every dirty build
     assert again.returncode == 0, again.log
     assert feed_hashes(again.site) == before

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, Project, release_text, serve
+from conftest import FIXTURES, Project, release_text, serve, unavailable
 from test_browsing import RELEASES
 from test_editorial import all_output_text
 
 KOREAN = "2021-12-01-korean.md"
+KOREAN_TITLE = "북한 인권 보고서"
+KOREAN_SUMMARY = "유엔 보고서가 나왔다."
+KOREAN_BODY = "(서울) – 북한의 정치범 수용소에 대한 새로운 증언이 나왔다. uniqueword"
+#: The stem of 수용소에 ("at the camps"): a word of the Korean release's body only, in neither its
+#: title nor its summary, so only the indexed body can find it.
+KOREAN_BODY_STEM = "수용소"
+#: "Cat": in no release at all.
+NOWHERE = "고양이"
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +29,8 @@ def site(tmp_path_factory):
     project = Project(tmp_path_factory.mktemp("search") / "project")
     project.copy_releases(FIXTURES / "archive")
     project.release(KOREAN, release_text(
-        title="북한 인권 보고서", date="2021-12-01", language="ko", countries=["North Korea"],
-        summary="유엔 보고서가 나왔다.", body="(서울) – 북한의 정치범 수용소에 대한 새로운 증언이 나왔다. uniqueword",
+        title=KOREAN_TITLE, date="2021-12-01", language="ko", countries=["North Korea"],
+        summary=KOREAN_SUMMARY, body=KOREAN_BODY,
     ))
     project.release("2021-12-02-draft.md", release_text(title="Draftword title", date="2021-12-02", draft=True))
     project.release("2000-01-01-tail.md", release_text(  # its one rare word is far from its start
@@ -90,11 +100,25 @@ def test_every_word_of_a_body_is_indexed_and_the_lede_in_order():
     assert lede_and_rest("a b c", 0) == ("a b c", "")
 
 
+def indexed_urls(site) -> list[str]:
+    """The address of every page in the search index, read from Pagefind's fragments (one a page)."""
+    urls = []
+    for path in sorted((site.site / "pagefind/fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), path
+        urls.append(json.loads(data[len(b"pagefind_dcd"):])["url"])
+    return urls
+
+
 def test_drafts_and_listing_pages_are_not_indexed(site):
+    # Exactly the published releases and the hand-written About page: no draft, listing or term page.
+    expected = {"/" + r["url"] for r in RELEASES} | {"/news/2021/12/01/korean/", "/news/2000/01/01/tail/", "/about/"}
+    urls = indexed_urls(site)
+    assert sorted(urls) == sorted(expected)
+    assert json.loads(site.text("pagefind/pagefind-entry.json"))["languages"]["en"]["page_count"] == len(expected)
     index = {name: text for name, text in all_output_text(site.site).items() if name.startswith("pagefind/")}
     assert not any("Draftword" in text for text in index.values())
     assert any("uniqueword" in text for text in index.values())
-    assert not any("Page 1 of" in text for text in index.values())
 
 
 def test_a_build_without_pagefind_fails_and_says_why(project):
@@ -171,13 +195,31 @@ def test_enter_goes_to_the_search_page(page):
     assert page.input_value("#nr-q") == "Kenya"
 
 
-def test_korean_words_are_found_by_their_stem(page):
+def header_search(page, query: str) -> list[str]:
+    """Type ``query`` into the header box and wait until its search is done (the status says how
+    many results, not "Searching…"); the titles listed."""
     page.goto(page.base)
     page.focus("#nr-search-input")
-    page.keyboard.type("북한")
-    page.wait_for_selector("#nr-search-list [role=option]")
-    titles = page.locator("#nr-search-list .nr-search__title").all_inner_texts()
-    assert "북한 인권 보고서" in titles
+    page.keyboard.type(query)
+    page.wait_for_function("/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)")
+    return page.locator("#nr-search-list .nr-search__title").all_inner_texts()
+
+
+def test_korean_words_of_a_body_are_found_by_their_stem(page, site):
+    # The word is in the body only: a title or summary match cannot pass this test.
+    assert KOREAN_BODY_STEM + "에" in KOREAN_BODY.split()
+    assert KOREAN_BODY_STEM not in KOREAN_TITLE + KOREAN_SUMMARY
+    titles = header_search(page, KOREAN_BODY_STEM)
+    assert titles == [KOREAN_TITLE]
+    assert page.locator("#nr-search-status").inner_text() == "1 result"
+
+
+def test_a_word_in_no_release_finds_nothing(page, site):
+    # The negative control of the test above: the header box does not list releases regardless.
+    assert not any(NOWHERE in text for text in all_output_text(site.site).values())
+    assert header_search(page, NOWHERE) == []
+    assert page.locator("#nr-search-status").inner_text() == "No results"
+    assert page.locator("#nr-search-list [role=option]").count() == 0
 
 
 def test_a_word_found_far_into_a_release_is_marked_in_its_summary_without_breaking_it(page):
@@ -256,7 +298,7 @@ def test_without_javascript_the_search_page_says_so_and_links_to_browsing(browse
 def test_the_search_interface_has_no_serious_accessibility_violations(page):
     from test_quality import AXE
     if not AXE.exists():
-        pytest.skip("axe-core needs `npm ci` (make test runs it)")
+        unavailable("axe-core needs `npm ci` (make test runs it)")
 
     def violations():
         page.add_script_tag(path=str(AXE))
