@@ -240,3 +240,73 @@ def test_a_hand_written_page_at_a_releases_address_fails_the_build(archive):
     archive.doc("news/2026/10/01/public.md", "# Not the release\n")
     archive.failing_build("docs/news/2026/10/01/public.md: is at news/2026/10/01/public/, the address of "
                           "press_releases/2026-10-01-public.md")
+
+
+def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(archive, tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    import yaml
+
+    (archive.path / "mkdocs.yml").write_text(yaml.safe_dump(archive.config), encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": NOW}
+    url = f"http://127.0.0.1:{port}/news/2026/10/01/public/"
+
+    def fetch() -> str:
+        """The release's article (the navigation of a --dirty preview may differ: MkDocs' own limit)."""
+        from lxml import html as lxml_html
+
+        page = lxml_html.fromstring(urllib.request.urlopen(url, timeout=5).read())
+        return lxml_html.tostring(page.xpath("//article")[0], encoding="unicode")
+
+    def wait_for(condition, what: str) -> None:
+        for _ in range(300):
+            if condition():
+                return
+            time.sleep(0.1)
+        pytest.fail(f"mkdocs serve: {what}\n{log.read_text()}")
+
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}",
+                                   "-f", str(archive.path / "mkdocs.yml")], cwd=archive.path, env=env,
+                                  stdout=out, stderr=subprocess.STDOUT)
+    try:
+        def answers() -> bool:
+            try:
+                return "Public" in fetch()
+            except OSError:
+                return False
+
+        wait_for(answers, "did not answer")
+        good = fetch()
+        archive.release("2026-10-01-public.md", "---\ntitle: Public, edited\ndate: March 5\nsummary: S.\n---\n\nText.\n")
+        wait_for(lambda: "expected an ISO 8601 date" in log.read_text(), "did not show the problem")
+        assert ("press_releases/2026-10-01-public.md:3: field 'date': expected an ISO 8601 date such as "
+                "2020-03-05 or a date-time such as 2020-03-05T09:00+09:00, got 'March 5'") in log.read_text()
+        assert fetch() == good, "the last good preview is still served, and the server is not stuck"
+        archive.release("2026-10-01-public.md", release_text(title="Public", date="2026-10-01T09:00"))
+        body_release(archive, "Fine.\n\n<script>alert(1)</script>\n")
+        wait_for(lambda: "raw HTML <script> is not allowed" in log.read_text(), "did not show the body's problem")
+        assert "press_releases/2026-10-02-under-test.md:9: raw HTML <script> is not allowed" in log.read_text()
+        assert fetch() == good
+    finally:
+        server.terminate()
+        server.wait()
+
+
+@pytest.mark.parametrize("body, message", [
+    pytest.param("".join("    " * i + "- item\n" for i in range(260)),
+                 "the body cannot be converted: its lists or quotes are nested too deeply", id="nested-lists"),
+    pytest.param("<div>" * 300 + "deep text" + "</div>" * 300,
+                 "the body's HTML is nested more than 200 elements deep; part of it would be lost", id="nested-html"),
+])
+def test_a_body_nested_too_deeply_fails_the_build_instead_of_losing_text(archive, body, message):
+    source = body_release(archive, body)
+    archive.failing_build(f"{source}:7: {message}")

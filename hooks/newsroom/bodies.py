@@ -69,7 +69,8 @@ STYLE_PROPERTIES = {"text-align"}
 #: Where a block ends, for the readable text.
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "blockquote", "tr", "td", "th",
            "figcaption", "pre", "dd", "dt", "br", "table", "ul", "ol", "figure", "section", "hr")
-_HELD = object()
+#: Deepest nesting of elements a body may have: libxml2 drops what lies past 255 levels.
+MAX_DEPTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,13 @@ class Bodies:
         """Convert a body written in Markdown, resolving its links to files."""
         md = self.md
         md.reset()
-        converted = md.convert(source.text)
+        try:
+            converted = md.convert(source.text)
+        except RecursionError:
+            return _failed(source, "the body cannot be converted: its lists or quotes are nested too deeply "
+                                   f"(the limit is about {MAX_DEPTH} levels)")
+        except Exception as err:  # an extension's own bug must not become a traceback
+            return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})")
         rendered = self.examine(converted, source, resolve=True)
         rendered.toc_tokens = getattr(md, "toc_tokens", [])
         return rendered
@@ -168,6 +175,10 @@ class Bodies:
         """Check and clean HTML; ``resolve``: also resolve links to files (for bodies converted here)."""
         walk = _Walk(self, source, resolve)
         root = _parse(body_html)
+        if _depth(root) >= MAX_DEPTH:
+            # The HTML parser drops what lies deeper than its limit: refuse rather than lose text.
+            return _failed(source, f"the body's HTML is nested more than {MAX_DEPTH} elements deep; "
+                                   "part of it would be lost. Flatten it")
         walk.run(root)
         page_html = self.policy.sanitize(_serialize(root))
         absolute_base = walk.absolute_base
@@ -293,6 +304,19 @@ def held_message(address: str, release: Any) -> str:
             "is published")
 
 
+def _failed(source: Source, message: str) -> Rendered:
+    return Rendered(html="", feed_html="", text="", problems=[(source.first_line, message)])
+
+
+def _depth(root: Any) -> int:
+    """How deep the elements of a tree are nested."""
+    deepest = depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def _parse(body_html: str) -> Any:
     return lxml_html.fragment_fromstring(body_html or "", create_parent="div")
 
@@ -304,7 +328,7 @@ def _serialize(root: Any) -> str:
 
 def _absolute(address: str, base: str) -> str:
     stripped = address.strip()
-    if not stripped or stripped.startswith("#"):
+    if not stripped:
         return address
     parts = stripped.split(None, 1)  # srcset: "url 2x"
     return " ".join([urljoin(base, parts[0]), *parts[1:]])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import os
+
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -15,8 +17,18 @@ from mkdocs.structure.toc import get_toc
 
 from ..listings import Listing
 from ..model import Release
+from ..bodies import Source
 from ..redirects import Redirect
+from ..urls import url_of
 from .rendering import ReleaseRenderer
+
+
+def meta_text(text: str) -> Markup:
+    """Plain text as a page's meta value. Material prints meta values as they are (the title in
+    <title> and the header, the description in its meta tag): they are given escaped, and marked
+    as such, so that a template escaping them again (`| e`, as Material's footer does with the
+    previous and next pages' titles) does not show `&amp;` for `&`."""
+    return Markup(html.escape(text))
 
 
 class ListingFile(File):
@@ -42,7 +54,7 @@ class RedirectPage(Page):
 
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown = ""
-        self.meta = {"template": "newsroom-redirect.html", "title": html.escape(self.redirect.release.title)}
+        self.meta = {"template": "newsroom-redirect.html", "title": meta_text(self.redirect.release.title)}
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         self.content, self.toc = "", get_toc([])
@@ -57,6 +69,9 @@ class ListingPage(Page):
         self.intro = intro
         if not intro:
             self.edit_url = None
+        # Titled from the start: a --dirty rebuild (`make serve`) does not read an unchanged page
+        # again, and the navigation would show it untitled.
+        self.markdown, self.meta = "", {"title": meta_text(listing.title)}
 
     def read_source(self, config: MkDocsConfig) -> None:
         if self.intro:
@@ -64,7 +79,7 @@ class ListingPage(Page):
         else:
             self.markdown, self.meta = "", {}
         listing = self.listing
-        self.meta.setdefault("title", html.escape(listing.title))
+        self.meta.setdefault("title", meta_text(listing.title))
         self.meta["template"] = "listing.html"
         self.meta["hide"] = ["navigation", "toc", "footer"]
 
@@ -87,17 +102,21 @@ class ReleasePage(Page):
     def read_source(self, config: MkDocsConfig) -> None:
         release = self.release
         self.markdown = release.body
-        # Material prints meta values unescaped: hand it HTML-safe text.
         self.meta = {
             "template": "release.html",
-            "title": html.escape(release.title),
-            "description": html.escape(release.summary),
+            "title": meta_text(release.title),
+            "description": meta_text(release.summary),
             "hide": ["navigation", "toc"],
         }
         if release.draft:
             self.meta["draft"] = True
 
+    @property
+    def source(self) -> Source:
+        release = self.release
+        return Source(self.file.src_uri, url_of(release), release.body, release.body_line)
+
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.renderer.render(self)
+        self.renderer.render(self, self.source)
 
 

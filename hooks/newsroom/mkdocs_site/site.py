@@ -74,6 +74,8 @@ class NewsroomSite:
         self.pages: dict[str, ReleasePage] = {}
         self.listing_pages: dict[str, ListingPage] = {}
         self.preview_bodies: dict[str, tuple[tuple[str, int], Rendered]] = {}
+        self.last_good: Archive | None = None
+        """Under `mkdocs serve`, the archive of the last build whose releases could all be read."""
         self._reset()
 
     def _reset(self) -> None:
@@ -151,8 +153,13 @@ class NewsroomSite:
             try:
                 self.archive = read_archive(settings, now, drafts=self.command == "serve", cache=self.read_cache)
             except ContentError as err:
-                raise PluginError(err.report()) from None
+                if self.command != "serve" or self.last_good is None:
+                    raise PluginError(err.report()) from None
+                self._refuse(err)
+                self.archive = self.last_good
             report["done"] = f"{len(self.archive.published)} releases published, {len(self.archive.held)} held back"
+        if self.command == "serve":
+            self.last_good = self.archive
         self._report_held(self.archive)
         _share_mkdocs_handlers()
         for warning in self.archive.warnings:
@@ -401,7 +408,16 @@ class NewsroomSite:
         for src_uri, rendered in self.page_bodies.items():
             problems += [Problem(f"{docs}/{src_uri}", message, line) for line, message in rendered.problems]
         if problems:
-            raise PluginError(ContentError(problems).report())
+            self._refuse(ContentError(problems))
+
+    def _refuse(self, error: ContentError) -> None:
+        """Fail the build with every problem listed. Under `mkdocs serve` the problems are shown
+        and the preview goes on, with the last archive that could be read: MkDocs' preview server
+        would otherwise hold every request until the next build that succeeds."""
+        if self.command != "serve":
+            raise PluginError(error.report())
+        log.error(f"{error.report()}\nThe preview goes on with the last version that could be read; "
+                  "`make build` fails until these are fixed.")
 
     def _refuse_outside_files(self, files: Files, config: MkDocsConfig) -> None:
         """Only regular files inside the project are published: a symlink in docs/ that leads out
@@ -422,7 +438,7 @@ class NewsroomSite:
             elif not os.path.isfile(real):
                 problems.append(Problem(shown, "is not a regular file; only regular files are published"))
         if problems:
-            raise PluginError(ContentError(problems).report())
+            self._refuse(ContentError(problems))
 
     def _image_size(self, release: Release) -> tuple[int, int] | None:
         """The size of a release's photo, read once per file version (photos are shared by releases)."""
@@ -502,7 +518,7 @@ class NewsroomSite:
                     "introduce a listing, never take a release's place. Move or rename it")))
         problems += check_redirects([*archive.published, *archive.held], claims.files, claims.folders)
         if problems:
-            raise PluginError(ContentError(problems).report())
+            self._refuse(ContentError(problems))
         for redirect in redirects(archive.published):
             # Under a source path no file in docs/ can have (MkDocs leaves out names starting with
             # a dot): an alias such as 'about.html' must not replace docs/about.md.
