@@ -30,6 +30,26 @@ from .urls import absolute, feed_url, media_url, url_of
 MIME = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 
+#: Where an HTML parser would start a tag, a comment or a declaration.
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
+
+
+def as_html(text: str) -> str:
+    """Plain text as HTML that shows that very text. RSS readers take an item's description, and
+    the channel's, as HTML: text goes there escaped, or a summary holding `<b>` would be bold,
+    one holding `<script>` live markup, and `&amp;` would show as `&`."""
+    return html.escape(text, quote=False)
+
+
+def rss_title(text: str) -> str:
+    """A title for RSS, where titles are text by the specification, yet many readers (feedparser
+    among them) take them as HTML when they look like HTML. A title that would not read back as
+    itself if parsed as HTML (it holds a tag, comment or character reference) is escaped, so that
+    these readers show it as written; any other title is left as it is, so that the readers that
+    take titles as text show it right too (`Bosnia & Herzegovina`, `a < b`)."""
+    if _TAG_START.search(text) or html.unescape(text) != text:
+        return as_html(text)
+    return text
 
 
 class FeedError(ValueError):
@@ -84,11 +104,12 @@ class Item:
             entry.load_extension("dc")
             entry.id(self.url)
             entry.guid(self.url, permalink=True)
-            entry.title(self.title)
+            # Atom's title and summary are text (feedgen writes no type); RSS readers guess, or read HTML.
+            entry.title(rss_title(self.title) if kind == "rss" else self.title)
             entry.link(href=self.url, rel="alternate")
             entry.published(self.published)
             entry.updated(self.changed)
-            entry.summary(self.summary)
+            entry.summary(as_html(self.summary) if kind == "rss" else self.summary)
             entry.content(self.content_html, type="html")
             for category in self.categories:
                 entry.category(term=category.name, scheme=category.url)
@@ -241,12 +262,12 @@ class FeedWriter:
         fg.load_extension("dc")
         page = self.absolute(feed.page)
         fg.id(page)
-        fg.title(feed.title)
+        fg.title(rss_title(feed.title) if kind == "rss" else feed.title)
         fg.author(name=self.site.name, uri=self.absolute(""))
         # The RSS channel <link> is the last link added: 'self' first, the page last.
         fg.link(href=self.absolute(feed.path(kind)), rel="self", type=MIME[kind])
         fg.link(href=page, rel="alternate", type="text/html")
-        fg.description(feed.description)
+        fg.description(as_html(feed.description) if kind == "rss" else feed.description)
         fg.language(self.site.language)
         fg.generator("newsroom (python-feedgen)")
         if self.site.icon:
