@@ -123,12 +123,24 @@ def page_record(url: str, title: str, body_html: str, language: str) -> SearchRe
                         meta={"title": title}, sort={"date": "0"})
 
 
+def filter_value(value: str) -> str:
+    """A filter value as the document Pagefind reads must give it (before escaping for HTML).
+
+    Pagefind (1.5.2) looks up the values a search filters by as they are written in the JSON
+    its script sends, escapes included (a quote or a backslash after a backslash): the index
+    holds each value JSON-escaped, and newsroom-search.js reads the escapes back. And it decodes
+    the character references of a filter value once more than those of meta: every "&" is
+    written as "&amp;", so that a name holding "&amp;" keeps it.
+    """
+    return json.dumps(value, ensure_ascii=False)[1:-1].replace("&", "&amp;")
+
+
 def document(record: SearchRecord) -> str:
     """A record as the small HTML document Pagefind indexes: the text to search, and its meta,
     filters and sort keys as Pagefind's data attributes."""
     esc = html.escape
     head = [f'<meta data-pagefind-meta="{esc(k)}[content]" content="{esc(v)}">' for k, v in record.meta.items()]
-    head += [f'<meta data-pagefind-filter="{esc(k)}[content]" content="{esc(v)}">'
+    head += [f'<meta data-pagefind-filter="{esc(k)}[content]" content="{esc(filter_value(v))}">'
              for k, values in record.filters.items() for v in values]
     head += [f'<meta data-pagefind-sort="{esc(k)}[content]" content="{esc(v)}">' for k, v in record.sort.items()]
     body = "".join(f"<p>{esc(line)}</p>" for line in record.content.splitlines())

@@ -3,6 +3,9 @@
  * Everything comes from the site itself: pagefind/pagefind.js and its index files, built by
  * `mkdocs build`. Strings come from the theme's language files (JSON in the header).
  * Without this script the header box is a plain form to search/, which says it needs JavaScript.
+ *
+ * Titles, summaries, datelines and term names are plain text, whatever characters they hold:
+ * they only ever go into the page as text nodes (see el), never as HTML.
  */
 (function () {
   "use strict";
@@ -13,6 +16,7 @@
   const root = new URL(form.dataset.root.replace(/\/?$/, "/"), document.baseURI);
   const FACETS = ["region", "country", "topic", "organization", "year", "language"];
   const PAGE_SIZE = 10;
+  const EXCERPT_WORDS = 24;
   const TYPING_PAUSE_MS = 150;
   let pagefind = null;
 
@@ -23,7 +27,7 @@
       const url = new URL(form.dataset.pagefind, document.baseURI).href;
       pagefind = import(url).then(async (module) => {
         // noWorker: on the main thread, Pagefind does not fetch its worker script (41 KB).
-        await module.options({ baseUrl: root.pathname, excerptLength: 24, noWorker: true });
+        await module.options({ baseUrl: root.pathname, excerptLength: EXCERPT_WORDS, noWorker: true });
         await module.init();
         return module;
       });
@@ -36,23 +40,80 @@
     return new URL(data.url.replace(/^\/+/, ""), root).href;
   }
 
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  /** An element with attributes and children; a child that is a string becomes a text node. */
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) node.setAttribute(name, value);
+    node.append(...children);
+    return node;
   }
 
-  /** Pagefind's excerpt (already escaped, matches in <mark>), unless the words it found are
-   * only among those the index keeps once each: then the summary, with the words marked. */
-  function excerptHtml(data, query) {
+  /** [text, marked] pieces as nodes: text nodes, and <mark> elements holding text. */
+  function marked(pieces) {
+    return pieces.filter(([text]) => text).map(([text, mark]) => (mark ? el("mark", null, text) : text));
+  }
+
+  /** The words of a result's text as Pagefind counts them (its locations are indexes into them).
+   * Pagefind's own excerpt escapes "<" and ">" but not "&": an editor's "&lt;" and a "<" would
+   * both show as "<". The words are taken from the plain text instead. */
+  function contentWords(data) {
+    const content = data.content || "";
+    const raw = data.raw_content;
+    if (typeof raw !== "string" || !raw.includes("\u200B")) return { words: content.split(/[\r\n\s]+/g), joiner: " " };
+    // A language Pagefind segments itself: its words end at zero-width spaces, which data.content has
+    // lost, in a copy with "<" and ">" as "&lt;" and "&gt;"; each word is matched to the plain text.
+    let at = 0;
+    const words = raw.split("\u200B").map((piece) => {
+      const start = at;
+      for (let length = 0; length < piece.length && at < content.length; at++) {
+        length += content[at] === "<" || content[at] === ">" ? 4 : 1;
+      }
+      return content.slice(start, at);
+    });
+    return { words, joiner: "" };
+  }
+
+  /** Where an excerpt of EXCERPT_WORDS words starts: around the most words found in so many words. */
+  function excerptStart(locations, total) {
+    const found = Array.from(new Set(locations)).sort((a, b) => a - b);
+    if (!found.length || total <= EXCERPT_WORDS) return 0;
+    let best = 0;
+    let bestEnd = 1;
+    for (let first = 0, end = 0; first < found.length; first++) {
+      while (end < found.length && found[end] < found[first] + EXCERPT_WORDS) end++;
+      if (end - first > bestEnd - best) { best = first; bestEnd = end; }
+    }
+    const middle = Math.floor((found[best] + found[bestEnd - 1] + 1 - EXCERPT_WORDS) / 2);
+    return Math.max(0, Math.min(total - EXCERPT_WORDS, middle));
+  }
+
+  /** A result's excerpt as nodes, the words found in <mark>: from the text in order (title,
+   * summary, dateline, the start of the body), unless the words found are only among those the
+   * index keeps once each: then the summary, with the words of the query marked. */
+  function excerpt(data, query) {
     const tailFrom = parseInt(data.meta.tail_from || "0", 10);
-    const inOrder = !tailFrom || (data.locations || []).some((location) => location < tailFrom);
-    if (inOrder && data.excerpt) return data.excerpt;
-    // Mark the words in the plain text, then escape each piece: never match inside markup or entities.
-    const words = (query || "").split(/\s+/).filter((w) => w.length > 1)
+    const locations = data.locations || [];
+    const inOrder = !tailFrom || locations.some((location) => location < tailFrom);
+    const { words, joiner } = contentWords(data);
+    if (inOrder && words.some(Boolean)) {
+      const start = excerptStart(locations, words.length);
+      const found = new Set(locations);
+      const pieces = [];
+      for (let i = start; i < Math.min(words.length, start + EXCERPT_WORDS); i++) {
+        if (i > start) pieces.push([joiner, false]);
+        pieces.push([words[i], found.has(i)]);
+      }
+      const blank = (piece) => piece && !piece[1] && !piece[0].trim();
+      while (blank(pieces[0])) pieces.shift();
+      while (blank(pieces[pieces.length - 1])) pieces.pop();
+      return marked(pieces);
+    }
+    // Mark the query's words in the plain summary (never inside what would be markup or an entity).
+    const terms = (query || "").split(/\s+/).filter((w) => w.length > 1)
       .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
     const summary = data.meta.summary || "";
-    if (!words.length) return escapeHtml(summary);
-    const pieces = summary.split(new RegExp("(" + words.join("|") + ")", "gi"));
-    return pieces.map((piece, i) => (i % 2 ? "<mark>" + escapeHtml(piece) + "</mark>" : escapeHtml(piece))).join("");
+    if (!terms.length) return marked([[summary, false]]);
+    return marked(summary.split(new RegExp("(" + terms.join("|") + ")", "gi")).map((piece, i) => [piece, i % 2 === 1]));
   }
 
   function countText(count) {
@@ -61,7 +122,7 @@
   }
 
   function metaLine(data) {
-    return [data.meta.dateline, data.meta.date].filter(Boolean).map(escapeHtml).join(" · ");
+    return [data.meta.dateline, data.meta.date].filter(Boolean).join(" · ");
   }
 
   /* -- the header box: a combobox with a listbox of results ------------------------ */
@@ -131,10 +192,10 @@
       option.setAttribute("role", "option");
       option.setAttribute("aria-selected", "false");
       option.dataset.href = resultUrl(data);  // an option holds no link: a listbox is not for tabbing into
-      option.innerHTML =
-        '<span class="nr-search__title">' + escapeHtml(data.meta.title || data.url) + "</span>" +
-        '<span class="nr-search__meta">' + metaLine(data) + "</span>" +
-        '<span class="nr-search__excerpt">' + excerptHtml(data, query) + "</span>";
+      option.append(
+        el("span", { class: "nr-search__title" }, data.meta.title || data.url),
+        el("span", { class: "nr-search__meta" }, metaLine(data)),
+        el("span", { class: "nr-search__excerpt" }, ...excerpt(data, query)));
       return option;
     }));
     active = -1;
@@ -224,6 +285,11 @@
   function toUrlValue(facet, value) {
     return (slugs[facet] && slugs[facet][value]) || value;
   }
+  /** A filter value as Pagefind counts it: JSON-escaped, as the index holds it (see filter_value
+   * in hooks/newsroom/search.py), because Pagefind looks up filters as JSON writes them. */
+  function fromIndex(value) {
+    try { return JSON.parse('"' + value + '"'); } catch (e) { return value; }
+  }
   function label(facet, value) {
     if (facet === "language" && languageNames) {
       try { return languageNames.of(value) || value; } catch (e) { return value; }
@@ -234,21 +300,21 @@
   function renderFacets(state, counts) {
     const groups = [];
     for (const facet of FACETS) {
-      const values = Object.entries(counts[facet] || {});
+      const values = Object.entries(counts[facet] || {}).map(([value, count]) => [fromIndex(value), count]);
       const chosen = new Set((state.filters[facet] || []).map((v) => toFilterValue(facet, v)));
       if (!values.length && !chosen.size) continue;
       values.sort((a, b) => facet === "year" ? b[0].localeCompare(a[0]) : a[0].localeCompare(b[0], strings.lang));
       const items = values.filter(([value, count]) => count > 0 || chosen.has(value)).map(([value, count]) => {
         const id = "nr-facet-" + facet + "-" + toUrlValue(facet, value).replace(/[^a-z0-9-]/gi, "_");
-        return '<li><input type="checkbox" id="' + escapeHtml(id) + '" name="' + facet + '" value="' +
-          escapeHtml(toUrlValue(facet, value)) + '"' + (chosen.has(value) ? " checked" : "") + '> <label for="' +
-          escapeHtml(id) + '">' + escapeHtml(label(facet, value)) + ' <span class="nr-count">' + count + "</span></label></li>";
+        const box = el("input", { type: "checkbox", id, name: facet, value: toUrlValue(facet, value) });
+        if (chosen.has(value)) box.setAttribute("checked", "");
+        return el("li", null, box, " ",
+          el("label", { for: id }, label(facet, value) + " ", el("span", { class: "nr-count" }, String(count))));
       });
       if (!items.length) continue;
-      groups.push('<fieldset class="nr-facet"><legend>' + escapeHtml(strings[facet]) + "</legend><ul>" +
-        items.join("") + "</ul></fieldset>");
+      groups.push(el("fieldset", { class: "nr-facet" }, el("legend", null, strings[facet]), el("ul", null, ...items)));
     }
-    facets.innerHTML = groups.join("");
+    facets.replaceChildren(...groups);
   }
 
   function renderPages(state, total) {
@@ -261,14 +327,15 @@
       for (const facet of FACETS) for (const v of copy.filters[facet] || []) params.append(facet, v);
       if (copy.sort) params.set("sort", copy.sort);
       if (number > 1) params.set("page", String(number));
-      return '<li><a href="?' + escapeHtml(params.toString()) + '" data-page="' + number + '"' +
-        (rel ? ' rel="' + rel + '"' : "") + ">" + escapeHtml(text) + "</a></li>";
+      const attributes = { href: "?" + params.toString(), "data-page": String(number) };
+      if (rel) attributes.rel = rel;
+      return el("li", null, el("a", attributes, text));
     };
     const parts = [];
     if (state.page > 1) parts.push(link(state.page - 1, strings.previous_page, "prev"));
-    parts.push('<li aria-current="page">' + escapeHtml(strings.page_x_of_y.replace("{x}", state.page).replace("{y}", count)) + "</li>");
+    parts.push(el("li", { "aria-current": "page" }, strings.page_x_of_y.replace("{x}", state.page).replace("{y}", count)));
     if (state.page < count) parts.push(link(state.page + 1, strings.next_page, "next"));
-    pages.innerHTML = "<ul>" + parts.join("") + "</ul>";
+    pages.replaceChildren(el("ul", null, ...parts));
     pages.hidden = false;
   }
 
@@ -323,11 +390,10 @@
     if (id !== pageSearchId) return;
     renderFacets(state, counts);
     resultsStatus.textContent = countText(total);
-    resultsList.innerHTML = shown.map((data) =>
-      '<li class="nr-result"><h2 class="nr-result__title"><a href="' + escapeHtml(resultUrl(data)) + '">' +
-      escapeHtml(data.meta.title || data.url) + "</a></h2>" +
-      '<p class="nr-result__meta">' + metaLine(data) + "</p>" +
-      '<p class="nr-result__excerpt">' + excerptHtml(data, state.q) + "</p></li>").join("");
+    resultsList.replaceChildren(...shown.map((data) => el("li", { class: "nr-result" },
+      el("h2", { class: "nr-result__title" }, el("a", { href: resultUrl(data) }, data.meta.title || data.url)),
+      el("p", { class: "nr-result__meta" }, metaLine(data)),
+      el("p", { class: "nr-result__excerpt" }, ...excerpt(data, state.q)))));
     renderPages(state, total);
   }
 
