@@ -7,15 +7,32 @@ the newest releases: each card gets a small copy, named after the photo's conten
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import struct
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image as PILImage
+from PIL import features
 
 from .urls import media_url
 
-#: Formats Pillow can scale; others (SVG) are shown as they are.
-SCALABLE = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".avif"}
+#: The photo types a release may have, by extension: the formats Pillow must find in the file.
+#: (MPO is how Pillow names the JPEG files of cameras that hold a second, smaller picture.)
+PHOTO_FORMATS: dict[str, tuple[str, ...]] = {
+    ".jpg": ("JPEG", "MPO"), ".jpeg": ("JPEG", "MPO"), ".png": ("PNG",), ".gif": ("GIF",), ".webp": ("WEBP",),
+}
+if features.check("avif"):
+    PHOTO_FORMATS[".avif"] = ("AVIF",)
+#: The extension to give a file holding each format.
+EXTENSION_OF = {"JPEG": ".jpg", "MPO": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp", "AVIF": ".avif"}
+#: Formats Pillow can scale.
+SCALABLE = set(PHOTO_FORMATS)
+#: The largest photo accepted, in pixels: a small file can claim a huge size (a "decompression
+#: bomb") and take the build's memory when decoded. Pillow itself warns at 89 million.
+MAX_PIXELS = 50_000_000
 WIDTH = 480
 #: Where thumbnails are written, under the media folder.
 THUMBNAILS = "thumbnails/"
@@ -51,7 +68,7 @@ def thumbnail(source: Path, src: str, site_dir: Path, width: int = WIDTH) -> Thu
                 else:
                     image.convert("RGB").save(target, "JPEG", quality=80, optimize=True, progressive=True)
             return Thumbnail(relative, image.width, image.height)
-    except (OSError, ValueError):
+    except (OSError, ValueError, PILImage.DecompressionBombError):
         return None
 
 
@@ -59,7 +76,147 @@ def dimensions(source: Path) -> tuple[int, int] | None:
     """Width and height of a photo, read from its header only; None when Pillow cannot read it
     (SVG). Pages give them to ``<img>`` so the text does not jump when the photo arrives."""
     try:
-        with PILImage.open(source) as image:
-            return image.size
-    except (OSError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(source) as image:
+                return image.size
+    except (OSError, ValueError, PILImage.DecompressionBombError):
         return None
+
+
+_checked: dict[tuple[str, int, int], str | None] = {}
+
+
+def check_photo(source: Path) -> str | None:
+    """Why ``source`` may not be a release's photo (the end of a sentence about it), or None.
+
+    Only its header is read: the format Pillow finds must be the one its extension names, and
+    its size at most ``MAX_PIXELS``. A photo shared by many releases is opened once per process
+    and version of the file (real path, modification time and size).
+    """
+    expected = PHOTO_FORMATS.get(source.suffix.lower())
+    if expected is None:
+        return f"is not a photo; expected one of {', '.join(sorted(PHOTO_FORMATS))}"
+    real = os.path.realpath(source)
+    try:
+        info = os.stat(real)
+    except OSError as err:
+        return f"cannot be read: {err.strerror}"
+    key = (real, info.st_mtime_ns, info.st_size)
+    if key not in _checked:
+        _checked[key] = _check_content(real, source.stem, expected)
+    return _checked[key]
+
+
+#: The Pillow plugins that may open a photo (no other reads a file named as one); JPEG's also opens MPO.
+_PILLOW_FORMATS = sorted({names[0] for names in PHOTO_FORMATS.values()})
+
+
+def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> str | None:
+    wanted = expected[0]
+    try:
+        with open(path, "rb") as file:
+            head = file.read(HEAD_BYTES)
+    except OSError as err:
+        return f"cannot be read: {err.strerror}"
+    try:
+        with warnings.catch_warnings():
+            # Never a warning nor an error from Pillow: the size is checked below, with a message.
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            with PILImage.open(path, formats=_PILLOW_FORMATS) as image:
+                found, (width, height) = image.format, image.size
+    except PILImage.DecompressionBombError as err:  # twice Pillow's limit: it refuses to say more
+        size = _size_past_pillows_limit(path, head)
+        if size is not None:
+            return _too_large(_pixels(*size))
+        pixels = re.search(r"\((\d+) pixels\)", str(err))
+        return _too_large(f"{int(pixels[1]) / 1e6:,.0f} million pixels" if pixels else "too many pixels")
+    except (OSError, ValueError, SyntaxError, EOFError, IndexError, struct.error):  # bad headers, by plugin
+        what = _what_it_is(head)
+        if what == f"{_article(wanted)} {wanted} image":
+            return f"holds {what} that cannot be read (damaged, or cut short); save the photo again as {wanted}"
+        return f"is not {_article(wanted)} {wanted} image but {what}; save the photo itself as {wanted}"
+    if found not in expected:
+        extension = EXTENSION_OF[found]
+        return (f"holds {_article(found)} {found} image, not {_article(wanted)} {wanted} one: "
+                f"rename it to '{stem}{extension}'")
+    if width * height > MAX_PIXELS:
+        return _too_large(_pixels(width, height))
+    return None
+
+
+def _pixels(width: int, height: int) -> str:
+    return f"{width:,} × {height:,} pixels ({width * height / 1e6:,.0f} million)"
+
+
+def _size_past_pillows_limit(path: str, head: bytes) -> tuple[int, int] | None:
+    """The size in the header of a photo ``PILImage.open`` refuses to open: its plugin reads it."""
+    try:
+        for name in _PILLOW_FORMATS:
+            factory, accept = PILImage.OPEN[name]
+            if accept is None or accept(head):
+                with open(path, "rb") as file, factory(file, path) as image:
+                    return image.size
+    except Exception:  # noqa: BLE001 - only for a better message; the photo is refused either way
+        return None
+    return None
+
+
+def _too_large(size: str) -> str:
+    return (f"is {size}; a photo may have at most {MAX_PIXELS // 1_000_000} million pixels: scale it down "
+            "(2,000 to 4,000 pixels across is plenty for any screen)")
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "AEIOU" else "a"
+
+
+#: How much of a file is read to say what it holds.
+HEAD_BYTES = 4096
+#: Signatures of what people put where a photo should be, for saying what a file really holds.
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (a Word or other Office document is one)"),
+    (b"\x7fELF", "a program"),
+    (b"8BPS", "a Photoshop document"),
+)
+
+
+def _what_it_is(head: bytes) -> str:
+    """What the first bytes of a file say it is, for a message: 'a PDF document', 'text'."""
+    if not head:
+        return "nothing (the file is empty)"
+    for signature, what in _SIGNATURES:
+        if head.startswith(signature):
+            return what
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "a WEBP image"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"avif", b"avis"):
+            return "an AVIF image"
+        if brand in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
+            return "a HEIC photo (as iPhones save them)"
+        return "a video or another ISO media file"
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason != "unexpected end of data" or len(head) < HEAD_BYTES:  # not merely cut mid-character
+            return "data that is not an image"
+        text = head[:err.start].decode("utf-8")
+    if "\x00" in text:
+        return "data that is not an image"
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if start.startswith("<svg") or (start.startswith("<?xml") and "<svg" in start):
+        return "an SVG drawing"
+    if start.startswith(("<!doctype html", "<html")):
+        return "an HTML page"
+    if start.startswith("<"):
+        return "XML or HTML text"
+    return "text"

@@ -39,6 +39,8 @@ class Settings:
     search_lede_words: int = 40
     """Words of each release body the search index keeps in order (for excerpts and phrases);
     the others are indexed once each. 0 keeps the whole body in order (more memory)."""
+    allow_empty: bool = False
+    """Build a site without releases (no releases folder, or none in it) instead of failing."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -72,6 +74,10 @@ class Settings:
                     raise SettingsError(
                         f"mkdocs.yml: extra.newsroom.{key}: expected a whole number of at least {least}, got {value!r}"
                     )
+        if "allow_empty" in values and not isinstance(values["allow_empty"], bool):
+            raise SettingsError(
+                f"mkdocs.yml: extra.newsroom.allow_empty: expected true or false, got {values['allow_empty']!r}"
+            )
         for key in ("releases_dir", "timezone", "language"):
             if key in values and not (isinstance(values[key], str) and values[key].strip()):
                 raise SettingsError(f"mkdocs.yml: extra.newsroom.{key}: expected text, got {values[key]!r}")
