@@ -13,6 +13,7 @@ from newsroom.errors import ContentError, Problem
 from newsroom.reader import default_slug, parse_moment, parse_release
 from newsroom.settings import Settings, SettingsError
 
+ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = Settings(project_dir=Path("/nowhere"), timezone="Asia/Seoul")
 NAME = "2020-03-03-stand-with-victims.md"
 GOOD = """---
@@ -345,7 +346,8 @@ def test_the_preview_cache_notices_a_photo_that_appears_or_disappears(tmp_path):
     release, problems = cache.read(settings, NAME)
     assert release is None and [p.field for p in problems] == ["image.src"]
     (tmp_path / "press_releases/images").mkdir()
-    (tmp_path / "press_releases/images/p.png").write_bytes(b"\x89PNG")
+    # A real PNG: photos are checked by their content.
+    (tmp_path / "press_releases/images/p.png").write_bytes((ROOT / "tests/fixtures/archive/images/field.png").read_bytes())
     release, problems = cache.read(settings, NAME)  # the release file itself did not change
     assert problems == [] and release.image.src == "images/p.png"
     assert cache.read(settings, NAME)[0] is release, "unchanged: from the cache"

@@ -9,9 +9,10 @@ from datetime import datetime
 
 from .errors import ContentError, Problem
 from .model import Release
-from .publication import is_published, release_time
-from .reader import read_release, release_files
+from .publication import instant, is_published, release_time
+from .reader import PhotoCheck, read_release
 from .settings import Settings
+from .sources import Photos, scan
 from .taxonomy import RelatedIndex, Taxonomies, build_taxonomies, check_terms
 from .urls import url_of
 
@@ -53,43 +54,46 @@ class _Entry:
     """The file's modification time and size."""
     release: Release | None
     problems: list[Problem]
-    shipped: dict[str, bool]
-    """The files it names (its photo), and whether each existed: their coming or going changes the verdict."""
+    shipped: dict[str, str | None]
+    """The files it names (its photo), and what was wrong with each: a change there changes the verdict."""
 
 
 class ReadCache:
     """Releases read by earlier builds of this process, by file, modification time and size.
 
     ``mkdocs serve`` rebuilds in the same process: with the cache, a rebuild re-reads
-    only the files that changed, or whose photo appeared or disappeared.
+    only the files that changed, or whose photo appeared, disappeared or changed.
     """
 
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.entries: dict[str, _Entry] = {}
 
-    def read(self, settings: Settings, name: str) -> tuple[Release | None, list[Problem]]:
+    def read(
+        self, settings: Settings, name: str, photos: PhotoCheck | None = None
+    ) -> tuple[Release | None, list[Problem]]:
         if settings != self.settings:
             self.entries.clear()
             self.settings = settings
+        if photos is None:
+            photos = Photos(settings)
         try:
             stat = os.stat(settings.releases_path / name)
         except OSError:
-            return read_release(settings, name)
+            return read_release(settings, name, photos=photos)
         key = (stat.st_mtime_ns, stat.st_size)
         hit = self.entries.get(name)
-        root = settings.releases_path
         if hit is not None and hit.key == key and all(
-            (root / path).is_file() == existed for path, existed in hit.shipped.items()
+            photos(path) == verdict for path, verdict in hit.shipped.items()
         ):
             return hit.release, hit.problems
-        shipped: dict[str, bool] = {}
+        shipped: dict[str, str | None] = {}
 
-        def file_exists(relative: str) -> bool:
-            shipped[relative] = found = (root / relative).is_file()
-            return found
+        def checked(relative: str) -> str | None:
+            shipped[relative] = verdict = photos(relative)
+            return verdict
 
-        release, problems = read_release(settings, name, file_exists)
+        release, problems = read_release(settings, name, photos=checked)
         self.entries[name] = _Entry(key, release, problems, shipped)
         return release, problems
 
@@ -99,11 +103,17 @@ class ReadCache:
 
 
 def read_archive(settings: Settings, now: datetime, *, drafts: bool = False, cache: ReadCache | None = None) -> Archive:
-    """Read every release; raise ContentError listing all problems of all files."""
-    problems: list[Problem] = []
+    """Read every release; raise ContentError listing all problems of all files.
+
+    The files come from one walk of the releases folder (``sources.scan``), whose problems
+    (links out of the project, pipes, pages that are not releases...) are reported with the others.
+    """
+    found = scan(settings)
+    problems: list[Problem] = list(found.problems)
     releases: list[Release] = []
     read = cache.read if cache is not None else read_release
-    names = release_files(settings)
+    names = found.releases
+    photos = Photos(settings, found)
     # Reading creates objects that all live on: spare the collector from scanning them repeatedly.
     collecting = gc.isenabled()
     gc.disable()
@@ -111,14 +121,14 @@ def read_archive(settings: Settings, now: datetime, *, drafts: bool = False, cac
         if cache is not None:
             cache.keep_only(set(names))
         for name in names:
-            release, found = read(settings, name)
-            problems.extend(found)
+            release, trouble = read(settings, name, photos=photos)
+            problems.extend(trouble)
             if release is not None:
                 releases.append(release)
     finally:
         if collecting:
             gc.enable()
-    problems.extend(check_together(releases))
+    problems.extend(check_together(releases, set(names)))
     term_problems, warnings = check_terms(releases)
     problems.extend(term_problems)
     if problems:
@@ -132,7 +142,7 @@ def build_archive(releases: list[Release], now: datetime, *, drafts: bool = Fals
     published = [r for r in releases if is_published(r, now, drafts=drafts)]
     held = [r for r in releases if not is_published(r, now, drafts=drafts)]
     published.sort(key=lambda r: r.sort_key, reverse=True)
-    held.sort(key=lambda r: (release_time(r), r.name))
+    held.sort(key=lambda r: (instant(release_time(r)), r.name))
     return Archive(published=published, held=held, taxonomies=build_taxonomies(published))
 
 
@@ -163,11 +173,17 @@ def translation_groups(releases: list[Release]) -> dict[str, list[Release]]:
     return found
 
 
-def check_together(releases: list[Release]) -> list[Problem]:
-    """Problems that only show between files: two releases at one URL, translations of nothing."""
+def check_together(releases: list[Release], files: set[str] | None = None) -> list[Problem]:
+    """Problems that only show between files: two releases at one URL, translations of nothing,
+    or in another language than they are listed under.
+
+    ``files``: every release file, including those that could not be read (their own problems
+    say why; a translation naming one is not said to name nothing).
+    """
     problems: list[Problem] = []
     by_url: dict[str, Release] = {}
-    names = {r.name for r in releases}
+    by_name = {r.name: r for r in releases}
+    names = by_name.keys() | (files or set())
     for release in sorted(releases, key=lambda r: r.name):
         url = url_of(release)
         other = by_url.setdefault(url, release)
@@ -185,6 +201,18 @@ def check_together(releases: list[Release]) -> list[Problem]:
                 problems.append(Problem(
                     release.source,
                     f"the translation file '{target}' does not exist in the releases folder",
+                    release.line_of("translations"),
+                    f"translations.{language}",
+                ))
+                continue
+            other = by_name.get(target)
+            if other is not None and other.language.casefold() != language.casefold():
+                said = ("its 'language:' field" if "language" in other.lines
+                        else "the site's language; it has no 'language:' field")
+                problems.append(Problem(
+                    release.source,
+                    f"'{target}' is in '{other.language}' ({said}), not '{language}'; list it under "
+                    f"'{other.language}:', or give it 'language: {language}'",
                     release.line_of("translations"),
                     f"translations.{language}",
                 ))

@@ -6,7 +6,7 @@ Nothing here knows about MkDocs, files on disk or HTML.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Mapping
 
 #: The four ways a release is filed, in the order pages show them.
@@ -77,8 +77,9 @@ class Release:
 
     @property
     def sort_key(self) -> tuple[datetime, str]:
-        """Chronological order; the file name breaks ties so order never depends on the disk."""
-        return (self.date, self.name)
+        """Chronological order, by UTC instant (two datetimes of one ZoneInfo compare as wall clocks,
+        wrong when the clocks go back); the file name breaks ties so order never depends on the disk."""
+        return (self.date.astimezone(UTC), self.name)
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, 1)

@@ -35,20 +35,30 @@ def build_time(zone: ZoneInfo, environ: dict[str, str] | None = None) -> datetim
         raise ValueError(f"{NOW_VARIABLE}: {err}") from None
 
 
+def instant(moment: datetime) -> datetime:
+    """``moment`` as a UTC instant, for comparing: Python compares two datetimes that share a
+    ZoneInfo as wall clocks, so that 01:30 after the clocks go back would come before 01:45 of
+    the hour before. Every comparison of moments goes through here."""
+    return moment.astimezone(timezone.utc)
+
+
 def release_time(release: Release) -> datetime:
-    """When a release becomes public: its date, or its embargo if that is later.
+    """When a release becomes public: its date, or its embargo if that is later (as given, in
+    the site's time zone).
 
     An embargo only ever holds a release back: one set before the date (a typo, or a date
     moved later) does not publish a future-dated release early.
     """
-    return max(release.date, release.embargo) if release.embargo else release.date
+    if release.embargo is not None and instant(release.embargo) > instant(release.date):
+        return release.embargo
+    return release.date
 
 
 def is_published(release: Release, now: datetime, *, drafts: bool = False) -> bool:
     """Whether the build at ``now`` publishes the release (``drafts``: also drafts, for previews)."""
     if release.draft and not drafts:
         return False
-    return release_time(release) <= now
+    return instant(release_time(release)) <= instant(now)
 
 
 class HeldLinks:

@@ -13,9 +13,9 @@ import difflib
 import os
 import posixpath
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time
-from pathlib import Path
+import stat
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo
 
@@ -24,9 +24,11 @@ import yaml
 from slugify import slugify
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import images
 from .errors import Problem
 from .model import TAXONOMIES, Correction, Image, Release
 from .settings import Settings
+from .sources import MISSING, Photos, scan
 from .taxonomy import name_key
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -43,7 +45,49 @@ FIELDS = (
 )
 REQUIRED = ("title", "date", "summary")
 IMAGE_FIELDS = ("src", "alt", "caption", "credit")
-IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
+#: The photo types a release may have (an SVG may carry script that would run from the site's address).
+IMAGE_TYPES = set(images.PHOTO_FORMATS)
+
+#: The years a date may be in: a typo such as 0202 or 20200 is caught, and no date overflows.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+#: Longest term name, slug and old address, in characters: each becomes part of a file name.
+MAX_TERM, MAX_SLUG, MAX_ALIAS = 100, 100, 200
+#: Most values the front matter may expand to through YAML anchors and aliases (&x, *x).
+MAX_VALUES = 10_000
+#: Characters no release may hold, anywhere: control characters but tab and line ends
+#: (C0, DEL and C1) and the noncharacters. A byte-order mark at the start is taken off first.
+FORBIDDEN = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17))
+    + "]"
+)
+_CONTROL_NAMES = {
+    0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x0C: "FORM FEED",
+    0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+}
+#: A quick first sieve for FORBIDDEN: a character class without astral characters is many times
+#: faster to search; it lets every astral character through, and ``_forbidden`` keeps only the
+#: noncharacters among them (U+1FFFE, U+1FFFF, ... U+10FFFF).
+_SUSPECT = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ufdd0-\\ufdef\\ufffe-\\U0010ffff]")
+
+
+def _forbidden(text: str) -> list[tuple[int, str]]:
+    """Where ``text`` holds a FORBIDDEN character, and which: [(position, character)]."""
+    if _SUSPECT.search(text) is None:
+        return []
+    return [(m.start(), m[0]) for m in _SUSPECT.finditer(text) if ord(m[0]) < 0x10000 or ord(m[0]) & 0xFFFE == 0xFFFE]
+
+
+#: The bytes of UTF-8 that may start a FORBIDDEN character: C0 controls and DEL are themselves,
+#: C1 controls start with 0xC2, the BMP noncharacters with 0xEF, astral characters with 0xF0-0xF4.
+#: A file without any of them (most files) is clean, and ``bytes.translate`` finds that out ten
+#: times faster than a search of the text.
+_MAY_START_FORBIDDEN = set(range(0x09)) | {0x0B, 0x0C} | set(range(0x0E, 0x20)) | {0x7F, 0xC2, 0xEF} | set(range(0xF0, 0xF5))
+_CANNOT_START_FORBIDDEN = bytes(b for b in range(256) if b not in _MAY_START_FORBIDDEN)
+
+
+#: At most this many characters are reported for one file.
+MAX_CHARACTER_PROBLEMS = 10
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PREFIX_RE = re.compile(r"\d{4}-\d{2}-\d{2}-")
@@ -51,7 +95,8 @@ DATE_PREFIX_RE = re.compile(r"\d{4}-\d{2}-\d{2}-")
 ISO_RE = re.compile(
     r"(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)"
-    r"\s*(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?)?\Z"
+    r"\s*(?P<offset>Z|[+-]\d{2}(?::?\d{2})?)?)?\Z",
+    re.ASCII,
 )
 # Well-formed BCP 47 tags: language, optional script, region and variants.
 BCP47_RE = re.compile(
@@ -93,35 +138,137 @@ class _Source:
         self.problems.append(Problem(self.path, message, line, field))
 
 
+PhotoCheck = Callable[[str], "str | None"]
+"""Why the file at a path relative to the releases folder may not be a photo (``sources.Photos``), or None."""
+
+
 def parse_release(
     data: bytes,
     name: str,
     settings: Settings,
     file_exists: Callable[[str], bool] | None = None,
+    photos: PhotoCheck | None = None,
 ) -> tuple[Release | None, list[Problem]]:
     """Validate one release from the bytes of its file.
 
     ``name`` is the file's path relative to the releases folder. Returns the
     release, or None with the problems that keep it from being published.
+    ``photos`` checks the file an ``image.src`` names (by default ``sources.Photos``:
+    a regular file inside the project, holding the image its extension says);
+    ``file_exists`` instead only asks whether it exists (for tests without files).
     """
     source = f"{settings.releases_dir}/{name}"
-    problems: list[Problem] = []
-    if file_exists is None:
-        releases = settings.releases_path
+    if photos is None:
+        if file_exists is not None:
+            exists = file_exists
 
-        def file_exists(relative: str) -> bool:
-            return (releases / relative).is_file()
+            def photos(relative: str) -> str | None:
+                return None if exists(relative) else MISSING
+        else:
+            photos = Photos(settings)
 
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         byte = data[err.start]
-        problems.append(Problem(
+        return None, [Problem(
             source, f"invalid UTF-8 at byte {err.start} (0x{byte:02x}); save the file as UTF-8", line
-        ))
-        return None, problems
+        )]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    unmarked = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a byte-order mark is allowed
+    found = _forbidden(text) if unmarked.translate(None, _CANNOT_START_FORBIDDEN) else []
+    if not found:
+        return _parse_text(text, name, source, settings, photos)
+    # Report every character where it is, and read the rest as if they were not there.
+    text = FORBIDDEN.sub("\ufffd", text)
+    _, problems = _parse_text(text, name, source, settings, photos)
+    problems.extend(_character_problems(text, found, source))
+    problems.sort(key=lambda p: p.line or 0)
+    return None, problems
+
+
+def _character_problems(text: str, found: list[tuple[int, str]], source: str) -> list[Problem]:
+    """A problem for each forbidden character of ``text`` (at the positions in ``found``), naming
+    the front-matter field that holds it."""
+    stripped = text.lstrip()
+    first_line = text[: len(text) - len(stripped)].count("\n") + 1
+    handler = FrontMatterHandler()
+    root = None
+    if handler.detect(stripped):
+        try:
+            root = handler.load(handler.split(stripped)[0])
+        except (ValueError, yaml.YAMLError):
+            root = None
+    problems = []
+    for position, character in found[:MAX_CHARACTER_PROBLEMS]:
+        line_start = text.rfind("\n", 0, position) + 1
+        line = text.count("\n", 0, position) + 1
+        # The front matter's text starts on the line of its opening '---'.
+        field = _field_at(root, line - first_line, position - line_start) if root is not None else None
+        problems.append(Problem(source, _character_message(character), line, field))
+    if len(found) > MAX_CHARACTER_PROBLEMS:
+        line = text.count("\n", 0, found[MAX_CHARACTER_PROBLEMS][0]) + 1
+        problems.append(Problem(source, (
+            f"and {len(found) - MAX_CHARACTER_PROBLEMS} more control characters or noncharacters from here on; "
+            "delete them all"
+        ), line))
+    return problems
+
+
+def _character_message(character: str, escaped: bool = False) -> str:
+    code = ord(character)
+    how = ", written as an escape" if escaped else ""
+    if code < 0xA0:
+        name = _CONTROL_NAMES.get(code)
+        named = f" ({name})" if name else ""
+        return (f"holds the control character U+{code:04X}{named}{how}, which is invisible and may not be "
+                "in a release; delete it (it often comes with text copied from a PDF or a word processor)")
+    return f"holds the noncharacter U+{code:04X}{how}, which may not be in a release; delete it"
+
+
+def _field_of_node(root: Node, node: Node) -> str | None:
+    """The dotted name of the field holding ``node`` (``image.alt``, ``extra.a.b``)."""
+    return _field_at(root, node.start_mark.line, node.start_mark.column)
+
+
+def _field_at(root: Node, line: int, column: int) -> str | None:
+    """The dotted name of the innermost front-matter field at ``line`` and ``column`` (0-based, within
+    the front matter), or None."""
+    where = (line, column)
+    path: list[str] = []
+    node = root
+    seen = set()
+    while id(node) not in seen:  # an alias may lead back to a node holding it
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                end = value.end_mark if value.end_mark.index >= key.end_mark.index else key.end_mark
+                if (key.start_mark.line, key.start_mark.column) <= where <= (end.line, end.column):
+                    if not isinstance(key, ScalarNode):
+                        return ".".join(path) or None
+                    path.append(str(key.value))
+                    node = value
+                    break
+            else:
+                return ".".join(path) or None
+        elif isinstance(node, SequenceNode):
+            for item in node.value:
+                if (item.start_mark.line, item.start_mark.column) <= where <= (item.end_mark.line, item.end_mark.column):
+                    node = item
+                    break
+            else:
+                return ".".join(path) or None
+        else:
+            break
+    return ".".join(path) or None
+
+
+def _parse_text(
+    text: str, name: str, source: str, settings: Settings, photos: PhotoCheck
+) -> tuple[Release | None, list[Problem]]:
+    """Validate one release from its text (decoded, with '\\n' line ends)."""
+    problems: list[Problem] = []
     if not text.strip():
         problems.append(Problem(
             source, "the file is empty; a release starts with front matter holding title, date and summary", 1
@@ -164,16 +311,27 @@ def parse_release(
     if root is None or (isinstance(root, ScalarNode) and root.tag == NULL):
         src.error(src.first_line, None, "the front matter is empty; a release needs title, date and summary")
         return None, problems
-    bad = _unsafe_node(root)
+    inspection = _inspect(root, aliases="*" in fm)
+    bad = inspection.unsafe
     if bad is not None:
         src.error(bad, _field_of(root, bad), (
             f"YAML tag '{_short_tag(bad.tag)}' is not allowed; front matter holds only text, "
             "numbers, true/false, lists and mappings"
         ))
         return None, problems
+    if inspection.shared:
+        trouble = _alias_trouble(root)
+        if trouble is not None:
+            src.error(trouble[0], _field_of(root, trouble[0]), trouble[1])
+            return None, problems
     if not isinstance(root, MappingNode):
         src.error(root, None, "the front matter must be 'field: value' lines, such as 'title: ...'")
         return None, problems
+    for first, again in inspection.duplicates:
+        src.error(again, _field_of_node(root, again),
+                  f"appears twice (lines {src.line(first)} and {src.line(again)}); keep one")
+    for node, character in inspection.escaped:
+        src.error(node, _field_of_node(root, node), _character_message(character, escaped=True))
 
     nodes: dict[str, Node] = {}
     lines: dict[str, int] = {}
@@ -202,7 +360,7 @@ def parse_release(
     when = fields.moment("date", nodes.get("date"), required=True)
     dateline = fields.text("dateline", nodes.get("dateline"))
     terms = {t: fields.names(t, nodes.get(t)) for t in TAXONOMIES}
-    image = fields.image(nodes.get("image"), name, file_exists)
+    image = fields.image(nodes.get("image"), name, photos)
     slug = fields.slug(nodes.get("slug"), name)
     language = fields.language(nodes.get("language")) or settings.language
     updated = fields.moment("updated", nodes.get("updated"))
@@ -210,8 +368,13 @@ def parse_release(
     embargo = fields.moment("embargo", nodes.get("embargo"))
     aliases = fields.aliases(nodes.get("aliases"))
     corrections = fields.corrections(nodes.get("corrections"))
-    translations = fields.translations(nodes.get("translations"))
+    translations = fields.translations(nodes.get("translations"), name)
     extra = fields.extra(nodes.get("extra"))
+    if when and updated and updated[0].astimezone(UTC) < when[0].astimezone(UTC):
+        src.error(nodes["updated"], "updated", (
+            f"{nodes['updated'].value} is before the release's date ({nodes['date'].value}); 'updated' says "
+            "when the release last changed, after it was published"
+        ))
 
     if problems or title is None or summary is None or when is None or slug is None:
         problems.sort(key=lambda p: p.line or 0)
@@ -242,35 +405,30 @@ def parse_release(
 
 
 def read_release(
-    settings: Settings, name: str, file_exists: Callable[[str], bool] | None = None
+    settings: Settings,
+    name: str,
+    file_exists: Callable[[str], bool] | None = None,
+    photos: PhotoCheck | None = None,
 ) -> tuple[Release | None, list[Problem]]:
-    """Read and validate the release at ``name``, relative to the releases folder."""
-    path = settings.releases_path / name
+    """Read and validate the release at ``name``, relative to the releases folder (a file
+    ``sources.scan`` found: a regular file inside the project)."""
+    source = f"{settings.releases_dir}/{name}"
     try:
-        data = path.read_bytes()
+        # Never blocks: should the file have become a named pipe since the walk, it is refused below.
+        descriptor = os.open(settings.releases_path / name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as err:
-        return None, [Problem(f"{settings.releases_dir}/{name}", f"cannot be read: {err.strerror}")]
-    return parse_release(data, name, settings, file_exists)
+        return None, [Problem(source, f"cannot be read: {err.strerror}")]
+    with open(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None, [Problem(source, "the file is not a regular file; only regular files are read: remove it")]
+        data = file.read()
+    return parse_release(data, name, settings, file_exists, photos)
 
 
 def release_files(settings: Settings) -> list[str]:
-    """The Markdown files of the releases folder, relative to it, in a stable order.
-
-    Files and folders whose name starts with '.' or '_', and README.md files, are not releases.
-    """
-    root = settings.releases_path
-    found: list[str] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-        relative = os.path.relpath(folder, root)
-        for filename in files:
-            if not filename.endswith(".md") or filename.startswith((".", "_")):
-                continue
-            if filename.lower() == "readme.md":
-                continue
-            found.append(filename if relative == "." else posixpath.join(Path(relative).as_posix(), filename))
-    found.sort()
-    return found
+    """The release files of the releases folder, relative to it, sorted (see ``sources.scan``,
+    which also says what is wrong with the others)."""
+    return scan(settings).releases
 
 
 def default_slug(name: str) -> str:
@@ -283,22 +441,70 @@ def default_slug(name: str) -> str:
 def parse_moment(raw: str, zone: ZoneInfo) -> tuple[datetime, bool]:
     """Parse an ISO 8601 date or date-time; a value without an offset is in ``zone``.
 
-    Raises ValueError with a message for editors.
+    Raises ValueError with a message for editors: for years outside MIN_YEAR..MAX_YEAR, and
+    for a local time the clocks skip or go over twice in ``zone`` (the editor must say which
+    moment is meant). A date alone is the first moment of that day.
+
+    The result is in ``zone``; compare moments as UTC instants (``.astimezone(UTC)``):
+    Python compares two datetimes of the same ZoneInfo as wall clocks, wrong around a change
+    of the clocks.
     """
     value = raw.strip()
     match = ISO_RE.match(value)
     if not match:
         raise ValueError(f"{DATE_HINT}, got '{raw}'")
+    if not MIN_YEAR <= int(match["date"][:4]) <= MAX_YEAR:
+        raise ValueError(f"'{raw}' is outside the years {MIN_YEAR} to {MAX_YEAR} the site accepts; check the year")
     try:
         day = date.fromisoformat(match["date"])
-        if not match["time"]:
-            return datetime.combine(day, time(0, 0), tzinfo=zone), False
-        moment = datetime.fromisoformat(f"{match['date']}T{match['time']}{match['offset'] or ''}")
+        moment = None
+        if match["time"]:
+            moment = datetime.fromisoformat(f"{match['date']}T{match['time']}{match['offset'] or ''}")
     except ValueError as err:
         raise ValueError(f"'{raw}' is not a real date or time ({err}); {DATE_HINT}") from None
+    if moment is None:
+        # The first moment of that day (where the clocks skip midnight, the moment they jump to).
+        start = datetime.combine(day, time(0, 0), tzinfo=zone).astimezone(UTC).astimezone(zone)
+        if start.date() != day:
+            raise ValueError(
+                f"'{raw}' does not exist in {_zone_name(zone)}: the clocks skip the whole day (a change "
+                f"of time zone); write the moment you mean with its offset, such as {start.isoformat()}"
+            )
+        return _in_range(start, raw, zone), False
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(zone), True
+        moment = _local_moment(moment, zone, raw)
+    return _in_range(moment.astimezone(zone), raw, zone), True
+
+
+def _zone_name(zone: ZoneInfo) -> str:
+    return getattr(zone, "key", None) or str(zone)
+
+
+def _local_moment(wall: datetime, zone: ZoneInfo, raw: str) -> datetime:
+    """The one moment the wall-clock time ``wall`` names in ``zone``; ValueError when there is none or two."""
+    first, second = wall.replace(tzinfo=zone), wall.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return first
+    jumped = first.astimezone(UTC).astimezone(zone)
+    if jumped.replace(tzinfo=None) != wall:
+        raise ValueError(
+            f"'{raw}' does not exist in {_zone_name(zone)}: the clocks skip it (daylight saving time or a "
+            f"change of time zone); write the moment you mean with its offset, such as {jumped.isoformat()}"
+        )
+    raise ValueError(
+        f"'{raw}' happens twice in {_zone_name(zone)}: the clocks go back over it (daylight saving time or a "
+        f"change of time zone); write the one you mean with its offset: {first.isoformat()} (the first) or "
+        f"{second.isoformat()} (the second)"
+    )
+
+
+def _in_range(moment: datetime, raw: str, zone: ZoneInfo) -> datetime:
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValueError(
+            f"'{raw}' is {moment:%Y-%m-%d} in the site's time zone ({_zone_name(zone)}), outside the years "
+            f"{MIN_YEAR} to {MAX_YEAR} the site accepts; check the year"
+        )
+    return moment
 
 
 class _FieldReader:
@@ -350,6 +556,11 @@ class _FieldReader:
             value = " ".join(value.split())
             if not value:
                 self.src.error(item, field, "has an empty name")
+            elif len(value) > MAX_TERM:
+                self.src.error(item, field, (
+                    f"the name '{_shorten(value)}' is {len(value)} characters long; a name may be at most "
+                    f"{MAX_TERM} (it becomes the address of its page): shorten it"
+                ))
             elif name_key(value) not in keys:  # one term, however often and however spelled
                 keys.add(name_key(value))
                 names.append(value)
@@ -383,9 +594,20 @@ class _FieldReader:
             if not slug:
                 self.src.error(1, "slug", "the file name gives no slug; add 'slug:' with lowercase letters, digits and hyphens")
                 return None
+            if len(slug) > MAX_SLUG:
+                self.src.error(1, "slug", (
+                    f"the file name gives a slug of {len(slug)} characters; a slug may be at most {MAX_SLUG}: "
+                    "add 'slug:' with a shorter one, or shorten the file name"
+                ))
+                return None
             return slug
         value = self._scalar_text(node, "slug", "a slug of lowercase letters, digits and hyphens")
         if value is None:
+            return None
+        if len(value) > MAX_SLUG:
+            self.src.error(node, "slug", (
+                f"'{_shorten(value)}' is {len(value)} characters long; a slug may be at most {MAX_SLUG}: shorten it"
+            ))
             return None
         if not SLUG_RE.match(value):
             suggestion = slugify(value)
@@ -408,7 +630,7 @@ class _FieldReader:
             return None
         return value
 
-    def image(self, node: Node | None, name: str, file_exists: Callable[[str], bool]) -> Image | None:
+    def image(self, node: Node | None, name: str, photos: PhotoCheck) -> Image | None:
         if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
             return None
         if not isinstance(node, MappingNode):
@@ -440,13 +662,24 @@ class _FieldReader:
                 f"'{src}' must be a relative path to a file inside the releases folder"
             ))
             return None
-        if posixpath.splitext(relative)[1].lower() not in IMAGE_TYPES:
+        extension = posixpath.splitext(relative)[1].lower()
+        if extension == ".svg":
+            self.src.error(src_node, "image.src", (
+                f"'{src}' is an SVG drawing; export it as PNG or JPEG: an SVG can carry script that would "
+                "run from the site's own address"
+            ))
+            return None
+        if extension not in IMAGE_TYPES:
             self.src.error(src_node, "image.src", (
                 f"'{src}' is not an image; expected one of {', '.join(sorted(IMAGE_TYPES))}"
             ))
             return None
-        if not file_exists(relative):
+        issue = photos(relative)
+        if issue == MISSING:
             self.src.error(src_node, "image.src", f"the image file '{src}' does not exist (looked for {self.src.path.split('/')[0]}/{relative})")
+            return None
+        if issue is not None:
+            self.src.error(src_node, "image.src", f"the image file '{src}' {issue}")
             return None
         if not ok:
             return None
@@ -460,6 +693,12 @@ class _FieldReader:
         for item in items:
             value = self._scalar_text(item, "aliases", "an old path such as 'news/2020/old-title/' or a list of them")
             if value is None:
+                continue
+            if len(value) > MAX_ALIAS:
+                self.src.error(item, "aliases", (
+                    f"'{_shorten(value)}' is {len(value)} characters long; an old address may be at most "
+                    f"{MAX_ALIAS}: shorten it"
+                ))
                 continue
             path = normalize_alias(value)
             if path is None:
@@ -494,9 +733,9 @@ class _FieldReader:
                 self.src.error(item, "corrections.note", "missing; say what was corrected")
             if when and note:
                 found.append(Correction(when[0], note))
-        return tuple(sorted(found, key=lambda c: c.date))
+        return tuple(sorted(found, key=lambda c: c.date.astimezone(UTC)))
 
-    def translations(self, node: Node | None) -> dict[str, str]:
+    def translations(self, node: Node | None, name: str = "") -> dict[str, str]:
         if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
             return {}
         if not isinstance(node, MappingNode):
@@ -509,7 +748,11 @@ class _FieldReader:
                 self.src.error(key_node, "translations", f"expected a BCP 47 language tag such as 'ko', got '{key}'")
                 continue
             value = self._scalar_text(value_node, f"translations.{key}", "the file name of the translated release")
-            if value:
+            if value and value == name:
+                self.src.error(value_node, f"translations.{key}", (
+                    f"'{value}' is this release itself; list the files of its other languages"
+                ))
+            elif value:
                 found[key] = value
         return found
 
@@ -551,6 +794,10 @@ def _resolve_asset(name: str, src: str) -> str | None:
     return joined
 
 
+def _shorten(text: str, keep: int = 40) -> str:
+    return text if len(text) <= keep else text[:keep] + "…"
+
+
 def _unknown(what: str, key: str, known: Iterable[str]) -> str:
     hint = difflib.get_close_matches(str(key), list(known), n=1, cutoff=0.6)
     maybe = f"; did you mean '{hint[0]}'?" if hint else ""
@@ -577,21 +824,96 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
 
 
-def _unsafe_node(root: Node) -> Node | None:
+@dataclass(slots=True)
+class _Inspection:
+    """What one walk over the composed front matter found."""
+
+    unsafe: Node | None = None
     """The first node carrying a YAML tag that would construct something other than plain data."""
-    stack, seen = [root], set()
+    duplicates: list[tuple[Node, Node]] = field(default_factory=list)
+    """Keys given twice in one mapping below the top level: the first key, the second."""
+    escaped: list[tuple[Node, str]] = field(default_factory=list)
+    """Double-quoted values holding a forbidden character through an escape ("\\a", "\\x85")."""
+    shared: bool = False
+    """Whether a node is reached twice (through an alias, ``*name``)."""
+
+
+def _inspect(root: Node, aliases: bool = True) -> _Inspection:
+    """One walk over every node. ``aliases``: whether the text may hold aliases (``*name``); without
+    them every node is reached once, and the walk need not remember where it has been.
+
+    Kept lean, for it runs on every release: it notes nodes, and the field each sits in is
+    found afterwards, for the few with a problem (``_field_at``)."""
+    found = _Inspection()
+    unsafe: list[Node] = []
+    seen: set[int] = set()
+    stack: list[Node] = [root]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
+        node = pop()
+        if aliases:
+            if id(node) in seen:
+                found.shared = True
+                continue
+            seen.add(id(node))
         if node.tag not in SAFE_TAGS:
-            return node
-        if isinstance(node, SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, MappingNode):
-            for key, value in reversed(node.value):
-                stack.extend((value, key))
+            unsafe.append(node)
+            continue
+        kind = node.__class__
+        if kind is ScalarNode:
+            if node.style == '"' and _SUSPECT.search(node.value) is not None:
+                bad = _forbidden(node.value)
+                if bad:
+                    found.escaped.append((node, bad[0][1]))
+        elif kind is SequenceNode:
+            extend(node.value)
+        elif kind is MappingNode:
+            pairs = node.value
+            if node is not root and len(pairs) > 1:
+                names = [key.value for key, _ in pairs if key.__class__ is ScalarNode]
+                if len(set(names)) != len(names):
+                    firsts: dict[tuple[str, str], Node] = {}
+                    for key, _ in pairs:
+                        if key.__class__ is ScalarNode and key.tag != MERGE:
+                            first = firsts.setdefault((key.tag, key.value), key)
+                            if first is not key:
+                                found.duplicates.append((first, key))
+            for key, value in pairs:
+                push(key)
+                push(value)
+    if unsafe:
+        found.unsafe = min(unsafe, key=lambda n: n.start_mark.index)
+    found.duplicates.sort(key=lambda pair: pair[1].start_mark.index)
+    found.escaped.sort(key=lambda pair: pair[0].start_mark.index)
+    return found
+
+
+def _alias_trouble(root: Node) -> tuple[Node, str] | None:
+    """An alias that leads back into itself, or aliases that multiply the front matter past
+    MAX_VALUES values (a "billion laughs"): the node, and the message."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        children = ([v for pair in node.value for v in pair] if isinstance(node, MappingNode)
+                    else node.value if isinstance(node, SequenceNode) else [])
+        if leaving:
+            open_nodes.discard(id(node))
+            sizes[id(node)] = size = 1 + sum(sizes[id(child)] for child in children)
+            if size > MAX_VALUES:
+                return node, (
+                    f"its anchors and aliases (&name, *name) make more than {MAX_VALUES:,} values; "
+                    "write the values out instead"
+                )
+            continue
+        if id(node) in sizes:
+            continue
+        if id(node) in open_nodes:
+            return node, "an alias (*name) here leads back to the value holding it; write the value out instead"
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(children) if id(child) not in sizes)
     return None
 
 

@@ -21,6 +21,9 @@ from .urls import term_slug, term_url
 
 #: Related releases rank by shared terms in this order, then by date.
 RELATED_BY = ("countries", "topics", "organizations")
+#: Longest slug of a term, in characters: it names a folder of the site (names in other
+#: scripts are spelled out in Latin letters, and grow).
+MAX_TERM_SLUG = 150
 
 
 def name_key(name: str) -> str:
@@ -94,6 +97,16 @@ def check_terms(releases: Iterable[Release]) -> tuple[list[Problem], list[str]]:
             problems.append(Problem(
                 rels[0].source,
                 f"the name '{name}' has no letters or digits to make a web address from",
+                rels[0].line_of(taxonomy),
+                taxonomy,
+            ))
+            continue
+        if len(slug) > MAX_TERM_SLUG:
+            name, rels = next(iter(spellings.items()))
+            problems.append(Problem(
+                rels[0].source,
+                f"the name '{name[:40]}{'…' if len(name) > 40 else ''}' makes a web address of {len(slug)} "
+                f"characters; it may be at most {MAX_TERM_SLUG}: shorten the name",
                 rels[0].line_of(taxonomy),
                 taxonomy,
             ))
