@@ -21,8 +21,13 @@ test: $(VENV)/.test-deps node_modules/.installed  ## Run every test
 check: $(VENV)/.site-deps  ## Validate every release without building HTML
 	$(BIN)/python -m newsroom check
 
+# The title goes through the environment, unexpanded ($(value ...)): make never expands a $ in it
+# (nor exports TITLE itself, which would expand it), and no shell ever reads it, so backquotes,
+# $(...) and quotes stay exactly as written.
+unexport TITLE
+new: export NEWSROOM_TITLE = $(value TITLE)
 new: $(VENV)/.site-deps  ## Start a release: make new TITLE="..."
-	@$(BIN)/python -m newsroom new "$(TITLE)"
+	@$(BIN)/python -m newsroom new
 
 N ?= 1000
 bench: $(VENV)/.test-deps  ## Time a build of N synthetic releases: make bench N=10000

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -119,14 +120,27 @@ organizations: []
 """
 
 
+#: Where ``make new`` puts the title: through the environment, never through a shell command
+#: line, so that a title holding $, backquotes or quotes is taken exactly as written.
+TITLE_VARIABLE = "NEWSROOM_TITLE"
+
+
 def new(settings: Settings, title: str) -> int:
     """Create ``press_releases/YYYY-MM-DD-<slug>.md`` dated now, print its path."""
     title = " ".join(title.split())
+    control = next((c for c in title if unicodedata.category(c) == "Cc"), None)
+    if control is not None:
+        print(f"new: the title holds the control character U+{ord(control):04X}; write it without", file=sys.stderr)
+        return 2
     slug = slugify(title, max_length=80, word_boundary=True)
     if not slug:
         print('new: give the release a title with letters or digits: make new TITLE="..."', file=sys.stderr)
         return 2
-    now = build_time(settings.zone)
+    try:
+        now = build_time(settings.zone)
+    except ValueError as err:
+        print(f"new: {err}", file=sys.stderr)
+        return 2
     day = now.date().isoformat()
     path = settings.releases_path / f"{day}-{slug}.md"
     if path.exists():
@@ -134,7 +148,7 @@ def new(settings: Settings, title: str) -> int:
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(NEW_RELEASE.format(
-        title=yaml.safe_dump(title, allow_unicode=True, default_style='"').strip(),
+        title=yaml.safe_dump(title, allow_unicode=True, default_style='"', width=1_000_000).strip(),
         date=now.isoformat(), timezone=settings.timezone, slug=slug, year=now.year,
         language=settings.language, day=day, dateline_hint="City",
     ), encoding="utf-8")
@@ -148,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate every release without building the site")
     create = commands.add_parser("new", help="start a new release dated now")
-    create.add_argument("title")
+    create.add_argument("title", nargs="?", help=f"the title (else the environment variable {TITLE_VARIABLE})")
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config_file)
@@ -157,4 +171,5 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return check(settings)
-    return new(settings, args.title)
+    title = args.title if args.title is not None else os.environ.get(TITLE_VARIABLE, "")
+    return new(settings, title)
