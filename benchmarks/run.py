@@ -40,7 +40,10 @@ def prepare(work: Path, count: int) -> Path:
         target = project / name
         if target.is_symlink() or target.exists():
             target.unlink() if target.is_symlink() or target.is_file() else shutil.rmtree(target)
-        target.symlink_to(ROOT / name)
+        if name == "docs":  # published files must lie inside the project: copied, not linked
+            shutil.copytree(ROOT / name, target)
+        else:
+            target.symlink_to(ROOT / name)
     return project
 
 

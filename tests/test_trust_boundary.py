@@ -310,3 +310,27 @@ def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(a
 def test_a_body_nested_too_deeply_fails_the_build_instead_of_losing_text(archive, body, message):
     source = body_release(archive, body)
     archive.failing_build(f"{source}:7: {message}")
+
+
+def test_one_parse_gives_the_page_the_feeds_and_the_search_their_own_forms_of_a_body():
+    from newsroom.bodies import Bodies, Policy, Source, Targets
+    from newsroom.links import HeldLinks
+
+    site_url = f"{SITE}/"
+    bodies = Bodies(Policy(site_url), HeldLinks([], "press_releases", site_url),
+                    Targets({"press_releases/2019-12-10-letter.md": "news/2019/12/10/letter/",
+                             "press_releases/images/map.png": "media/images/map.png"}),
+                    ["toc", "attr_list", "tables"], {"toc": {"permalink": True}})
+    text = ("## Part one\n\nBody <em>text</em> &amp; more, see [the letter](2019-12-10-letter.md#end)\n"
+            "and ![the map](images/map.png).\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n")
+    rendered = bodies.render(Source("press_releases/2020-03-03-x.md", "news/2020/03/03/x/", text, 7))
+    assert rendered.problems == []
+    assert rendered.referenced == {"press_releases/2019-12-10-letter.md", "press_releases/images/map.png"}
+    assert 'href="../../../../2019/12/10/letter/#end"' in rendered.html
+    assert 'src="../../../../../media/images/map.png"' in rendered.html
+    assert 'class="headerlink"' in rendered.html and 'style="text-align:left"' in rendered.html
+    assert f'href="{SITE}/news/2019/12/10/letter/#end"' in rendered.feed_html
+    assert f'src="{SITE}/media/images/map.png"' in rendered.feed_html
+    assert "headerlink" not in rendered.feed_html
+    assert rendered.text.splitlines() == ["Part one", "Body text & more, see the letter and .", "a", "b", "1", "2"]
+    assert rendered.anchors == {"part-one"}

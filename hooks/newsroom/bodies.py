@@ -33,6 +33,7 @@ import nh3
 from lxml import etree
 from lxml import html as lxml_html
 
+from .cache import Conversions
 from .links import RESOURCES, URL_ATTRIBUTES, HeldLinks, addresses, clean, place, scheme_of, site_host
 from .urls import relative_url
 
@@ -107,6 +108,8 @@ class Rendered:
     """(line in the file, message)."""
     removed: list[str] = field(default_factory=list)
     """Links to held releases taken out, by the source path they named."""
+    fresh: tuple[str, str, list] | None = None
+    """A conversion made for this body (key, HTML, table of contents), not yet in the cache."""
 
 
 @dataclass(slots=True)
@@ -149,26 +152,43 @@ class Bodies:
     """Renders and checks the bodies of one build, with one Markdown parser for all of them."""
 
     def __init__(self, policy: Policy, guard: HeldLinks, targets: Targets | None,
-                 extensions: list[Any], extension_configs: Mapping[str, Any]):
+                 extensions: list[Any], extension_configs: Mapping[str, Any], conversions: Conversions | None = None):
         self.policy = policy
         self.guard = guard
         self.targets = targets
         self.md = markdown.Markdown(extensions=extensions, extension_configs=dict(extension_configs))
         self.host, self.root = site_host(policy.site_url)
+        self.conversions = conversions
+        """Conversions of earlier builds, by content (``newsroom.cache``)."""
+
+    def convert(self, text: str) -> tuple[str, list, tuple[str, str, list] | None]:
+        """Markdown to HTML and table of contents, from the cache when an earlier build converted the
+        same text; the third item is the new conversion, for the cache, when there was none."""
+        conversions = self.conversions
+        key = conversions.key(text) if conversions is not None else ""
+        found = conversions.get(key) if conversions is not None else None
+        if found is not None:
+            return found[0], found[1], None
+        md = self.md
+        md.reset()
+        html_text = md.convert(text)
+        toc = getattr(md, "toc_tokens", [])
+        if conversions is not None:
+            conversions.put(key, html_text, toc)
+        return html_text, toc, (key, html_text, toc) if conversions is not None else None
 
     def render(self, source: Source) -> Rendered:
         """Convert a body written in Markdown, resolving its links to files."""
-        md = self.md
-        md.reset()
         try:
-            converted = md.convert(source.text)
+            converted, toc, fresh = self.convert(source.text)
         except RecursionError:
             return _failed(source, "the body cannot be converted: its lists or quotes are nested too deeply "
                                    f"(the limit is about {MAX_DEPTH} levels)")
         except Exception as err:  # an extension's own bug must not become a traceback
             return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})")
         rendered = self.examine(converted, source, resolve=True)
-        rendered.toc_tokens = getattr(md, "toc_tokens", [])
+        rendered.toc_tokens = toc
+        rendered.fresh = fresh
         return rendered
 
     def examine(self, body_html: str, source: Source, *, resolve: bool = False) -> Rendered:
@@ -335,12 +355,15 @@ def _absolute(address: str, base: str) -> str:
 
 
 def _text(root: Any) -> str:
+    """The readable text: a line per block, spaces and line breaks inside a block as one space."""
     for element in root.iter(*_BLOCKS):
-        element.tail = "\n" + (element.tail or "")
-    for element in root.iter("script", "style"):
-        element.text = ""
-    text = "".join(root.itertext())
-    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+        element.tail = _BLOCK_END + (element.tail or "")
+    blocks = "".join(root.itertext()).split(_BLOCK_END)
+    return "\n".join(line for line in (" ".join(block.split()) for block in blocks) if line)
+
+
+#: Marks the end of a block in the text: a noncharacter, which no body holds (the reader refuses them).
+_BLOCK_END = "\ufdd0"
 
 
 def markdown_options(config: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:

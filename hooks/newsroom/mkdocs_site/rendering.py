@@ -42,6 +42,9 @@ class ReleaseRenderer:
         return rendered
 
     def attach(self, page: Page, rendered: Rendered) -> None:
+        if rendered.fresh is not None and self.bodies.conversions is not None:
+            self.bodies.conversions.put(*rendered.fresh)  # converted by a worker: keep it for the next build
+            rendered.fresh = None
         page.content = rendered.html
         page.toc = get_toc(rendered.toc_tokens)
         page.present_anchor_ids = rendered.anchors

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import html
 import logging
 import os
 import resource
@@ -18,7 +17,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .. import feeds, images, listings, outputs, parallel, search, sitemap
+from .. import cache, feeds, images, listings, outputs, parallel, search, sitemap
 from ..archive import Archive, ReadCache, read_archive
 from ..errors import ContentError, Problem
 from ..listings import Listing
@@ -33,7 +32,7 @@ from ..redirects import check_redirects, redirects
 from ..settings import Settings, SettingsError
 from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
 from .check import CHECK_COMMAND, CheckPassed
-from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
+from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage, meta_text
 from .rendering import ReleaseRenderer
 from .theme import ChromeCache, Translations
 
@@ -177,8 +176,15 @@ class NewsroomSite:
             self._finish_search_index("search (waiting for Pagefind)")
         self.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.progress.save()
+        self._save_conversions()
         self._release_frozen()
         self.complete = True
+
+    def _save_conversions(self) -> None:
+        """Keep this build's Markdown conversions for the next; a full build drops what it did not use."""
+        conversions = self.renderer.bodies.conversions if self.renderer else None
+        if conversions is not None:
+            conversions.save(prune=not self.dirty and self.command != "serve")
 
     def _release_frozen(self) -> None:
         """Under `mkdocs serve` the process lives on: let the collector free this build's objects
@@ -310,8 +316,10 @@ class NewsroomSite:
         held = {f"{settings.releases_dir}/{r.name}" for r in self.archive.held}
         self.held_key = hash(frozenset(held))
         guard = HeldLinks(self.archive.held, settings.releases_dir, config.site_url)
+        extensions, extension_configs = config["markdown_extensions"], config["mdx_configs"] or {}
+        conversions = cache.Conversions(settings.project_dir, cache.fingerprint(extensions, extension_configs))
         bodies = Bodies(Policy(config.site_url, frozenset(settings.embed_hosts)), guard, None,
-                        config["markdown_extensions"], config["mdx_configs"] or {})
+                        extensions, extension_configs, conversions)
         self.renderer = ReleaseRenderer(bodies)
         releases = self.archive.published
         for newer, release, older in zip([None, *releases], releases, [*releases[1:], None]):
@@ -360,7 +368,7 @@ class NewsroomSite:
             listing = page.listing
             if listing.title.startswith("newsroom."):  # no title in the nav: the interface string
                 listing.title = self.translations(listing.title)
-                page.meta["title"] = html.escape(listing.title)
+                page.meta["title"] = meta_text(listing.title)
             context["listing"] = listing
             context["cards"] = [self.formatter.link(r) for r in listing.releases]
             if listing.term is not None:
@@ -376,11 +384,14 @@ class NewsroomSite:
     def nav_ready(self, nav: Any) -> None:
         self.chrome = ChromeCache(nav)
         workers = self._workers()
+        sources = [page.source for page in self.pages.values()]
+        conversions = self.renderer.bodies.conversions
+        if conversions is not None:
+            conversions.load(source.text for source in sources)
         if workers > 1:
             with self.progress.phase("markdown") as report:
-                sources = [page.source for page in self.pages.values()]
                 self.renderer.prerender(sources, workers)
-                report["done"] = f"{len(sources)} release bodies converted by {workers} processes"
+                report["done"] = f"{len(sources)} release bodies converted and checked by {workers} processes"
 
     def page_content(self, content: str, page: Page) -> str:
         """A hand-written page (or a listing's introduction), as MkDocs rendered it: checked and
@@ -469,6 +480,7 @@ class NewsroomSite:
         self.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
         self._refuse_bad_bodies()
         if self.command == CHECK_COMMAND:  # `make check`: everything a build checks before writing has passed
+            self._save_conversions()
             raise CheckPassed(self.archive, self.now)
         env.globals["newsroom_chrome"] = self.chrome
         self.prune_assets(files)

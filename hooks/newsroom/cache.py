@@ -1,0 +1,96 @@
+"""Markdown conversions kept between builds, by content: a build (or ``make check``) converts
+again only the bodies that changed since the last one.
+
+The cache is a SQLite file under ``.cache/newsroom/`` in the project (the publishing workflow
+may restore and save that folder). An entry is keyed by a hash of the body and of everything
+that shapes its conversion (the Markdown extensions and their settings, the versions of the
+Markdown packages), so a changed body, setting or package version is never served from it.
+It holds plain text only (HTML and a JSON table of contents): nothing in it is executed or
+unpickled, so a tampered cache can at worst change a page's text, which the body checks that
+run on every build then see like any other body.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+#: Set to 0 to build without the cache (and leave it alone).
+CACHE_VARIABLE = "NEWSROOM_CACHE"
+FOLDER = ".cache/newsroom"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS conversions (key TEXT PRIMARY KEY, html TEXT NOT NULL, toc TEXT NOT NULL)"
+
+
+def fingerprint(extensions: Iterable[Any], configs: Mapping[str, Any]) -> str:
+    """What shapes a conversion besides the body itself."""
+    versions = []
+    for package in ("markdown", "pymdown-extensions", "mkdocs"):
+        try:
+            versions.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}=none")
+    return json.dumps([versions, [repr(e) for e in extensions], repr(sorted(configs.items(), key=str))])
+
+
+class Conversions:
+    """Converted bodies by key; loaded once per build for the bodies it needs, saved at its end."""
+
+    def __init__(self, project_dir: Path | None, fingerprint: str):
+        self.fingerprint = fingerprint
+        self.path = (project_dir / FOLDER / "markdown.sqlite3") if project_dir is not None else None
+        if os.environ.get(CACHE_VARIABLE, "1") == "0":
+            self.path = None
+        self.known: dict[str, tuple[str, list]] = {}
+        self.fresh: dict[str, tuple[str, list]] = {}
+        self.used: set[str] = set()
+
+    def key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.fingerprint}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+    def load(self, texts: Iterable[str]) -> None:
+        """Fetch the entries of these bodies (before work is shared out to forked workers)."""
+        if self.path is None or not self.path.is_file():
+            return
+        keys = list({self.key(text) for text in texts} - self.known.keys())
+        try:
+            with sqlite3.connect(self.path) as db:
+                for start in range(0, len(keys), 500):
+                    chunk = keys[start:start + 500]
+                    rows = db.execute(f"SELECT key, html, toc FROM conversions WHERE key IN ({','.join('?' * len(chunk))})",
+                                      chunk)
+                    for key, html, toc in rows:
+                        self.known[key] = (html, json.loads(toc))
+        except (sqlite3.Error, ValueError):
+            self.known.clear()  # an unreadable cache is no cache
+
+    def get(self, key: str) -> tuple[str, list] | None:
+        self.used.add(key)
+        return self.known.get(key) or self.fresh.get(key)
+
+    def put(self, key: str, html: str, toc: list) -> None:
+        self.used.add(key)
+        self.fresh[key] = (html, toc)
+
+    def save(self, prune: bool = False) -> None:
+        """Write the new entries; ``prune``: drop those this build did not use (a full build)."""
+        if self.path is None or not (self.fresh or prune):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with sqlite3.connect(self.path) as db:
+                db.execute(_SCHEMA)
+                db.executemany("INSERT OR REPLACE INTO conversions VALUES (?, ?, ?)",
+                               [(k, html, json.dumps(toc)) for k, (html, toc) in self.fresh.items()])
+                if prune:
+                    db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                    db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(k,) for k in self.used])
+                    db.execute("DELETE FROM conversions WHERE key NOT IN (SELECT key FROM used)")
+            self.known.update(self.fresh)
+            self.fresh.clear()
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only makes the next build slower
