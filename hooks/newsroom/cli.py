@@ -3,9 +3,9 @@
     python -m newsroom check [-f mkdocs.yml]
     python -m newsroom new "Title of the release" [-f mkdocs.yml]
 
-(``make check`` and ``make new TITLE="..."`` run these.) ``check`` reports
-exactly what the build would report, from the same code, and exits 1 on any
-problem. Neither imports MkDocs: they stay fast on a large archive.
+(``make check`` and ``make new TITLE="..."`` run these.) ``check`` runs the
+build's own checks through the build itself, stopping before it writes anything
+(``mkdocs_site.check``), and exits 1 on any problem.
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from typing import Any
 import yaml
 from slugify import slugify
 
-from .archive import read_archive
-from .errors import ContentError
-from .publication import build_time, release_time
+from .publication import build_time
 from .settings import Settings, SettingsError
 
 
@@ -52,25 +50,6 @@ def load_settings(config_file: Path) -> Settings:
         language=(theme.get("language") if isinstance(theme, dict) else None) or "en",
         site_url=config.get("site_url"),
     )
-
-
-def check(settings: Settings) -> int:
-    """Validate every release as the build does; print all problems; 0 when there are none."""
-    now = build_time(settings.zone)
-    try:
-        archive = read_archive(settings, now)
-    except ContentError as err:
-        print(err.report(), file=sys.stderr)
-        return 1
-    for warning in archive.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    total = len(archive.published) + len(archive.held)
-    print(f"{total} releases are valid: {len(archive.published)} published at "
-          f"{now.isoformat()}, {len(archive.held)} held back")
-    for release in archive.held:
-        when = "draft" if release.draft else f"until {release_time(release).isoformat()}"
-        print(f"  held back ({when}): {release.source}")
-    return 0
 
 
 NEW_RELEASE = """\
@@ -164,12 +143,14 @@ def main(argv: list[str] | None = None) -> int:
     create = commands.add_parser("new", help="start a new release dated now")
     create.add_argument("title", nargs="?", help=f"the title (else the environment variable {TITLE_VARIABLE})")
     args = parser.parse_args(argv)
+    if args.command == "check":
+        from .mkdocs_site.check import check_site
+
+        return check_site(args.config_file)
     try:
         settings = load_settings(args.config_file)
     except (OSError, SettingsError, yaml.YAMLError) as err:
         print(f"{args.config_file}: {err}", file=sys.stderr)
         return 2
-    if args.command == "check":
-        return check(settings)
     title = args.title if args.title is not None else os.environ.get(TITLE_VARIABLE, "")
     return new(settings, title)

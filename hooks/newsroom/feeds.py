@@ -16,13 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
-from urllib.parse import urljoin
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from .model import TAXONOMIES, Release
-from .pages import URL_ATTRIBUTE, without_permalinks
 from .settings import Settings
 from .taxonomy import Taxonomies, Term
 from .urls import absolute, feed_url, media_url, url_of
@@ -225,7 +223,7 @@ class FeedWriter:
             Category(term.name, self.absolute(term.url))
             for taxonomy in TAXONOMIES for term in self.taxonomies.of(release, taxonomy)
         )
-        content = absolute_html(self.content_of(release), url)
+        content = self.content_of(release)  # the body with absolute links, from its one parse (bodies)
         if release.image and enclosure:
             image = release.image
             caption = " ".join(html.escape(t) for t in (image.caption, image.credit) if t)
@@ -318,13 +316,3 @@ class FeedWriter:
                 written.append(target)
             self.previous[feed.base] = fingerprint
         return written
-
-
-def absolute_html(html: str, page_url: str) -> str:
-    """A page's body HTML with every link and image made absolute, and heading permalinks dropped."""
-    html = without_permalinks(html)
-
-    def resolve(match: re.Match) -> str:
-        return f"{match[1]}{match[2]}{urljoin(page_url, match[3].strip())}{match[2]}"
-
-    return URL_ATTRIBUTE.sub(resolve, html)

@@ -295,7 +295,8 @@ def _parse_text(
         return None, problems
 
     src = _Source(source, skipped_lines + 1, problems)
-    body_line = skipped_lines + 1 + fm.count("\n") + 1
+    # The closing '---' is on line first + fm.count("\n"); the body starts after the blank lines below it.
+    body_line = skipped_lines + 1 + fm.count("\n") + len(body) - len(body.lstrip("\n"))
     try:
         root = handler.load(fm)
     except yaml.MarkedYAMLError as err:

@@ -14,7 +14,6 @@ import hashlib
 import html
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -28,7 +27,7 @@ import cbor2
 
 from . import parallel
 from .model import Release
-from .pages import without_permalinks
+from .publish import remove_stale
 from .taxonomy import Taxonomies
 from .urls import FACET_OF, media_url, url_of
 
@@ -36,9 +35,6 @@ from .urls import FACET_OF, media_url, url_of
 FACETS = {facet: taxonomy for taxonomy, facet in FACET_OF.items()}
 OUTPUT = "pagefind"
 
-_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|div|blockquote|tr|td|th|figcaption|pre|dd|dt)>|<br\s*/?>", re.I)
-_TAG = re.compile(r"<[^>]+>")
-_SPACES = re.compile(r"[ \t]+")
 
 
 class SearchError(RuntimeError):
@@ -54,14 +50,6 @@ class SearchRecord:
     meta: dict[str, str]
     filters: dict[str, list[str]] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)
-
-
-def text_of(body_html: str) -> str:
-    """The readable text of a page body: tags out, entities decoded, paragraphs on their own lines."""
-    text = without_permalinks(body_html)
-    text = _BLOCK_END.sub("\n", text)
-    text = html.unescape(_TAG.sub("", text))
-    return "\n".join(line.strip() for line in _SPACES.sub(" ", text).splitlines() if line.strip())
 
 
 _PUNCTUATION = ".,;:!?\"'()[]“”‘’«»"
@@ -83,7 +71,7 @@ def lede_and_rest(text: str, lede_words: int) -> tuple[str, str]:
     return " ".join(lede), " ".join(rest.values())
 
 
-def release_record(release: Release, body_html: str, taxonomies: Taxonomies, language: str,
+def release_record(release: Release, body_text: str, taxonomies: Taxonomies, language: str,
                    date_text: str, lede_words: int = 0) -> SearchRecord:
     """A release as Pagefind indexes it.
 
@@ -103,7 +91,7 @@ def release_record(release: Release, body_html: str, taxonomies: Taxonomies, lan
     filters = {facet: names for facet, names in filters.items() if names}
     filters["year"] = [str(release.date.year)]
     filters["language"] = [release.language]
-    lede, rest = lede_and_rest(text_of(body_html), lede_words)
+    lede, rest = lede_and_rest(body_text, lede_words)
     head = "\n".join(part for part in (release.title, release.summary, release.dateline or "", lede) if part)
     meta["tail_from"] = str(len(head.split()))
     return SearchRecord(
@@ -117,9 +105,9 @@ def release_record(release: Release, body_html: str, taxonomies: Taxonomies, lan
     )
 
 
-def page_record(url: str, title: str, body_html: str, language: str) -> SearchRecord:
+def page_record(url: str, title: str, body_text: str, language: str) -> SearchRecord:
     """A hand-written page: found by its words, listed without date or filters."""
-    return SearchRecord(url=url, content=f"{title}\n{text_of(body_html)}", language=language,
+    return SearchRecord(url=url, content=f"{title}\n{body_text}", language=language,
                         meta={"title": title}, sort={"date": "0"})
 
 
@@ -153,6 +141,10 @@ def document(record: SearchRecord) -> str:
 PAGEFIND_ENV = {"_RJEM_MALLOC_CONF": "dirty_decay_ms:0,muzzy_decay_ms:0"}
 
 
+#: Scratch folders are named after the build's process, so that the next build can tell a dead one's.
+SCRATCH_PREFIX = "newsroom-search-"
+
+
 def scratch_dir() -> Path:
     """A new folder for the documents Pagefind reads, in memory where the system offers it.
 
@@ -161,7 +153,9 @@ def scratch_dir() -> Path:
     """
     shm = Path("/dev/shm")
     base = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
-    return Path(tempfile.mkdtemp(prefix="newsroom-search-", dir=base))
+    folder = Path(base or tempfile.gettempdir())
+    remove_stale(folder, SCRATCH_PREFIX)  # what killed builds left behind
+    return Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=folder))
 
 
 def pagefind_binary() -> Path:

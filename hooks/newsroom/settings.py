@@ -41,6 +41,9 @@ class Settings:
     the others are indexed once each. 0 keeps the whole body in order (more memory)."""
     allow_empty: bool = False
     """Build a site without releases (no releases folder, or none in it) instead of failing."""
+    embed_hosts: tuple[str, ...] = ()
+    """Other hosts release bodies may load images, media and frames from. Empty by default:
+    every host listed can see which readers read which release."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -78,6 +81,15 @@ class Settings:
             raise SettingsError(
                 f"mkdocs.yml: extra.newsroom.allow_empty: expected true or false, got {values['allow_empty']!r}"
             )
+        if "embed_hosts" in values:
+            hosts = values["embed_hosts"]
+            if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() and "/" not in h
+                                                      for h in hosts):
+                raise SettingsError(
+                    f"mkdocs.yml: extra.newsroom.embed_hosts: expected a list of host names such as "
+                    f"['www.youtube-nocookie.com'], got {hosts!r}"
+                )
+            values["embed_hosts"] = tuple(h.strip().lower().rstrip(".") for h in hosts)
         for key in ("releases_dir", "timezone", "language"):
             if key in values and not (isinstance(values[key], str) and values[key].strip()):
                 raise SettingsError(f"mkdocs.yml: extra.newsroom.{key}: expected text, got {values[key]!r}")
