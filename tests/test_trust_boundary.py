@@ -182,7 +182,7 @@ def test_a_symlink_in_docs_leading_out_of_the_project_fails_the_build(archive, t
     secret = tmp_path / "secret.txt"
     secret.write_text("CI_TOKEN=abc\n")
     (archive.path / "docs" / "env.txt").symlink_to(secret)
-    archive.failing_build(f"docs/env.txt: is a link to {secret}, outside the project")
+    archive.failing_build(f"docs/env.txt: the file is a symbolic link to '{secret}', outside the project")
 
 
 # -- publishing ----------------------------------------------------------------------------------
@@ -334,3 +334,22 @@ def test_one_parse_gives_the_page_the_feeds_and_the_search_their_own_forms_of_a_
     assert "headerlink" not in rendered.feed_html
     assert rendered.text.splitlines() == ["Part one", "Body text & more, see the letter and .", "a", "b", "1", "2"]
     assert rendered.anchors == {"part-one"}
+
+
+def test_a_page_saved_with_another_markdown_extension_is_never_published_ungated(archive):
+    archive.release("2026-10-05-secret.markdown", release_text(title=f"Ungated {TOKEN}", date="2026-10-05",
+                                                               draft=True))
+    archive.failing_build("press_releases/2026-10-05-secret.markdown")
+    archive.release("2026-10-05-secret.markdown", "")
+    (archive.releases / "2026-10-05-secret.markdown").unlink()
+    build = archive.build()
+    assert build.returncode == 0, build.log
+    assert not (build.site / "media" / "2026-10-05-secret.markdown").exists()
+
+
+def test_a_symlinked_folder_in_docs_leading_out_of_the_project_fails_the_build(archive, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "leak.md").write_text("# Secret\n")
+    (archive.path / "docs" / "linked").symlink_to(outside)
+    archive.failing_build("docs/linked/leak.md: the file lies outside the project")

@@ -28,6 +28,8 @@ class Archive:
     taxonomies: Taxonomies = field(default_factory=lambda: build_taxonomies([]))
     """Terms of the published releases only: a term used only by held releases does not exist."""
     warnings: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+    """Every other file of the releases folder that may be published (``sources.Scan.assets``)."""
     _related: RelatedIndex | None = None
     _translations: dict[str, list[Release]] | None = None
 
@@ -135,6 +137,7 @@ def read_archive(settings: Settings, now: datetime, *, drafts: bool = False, cac
         raise ContentError(problems)
     archive = build_archive(releases, now, drafts=drafts)
     archive.warnings = warnings
+    archive.assets = found.assets
     return archive
 
 

@@ -30,6 +30,7 @@ from ..publication import build_time, release_time
 from ..publish import PublishError, Staging
 from ..redirects import check_redirects, redirects
 from ..settings import Settings, SettingsError
+from ..sources import check_source
 from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
 from .check import CHECK_COMMAND, CheckPassed
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage, meta_text
@@ -435,19 +436,15 @@ class NewsroomSite:
         of it (to the build's environment, a key...) fails the build, naming the file."""
         settings = self._settings
         self._docs_dir = config.docs_dir
-        project = os.path.realpath(settings.project_dir)
         problems = []
         for file in files:
             source = file.abs_src_path
             if file.generated_by is not None or not source or not source.startswith(config.docs_dir + os.sep):
                 continue
-            real = os.path.realpath(source)
             shown = Path(os.path.relpath(source, settings.project_dir)).as_posix()
-            if os.path.commonpath([project, real]) != project:
-                problems.append(Problem(shown, f"is a link to {real}, outside the project; only files inside "
-                                               "it are published. Copy the file into docs/ instead"))
-            elif not os.path.isfile(real):
-                problems.append(Problem(shown, "is not a regular file; only regular files are published"))
+            problem = check_source(Path(source), settings.project_dir, shown)
+            if problem is not None:
+                problems.append(problem)
         if problems:
             self._refuse(ContentError(problems))
 
@@ -615,23 +612,17 @@ class NewsroomSite:
         return file
 
     def _asset_files(self, config: MkDocsConfig) -> list[File]:
-        """Every non-Markdown file under the releases folder, published under media/ if used."""
+        """Every file of the releases folder that is not a release (the walk of ``sources.scan``),
+        published under media/ if a published release uses it."""
         settings = self._settings
-        root = settings.releases_path
         found = []
-        for folder, dirs, names in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
-            for filename in sorted(names):
-                if filename.endswith(".md") or filename.startswith((".", "_")):
-                    continue
-                relative = Path(folder, filename).relative_to(root).as_posix()
-                src_uri = f"{settings.releases_dir}/{relative}"
-                file = File.generated(config, src_uri, abs_src_path=os.path.join(folder, filename))
-                file.dest_uri = media_url(relative)
-                self.assets[src_uri] = file
-                found.append(file)
+        for relative in self.archive.assets:
+            src_uri = f"{settings.releases_dir}/{relative}"
+            file = File.generated(config, src_uri, abs_src_path=str(settings.releases_path / relative))
+            file.dest_uri = media_url(relative)
+            self.assets[src_uri] = file
+            found.append(file)
         return found
-
 
 def _search_failed(err: Exception) -> str:
     return (f"The search index could not be built, so the site is not published without search: {err}. "
