@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import random
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 # Regions with their countries: about 100 terms in all with the topics and organizations.
@@ -125,7 +125,7 @@ def generate(out: Path, count: int, seed: int = 2020) -> None:
     for i in range(IMAGES):
         shade = 30 + i * 20
         (out / "images" / f"photo-{i}.png").write_bytes(png(320, 180, lambda x, y: (shade, 60, 120 - i * 10)))
-    start = datetime(2026, 6, 1, 9, 0)
+    start = datetime(2026, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=9)))  # with its offset: no clock change
     for index in range(count):
         when = start - timedelta(hours=13 * index + rng.randint(0, 6))
         name, text = release(rng, index, when)

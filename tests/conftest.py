@@ -79,7 +79,10 @@ class Project:
             target.write_text(text, encoding="utf-8")
         return target
 
-    def asset(self, name: str, data: bytes = b"\x89PNG\r\n\x1a\n") -> Path:
+    def asset(self, name: str, data: bytes | None = None) -> Path:
+        """A file shipped with the releases: by default a real PNG photo."""
+        if data is None:
+            data = (ROOT / "press_releases/images/2020-03-03-seoul-placeholder.png").read_bytes()
         target = self.releases / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

@@ -353,3 +353,16 @@ def test_a_symlinked_folder_in_docs_leading_out_of_the_project_fails_the_build(a
     (outside / "leak.md").write_text("# Secret\n")
     (archive.path / "docs" / "linked").symlink_to(outside)
     archive.failing_build("docs/linked/leak.md: the file lies outside the project")
+
+
+@pytest.mark.parametrize("name, data", [("report.html", b"<script>alert(document.cookie)</script>"),
+                                        ("images/chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')])
+def test_a_file_a_browser_would_run_as_a_page_is_never_published(archive, name, data):
+    archive.asset(name, data)
+    source = body_release(archive, f"Intro.\n\nSee [the file]({name}).\n")
+    archive.failing_build(f"{source}:9: links to '{name}', a file browsers run as a page of the site")
+
+
+def test_a_hand_written_page_that_asks_to_be_held_back_fails_the_build(archive):
+    archive.doc("upcoming.md", "---\ntitle: Upcoming\nembargo: 2030-01-01\n---\n\nNot yet.\n")
+    archive.failing_build("docs/upcoming.md:3: field 'embargo': a hand-written page in docs/ is published as it is")

@@ -35,13 +35,16 @@ from lxml import html as lxml_html
 
 from .cache import Conversions
 from .links import RESOURCES, URL_ATTRIBUTES, HeldLinks, addresses, clean, place, scheme_of, site_host
-from .urls import relative_url
+from .urls import MEDIA, relative_url
 
 #: Elements a body may not hold: they run code, replace the page or load it from elsewhere.
 REFUSED = frozenset({
     "script", "style", "object", "embed", "applet", "frame", "frameset", "base", "meta", "link",
     "form", "button", "textarea", "select", "svg", "math", "template", "noscript", "portal",
 })
+#: Files shipped with the releases that are never published: a browser runs them as pages of the site.
+ACTIVE_TYPES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
+                          ".mjs", ".swf", ".php", ".phtml"})
 #: Address schemes a body may use; any other (javascript:, vbscript:, data:, file:...) is refused.
 SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
 
@@ -310,6 +313,10 @@ class _Walk:
             if posixpath.splitext(path)[1]:
                 self.problem(f"links to '{value}', which is not a page or file of the site (looked for "
                              f"{target}); check the file name", value)
+            return
+        if posixpath.splitext(target)[1].lower() in ACTIVE_TYPES and url.startswith(MEDIA):
+            self.problem(f"links to '{value}', a file browsers run as a page of the site (with its scripts, "
+                         "under the site's own address); publish it as a PDF or an image, or as a release", value)
             return
         self.referenced.add(target)
         element.set(attribute, urlunsplit(("", "", relative_url(url, self.source.page_url), query, fragment)))

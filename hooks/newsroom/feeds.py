@@ -21,6 +21,7 @@ from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from .model import TAXONOMIES, Release
+from .publication import instant
 from .settings import Settings
 from .taxonomy import Taxonomies, Term
 from .urls import absolute, feed_url, media_url, url_of
@@ -247,7 +248,7 @@ class FeedWriter:
     def render(self, feed: Feed) -> dict[str, bytes]:
         """The three files of a feed, by format."""
         items = [self.item(r) for r in feed.releases]
-        newest = max((i.changed for i in items), default=None) or self.settings_now()
+        newest = max((i.changed for i in items), key=instant, default=None) or self.settings_now()
         return {"rss": self._xml(feed, items, newest, "rss"), "atom": self._xml(feed, items, newest, "atom"),
                 "json": self._json(feed, items)}
 

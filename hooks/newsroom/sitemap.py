@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 from xml.sax.saxutils import escape
 
 from .model import Release
+from .publication import instant
 from .urls import absolute
 
 LIMIT = 50_000
@@ -30,7 +31,7 @@ class Entry:
 
 def last_change(releases: Iterable[Release]) -> datetime | None:
     """When the newest of these releases last changed."""
-    return max((r.last_changed for r in releases), default=None)
+    return max((r.last_changed for r in releases), key=instant, default=None)
 
 
 def _urlset(site_url: str, entries: Sequence[Entry]) -> str:
@@ -56,7 +57,7 @@ def write_sitemaps(site_dir: Path, site_url: str, entries: Sequence[Entry], limi
         name = f"sitemap-{number}.xml"
         (site_dir / name).write_text(_urlset(site_url, chunk), encoding="utf-8")
         written.append(site_dir / name)
-        newest = max((e.lastmod for e in chunk if e.lastmod), default=None)
+        newest = max((e.lastmod for e in chunk if e.lastmod), key=instant, default=None)
         lastmod = f"<lastmod>{newest.isoformat()}</lastmod>" if newest else ""
         index.append(f"<sitemap><loc>{escape(absolute(site_url, name))}</loc>{lastmod}</sitemap>")
     index.append("</sitemapindex>")

@@ -392,7 +392,7 @@ class NewsroomSite:
         if workers > 1:
             with self.progress.phase("markdown") as report:
                 self.renderer.prerender(sources, workers)
-                report["done"] = f"{len(sources)} release bodies converted and checked by {workers} processes"
+                report["done"] = f"{len(sources)} release bodies converted by {workers} processes (and checked)"
 
     def page_content(self, content: str, page: Page) -> str:
         """A hand-written page (or a listing's introduction), as MkDocs rendered it: checked and
@@ -402,6 +402,12 @@ class NewsroomSite:
         text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
         source = Source(page.file.src_uri, "" if page.url == "./" else page.url, text)
         rendered = self.renderer.bodies.examine(content, source)
+        for field in ("draft", "embargo"):
+            # A hand-written page is published as it is: one that asks to be held back is a mistake.
+            if field in page.meta:
+                rendered.problems.append((source.line_of(f"{field}:"), (
+                    f"field '{field}': a hand-written page in docs/ is published as it is, never held back; "
+                    "a release goes in the releases folder, where drafts and embargoes apply")))
         self.page_bodies[page.file.src_uri] = rendered
         return rendered.html
 
