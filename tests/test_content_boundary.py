@@ -19,10 +19,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import ROOT, release_text
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from PIL import Image as PILImage
+
+from conftest import ROOT, release_text
 from newsroom import images
 from newsroom.archive import build_archive, check_together, read_archive
 from newsroom.errors import ContentError
@@ -31,7 +33,6 @@ from newsroom.reader import MAX_YEAR, MIN_YEAR, parse_moment, parse_release
 from newsroom.settings import Settings, SettingsError
 from newsroom.sources import Photos, check_source, scan
 from newsroom.taxonomy import check_terms
-from PIL import Image as PILImage
 
 SEOUL = Settings(project_dir=Path("/nowhere"), timezone="Asia/Seoul")
 NEW_YORK = Settings(project_dir=Path("/nowhere"), timezone="America/New_York")
@@ -105,7 +106,7 @@ def test_the_walk_sorts_releases_and_assets_and_leaves_out_only_what_the_readme_
     assert found.assets == ["docs/report.pdf", "images/p.png"]
 
 
-@pytest.mark.parametrize("name, written", [
+@pytest.mark.parametrize(("name", "written"), [
     ("2020-03-03-x.MD", ".MD"), ("2020-03-03-x.Md", ".Md"), ("2020-03-03-x.markdown", ".markdown"),
     ("2020-03-03-x.mdown", ".mdown"), ("2020-03-03-x.mkdn", ".mkdn"), ("2020-03-03-x.MKD", ".MKD"),
 ])
@@ -292,7 +293,7 @@ def test_a_photo_must_pass_the_same_check(tree, tmp_path):
 
 # -- 2. Text: control characters and noncharacters -------------------------------------------
 
-@pytest.mark.parametrize("character, name", [
+@pytest.mark.parametrize(("character", "name"), [
     ("\x00", "NUL"), ("\x07", "BEL"), ("\x0b", "VERTICAL TAB"), ("\x0c", "FORM FEED"), ("\x1b", "ESCAPE"),
     ("\x7f", "DELETE"), ("\x85", "NEXT LINE"),
 ])
@@ -318,7 +319,7 @@ def test_a_noncharacter_is_an_error(character):
     ]
 
 
-@pytest.mark.parametrize("escape, code, name", [("\\a", 0x07, "BEL"), ("\\x85", 0x85, "NEXT LINE"), ("\\0", 0, "NUL")])
+@pytest.mark.parametrize(("escape", "code", "name"), [("\\a", 0x07, "BEL"), ("\\x85", 0x85, "NEXT LINE"), ("\\0", 0, "NUL")])
 def test_a_control_character_written_as_a_yaml_escape_is_an_error_too(escape, code, name):
     assert messages(with_front('title: "T' + escape + '"', *BASE[1:], 'extra: {a: {b: "x' + escape + '"}}')) == [
         f"{SOURCE}:2: field 'title': {control(code, name, escaped=True)}",
@@ -341,7 +342,7 @@ def test_many_control_characters_are_reported_ten_at_a_time():
 
 # -- 3. YAML: duplicate keys at any depth, aliases -------------------------------------------
 
-@pytest.mark.parametrize("lines, field, first, second", [
+@pytest.mark.parametrize(("lines", "field", "first", "second"), [
     (("image:", "  src: images/p.png", "  alt: A", "  alt: B"), "image.alt", 7, 8),
     (("corrections:", "  - date: 2020-03-04", "    note: N", "    date: 2020-03-05"), "corrections.date", 6, 8),
     (("translations:", "  ko: 2020-03-03-ko.md", "  ko: 2020-03-03-kr.md"), "translations.ko", 6, 7),
@@ -372,7 +373,7 @@ def test_aliases_that_multiply_the_front_matter_are_an_error():
 
 # -- 4. Time ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("field, value, message", [
+@pytest.mark.parametrize(("field", "value", "message"), [
     ("date", "0001-01-01", "'0001-01-01' is outside the years 1900 to 2200 the site accepts; check the year"),
     ("embargo", "9999-12-31T23:00-05:00",
      "'9999-12-31T23:00-05:00' is outside the years 1900 to 2200 the site accepts; check the year"),
@@ -418,7 +419,7 @@ def test_a_local_time_the_clocks_skip_is_an_error_asking_for_an_offset():
     ]
 
 
-@pytest.mark.parametrize("zone, raw, first, second", [
+@pytest.mark.parametrize(("zone", "raw", "first", "second"), [
     ("America/New_York", "2021-11-07T01:30", "2021-11-07T01:30:00-04:00", "2021-11-07T01:30:00-05:00"),
     ("Europe/London", "2021-10-31T01:15", "2021-10-31T01:15:00+01:00", "2021-10-31T01:15:00+00:00"),
     ("Australia/Lord_Howe", "2021-04-04T01:45", "2021-04-04T01:45:00+11:00", "2021-04-04T01:45:00+10:30"),
@@ -619,7 +620,7 @@ def photo(tree):
     return check
 
 
-@pytest.mark.parametrize("name, data, message", [
+@pytest.mark.parametrize(("name", "data", "message"), [
     ("a.jpg", b"Just some text, not a photo.\n", "is not a JPEG image but text; save the photo itself as JPEG"),
     ("b.png", b"<?xml version='1.0'?>\n<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
      "is not a PNG image but an SVG drawing; save the photo itself as PNG"),

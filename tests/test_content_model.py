@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -163,7 +163,7 @@ def test_empty_required_field():
     ]
 
 
-@pytest.mark.parametrize("value, message", [
+@pytest.mark.parametrize(("value", "message"), [
     ("March 5", "expected an ISO 8601 date such as 2020-03-05 or a date-time such as "
                 "2020-03-05T09:00+09:00, got 'March 5'"),
     ("2020-02-30", "'2020-02-30' is not a real date or time (day is out of range for month); "
@@ -284,7 +284,7 @@ def test_the_report_lists_every_problem_sorted_by_file_and_line():
 
 
 def test_drafts_and_future_releases_are_held_back():
-    now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
     published, _ = parse(GOOD, name="2020-03-03-a.md")
     draft, _ = parse(with_front(*BASE, "draft: true"), name="2020-03-03-b.md")
     future, _ = parse(with_front(*BASE[:2], "date: 2027-01-01"), name="2027-01-01-c.md")
@@ -307,7 +307,7 @@ def test_a_term_named_twice_in_one_release_counts_once():
 
 
 def test_an_embargo_only_ever_holds_a_release_back():
-    now = datetime(2026, 11, 1, 12, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 1, 12, tzinfo=UTC)
     early, _ = parse(with_front(*BASE[:2], "date: 2026-12-01", "embargo: 2026-11-01T09:00Z"), name="2026-12-01-a.md")
     late, _ = parse(with_front(*BASE[:2], "date: 2026-10-01", "embargo: 2026-11-02T09:00Z"), name="2026-10-01-b.md")
     lifted, _ = parse(with_front(*BASE[:2], "date: 2026-10-01", "embargo: 2026-11-01T09:00Z"), name="2026-10-01-c.md")

@@ -281,7 +281,7 @@ def test_check_reports_exactly_what_the_build_reports(project):
     assert len(reported) == 12
     for line in reported:
         assert line in build.log
-    assert re.search(r"^12 problems in the press releases:", check.stderr, re.M)
+    assert re.search(r"^12 problems in the press releases:", check.stderr, re.MULTILINE)
 
 
 def test_check_passes_a_good_archive_and_lists_what_is_held_back(project):

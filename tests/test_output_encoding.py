@@ -26,9 +26,10 @@ from urllib.parse import quote
 import cbor2
 import feedparser
 import pytest
-from conftest import ROOT, Project, release_text, serve
 from lxml import etree
 from lxml import html as lxml_html
+
+from conftest import ROOT, Project, release_text, serve
 
 SITE = "https://newsroom.example.org/"
 SITE_NAME = "Newsroom"

@@ -9,10 +9,9 @@ import json
 import os
 from pathlib import Path
 
-import feedparser
 import pytest
 
-from conftest import release_text, snapshot
+from conftest import release_text
 
 TOKEN = "zqxheld"
 HELD_FILE = f"2026-11-20-{TOKEN}.md"
@@ -66,7 +65,7 @@ HELD_SPELLINGS = [
 ]
 
 
-@pytest.mark.parametrize("body, address", HELD_SPELLINGS)
+@pytest.mark.parametrize(("body", "address"), HELD_SPELLINGS)
 def test_a_link_to_a_held_release_fails_the_build_in_every_spelling(archive, body, address):
     source = body_release(archive, f"Intro.\n\n{body}\n")
     archive.failing_build(f"{source}:9: links to {address.strip()}", HELD)
@@ -137,7 +136,7 @@ BAD_BODIES = [
 ]
 
 
-@pytest.mark.parametrize("body, message", BAD_BODIES)
+@pytest.mark.parametrize(("body", "message"), BAD_BODIES)
 def test_active_or_remote_content_in_a_body_fails_the_build_at_its_line(archive, body, message):
     source = body_release(archive, f"Intro.\n\n{body}\n")
     archive.failing_build(f"{source}:9: {message}")
@@ -224,7 +223,7 @@ def test_check_passes_on_a_good_archive_and_writes_nothing(archive):
 
 # -- what the site writes itself -------------------------------------------------------------------
 
-@pytest.mark.parametrize("alias, owner", [
+@pytest.mark.parametrize(("alias", "owner"), [
     ("404.html", "the site itself (the 404 page)"),
     ("search/", "the site itself"),
     ("sitemap.xml.gz", "the site itself (the sitemap)"),
@@ -301,7 +300,7 @@ def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(a
         server.wait()
 
 
-@pytest.mark.parametrize("body, message", [
+@pytest.mark.parametrize(("body", "message"), [
     pytest.param("".join("    " * i + "- item\n" for i in range(260)),
                  "the body cannot be converted: its lists or quotes are nested too deeply", id="nested-lists"),
     pytest.param("<div>" * 300 + "deep text" + "</div>" * 300,
@@ -355,7 +354,7 @@ def test_a_symlinked_folder_in_docs_leading_out_of_the_project_fails_the_build(a
     archive.failing_build("docs/linked/leak.md: the file lies outside the project")
 
 
-@pytest.mark.parametrize("name, data", [("report.html", b"<script>alert(document.cookie)</script>"),
+@pytest.mark.parametrize(("name", "data"), [("report.html", b"<script>alert(document.cookie)</script>"),
                                         ("images/chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')])
 def test_a_file_a_browser_would_run_as_a_page_is_never_published(archive, name, data):
     archive.asset(name, data)

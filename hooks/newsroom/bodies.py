@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import html
 import posixpath
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import AbstractSet, Any, Callable, Mapping
+from typing import AbstractSet, Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import markdown

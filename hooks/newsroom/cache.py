@@ -16,9 +16,10 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 #: Set to 0 to build without the cache (and leave it alone).
 CACHE_VARIABLE = "NEWSROOM_CACHE"

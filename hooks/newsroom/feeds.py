@@ -12,10 +12,10 @@ import html
 import json
 import mimetypes
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator

@@ -9,8 +9,8 @@ here is compared after the same forgiveness, so that no spelling slips past a ch
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .model import Release
@@ -87,8 +87,7 @@ def normal_path(path: str) -> str:
     decoded = unquote(unquote(path)).replace("\\", "/")
     resolved = posixpath.normpath("/" + decoded) if decoded else "/"
     resolved = resolved.lstrip("/")
-    if resolved.endswith("index.html"):
-        resolved = resolved[: -len("index.html")]
+    resolved = resolved.removesuffix("index.html")
     return resolved.strip("/").casefold()
 
 

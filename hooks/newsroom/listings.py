@@ -8,8 +8,8 @@ no page past the last. Everything here is plain data for the templates.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 from .model import TAXONOMIES, Release
 from .taxonomy import Taxonomies, Term

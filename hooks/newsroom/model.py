@@ -5,9 +5,10 @@ Nothing here knows about MkDocs, files on disk or HTML.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Mapping
+from typing import Any
 
 #: The four ways a release is filed, in the order pages show them.
 #: Each is a front-matter field holding a list of names, and a URL prefix.

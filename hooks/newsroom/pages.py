@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -109,7 +109,7 @@ class Formatter:
         return found
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(language: str) -> Locale:
     try:
         return Locale.parse(language, sep="-")
@@ -117,7 +117,7 @@ def _locale(language: str) -> Locale:
         return Locale.parse(language.split("-")[0]) if "-" in language else Locale("en")
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_name(tag: str) -> str:
     """A language's name in itself ("한국어" for ko), or the tag where Babel does not know it."""
     try:

@@ -7,7 +7,8 @@ only the bounds of each share go to them, and only their results come back.
 from __future__ import annotations
 
 import multiprocessing
-from typing import Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 T = TypeVar("T")
 

@@ -10,8 +10,8 @@ import json
 import logging
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 TIMINGS_VARIABLE = "NEWSROOM_TIMINGS"
 

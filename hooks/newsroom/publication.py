@@ -8,7 +8,7 @@ and tests.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from .model import Release
@@ -22,7 +22,7 @@ def build_time(zone: ZoneInfo, environ: dict[str, str] | None = None) -> datetim
 
     raw = (environ if environ is not None else os.environ).get(NOW_VARIABLE)
     if not raw:
-        return datetime.now(timezone.utc).astimezone(zone).replace(microsecond=0)
+        return datetime.now(UTC).astimezone(zone).replace(microsecond=0)
     try:
         return parse_moment(raw, zone)[0]
     except ValueError as err:
@@ -33,7 +33,7 @@ def instant(moment: datetime) -> datetime:
     """``moment`` as a UTC instant, for comparing: Python compares two datetimes that share a
     ZoneInfo as wall clocks, so that 01:30 after the clocks go back would come before 01:45 of
     the hour before. Every comparison of moments goes through here."""
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def release_time(release: Release) -> datetime:

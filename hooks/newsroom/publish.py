@@ -71,7 +71,7 @@ class Staging:
     folder: Path
 
     @classmethod
-    def begin(cls, final: Path, *, keep: bool = False) -> "Staging":
+    def begin(cls, final: Path, *, keep: bool = False) -> Staging:
         """Start a new site beside ``final``; ``keep``: start from a copy of the current one
         (``--dirty`` builds, which only rewrite what changed)."""
         final = Path(os.path.abspath(final))

@@ -18,10 +18,10 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import cbor2
 
@@ -101,7 +101,7 @@ def release_record(release: Release, body_text: str, taxonomies: Taxonomies, lan
         meta=meta,
         filters=filters,
         # Sortable as text: the moment in UTC, to the second.
-        sort={"date": release.date.astimezone(timezone.utc).strftime("%Y%m%d%H%M%S")},
+        sort={"date": release.date.astimezone(UTC).strftime("%Y%m%d%H%M%S")},
     )
 
 

@@ -7,9 +7,10 @@ where the settings came from.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -56,7 +57,7 @@ class Settings:
     @classmethod
     def from_mapping(
         cls, project_dir: Path, options: Mapping[str, Any] | None, **defaults: Any
-    ) -> "Settings":
+    ) -> Settings:
         """Build settings from the ``extra.newsroom`` mapping, checking every value."""
         options = dict(options or {})
         known = {f.name for f in fields(cls)} - {"project_dir", "site_url"}

@@ -12,8 +12,8 @@ dozen bitwise operations instead of comparing it with every other release.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from .errors import Problem
 from .model import TAXONOMIES, Release

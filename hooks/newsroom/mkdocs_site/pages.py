@@ -15,9 +15,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from ..bodies import Source
 from ..listings import Listing
 from ..model import Release
-from ..bodies import Source
 from ..redirects import Redirect
 from ..urls import url_of
 from .rendering import ReleaseRenderer

@@ -7,8 +7,8 @@ import logging
 import os
 import resource
 import time
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -19,19 +19,19 @@ from mkdocs.structure.pages import Page
 
 from .. import cache, feeds, images, listings, outputs, parallel, search, sitemap
 from ..archive import Archive, ReadCache, read_archive
+from ..bodies import Bodies, Policy, Rendered, Source, Targets
 from ..errors import ContentError, Problem
+from ..links import HeldLinks
 from ..listings import Listing
 from ..model import TAXONOMIES, Release
 from ..pages import Formatter, release_view
 from ..progress import Progress
-from ..bodies import Bodies, Policy, Rendered, Source, Targets
-from ..links import HeldLinks
 from ..publication import build_time, release_time
 from ..publish import PublishError, Staging
 from ..redirects import check_redirects, redirects
 from ..settings import Settings, SettingsError
 from ..sources import check_source
-from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, feed_url, media_url, taxonomy_url, url_of
+from ..urls import NEWS, SEARCH, SUBSCRIBE, absolute, media_url, taxonomy_url, url_of
 from .check import CHECK_COMMAND, CheckPassed
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage, meta_text
 from .rendering import ReleaseRenderer
