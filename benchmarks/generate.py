@@ -106,7 +106,7 @@ def release(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
         ]
     lines.append("---")
     body = [f"({lines[4].split(': ')[1]}) – {paragraph(rng, 60)}", ""]
-    for section in range(2):
+    for _ in range(2):
         body += [paragraph(rng, 110), ""]
         body += [f"“{sentence(rng, 25)}” said {person}, {role} at {organization}. “{sentence(rng, 18)}”", ""]
         body += [f"## {sentence(rng, 5)[:-1].title()}", ""]
@@ -123,8 +123,8 @@ def generate(out: Path, count: int, seed: int = 2020) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "images").mkdir(exist_ok=True)
     for i in range(IMAGES):
-        shade = 30 + i * 20
-        (out / "images" / f"photo-{i}.png").write_bytes(png(320, 180, lambda x, y: (shade, 60, 120 - i * 10)))
+        colour = (30 + i * 20, 60, 120 - i * 10)
+        (out / "images" / f"photo-{i}.png").write_bytes(png(320, 180, lambda x, y, colour=colour: colour))
     start = datetime(2026, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=9)))  # with its offset: no clock change
     for index in range(count):
         when = start - timedelta(hours=13 * index + rng.randint(0, 6))

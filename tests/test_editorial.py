@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import os
@@ -26,10 +27,8 @@ def all_output_text(site: Path) -> dict[str, str]:
             continue
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":
-            try:
+            with contextlib.suppress(OSError):
                 data = gzip.decompress(data)
-            except OSError:
-                pass
         found[str(path.relative_to(site))] = data.decode("utf-8", errors="replace")
     return found
 

@@ -521,7 +521,7 @@ def test_excerpts_show_the_text_around_the_words_found(site, tab, query):
     titles = texts(tab, ".nr-result__title a")
     excerpts = texts(tab, ".nr-result__excerpt")
     assert titles and len(titles) == len(excerpts)
-    for title, excerpt in zip(titles, excerpts):
+    for title, excerpt in zip(titles, excerpts, strict=True):
         assert title in excerpt, (title, excerpt)
     marks = texts(tab, ".nr-result__excerpt mark")
     assert marks and all(query in mark.lower() for mark in marks), marks

@@ -25,8 +25,9 @@ from __future__ import annotations
 import html
 import posixpath
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import AbstractSet, Any
+from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import markdown
@@ -188,7 +189,7 @@ class Bodies:
         except RecursionError:
             return _failed(source, "the body cannot be converted: its lists or quotes are nested too deeply "
                                    f"(the limit is about {MAX_DEPTH} levels)")
-        except Exception as err:  # an extension's own bug must not become a traceback
+        except Exception as err:  # noqa: BLE001 - an extension's own bug must not become a traceback
             return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})")
         rendered = self.examine(converted, source, resolve=True)
         rendered.toc_tokens = toc

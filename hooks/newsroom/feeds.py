@@ -177,10 +177,12 @@ class Site:
 def site_feeds(releases: Sequence[Release], taxonomies: Taxonomies, site: Site, limit: int) -> list[Feed]:
     """The site's feed and one per term, each with its newest ``limit`` releases."""
     feeds = [Feed("", site.name, "", site.description, releases[:limit])]
-    for taxonomy in TAXONOMIES:
-        for term in taxonomies.terms[taxonomy].values():
-            feeds.append(Feed(term.url, f"{site.name}: {term.name}", term.url,
-                              f"{site.description} — {term.name}", term.releases[:limit], term))
+    feeds.extend(
+        Feed(term.url, f"{site.name}: {term.name}", term.url, f"{site.description} — {term.name}",
+             term.releases[:limit], term)
+        for taxonomy in TAXONOMIES
+        for term in taxonomies.terms[taxonomy].values()
+    )
     return feeds
 
 

@@ -549,7 +549,7 @@ class _FieldReader:
         names: list[str] = []
         keys: set[str] = set()
         for item in items:
-            if isinstance(item, SequenceNode) or isinstance(item, MappingNode):
+            if isinstance(item, (SequenceNode, MappingNode)):
                 self._expect(item, field, expected)
                 continue
             value = self._scalar_text(item, field, expected)
@@ -791,7 +791,7 @@ def _resolve_asset(name: str, src: str) -> str | None:
     if not src or src.startswith("/") or "\\" in src or "://" in src:
         return None
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(name), src))
-    if joined.startswith("../") or joined == ".." or joined.startswith("/"):
+    if joined.startswith(("../", "/")) or joined == "..":
         return None
     return joined
 

@@ -96,7 +96,7 @@ class Settings:
                 raise SettingsError(f"mkdocs.yml: extra.newsroom.{key}: expected text, got {values[key]!r}")
         settings = cls(project_dir=project_dir, **values)
         try:
-            settings.zone
+            _ = settings.zone  # reading it checks the name
         except (ZoneInfoNotFoundError, ValueError):
             raise SettingsError(
                 f"mkdocs.yml: extra.newsroom.timezone: unknown time zone {settings.timezone!r}; "

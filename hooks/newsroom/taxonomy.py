@@ -188,8 +188,7 @@ class RelatedIndex:
         for term in self.taxonomies.of(release, taxonomy):
             bits = self.postings[(taxonomy, term.slug)]
             nxt = [counts[0] & ~bits]
-            for k in range(1, len(counts)):
-                nxt.append((counts[k] & ~bits) | (counts[k - 1] & bits))
+            nxt.extend((counts[k] & ~bits) | (counts[k - 1] & bits) for k in range(1, len(counts)))
             nxt.append(counts[-1] & bits)
             counts = nxt
         return counts

@@ -85,7 +85,7 @@ def relative_url(url: str, page_url: str) -> str:
     here = [part for part in page_url.split("/") if part]
     there = [part for part in url.split("/") if part]
     common = 0
-    for a, b in zip(here, there):
+    for a, b in zip(here, there, strict=False):
         if a != b:
             break
         common += 1

@@ -20,7 +20,7 @@ from pathlib import Path
 CHECK_COMMAND = "check"
 
 
-class CheckPassed(Exception):
+class CheckPassed(Exception):  # noqa: N818 - a signal that the checks passed, not an error
     """Raised by the hooks once everything a build checks before writing has passed, with the
     archive and the moment it was read at."""
 

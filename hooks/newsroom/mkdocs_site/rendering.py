@@ -90,6 +90,6 @@ def _convert_in_worker(bodies: Bodies, sources: list[Source]) -> tuple[list[Rend
     for source in sources:
         try:
             results.append(bodies.render(source))
-        except Exception:  # converted again in the build, which reports the error properly
+        except Exception:  # noqa: BLE001 - converted again in the build, which reports the error properly
             results.append(None)
     return results, capture.records

@@ -323,7 +323,7 @@ class NewsroomSite:
                         extensions, extension_configs, conversions)
         self.renderer = ReleaseRenderer(bodies)
         releases = self.archive.published
-        for newer, release, older in zip([None, *releases], releases, [*releases[1:], None]):
+        for newer, release, older in zip([None, *releases], releases, [*releases[1:], None], strict=False):
             self.neighbours[release.name] = (older, newer)
             files.append(self._release_file(release, config))
         for asset in self._asset_files(config):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import TemplateNotFound
 from mkdocs.structure.pages import Page
 
 
@@ -26,7 +27,7 @@ class Translations:
     def _exists(self, name: str) -> bool:
         try:
             self.env.get_template(name)
-        except Exception:
+        except TemplateNotFound:
             return False
         return True
 
