@@ -14,29 +14,113 @@ from pathlib import Path
 
 # Regions with their countries: about 100 terms in all with the topics and organizations.
 GEOGRAPHY = {
-    "Asia": ["North Korea", "South Korea", "China", "Japan", "Myanmar", "Cambodia", "Vietnam",
-             "Thailand", "Indonesia", "Philippines", "Malaysia", "Nepal", "Sri Lanka"],
-    "Africa": ["Nigeria", "Kenya", "Ethiopia", "Sudan", "South Sudan", "Uganda", "Cameroon",
-               "Democratic Republic of Congo", "Zimbabwe", "Côte d'Ivoire", "Mali"],
-    "Europe and Central Asia": ["Russia", "Ukraine", "Belarus", "Turkey", "Hungary", "Poland",
-                                "Kazakhstan", "Uzbekistan", "Azerbaijan", "Georgia"],
-    "Middle East and North Africa": ["Egypt", "Syria", "Iraq", "Iran", "Saudi Arabia", "Yemen",
-                                     "Lebanon", "Libya", "Tunisia", "Morocco"],
-    "Americas": ["United States", "Mexico", "Brazil", "Colombia", "Venezuela", "Nicaragua",
-                 "Guatemala", "Honduras", "Cuba", "Haiti"],
+    "Asia": [
+        "North Korea",
+        "South Korea",
+        "China",
+        "Japan",
+        "Myanmar",
+        "Cambodia",
+        "Vietnam",
+        "Thailand",
+        "Indonesia",
+        "Philippines",
+        "Malaysia",
+        "Nepal",
+        "Sri Lanka",
+    ],
+    "Africa": [
+        "Nigeria",
+        "Kenya",
+        "Ethiopia",
+        "Sudan",
+        "South Sudan",
+        "Uganda",
+        "Cameroon",
+        "Democratic Republic of Congo",
+        "Zimbabwe",
+        "Côte d'Ivoire",
+        "Mali",
+    ],
+    "Europe and Central Asia": [
+        "Russia",
+        "Ukraine",
+        "Belarus",
+        "Turkey",
+        "Hungary",
+        "Poland",
+        "Kazakhstan",
+        "Uzbekistan",
+        "Azerbaijan",
+        "Georgia",
+    ],
+    "Middle East and North Africa": [
+        "Egypt",
+        "Syria",
+        "Iraq",
+        "Iran",
+        "Saudi Arabia",
+        "Yemen",
+        "Lebanon",
+        "Libya",
+        "Tunisia",
+        "Morocco",
+    ],
+    "Americas": [
+        "United States",
+        "Mexico",
+        "Brazil",
+        "Colombia",
+        "Venezuela",
+        "Nicaragua",
+        "Guatemala",
+        "Honduras",
+        "Cuba",
+        "Haiti",
+    ],
 }
 TOPICS = [
-    "Accountability", "Arbitrary Detention", "Children's Rights", "Crimes Against Humanity",
-    "Death Penalty", "Disability Rights", "Environment", "Free Speech", "Health",
-    "Justice", "LGBT Rights", "Refugees and Migrants", "Torture", "Women's Rights",
-    "Technology and Rights", "Armed Conflict", "Elections", "Labor Rights", "Land Rights",
-    "Press Freedom", "Religious Freedom", "Counterterrorism", "Police Abuse", "Prisons",
+    "Accountability",
+    "Arbitrary Detention",
+    "Children's Rights",
+    "Crimes Against Humanity",
+    "Death Penalty",
+    "Disability Rights",
+    "Environment",
+    "Free Speech",
+    "Health",
+    "Justice",
+    "LGBT Rights",
+    "Refugees and Migrants",
+    "Torture",
+    "Women's Rights",
+    "Technology and Rights",
+    "Armed Conflict",
+    "Elections",
+    "Labor Rights",
+    "Land Rights",
+    "Press Freedom",
+    "Religious Freedom",
+    "Counterterrorism",
+    "Police Abuse",
+    "Prisons",
 ]
 ORGANIZATIONS = [
-    "ICNK", "Human Rights Watch", "CSW", "Amnesty International", "FIDH", "CIVICUS",
-    "Article 19", "Front Line Defenders", "ISHR", "Asian Forum for Human Rights and Development",
-    "Committee to Protect Journalists", "Reporters Without Borders", "Freedom House",
-    "International Commission of Jurists", "Physicians for Human Rights",
+    "ICNK",
+    "Human Rights Watch",
+    "CSW",
+    "Amnesty International",
+    "FIDH",
+    "CIVICUS",
+    "Article 19",
+    "Front Line Defenders",
+    "ISHR",
+    "Asian Forum for Human Rights and Development",
+    "Committee to Protect Journalists",
+    "Reporters Without Borders",
+    "Freedom House",
+    "International Commission of Jurists",
+    "Physicians for Human Rights",
 ]
 WORDS = (
     "government authorities rights groups coalition letter urged release detained activists "
@@ -49,10 +133,14 @@ WORDS = (
     "minorities workers land water health schools hospitals attacks civilians conflict ceasefire"
 ).split()
 PEOPLE = [
-    ("Eun-Kyoung Kwon", "secretary general"), ("Phil Robertson", "deputy Asia director"),
-    ("Benedict Rogers", "East Asia team leader"), ("Maria Santos", "Americas researcher"),
-    ("Amina Yusuf", "Africa director"), ("Olga Petrova", "Europe researcher"),
-    ("Karim Haddad", "Middle East director"), ("Ji-won Park", "advocacy officer"),
+    ("Eun-Kyoung Kwon", "secretary general"),
+    ("Phil Robertson", "deputy Asia director"),
+    ("Benedict Rogers", "East Asia team leader"),
+    ("Maria Santos", "Americas researcher"),
+    ("Amina Yusuf", "Africa director"),
+    ("Olga Petrova", "Europe researcher"),
+    ("Karim Haddad", "Middle East director"),
+    ("Ji-won Park", "advocacy officer"),
 ]
 IMAGES = 8
 
@@ -110,8 +198,7 @@ def release(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
         body += [paragraph(rng, 110), ""]
         body += [f"“{sentence(rng, 25)}” said {person}, {role} at {organization}. “{sentence(rng, 18)}”", ""]
         body += [f"## {sentence(rng, 5)[:-1].title()}", ""]
-    body += [paragraph(rng, 100), "", f"- {sentence(rng, 12)}", f"- {sentence(rng, 12)}", "",
-             paragraph(rng, 80), ""]
+    body += [paragraph(rng, 100), "", f"- {sentence(rng, 12)}", f"- {sentence(rng, 12)}", "", paragraph(rng, 80), ""]
     return name, "\n".join(lines) + "\n\n" + "\n".join(body)
 
 

@@ -51,8 +51,13 @@ def sizes(site: Path) -> dict[str, float]:
     """Weights of the HTML pages, in KB: releases on average, listings at their heaviest."""
     releases = list(site.glob("news/[0-9]*/[0-9]*/[0-9]*/*/index.html"))
     release_kb = sum(p.stat().st_size for p in releases) / max(len(releases), 1) / 1024
-    listing = [p for p in site.rglob("index.html") if not p.is_relative_to(site / "news") or
-               p.parent.parent.name == "page" or len(p.relative_to(site / "news").parts) <= 3]
+    listing = [
+        p
+        for p in site.rglob("index.html")
+        if not p.is_relative_to(site / "news")
+        or p.parent.parent.name == "page"
+        or len(p.relative_to(site / "news").parts) <= 3
+    ]
     heaviest = max(listing, key=lambda p: p.stat().st_size, default=None)
     return {
         "release_page_kb_avg": round(release_kb, 1),
@@ -129,14 +134,17 @@ def first_query_bytes(site: Path, query: str) -> dict[str, object]:
         seconds = time.monotonic() - started
         browser.close()
     server.shutdown()
-    files = {url[len(base):].split("?")[0] for url in fetched if url.startswith(base)}
+    files = {url[len(base) :].split("?")[0] for url in fetched if url.startswith(base)}
     total = sum((site / name).stat().st_size for name in files if (site / name).is_file())
-    return {"first_query": query, "first_query_kb": round(total / 1024, 1), "first_query_s": round(seconds, 2),
-            "first_query_files": len(files)}
+    return {
+        "first_query": query,
+        "first_query_kb": round(total / 1024, 1),
+        "first_query_s": round(seconds, 2),
+        "first_query_files": len(files),
+    }
 
 
-def search_alone(command: list[str], env: dict[str, str], project: Path, site: Path,
-                 timings: Path) -> dict[str, float]:
+def search_alone(command: list[str], env: dict[str, str], project: Path, site: Path, timings: Path) -> dict[str, float]:
     """Search indexing with nothing beside it: records, then Pagefind waited for at once."""
     shutil.rmtree(site, ignore_errors=True)
     result = subprocess.run(command, env={**env, "NEWSROOM_SEARCH_FOREGROUND": "1"}, cwd=project)
@@ -156,17 +164,25 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=1000)
     parser.add_argument("--work", type=Path, default=ROOT / "bench")
     parser.add_argument("--repeat", type=int, default=1, help="build this many times; report each and the median")
-    parser.add_argument("--preview", action="store_true",
-                        help="also time `make serve`: a rebuild after editing one release")
-    parser.add_argument("--search-alone", action="store_true",
-                        help="also build once with Pagefind in the foreground, to time indexing alone")
+    parser.add_argument(
+        "--preview", action="store_true", help="also time `make serve`: a rebuild after editing one release"
+    )
+    parser.add_argument(
+        "--search-alone",
+        action="store_true",
+        help="also build once with Pagefind in the foreground, to time indexing alone",
+    )
     args = parser.parse_args()
 
     project = prepare(args.work, args.releases)
     site = project / "site"
     timings = project / "timings.json"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_TIMINGS": str(timings),
-           "NEWSROOM_NOW": "2026-11-01T00:00:00Z"}
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "NEWSROOM_TIMINGS": str(timings),
+        "NEWSROOM_NOW": "2026-11-01T00:00:00Z",
+    }
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     walls = []
     for _ in range(args.repeat):
@@ -189,8 +205,12 @@ def main() -> None:
         **sizes(site),
     }
     started = time.monotonic()
-    checked = subprocess.run([sys.executable, "-m", "newsroom", "-f", str(project / "mkdocs.yml"), "check"],
-                             env={**env, "PYTHONPATH": str(ROOT / "hooks")}, capture_output=True, text=True)
+    checked = subprocess.run(
+        [sys.executable, "-m", "newsroom", "-f", str(project / "mkdocs.yml"), "check"],
+        env={**env, "PYTHONPATH": str(ROOT / "hooks")},
+        capture_output=True,
+        text=True,
+    )
     report["make_check_s"] = round(time.monotonic() - started, 2)
     if checked.returncode:
         sys.exit(f"make check failed: {checked.stderr}")

@@ -112,11 +112,8 @@ class Project:
         command = [sys.executable, "-m", "mkdocs", "build", "-f", str(self.path / "mkdocs.yml"), "-d", str(site)]
         if strict:
             command.append("--strict")
-        result = subprocess.run(
-            [*command, *args], cwd=self.path, env=environ, capture_output=True, text=True
-        )
+        result = subprocess.run([*command, *args], cwd=self.path, env=environ, capture_output=True, text=True)
         return Build(site, result.returncode, result.stdout + result.stderr)
-
 
     def check(self, now: str | None = NOW) -> subprocess.CompletedProcess:
         """`make check` on this project (``python -m newsroom check``), as an editor runs it."""
@@ -125,16 +122,24 @@ class Project:
         environ["PYTHONPATH"] = str(ROOT / "hooks")
         if now is not None:
             environ["NEWSROOM_NOW"] = now
-        return subprocess.run([sys.executable, "-m", "newsroom", "-f", str(self.path / "mkdocs.yml"), "check"],
-                              cwd=self.path, env=environ, capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "newsroom", "-f", str(self.path / "mkdocs.yml"), "check"],
+            cwd=self.path,
+            env=environ,
+            capture_output=True,
+            text=True,
+        )
 
     def failing_build(self, *expected: str, check: bool = True, **kwargs) -> Build:
         """Build over a previous site that must survive: the build must exit non-zero, its log must
         hold every ``expected`` text, ``site/`` must be byte for byte what it was, and (``check``)
         `make check` must fail with the same messages."""
         site = self.path / "site"
-        previous = {"index.html": b"<!doctype html><title>previous</title>\n", "news/index.html": b"old news\n",
-                    "feed.xml": b"<rss/>\n"}
+        previous = {
+            "index.html": b"<!doctype html><title>previous</title>\n",
+            "news/index.html": b"old news\n",
+            "feed.xml": b"<rss/>\n",
+        }
         shutil.rmtree(site, ignore_errors=True)
         for name, data in previous.items():
             (site / name).parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +154,9 @@ class Project:
         assert leftovers == [], f"a failed build left scratch behind: {leftovers}"
         if check:
             checked = self.check(now=kwargs.get("now", NOW))
-            assert checked.returncode == 1, f"make check should fail as the build does:\n{checked.stdout}{checked.stderr}"
+            assert checked.returncode == 1, (
+                f"make check should fail as the build does:\n{checked.stdout}{checked.stderr}"
+            )
             for text in expected:
                 assert text in checked.stderr, f"{text!r} not in make check's output:\n{checked.stderr}"
         return build
@@ -195,6 +202,7 @@ def sample_site(tmp_path_factory) -> Build:
 
 # -- a real browser ------------------------------------------------------------
 
+
 def unavailable(reason: str):
     """Skip a test whose tool is missing, saying why; in CI (.ci/run) a missing tool fails instead."""
     if os.environ.get("NEWSROOM_REQUIRE_ALL_CHECKS"):
@@ -206,7 +214,9 @@ def unavailable(reason: str):
 def browser():
     """Debian's Chromium driven by Playwright; browser tests skip, saying why, where it is missing."""
     if not CHROMIUM.exists():
-        unavailable(f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it")
+        unavailable(
+            f"browser tests need Chromium at {CHROMIUM} (Debian: apt-get install chromium); .ci/run installs it"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -214,8 +224,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()

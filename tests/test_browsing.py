@@ -30,8 +30,12 @@ def fixture_releases() -> list[dict]:
         when = front["date"] if isinstance(front["date"], datetime) else datetime.fromisoformat(front["date"])
         when = when.replace(tzinfo=SEOUL)
         slug = path.stem[11:]
-        front.update(name=path.name, when=when, url=f"news/{when:%Y/%m/%d}/{slug}/",
-                     countries=[" ".join(c.split()).title() if c.islower() else c for c in front["countries"]])
+        front.update(
+            name=path.name,
+            when=when,
+            url=f"news/{when:%Y/%m/%d}/{slug}/",
+            countries=[" ".join(c.split()).title() if c.islower() else c for c in front["countries"]],
+        )
         found.append(front)
     return sorted(found, key=lambda r: (r["when"], r["name"]), reverse=True)
 
@@ -94,7 +98,10 @@ def test_news_lists_every_release_newest_first_in_pages(site):
 def test_news_has_a_year_list_with_counts(site):
     years = site.html("news/").xpath("//nav[@class='nr-years']//li")
     assert [li.text_content().split() for li in years] == [
-        ["2021", "15"], ["2020", "15"], ["2019", "15"], ["2018", "15"]
+        ["2021", "15"],
+        ["2020", "15"],
+        ["2019", "15"],
+        ["2018", "15"],
     ]
 
 
@@ -118,7 +125,9 @@ def test_pagination_links(site):
 def test_year_pages(site):
     for year in (2018, 2019, 2020, 2021):
         expected = [r["title"] for r in RELEASES if r["when"].year == year]
-        got = titles(site, f"news/{year}/") + titles(site, f"news/{year}/page/2/") + titles(site, f"news/{year}/page/3/")
+        got = (
+            titles(site, f"news/{year}/") + titles(site, f"news/{year}/page/2/") + titles(site, f"news/{year}/page/3/")
+        )
         assert got == expected
         assert not site.exists(f"news/{year}/page/4/")
         assert site.html(f"news/{year}/").findtext(".//article//h1") == f"News from {year}"
@@ -129,14 +138,20 @@ def test_pagination_boundaries_exactly_one_page_and_one_more(site):
     assert not site.exists("countries/kenya/page/2/"), "exactly one page full: no second page"
     assert "Page 1 of" not in site.html("countries/kenya/").text_content()
     assert len(titles(site, "countries/nigeria/")) == 5
-    assert titles(site, "countries/nigeria/page/2/") == [r["title"] for r in RELEASES if "Nigeria" in r["countries"]][5:]
+    assert (
+        titles(site, "countries/nigeria/page/2/") == [r["title"] for r in RELEASES if "Nigeria" in r["countries"]][5:]
+    )
     assert len(titles(site, "countries/nigeria/page/2/")) == 1
     assert not site.exists("countries/nigeria/page/3/")
 
 
 def test_taxonomy_indexes_list_every_term_with_counts_by_name(site):
-    for taxonomy, field in (("regions", "regions"), ("countries", "countries"), ("topics", "topics"),
-                            ("organizations", "organizations")):
+    for taxonomy, field in (
+        ("regions", "regions"),
+        ("countries", "countries"),
+        ("topics", "topics"),
+        ("organizations", "organizations"),
+    ):
         counts: dict[str, int] = {}
         for release in RELEASES:
             for name in release.get(field, []):
@@ -189,16 +204,24 @@ def test_previous_and_next_release_in_time(site):
     assert hrefs_to_urls(site, middle["url"], "//head/link[@rel='prev']/@href") == [RELEASES[31]["url"]]
     assert hrefs_to_urls(site, middle["url"], "//head/link[@rel='next']/@href") == [RELEASES[29]["url"]]
     footer = page.xpath("//nav[contains(@class, 'md-footer__inner')]")[0]
-    assert footer.xpath(".//a[contains(@class, 'md-footer__link--prev')]//div[@class='md-ellipsis']")[0].text.strip() == RELEASES[31]["title"]
-    assert footer.xpath(".//a[contains(@class, 'md-footer__link--next')]//div[@class='md-ellipsis']")[0].text.strip() == RELEASES[29]["title"]
+    assert (
+        footer.xpath(".//a[contains(@class, 'md-footer__link--prev')]//div[@class='md-ellipsis']")[0].text.strip()
+        == RELEASES[31]["title"]
+    )
+    assert (
+        footer.xpath(".//a[contains(@class, 'md-footer__link--next')]//div[@class='md-ellipsis']")[0].text.strip()
+        == RELEASES[29]["title"]
+    )
     assert site.html(RELEASES[0]["url"]).xpath("//a[contains(@class, 'md-footer__link--next')]") == []
     assert site.html(RELEASES[-1]["url"]).xpath("//a[contains(@class, 'md-footer__link--prev')]") == []
 
 
 def brute_force_related(release: dict, limit: int = 5) -> list[str]:
     """The oracle: compare the release with every other one."""
+
     def shared(other, field):
         return len({n.casefold() for n in release.get(field, [])} & {n.casefold() for n in other.get(field, [])})
+
     scored = []
     for other in RELEASES:
         if other is release:
@@ -222,7 +245,9 @@ def test_nav_is_the_same_small_set_on_every_page(site):
     for url in ("", "news/page/3/", RELEASES[5]["url"], "countries/kenya/", "about/"):
         tabs = [a.text_content().strip() for a in site.html(url).xpath("//nav[@class='md-tabs']//a")]
         assert tabs == expected, url
-        drawer = site.html(url).xpath("//nav[contains(@class, 'md-nav--primary')]//a[@class and contains(@class, 'md-nav__link')]")
+        drawer = site.html(url).xpath(
+            "//nav[contains(@class, 'md-nav--primary')]//a[@class and contains(@class, 'md-nav__link')]"
+        )
         assert len(drawer) <= len(expected) + 1, url
 
 

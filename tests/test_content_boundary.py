@@ -61,16 +61,24 @@ def messages(text: str | bytes, **kwargs) -> list[str]:
 
 def control(code: int, name: str, escaped: bool = False) -> str:
     how = ", written as an escape" if escaped else ""
-    return (f"holds the control character U+{code:04X} ({name}){how}, which is invisible and may not be "
-            f"in a release; delete it {COPIED}")
+    return (
+        f"holds the control character U+{code:04X} ({name}){how}, which is invisible and may not be "
+        f"in a release; delete it {COPIED}"
+    )
 
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG that claims ``width`` x ``height`` pixels in a few bytes (a decompression bomb's header)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b""))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -95,11 +103,22 @@ GOOD = with_front(*BASE)
 
 # -- 1. Files: one walk of the releases folder ---------------------------------------------
 
+
 def test_the_walk_sorts_releases_and_assets_and_leaves_out_only_what_the_readme_says(tree):
     project, settings = tree
     releases = project / "press_releases"
-    for name in ("2020-03-03-a.md", "2021/2021-01-01-b.md", "images/p.png", "docs/report.pdf",
-                 "README.md", "readme.md", "_drafts/x.md", ".git/config", "_notes.md", ".hidden.md"):
+    for name in (
+        "2020-03-03-a.md",
+        "2021/2021-01-01-b.md",
+        "images/p.png",
+        "docs/report.pdf",
+        "README.md",
+        "readme.md",
+        "_drafts/x.md",
+        ".git/config",
+        "_notes.md",
+        ".hidden.md",
+    ):
         write(releases / name, GOOD)
     found = scan(settings)
     assert found.problems == []
@@ -107,10 +126,17 @@ def test_the_walk_sorts_releases_and_assets_and_leaves_out_only_what_the_readme_
     assert found.assets == ["docs/report.pdf", "images/p.png"]
 
 
-@pytest.mark.parametrize(("name", "written"), [
-    ("2020-03-03-x.MD", ".MD"), ("2020-03-03-x.Md", ".Md"), ("2020-03-03-x.markdown", ".markdown"),
-    ("2020-03-03-x.mdown", ".mdown"), ("2020-03-03-x.mkdn", ".mkdn"), ("2020-03-03-x.MKD", ".MKD"),
-])
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("2020-03-03-x.MD", ".MD"),
+        ("2020-03-03-x.Md", ".Md"),
+        ("2020-03-03-x.markdown", ".markdown"),
+        ("2020-03-03-x.mdown", ".mdown"),
+        ("2020-03-03-x.mkdn", ".mkdn"),
+        ("2020-03-03-x.MKD", ".MKD"),
+    ],
+)
 def test_a_page_that_is_not_a_release_must_be_renamed(tree, name, written):
     project, settings = tree
     write(project / "press_releases" / name, GOOD)
@@ -267,7 +293,9 @@ def test_check_source_is_the_same_rule_for_one_file(tree, tmp_path):
         f"docs/linked/page.md: the file lies outside the project (its real path is "
         f"'{tmp_path / 'elsewhere/page.md'}'); only files inside the project are read or published"
     )
-    assert str(check_source(project / "docs/none.md", project, "docs/none.md")) == "docs/none.md: the file does not exist"
+    assert (
+        str(check_source(project / "docs/none.md", project, "docs/none.md")) == "docs/none.md: the file does not exist"
+    )
 
 
 def test_a_photo_must_pass_the_same_check(tree, tmp_path):
@@ -281,8 +309,10 @@ def test_a_photo_must_pass_the_same_check(tree, tmp_path):
     write(releases / "2020-03-03-b.md", with_front(*BASE, "slug: b", "image: {src: _private/p.png, alt: A}"))
     with pytest.raises(ContentError) as error:
         read_archive(settings, datetime(2026, 1, 1, tzinfo=UTC))
-    link = (f"is a symbolic link to '{tmp_path / 'outside.png'}', outside the project; only files inside the "
-            "project are read or published: copy the file here instead of linking to it")
+    link = (
+        f"is a symbolic link to '{tmp_path / 'outside.png'}', outside the project; only files inside the "
+        "project are read or published: copy the file here instead of linking to it"
+    )
     assert [str(p) for p in error.value.problems] == [
         f"press_releases/2020-03-03-a.md:5: field 'image.src': the image file 'images/out.png' {link}",
         "press_releases/2020-03-03-b.md:6: field 'image.src': the image file '_private/p.png' is not published "
@@ -294,10 +324,19 @@ def test_a_photo_must_pass_the_same_check(tree, tmp_path):
 
 # -- 2. Text: control characters and noncharacters -------------------------------------------
 
-@pytest.mark.parametrize(("character", "name"), [
-    ("\x00", "NUL"), ("\x07", "BEL"), ("\x0b", "VERTICAL TAB"), ("\x0c", "FORM FEED"), ("\x1b", "ESCAPE"),
-    ("\x7f", "DELETE"), ("\x85", "NEXT LINE"),
-])
+
+@pytest.mark.parametrize(
+    ("character", "name"),
+    [
+        ("\x00", "NUL"),
+        ("\x07", "BEL"),
+        ("\x0b", "VERTICAL TAB"),
+        ("\x0c", "FORM FEED"),
+        ("\x1b", "ESCAPE"),
+        ("\x7f", "DELETE"),
+        ("\x85", "NEXT LINE"),
+    ],
+)
 def test_a_control_character_in_the_body_is_an_error_at_its_line(character, name):
     assert messages(with_front(*BASE, body=f"First line.\nSecond {character} line.")) == [
         f"{SOURCE}:8: {control(ord(character), name)}"
@@ -305,7 +344,9 @@ def test_a_control_character_in_the_body_is_an_error_at_its_line(character, name
 
 
 def test_a_control_character_in_the_front_matter_names_its_field():
-    assert messages(with_front(*BASE, "dateline: Seo\x07ul", "image:\n  src: images/p.png\n  alt: A\n  caption: C\x9bD")) == [
+    assert messages(
+        with_front(*BASE, "dateline: Seo\x07ul", "image:\n  src: images/p.png\n  alt: A\n  caption: C\x9bD")
+    ) == [
         f"{SOURCE}:5: field 'dateline': {control(0x07, 'BEL')}",
         f"{SOURCE}:9: field 'image.caption': holds the control character U+009B, which is invisible and may "
         f"not be in a release; delete it {COPIED}",
@@ -320,7 +361,9 @@ def test_a_noncharacter_is_an_error(character):
     ]
 
 
-@pytest.mark.parametrize(("escape", "code", "name"), [("\\a", 0x07, "BEL"), ("\\x85", 0x85, "NEXT LINE"), ("\\0", 0, "NUL")])
+@pytest.mark.parametrize(
+    ("escape", "code", "name"), [("\\a", 0x07, "BEL"), ("\\x85", 0x85, "NEXT LINE"), ("\\0", 0, "NUL")]
+)
 def test_a_control_character_written_as_a_yaml_escape_is_an_error_too(escape, code, name):
     assert messages(with_front('title: "T' + escape + '"', *BASE[1:], 'extra: {a: {b: "x' + escape + '"}}')) == [
         f"{SOURCE}:2: field 'title': {control(code, name, escaped=True)}",
@@ -329,27 +372,37 @@ def test_a_control_character_written_as_a_yaml_escape_is_an_error_too(escape, co
 
 
 def test_a_byte_order_mark_tabs_and_other_invisible_but_harmless_characters_are_allowed():
-    release, problems = parse(b"\xef\xbb\xbf" + with_front(
-        *BASE, "dateline: \"Seoul\u00a0\u200b\ufeff\"", body="Tab\there.\r\nEmoji \U0001F600.").encode())
-    assert problems == [] and release.body == "Tab\there.\nEmoji \U0001F600."
+    release, problems = parse(
+        b"\xef\xbb\xbf"
+        + with_front(*BASE, 'dateline: "Seoul\u00a0\u200b\ufeff"', body="Tab\there.\r\nEmoji \U0001f600.").encode()
+    )
+    assert problems == [] and release.body == "Tab\there.\nEmoji \U0001f600."
 
 
 def test_many_control_characters_are_reported_ten_at_a_time():
     found = messages(with_front(*BASE, body="\n".join(f"line {i}\x01" for i in range(15))))
     assert len(found) == 11
-    assert found[-1] == (f"{SOURCE}:17: and 5 more control characters or noncharacters from here on; "
-                         "delete them all")
+    assert found[-1] == (f"{SOURCE}:17: and 5 more control characters or noncharacters from here on; delete them all")
 
 
 # -- 3. YAML: duplicate keys at any depth, aliases -------------------------------------------
 
-@pytest.mark.parametrize(("lines", "field", "first", "second"), [
-    (("image:", "  src: images/p.png", "  alt: A", "  alt: B"), "image.alt", 7, 8),
-    (("corrections:", "  - date: 2020-03-04", "    note: N", "    date: 2020-03-05"), "corrections.date", 6, 8),
-    (("translations:", "  ko: 2020-03-03-ko.md", "  ko: 2020-03-03-kr.md"), "translations.ko", 6, 7),
-    (("extra:", "  campaign: a", "  campaign: b"), "extra.campaign", 6, 7),
-    (("extra:", "  partner:", "    name: a", "    links:", "      - {url: x, url: y}"), "extra.partner.links.url", 9, 9),
-])
+
+@pytest.mark.parametrize(
+    ("lines", "field", "first", "second"),
+    [
+        (("image:", "  src: images/p.png", "  alt: A", "  alt: B"), "image.alt", 7, 8),
+        (("corrections:", "  - date: 2020-03-04", "    note: N", "    date: 2020-03-05"), "corrections.date", 6, 8),
+        (("translations:", "  ko: 2020-03-03-ko.md", "  ko: 2020-03-03-kr.md"), "translations.ko", 6, 7),
+        (("extra:", "  campaign: a", "  campaign: b"), "extra.campaign", 6, 7),
+        (
+            ("extra:", "  partner:", "    name: a", "    links:", "      - {url: x, url: y}"),
+            "extra.partner.links.url",
+            9,
+            9,
+        ),
+    ],
+)
 def test_a_key_given_twice_at_any_depth_names_both_lines(lines, field, first, second):
     assert messages(with_front(*BASE, *lines)) == [
         f"{SOURCE}:{second}: field '{field}': appears twice (lines {first} and {second}); keep one"
@@ -374,19 +427,35 @@ def test_aliases_that_multiply_the_front_matter_are_an_error():
 
 # -- 4. Time ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("date", "0001-01-01", "'0001-01-01' is outside the years 1900 to 2200 the site accepts; check the year"),
-    ("embargo", "9999-12-31T23:00-05:00",
-     "'9999-12-31T23:00-05:00' is outside the years 1900 to 2200 the site accepts; check the year"),
-    ("embargo", "2200-12-31T23:59-12:00",
-     "'2200-12-31T23:59-12:00' is 2201-01-01 in the site's time zone (Asia/Seoul), outside the years 1900 to "
-     "2200 the site accepts; check the year"),
-    ("updated", "1899-12-31T23:00Z",
-     "'1899-12-31T23:00Z' is outside the years 1900 to 2200 the site accepts; check the year"),
-    ("date", "1900-01-01T00:30+12:00",
-     "'1900-01-01T00:30+12:00' is 1899-12-31 in the site's time zone (Asia/Seoul), outside the years 1900 to "
-     "2200 the site accepts; check the year"),
-])
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("date", "0001-01-01", "'0001-01-01' is outside the years 1900 to 2200 the site accepts; check the year"),
+        (
+            "embargo",
+            "9999-12-31T23:00-05:00",
+            "'9999-12-31T23:00-05:00' is outside the years 1900 to 2200 the site accepts; check the year",
+        ),
+        (
+            "embargo",
+            "2200-12-31T23:59-12:00",
+            "'2200-12-31T23:59-12:00' is 2201-01-01 in the site's time zone (Asia/Seoul), outside the years 1900 to "
+            "2200 the site accepts; check the year",
+        ),
+        (
+            "updated",
+            "1899-12-31T23:00Z",
+            "'1899-12-31T23:00Z' is outside the years 1900 to 2200 the site accepts; check the year",
+        ),
+        (
+            "date",
+            "1900-01-01T00:30+12:00",
+            "'1900-01-01T00:30+12:00' is 1899-12-31 in the site's time zone (Asia/Seoul), outside the years 1900 to "
+            "2200 the site accepts; check the year",
+        ),
+    ],
+)
 def test_a_date_outside_the_years_the_site_accepts_is_an_error_never_an_overflow(field, value, message):
     lines = [line for line in BASE if not line.startswith(field)] + [f"{field}: {value}"]
     found = messages(with_front(*lines))
@@ -413,18 +482,23 @@ def test_the_build_clock_outside_the_years_is_a_message(raw):
 
 
 def test_a_local_time_the_clocks_skip_is_an_error_asking_for_an_offset():
-    assert messages(with_front(*BASE[:2], "date: 2021-03-14T02:30", "embargo: 2021-03-28T01:30"), settings=NEW_YORK) == [
+    assert messages(
+        with_front(*BASE[:2], "date: 2021-03-14T02:30", "embargo: 2021-03-28T01:30"), settings=NEW_YORK
+    ) == [
         f"{SOURCE}:4: field 'date': '2021-03-14T02:30' does not exist in America/New_York: the clocks skip it "
         "(daylight saving time or a change of time zone); write the moment you mean with its offset, such as "
         "2021-03-14T03:30:00-04:00"
     ]
 
 
-@pytest.mark.parametrize(("zone", "raw", "first", "second"), [
-    ("America/New_York", "2021-11-07T01:30", "2021-11-07T01:30:00-04:00", "2021-11-07T01:30:00-05:00"),
-    ("Europe/London", "2021-10-31T01:15", "2021-10-31T01:15:00+01:00", "2021-10-31T01:15:00+00:00"),
-    ("Australia/Lord_Howe", "2021-04-04T01:45", "2021-04-04T01:45:00+11:00", "2021-04-04T01:45:00+10:30"),
-])
+@pytest.mark.parametrize(
+    ("zone", "raw", "first", "second"),
+    [
+        ("America/New_York", "2021-11-07T01:30", "2021-11-07T01:30:00-04:00", "2021-11-07T01:30:00-05:00"),
+        ("Europe/London", "2021-10-31T01:15", "2021-10-31T01:15:00+01:00", "2021-10-31T01:15:00+00:00"),
+        ("Australia/Lord_Howe", "2021-04-04T01:45", "2021-04-04T01:45:00+11:00", "2021-04-04T01:45:00+10:30"),
+    ],
+)
 def test_a_local_time_that_happens_twice_is_an_error_naming_both_offsets(zone, raw, first, second):
     settings = Settings(project_dir=Path("/nowhere"), timezone=zone)
     assert messages(with_front(*BASE[:2], "date: 2021-01-01", f"embargo: {raw}"), settings=settings) == [
@@ -444,8 +518,8 @@ def test_with_an_offset_the_same_times_are_fine_and_a_date_starts_when_the_day_d
 
 # The moment of the embargo, and the build's clock: 45 minutes apart, across the night New York's
 # clocks go back (01:30 after it is later than 01:45 before it).
-EMBARGO_AFTER = "2021-11-07T01:30-05:00"   # 06:30 UTC
-NOW_BEFORE = "2021-11-07T01:45-04:00"      # 05:45 UTC
+EMBARGO_AFTER = "2021-11-07T01:30-05:00"  # 06:30 UTC
+NOW_BEFORE = "2021-11-07T01:45-04:00"  # 05:45 UTC
 
 
 def test_an_embargo_never_lifts_early_when_the_clocks_go_back():
@@ -467,16 +541,18 @@ def test_the_same_in_london_and_with_an_embargo_before_the_date():
     now = build_time(london.zone, {"NEWSROOM_NOW": "2021-10-31T01:50+01:00"})  # 00:50 UTC, before 01:10 UTC
     assert release.embargo <= now and not is_published(release, now)
     # An embargo "before" the date by the wall clock, but after it in time, still holds the release back.
-    late, _ = parse(with_front(*BASE[:2], "date: 2021-10-31T01:50+01:00", "embargo: 2021-10-31T01:10+00:00"),
-                    settings=london)
+    late, _ = parse(
+        with_front(*BASE[:2], "date: 2021-10-31T01:50+01:00", "embargo: 2021-10-31T01:10+00:00"), settings=london
+    )
     assert release_time(late) is late.embargo
 
 
 def test_releases_are_ordered_by_their_instant_across_the_change_of_the_clocks():
     releases = []
     for name, when in (("a", "01:45-04:00"), ("b", "01:50-04:00"), ("c", "01:15-05:00"), ("d", "01:20-05:00")):
-        release, _ = parse(with_front(*BASE[:2], f"date: 2021-11-07T{when}"), name=f"2021-11-07-{name}.md",
-                           settings=NEW_YORK)
+        release, _ = parse(
+            with_front(*BASE[:2], f"date: 2021-11-07T{when}"), name=f"2021-11-07-{name}.md", settings=NEW_YORK
+        )
         releases.append(release)
     # By the wall clock, b (01:50) would be the newest and c (01:15) the oldest: in time, they are a, b, c, d.
     later = build_archive(releases, build_time(NEW_YORK.zone, {"NEWSROOM_NOW": "2021-11-07T07:00Z"}))
@@ -485,8 +561,19 @@ def test_releases_are_ordered_by_their_instant_across_the_change_of_the_clocks()
     assert [r.name[-4:] for r in earlier.held] == ["a.md", "b.md", "c.md", "d.md"]
 
 
-ZONES = ["UTC", "Asia/Seoul", "America/New_York", "Europe/London", "Australia/Lord_Howe", "America/Havana",
-         "Pacific/Kiritimati", "Pacific/Apia", "Asia/Kathmandu", "America/St_Johns", "Africa/Casablanca"]
+ZONES = [
+    "UTC",
+    "Asia/Seoul",
+    "America/New_York",
+    "Europe/London",
+    "Australia/Lord_Howe",
+    "America/Havana",
+    "Pacific/Kiritimati",
+    "Pacific/Apia",
+    "Asia/Kathmandu",
+    "America/St_Johns",
+    "Africa/Casablanca",
+]
 
 
 @hypothesis_settings(max_examples=400, deadline=None)
@@ -503,8 +590,9 @@ def test_any_moment_is_either_refused_with_a_message_or_read_as_the_right_instan
 ):
     zone = ZoneInfo(zone_name)
     if near_a_change:  # half the examples in the hours when clocks change, where mistakes hide
-        wall = wall.replace(year=2000 + wall.year % 40, month=(3, 4, 10, 11)[wall.month % 4],
-                            day=wall.day % 28 + 1, hour=wall.hour % 4)
+        wall = wall.replace(
+            year=2000 + wall.year % 40, month=(3, 4, 10, 11)[wall.month % 4], day=wall.day % 28 + 1, hour=wall.hour % 4
+        )
     wall = wall.replace(microsecond=0)
     if date_only:
         raw = wall.date().isoformat()
@@ -536,6 +624,7 @@ def test_any_moment_is_either_refused_with_a_message_or_read_as_the_right_instan
 
 
 # -- 5. Lengths -------------------------------------------------------------------------------
+
 
 def test_a_term_name_too_long_is_an_error():
     name = "N" * 101
@@ -575,6 +664,7 @@ def test_an_alias_too_long_is_an_error():
 
 # -- 6. Across fields and files ------------------------------------------------------------
 
+
 def test_an_update_before_the_date_is_an_error():
     assert messages(with_front(*BASE[:2], "date: 2020-03-03T09:00+09:00", "updated: 2020-03-03T08:59+09:00")) == [
         f"{SOURCE}:5: field 'updated': 2020-03-03T08:59+09:00 is before the release's date (2020-03-03T09:00+09:00); "
@@ -611,6 +701,7 @@ def test_a_translation_that_could_not_be_read_is_not_said_to_be_missing():
 
 # -- 7. Photos, by their content ------------------------------------------------------------
 
+
 @pytest.fixture
 def photo(tree):
     """Write a photo under the releases folder and read a release that uses it: its messages."""
@@ -618,21 +709,38 @@ def photo(tree):
 
     def check(name: str, data: bytes) -> list[str]:
         write(project / "press_releases/images" / name, data)
-        _, problems = parse_release(with_front(*BASE, f"image: {{src: images/{name}, alt: A}}").encode(), NAME, settings)
+        _, problems = parse_release(
+            with_front(*BASE, f"image: {{src: images/{name}, alt: A}}").encode(), NAME, settings
+        )
         return [str(p) for p in problems]
+
     return check
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("a.jpg", b"Just some text, not a photo.\n", "is not a JPEG image but text; save the photo itself as JPEG"),
-    ("b.png", b"<?xml version='1.0'?>\n<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
-     "is not a PNG image but an SVG drawing; save the photo itself as PNG"),
-    ("c.jpeg", b"<!DOCTYPE html><html><body>hi</body></html>", "is not a JPEG image but an HTML page; save the photo itself as JPEG"),
-    ("d.webp", b"%PDF-1.7\n...", "is not a WEBP image but a PDF document; save the photo itself as WEBP"),
-    ("e.gif", b"", "is not a GIF image but nothing (the file is empty); save the photo itself as GIF"),
-    ("f.png", PNG[:20], "holds a PNG image that cannot be read (damaged, or cut short); save the photo again as PNG"),
-    ("g.jpg", PNG, "holds a PNG image, not a JPEG one: rename it to 'g.png'"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("a.jpg", b"Just some text, not a photo.\n", "is not a JPEG image but text; save the photo itself as JPEG"),
+        (
+            "b.png",
+            b"<?xml version='1.0'?>\n<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "is not a PNG image but an SVG drawing; save the photo itself as PNG",
+        ),
+        (
+            "c.jpeg",
+            b"<!DOCTYPE html><html><body>hi</body></html>",
+            "is not a JPEG image but an HTML page; save the photo itself as JPEG",
+        ),
+        ("d.webp", b"%PDF-1.7\n...", "is not a WEBP image but a PDF document; save the photo itself as WEBP"),
+        ("e.gif", b"", "is not a GIF image but nothing (the file is empty); save the photo itself as GIF"),
+        (
+            "f.png",
+            PNG[:20],
+            "holds a PNG image that cannot be read (damaged, or cut short); save the photo again as PNG",
+        ),
+        ("g.jpg", PNG, "holds a PNG image, not a JPEG one: rename it to 'g.png'"),
+    ],
+)
 def test_a_photo_must_be_what_its_name_says(photo, name, data, message):
     assert photo(name, data) == [f"{SOURCE}:5: field 'image.src': the image file 'images/{name}' {message}"]
 
@@ -662,8 +770,14 @@ def test_an_svg_photo_is_refused():
 
 def test_every_accepted_type_passes(photo, tree):
     project, _ = tree
-    for name, kind in (("p.jpg", "JPEG"), ("p.jpeg", "JPEG"), ("p.png", "PNG"), ("p.gif", "GIF"), ("p.webp", "WEBP"),
-                       *([("p.avif", "AVIF")] if ".avif" in images.PHOTO_FORMATS else [])):
+    for name, kind in (
+        ("p.jpg", "JPEG"),
+        ("p.jpeg", "JPEG"),
+        ("p.png", "PNG"),
+        ("p.gif", "GIF"),
+        ("p.webp", "WEBP"),
+        *([("p.avif", "AVIF")] if ".avif" in images.PHOTO_FORMATS else []),
+    ):
         target = project / "press_releases/images" / name
         target.parent.mkdir(parents=True, exist_ok=True)
         PILImage.new("RGB", (12, 8), (200, 30, 30)).save(target, kind)
@@ -677,8 +791,12 @@ def test_a_photo_shared_by_many_releases_is_opened_once(tree, monkeypatch):
     monkeypatch.setattr(PILImage, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
     shared = write(project / "press_releases/images/shared.png", PNG)
     for i in range(5):
-        write(project / f"press_releases/2020-03-0{i + 1}-r{i}.md",
-              with_front('title: "T"', "summary: S", f"date: 2020-03-0{i + 1}", "image: {src: images/shared.png, alt: A}"))
+        write(
+            project / f"press_releases/2020-03-0{i + 1}-r{i}.md",
+            with_front(
+                'title: "T"', "summary: S", f"date: 2020-03-0{i + 1}", "image: {src: images/shared.png, alt: A}"
+            ),
+        )
     now = datetime(2026, 1, 1, tzinfo=UTC)
     assert len(read_archive(settings, now).published) == 5
     assert len(read_archive(settings, now).published) == 5
@@ -690,6 +808,7 @@ def test_a_photo_shared_by_many_releases_is_opened_once(tree, monkeypatch):
 
 # -- 8. make new with a title a shell or make would rewrite ----------------------------------
 
+
 def test_make_new_takes_the_title_exactly_as_written(tmp_path):
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
@@ -700,26 +819,43 @@ def test_make_new_takes_the_title_exactly_as_written(tmp_path):
     (project / "hooks").symlink_to(ROOT / "hooks")
     (project / ".venv").symlink_to(ROOT / ".venv")
     marker = tmp_path / "ran"
-    title = (f'Rights $5 `touch {marker}` "quoted" $(touch {marker}) $(shell touch {marker}) $$HOME '
-             f"'single' $(TITLE) \\back")
+    title = (
+        f'Rights $5 `touch {marker}` "quoted" $(touch {marker}) $(shell touch {marker}) $$HOME '
+        f"'single' $(TITLE) \\back"
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
     env["NEWSROOM_NOW"] = "2026-11-26T10:00+09:00"
-    made = subprocess.run(["make", "-s", "-o", ".venv/.site-deps", "new", f"TITLE={title}"],
-                          cwd=project, env=env, capture_output=True, text=True, check=False)
+    made = subprocess.run(
+        ["make", "-s", "-o", ".venv/.site-deps", "new", f"TITLE={title}"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert made.returncode == 0, made.stderr
     assert not marker.exists(), "nothing in the title was run"
     path = project / made.stdout.strip()
-    release, problems = parse_release(path.read_bytes(), path.name, Settings(project_dir=project, timezone="Asia/Seoul"))
+    release, problems = parse_release(
+        path.read_bytes(), path.name, Settings(project_dir=project, timezone="Asia/Seoul")
+    )
     assert problems == [] and release.title == title
     # The same through the environment, as `TITLE=... make new` does.
     env["TITLE"] = "From the environment: $HOME `id`"
-    made = subprocess.run(["make", "-s", "-o", ".venv/.site-deps", "new"], cwd=project, env=env, capture_output=True,
-                          text=True, check=False)
+    made = subprocess.run(
+        ["make", "-s", "-o", ".venv/.site-deps", "new"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert made.returncode == 0, made.stderr
     assert 'title: "From the environment: $HOME `id`"' in (project / made.stdout.strip()).read_text()
 
 
 # -- End to end: each class of input fails a real build, which publishes nothing --------------
+
 
 def test_files_that_are_not_releases_fail_the_build(project, tmp_path):
     project.release("2021-01-01-good.md", release_text(title="Good", date="2021-01-01"))
@@ -754,18 +890,24 @@ def test_an_archive_without_releases_fails_the_build_unless_allowed(project):
 
 def test_control_characters_fail_the_build(project):
     project.release("2021-01-01-good.md", release_text(title="Good", date="2021-01-01"))
-    project.release("2021-01-02-bell.md", with_front(
-        'title: "Bell\x07"', "summary: S", "date: 2021-01-02", 'dateline: "Seoul\\x85"', body="Body\x1b[31m red."))
+    project.release(
+        "2021-01-02-bell.md",
+        with_front(
+            'title: "Bell\x07"', "summary: S", "date: 2021-01-02", 'dateline: "Seoul\\x85"', body="Body\x1b[31m red."
+        ),
+    )
     project.failing_build(
         f"press_releases/2021-01-02-bell.md:2: field 'title': {control(0x07, 'BEL')}",
         f"press_releases/2021-01-02-bell.md:5: field 'dateline': {control(0x85, 'NEXT LINE', escaped=True)}",
-        f"press_releases/2021-01-02-bell.md:8: {control(0x1b, 'ESCAPE')}",
+        f"press_releases/2021-01-02-bell.md:8: {control(0x1B, 'ESCAPE')}",
     )
 
 
 def test_nested_duplicate_keys_fail_the_build(project):
     project.release("2021-01-01-x.md", with_front(*BASE[:2], "date: 2021-01-01", "extra:", "  owner: a", "  owner: b"))
-    project.failing_build("press_releases/2021-01-01-x.md:7: field 'extra.owner': appears twice (lines 6 and 7); keep one")
+    project.failing_build(
+        "press_releases/2021-01-01-x.md:7: field 'extra.owner': appears twice (lines 6 and 7); keep one"
+    )
 
 
 def test_impossible_times_fail_the_build_and_never_with_a_traceback(project):
@@ -782,8 +924,9 @@ def test_impossible_times_fail_the_build_and_never_with_a_traceback(project):
 
 def test_a_build_clock_outside_the_years_is_a_message(project):
     project.release("2021-01-01-x.md", release_text(title="X", date="2021-01-01"))
-    build = project.failing_build("NEWSROOM_NOW: '0001-01-01' is outside the years 1900 to 2200 the site accepts",
-                                  now="0001-01-01")
+    build = project.failing_build(
+        "NEWSROOM_NOW: '0001-01-01' is outside the years 1900 to 2200 the site accepts", now="0001-01-01"
+    )
     assert "Traceback" not in build.log
 
 
@@ -800,8 +943,12 @@ def test_an_embargo_across_the_change_of_the_clocks_lifts_on_time_in_a_real_buil
 
 
 def test_names_too_long_for_a_file_fail_the_build_with_a_message_not_a_traceback(project):
-    project.release("2021-01-01-x.md", release_text(
-        title="X", date="2021-01-01", topics=["T" * 300], aliases=["old/" + "a" * 296 + "/"], slug="s" * 300))
+    project.release(
+        "2021-01-01-x.md",
+        release_text(
+            title="X", date="2021-01-01", topics=["T" * 300], aliases=["old/" + "a" * 296 + "/"], slug="s" * 300
+        ),
+    )
     build = project.failing_build(
         f"press_releases/2021-01-01-x.md:6: field 'topics': the name '{'T' * 40}…' is 300 characters long; a "
         "name may be at most 100 (it becomes the address of its page): shorten it",
@@ -814,9 +961,13 @@ def test_names_too_long_for_a_file_fail_the_build_with_a_message_not_a_traceback
 
 
 def test_fields_and_files_that_disagree_fail_the_build(project):
-    project.release("2021-01-01-x.md", release_text(
-        title="X", date="2021-01-01", updated="2020-12-31", translations={"en": "2021-01-01-x.md"}))
-    project.release("2021-01-05-y.md", release_text(title="Y", date="2021-01-05", translations={"ko": "2021-01-05-y-ko.md"}))
+    project.release(
+        "2021-01-01-x.md",
+        release_text(title="X", date="2021-01-01", updated="2020-12-31", translations={"en": "2021-01-01-x.md"}),
+    )
+    project.release(
+        "2021-01-05-y.md", release_text(title="Y", date="2021-01-05", translations={"ko": "2021-01-05-y-ko.md"})
+    )
     project.release("2021-01-05-y-ko.md", release_text(title="Y ko", date="2021-01-05", slug="y-ko"))
     project.failing_build(
         "press_releases/2021-01-01-x.md:5: field 'updated': 2020-12-31 is before the release's date (2021-01-01); "
@@ -833,8 +984,10 @@ def test_photos_that_are_not_what_they_say_fail_the_build(project):
     project.asset("images/bomb.png", png_header(30_000, 30_000))
     project.asset("images/map.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")
     for day, src in (("01", "images/text.jpg"), ("02", "images/bomb.png"), ("03", "images/map.svg")):
-        project.release(f"2021-01-{day}-x.md", release_text(title="X", date=f"2021-01-{day}", slug=f"x{day}",
-                                                            image={"src": src, "alt": "A"}))
+        project.release(
+            f"2021-01-{day}-x.md",
+            release_text(title="X", date=f"2021-01-{day}", slug=f"x{day}", image={"src": src, "alt": "A"}),
+        )
     build = project.failing_build(
         "press_releases/2021-01-01-x.md:7: field 'image.src': the image file 'images/text.jpg' is not a JPEG "
         "image but text; save the photo itself as JPEG",

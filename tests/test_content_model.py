@@ -46,6 +46,7 @@ BASE = ('title: "T"', "summary: S", "date: 2020-03-03")
 
 # -- what a good release gives ---------------------------------------------------
 
+
 def test_a_good_release_is_read_with_its_defaults():
     release, problems = parse(GOOD)
     assert problems == []
@@ -60,25 +61,27 @@ def test_a_good_release_is_read_with_its_defaults():
 
 
 def test_every_field_is_typed():
-    release, problems = parse(with_front(
-        *BASE[:2],
-        "date: 2020-03-03T09:00:00+09:00",
-        "dateline: Seoul",
-        "regions: Asia",
-        "countries: [North Korea, South Korea]",
-        "topics:\n  - Accountability",
-        "organizations: ICNK",
-        "image:\n  src: images/photo.jpg\n  alt: A photo\n  caption: A caption\n  credit: © 2020 Kyodo via AP Images",
-        "slug: stand-with-victims",
-        "language: ko-KR",
-        "updated: 2020-03-05T10:00",
-        "draft: false",
-        "embargo: 2020-03-03T08:00+09:00",
-        "aliases: [2020/03/old-title]",
-        "corrections:\n  - date: 2020-03-05\n    note: Fixed a name.",
-        "translations: {ko: other.md}",
-        "extra: {campaign: north-korea, weight: 3}",
-    ))
+    release, problems = parse(
+        with_front(
+            *BASE[:2],
+            "date: 2020-03-03T09:00:00+09:00",
+            "dateline: Seoul",
+            "regions: Asia",
+            "countries: [North Korea, South Korea]",
+            "topics:\n  - Accountability",
+            "organizations: ICNK",
+            "image:\n  src: images/photo.jpg\n  alt: A photo\n  caption: A caption\n  credit: © 2020 Kyodo via AP Images",
+            "slug: stand-with-victims",
+            "language: ko-KR",
+            "updated: 2020-03-05T10:00",
+            "draft: false",
+            "embargo: 2020-03-03T08:00+09:00",
+            "aliases: [2020/03/old-title]",
+            "corrections:\n  - date: 2020-03-05\n    note: Fixed a name.",
+            "translations: {ko: other.md}",
+            "extra: {campaign: north-korea, weight: 3}",
+        )
+    )
     assert problems == []
     assert release.regions == ("Asia",)  # a single string is a one-item list
     assert release.countries == ("North Korea", "South Korea")
@@ -116,6 +119,7 @@ def test_the_slug_defaults_to_the_file_name_without_its_date():
 
 
 # -- every bad input the issue names, with its message ---------------------------
+
 
 def test_yaml_syntax_error_names_its_line():
     (message,) = messages(with_front('title: "T"', "summary: [unclosed", "date: 2020-03-03"))
@@ -163,24 +167,33 @@ def test_empty_required_field():
     ]
 
 
-@pytest.mark.parametrize(("value", "message"), [
-    ("March 5", "expected an ISO 8601 date such as 2020-03-05 or a date-time such as "
-                "2020-03-05T09:00+09:00, got 'March 5'"),
-    ("2020-02-30", "'2020-02-30' is not a real date or time (day is out of range for month); "
-                   "expected an ISO 8601 date such as 2020-03-05 or a date-time such as 2020-03-05T09:00+09:00"),
-    ("2020-03-03T25:00", "'2020-03-03T25:00' is not a real date or time (hour must be in 0..23); "
-                         "expected an ISO 8601 date such as 2020-03-05 or a date-time such as 2020-03-05T09:00+09:00"),
-])
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "March 5",
+            "expected an ISO 8601 date such as 2020-03-05 or a date-time such as 2020-03-05T09:00+09:00, got 'March 5'",
+        ),
+        (
+            "2020-02-30",
+            "'2020-02-30' is not a real date or time (day is out of range for month); "
+            "expected an ISO 8601 date such as 2020-03-05 or a date-time such as 2020-03-05T09:00+09:00",
+        ),
+        (
+            "2020-03-03T25:00",
+            "'2020-03-03T25:00' is not a real date or time (hour must be in 0..23); "
+            "expected an ISO 8601 date such as 2020-03-05 or a date-time such as 2020-03-05T09:00+09:00",
+        ),
+    ],
+)
 def test_unparseable_or_impossible_date(value, message):
-    assert messages(with_front(*BASE[:2], f"date: {value}")) == [
-        f"press_releases/{NAME}:4: field 'date': {message}"
-    ]
+    assert messages(with_front(*BASE[:2], f"date: {value}")) == [f"press_releases/{NAME}:4: field 'date': {message}"]
 
 
 def test_wrong_types():
     assert messages(with_front(*BASE, "countries: 5")) == [
         f"press_releases/{NAME}:5: field 'countries': expected a name or a list of names "
-        "(put it in quotes to use it as text: \"5\"), got the number 5"
+        '(put it in quotes to use it as text: "5"), got the number 5'
     ]
     assert messages(with_front("title: [a, b]", *BASE[1:])) == [
         f"press_releases/{NAME}:2: field 'title': expected text, got a list"
@@ -213,9 +226,7 @@ def test_a_field_given_twice():
 def test_invalid_utf8_names_the_byte_offset():
     data = GOOD.encode().replace(b"Body.", b"Bo\xffdy.")
     offset = data.index(b"\xff")
-    assert messages(data) == [
-        f"press_releases/{NAME}:7: invalid UTF-8 at byte {offset} (0xff); save the file as UTF-8"
-    ]
+    assert messages(data) == [f"press_releases/{NAME}:7: invalid UTF-8 at byte {offset} (0xff); save the file as UTF-8"]
 
 
 @pytest.mark.parametrize("slug", ["Stand With Victims", "../x", "a/b", "x_y", "-x", "x--y"])
@@ -248,10 +259,13 @@ def test_image_without_alt_text():
     ]
 
 
-@pytest.mark.parametrize("tagged", [
-    "title: !!python/object/apply:os.system ['echo pwned']",
-    "extra: {x: !!python/object:object {}}",
-])
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        "title: !!python/object/apply:os.system ['echo pwned']",
+        "extra: {x: !!python/object:object {}}",
+    ],
+)
 def test_yaml_tags_that_construct_objects_are_refused(tagged):
     (message,) = messages(with_front(*[line for line in BASE if not tagged.startswith(line[:5])], tagged))
     assert "YAML tag '!!python/object" in message
@@ -260,7 +274,7 @@ def test_yaml_tags_that_construct_objects_are_refused(tagged):
 
 
 def test_all_problems_of_a_file_are_reported_together():
-    found = messages(with_front('title: [a]', "summary: S", "date: March 5", "contries: x"))
+    found = messages(with_front("title: [a]", "summary: S", "date: March 5", "contries: x"))
     assert [m.split(": ", 2)[1] for m in found] == ["field 'title'", "field 'date'", "field 'contries'"]
 
 
@@ -275,11 +289,11 @@ def test_two_releases_at_one_url_name_both_files():
 
 
 def test_the_report_lists_every_problem_sorted_by_file_and_line():
-    error = ContentError([Problem("press_releases/b.md", "late", 9), Problem("press_releases/a.md", "early", 3, "date")])
+    error = ContentError(
+        [Problem("press_releases/b.md", "late", 9), Problem("press_releases/a.md", "early", 3, "date")]
+    )
     assert error.report() == (
-        "2 problems in the press releases:\n"
-        "  press_releases/a.md:3: field 'date': early\n"
-        "  press_releases/b.md:9: late"
+        "2 problems in the press releases:\n  press_releases/a.md:3: field 'date': early\n  press_releases/b.md:9: late"
     )
 
 
@@ -327,6 +341,7 @@ def test_settings_are_checked():
 
 def test_a_term_name_without_letters_or_digits_is_an_error():
     from newsroom.taxonomy import check_terms
+
     release, problems = parse(with_front(*BASE, "topics: ['???']"))
     assert problems == []
     found, _ = check_terms([release])
@@ -341,13 +356,16 @@ def test_the_preview_cache_notices_a_photo_that_appears_or_disappears(tmp_path):
     settings = Settings(project_dir=tmp_path, timezone="Asia/Seoul")
     (tmp_path / "press_releases").mkdir()
     (tmp_path / "press_releases" / NAME).write_text(
-        with_front(*BASE, "image: {src: images/p.png, alt: A photo}"), encoding="utf-8")
+        with_front(*BASE, "image: {src: images/p.png, alt: A photo}"), encoding="utf-8"
+    )
     cache = ReadCache()
     release, problems = cache.read(settings, NAME)
     assert release is None and [p.field for p in problems] == ["image.src"]
     (tmp_path / "press_releases/images").mkdir()
     # A real PNG: photos are checked by their content.
-    (tmp_path / "press_releases/images/p.png").write_bytes((ROOT / "tests/fixtures/archive/images/field.png").read_bytes())
+    (tmp_path / "press_releases/images/p.png").write_bytes(
+        (ROOT / "tests/fixtures/archive/images/field.png").read_bytes()
+    )
     release, problems = cache.read(settings, NAME)  # the release file itself did not change
     assert problems == [] and release.image.src == "images/p.png"
     assert cache.read(settings, NAME)[0] is release, "unchanged: from the cache"

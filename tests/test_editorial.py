@@ -42,18 +42,33 @@ def leaks(site: Path, token: str) -> list[str]:
 def embargoed(project):
     """A published release, and an embargoed one carrying the token everywhere an editor could put it."""
     project.asset(f"images/{TOKEN}.png", PNG)
-    project.release("2026-10-01-public.md", release_text(
-        title="Public release", date="2026-10-01T09:00", countries=["Kenya"], topics=["Torture"],
-        body=f"See also [the next one](2026-11-20-{TOKEN}.md).",
-    ))
-    project.release(f"2026-11-20-{TOKEN}.md", release_text(
-        title=f"Embargoed {TOKEN} title", date="2026-11-20T09:00", embargo="2026-11-20T09:00+09:00",
-        summary=f"Summary {TOKEN}", dateline=f"Town{TOKEN}", slug=f"slug-{TOKEN}",
-        countries=["Kenya", f"Country{TOKEN}"], topics=[f"Topic{TOKEN}"], organizations=[f"Org{TOKEN}"],
-        image={"src": f"images/{TOKEN}.png", "alt": f"alt {TOKEN}", "caption": f"caption {TOKEN}"},
-        aliases=[f"old/{TOKEN}/"],
-        body=f"Body {TOKEN}.",
-    ))
+    project.release(
+        "2026-10-01-public.md",
+        release_text(
+            title="Public release",
+            date="2026-10-01T09:00",
+            countries=["Kenya"],
+            topics=["Torture"],
+            body=f"See also [the next one](2026-11-20-{TOKEN}.md).",
+        ),
+    )
+    project.release(
+        f"2026-11-20-{TOKEN}.md",
+        release_text(
+            title=f"Embargoed {TOKEN} title",
+            date="2026-11-20T09:00",
+            embargo="2026-11-20T09:00+09:00",
+            summary=f"Summary {TOKEN}",
+            dateline=f"Town{TOKEN}",
+            slug=f"slug-{TOKEN}",
+            countries=["Kenya", f"Country{TOKEN}"],
+            topics=[f"Topic{TOKEN}"],
+            organizations=[f"Org{TOKEN}"],
+            image={"src": f"images/{TOKEN}.png", "alt": f"alt {TOKEN}", "caption": f"caption {TOKEN}"},
+            aliases=[f"old/{TOKEN}/"],
+            body=f"Body {TOKEN}.",
+        ),
+    )
     project.doc(f"countries/country{TOKEN}.md", f"Intro {TOKEN}.\n")
     return project
 
@@ -71,15 +86,21 @@ def test_an_embargoed_release_leaks_nowhere_in_the_output(embargoed):
 
 def test_a_link_to_an_embargoed_release_written_any_other_way_fails_the_build(embargoed):
     site_url = embargoed.config["site_url"].rstrip("/")
-    embargoed.release("2026-10-02-careless.md", release_text(
-        title="Careless", date="2026-10-02T09:00",
-        body="\n".join([
-            "Intro.",
-            f"[Its address](../../../11/20/slug-{TOKEN}/) and",
-            f"[from the root](/press_releases/2026-11-20-{TOKEN}.md) and",
-            f"<a href='{site_url}/news/2026/11/20/slug-{TOKEN}/index.html'>in full</a>.",
-        ]),
-    ))
+    embargoed.release(
+        "2026-10-02-careless.md",
+        release_text(
+            title="Careless",
+            date="2026-10-02T09:00",
+            body="\n".join(
+                [
+                    "Intro.",
+                    f"[Its address](../../../11/20/slug-{TOKEN}/) and",
+                    f"[from the root](/press_releases/2026-11-20-{TOKEN}.md) and",
+                    f"<a href='{site_url}/news/2026/11/20/slug-{TOKEN}/index.html'>in full</a>.",
+                ]
+            ),
+        ),
+    )
     embargoed.doc("about.md", f"# About\n\nSee [soon](../news/2026/11/20/slug-{TOKEN}/).\n")
     build = embargoed.build(now="2026-11-20T08:59+09:00")
     assert build.returncode == 1
@@ -123,12 +144,16 @@ def test_a_draft_is_never_built_but_previews_under_serve(project):
     assert "Held back (draft): press_releases/2021-01-01-draft.md" in build.log
 
 
-
 def test_corrections_and_updates_are_shown(project):
-    project.release("2021-03-01-x.md", release_text(
-        title="Corrected", date="2021-03-01", updated="2021-03-05T10:00",
-        corrections=[{"date": "2021-03-05", "note": "An earlier version misspelled a name."}],
-    ))
+    project.release(
+        "2021-03-01-x.md",
+        release_text(
+            title="Corrected",
+            date="2021-03-01",
+            updated="2021-03-05T10:00",
+            corrections=[{"date": "2021-03-05", "note": "An earlier version misspelled a name."}],
+        ),
+    )
     build = project.build()
     page = build.html("news/2021/03/01/x/")
     assert page.xpath("string(//section[@class='nr-corrections']//li)").split() == (
@@ -138,13 +163,20 @@ def test_corrections_and_updates_are_shown(project):
 
 
 def test_aliases_get_redirect_pages(project):
-    project.release("2021-03-01-x.md", release_text(
-        title="Moved", date="2021-03-01", aliases=["2021/03/old-title/", "/press/123.html"],
-    ))
+    project.release(
+        "2021-03-01-x.md",
+        release_text(
+            title="Moved",
+            date="2021-03-01",
+            aliases=["2021/03/old-title/", "/press/123.html"],
+        ),
+    )
     build = project.build()
     assert build.returncode == 0, build.log
-    for url, target in (("2021/03/old-title/", "../../../news/2021/03/01/x/"),
-                        ("press/123.html", "../news/2021/03/01/x/")):
+    for url, target in (
+        ("2021/03/old-title/", "../../../news/2021/03/01/x/"),
+        ("press/123.html", "../news/2021/03/01/x/"),
+    ):
         page = build.html(url)
         assert page.xpath("//meta[@http-equiv='refresh']/@content") == [f"0; url={target}"]
         assert page.xpath("//link[@rel='canonical']/@href") == ["https://newsroom.example.org/news/2021/03/01/x/"]
@@ -157,23 +189,38 @@ def test_an_alias_colliding_with_a_page_or_another_alias_names_both_files(projec
     project.release("2021-03-02-b.md", release_text(title="B", date="2021-03-02", aliases=["old/"]))
     build = project.build()
     assert build.returncode == 1
-    assert ("press_releases/2021-03-01-a.md:5: field 'aliases': the old address 'about/' is already taken "
-            "by docs/about.md; each address can lead to one page only") in build.log
-    assert ("press_releases/2021-03-02-b.md:5: field 'aliases': the old address 'old/' is already taken "
-            "by press_releases/2021-03-01-a.md; each address can lead to one page only") in build.log
+    assert (
+        "press_releases/2021-03-01-a.md:5: field 'aliases': the old address 'about/' is already taken "
+        "by docs/about.md; each address can lead to one page only"
+    ) in build.log
+    assert (
+        "press_releases/2021-03-02-b.md:5: field 'aliases': the old address 'old/' is already taken "
+        "by press_releases/2021-03-01-a.md; each address can lead to one page only"
+    ) in build.log
 
 
 def test_an_alias_may_not_take_a_file_the_site_writes_itself(project):
-    project.release("2021-03-01-a.md", release_text(
-        title="A", date="2021-03-01", countries=["Kenya"],
-        aliases=["feed.xml", "countries/kenya/atom.xml", "sitemap.xml", "pagefind/pagefind.js", "about.html"],
-    ))
+    project.release(
+        "2021-03-01-a.md",
+        release_text(
+            title="A",
+            date="2021-03-01",
+            countries=["Kenya"],
+            aliases=["feed.xml", "countries/kenya/atom.xml", "sitemap.xml", "pagefind/pagefind.js", "about.html"],
+        ),
+    )
     build = project.build()
     assert build.returncode == 1
-    for alias, owner in (("feed.xml", "a feed"), ("countries/kenya/atom.xml", "a feed"),
-                         ("sitemap.xml", "the sitemap"), ("pagefind/pagefind.js", "the search index")):
-        assert (f"press_releases/2021-03-01-a.md:7: field 'aliases': the old address '{alias}' is already taken "
-                f"by the site itself ({owner})") in build.log
+    for alias, owner in (
+        ("feed.xml", "a feed"),
+        ("countries/kenya/atom.xml", "a feed"),
+        ("sitemap.xml", "the sitemap"),
+        ("pagefind/pagefind.js", "the search index"),
+    ):
+        assert (
+            f"press_releases/2021-03-01-a.md:7: field 'aliases': the old address '{alias}' is already taken "
+            f"by the site itself ({owner})"
+        ) in build.log
     assert "'about.html'" not in build.log  # a file beside docs/about.md's page, not in its place
     project.release("2021-03-01-a.md", release_text(title="A", date="2021-03-01", aliases=["about.html"]))
     build = project.build()
@@ -188,8 +235,10 @@ def test_sitemap_lists_published_pages_with_their_own_dates(project):
     project.release("2030-01-01-z.md", release_text(title="Z", date="2030-01-01T09:00"))
     build = project.build()
     sitemap = build.text("sitemap.xml")
-    assert ("<url><loc>https://newsroom.example.org/news/2021/03/01/x/</loc>"
-            "<lastmod>2021-04-02T10:00:00+09:00</lastmod></url>") in sitemap
+    assert (
+        "<url><loc>https://newsroom.example.org/news/2021/03/01/x/</loc>"
+        "<lastmod>2021-04-02T10:00:00+09:00</lastmod></url>"
+    ) in sitemap
     assert "<loc>https://newsroom.example.org/news/2021/05/01/y/</loc><lastmod>2021-05-01T09:00:00+09:00" in sitemap
     assert "2030" not in sitemap
     assert "404" not in sitemap
@@ -197,6 +246,7 @@ def test_sitemap_lists_published_pages_with_their_own_dates(project):
 
 def test_sitemap_becomes_an_index_past_the_limit(tmp_path):
     from newsroom.sitemap import Entry, write_sitemaps
+
     written = write_sitemaps(tmp_path, "https://x.org/", [Entry(f"p{i}/") for i in range(5)], limit=2)
     assert [p.name for p in written] == ["sitemap.xml", "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]
     index = (tmp_path / "sitemap.xml").read_text()
@@ -205,8 +255,11 @@ def test_sitemap_becomes_an_index_past_the_limit(tmp_path):
 
 
 def checksums(site: Path) -> dict[str, str]:
-    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def built_from_scratch(project, *expected: str):
@@ -247,11 +300,17 @@ def test_large_archives_built_by_several_processes_are_byte_identical_too(projec
 
 # -- editor tools --------------------------------------------------------------
 
+
 def run_newsroom(project, *args, now: str = "2026-11-26T10:00:00+09:00"):
     (project.path / "mkdocs.yml").write_text(__import__("yaml").safe_dump(project.config), encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NEWSROOM_NOW": now}
-    return subprocess.run([sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), *args],
-                          capture_output=True, text=True, env=env, cwd=project.path)
+    return subprocess.run(
+        [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project.path,
+    )
 
 
 BAD_INPUTS = {
@@ -297,10 +356,27 @@ def test_new_starts_a_release_dated_now_with_every_field(project):
     assert made.returncode == 0, made.stderr
     assert made.stdout.strip() == "press_releases/2026-11-26-kenya-free-the-journalists-lawyers.md"
     text = (project.path / made.stdout.strip()).read_text()
-    for field in ("title:", "summary:", "date: 2026-11-26T10:00:00+09:00", "draft: true", "dateline:",
-                  "regions:", "countries:", "topics:", "organizations:", "# image:", "#   alt:", "# slug:",
-                  "# language:", "# embargo:", "# updated:", "# corrections:", "# aliases:", "# translations:",
-                  "# extra:"):
+    for field in (
+        "title:",
+        "summary:",
+        "date: 2026-11-26T10:00:00+09:00",
+        "draft: true",
+        "dateline:",
+        "regions:",
+        "countries:",
+        "topics:",
+        "organizations:",
+        "# image:",
+        "#   alt:",
+        "# slug:",
+        "# language:",
+        "# embargo:",
+        "# updated:",
+        "# corrections:",
+        "# aliases:",
+        "# translations:",
+        "# extra:",
+    ):
         assert field in text, field
     assert 'title: "Kenya: Free the Journalists & Lawyers"' in text
     assert run_newsroom(project, "check").returncode == 0, "a new release is valid as it is (a draft)"
@@ -319,9 +395,23 @@ def test_make_serve_previews_drafts_with_a_banner(project):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": "2026-11-01T00:00Z"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}",
-                               "-f", str(project.path / "mkdocs.yml")], cwd=project.path, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--dirty",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(project.path / "mkdocs.yml"),
+        ],
+        cwd=project.path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(100):
             try:
@@ -341,10 +431,15 @@ def test_make_serve_previews_drafts_with_a_banner(project):
 def test_updates_and_corrections_reach_the_feeds(project):
     import json
 
-    project.release("2021-03-01-x.md", release_text(
-        title="Corrected", date="2021-03-01T09:00", updated="2021-03-05T10:00",
-        corrections=[{"date": "2021-03-05", "note": "A name was misspelled."}],
-    ))
+    project.release(
+        "2021-03-01-x.md",
+        release_text(
+            title="Corrected",
+            date="2021-03-01T09:00",
+            updated="2021-03-05T10:00",
+            corrections=[{"date": "2021-03-05", "note": "A name was misspelled."}],
+        ),
+    )
     build = project.build()
     atom = build.text("atom.xml")
     assert "<updated>2021-03-05T10:00:00+09:00</updated>" in atom
@@ -358,10 +453,12 @@ def test_the_build_log_reports_each_phase_with_its_time(project):
     project.release("2021-03-01-x.md", release_text(date="2021-03-01"))
     project.release("2030-03-01-y.md", release_text(date="2030-03-01"))
     build = project.build()
-    for phase in (r"newsroom: read: 1 releases published, 1 held back in \d+\.\d\d s",
-                  r"newsroom: sitemap: 1 file\(s\) in \d+\.\d\d s",
-                  r"newsroom: feeds: \d+ files in \d+\.\d\d s",
-                  r"newsroom: search \(waiting for Pagefind\): 2 pages indexed"):
+    for phase in (
+        r"newsroom: read: 1 releases published, 1 held back in \d+\.\d\d s",
+        r"newsroom: sitemap: 1 file\(s\) in \d+\.\d\d s",
+        r"newsroom: feeds: \d+ files in \d+\.\d\d s",
+        r"newsroom: search \(waiting for Pagefind\): 2 pages indexed",
+    ):
         assert re.search(phase, build.log), phase
     verbose = project.build("--verbose")
     assert "newsroom: markdown" not in build.log  # small archives are converted in-process

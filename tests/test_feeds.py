@@ -41,7 +41,7 @@ def parse(path: Path):
 def local(site, url: str) -> Path:
     """The built file an absolute site URL points at."""
     assert url.startswith(SITE), url
-    return site.path(url[len(SITE):].split("#")[0])
+    return site.path(url[len(SITE) :].split("#")[0])
 
 
 def test_every_feed_parses_without_errors_and_links_resolve(site):
@@ -72,14 +72,27 @@ def test_the_site_feeds_hold_the_newest_fifty_in_order(site):
 def test_a_release_is_in_exactly_the_feeds_of_its_terms_and_the_site(site):
     release = RELEASES[10]
     url = SITE + release["url"]
-    holding = {str(p.relative_to(site.site).parent) for p in feed_files(site.site) if p.name == "feed.xml"
-               and url in [e.link for e in parse(p).entries]}
-    slugs = {"North Korea": "north-korea", "South Korea": "south-korea", "Kenya": "kenya", "Nigeria": "nigeria",
-             "Myanmar": "myanmar", "Russia": "russia", "Ukraine": "ukraine"}
-    expected = {"."} | {f"regions/{r.lower()}" for r in release["regions"]} | {
-        f"countries/{slugs[c]}" for c in release["countries"]} | {
-        "topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]} | {
-        "organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])}
+    holding = {
+        str(p.relative_to(site.site).parent)
+        for p in feed_files(site.site)
+        if p.name == "feed.xml" and url in [e.link for e in parse(p).entries]
+    }
+    slugs = {
+        "North Korea": "north-korea",
+        "South Korea": "south-korea",
+        "Kenya": "kenya",
+        "Nigeria": "nigeria",
+        "Myanmar": "myanmar",
+        "Russia": "russia",
+        "Ukraine": "ukraine",
+    }
+    expected = (
+        {"."}
+        | {f"regions/{r.lower()}" for r in release["regions"]}
+        | {f"countries/{slugs[c]}" for c in release["countries"]}
+        | {"topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]}
+        | {"organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])}
+    )
     assert holding == expected
 
 
@@ -99,13 +112,16 @@ def test_items_carry_everything_a_reader_shows(site):
     assert enclosure.type == "image/png"
     atom = next(e for e in parse(site.site / "atom.xml").entries if e.link == SITE + release["url"])
     assert atom.published == release["when"].isoformat()
-    item = next(i for i in json.loads((site.site / "feed.json").read_text())["items"] if i["url"] == SITE + release["url"])
+    item = next(
+        i for i in json.loads((site.site / "feed.json").read_text())["items"] if i["url"] == SITE + release["url"]
+    )
     assert item["date_published"] == release["when"].isoformat()
     assert item["image"] == SITE + "media/images/field.png"
     assert item["_newsroom"]["dateline"] == release["dateline"]
     assert item["content_html"].startswith(
         f'<figure><img src="{SITE}media/images/field.png" alt="{release["image"]["alt"]}">'
-        f'<figcaption>{release["image"]["caption"]} {release["image"]["credit"]}</figcaption></figure>')
+        f"<figcaption>{release['image']['caption']} {release['image']['credit']}</figcaption></figure>"
+    )
 
 
 def test_channels_are_dated_by_their_newest_item_and_link_to_themselves(site):
@@ -153,8 +169,12 @@ def shown(detail) -> str:
 
 def test_text_is_escaped_correctly_in_every_format(project):
     nasty = 'Fish & "Chips" <b>bold</b> 북한의 🚀'
-    project.release("2021-05-06-x.md", release_text(title=nasty, date="2021-05-06", summary=nasty, dateline=nasty,
-                                                     countries=[nasty], body=f"Body {nasty}"))
+    project.release(
+        "2021-05-06-x.md",
+        release_text(
+            title=nasty, date="2021-05-06", summary=nasty, dateline=nasty, countries=[nasty], body=f"Body {nasty}"
+        ),
+    )
     build = project.build()
     assert build.returncode == 0, build.log
     for name in ("feed.xml", "atom.xml"):
@@ -173,10 +193,14 @@ def test_text_is_escaped_correctly_in_every_format(project):
 def test_relative_links_and_images_in_the_body_become_absolute(project):
     project.asset("images/p.png", b"\x89PNG\r\n\x1a\n")
     project.release("2021-01-01-first.md", release_text(title="First", date="2021-01-01"))
-    project.release("2021-02-01-second.md", release_text(
-        title="Second", date="2021-02-01",
-        body="## Part\n\nSee [first](2021-01-01-first.md), [part](#part) and ![map](images/p.png).",
-    ))
+    project.release(
+        "2021-02-01-second.md",
+        release_text(
+            title="Second",
+            date="2021-02-01",
+            body="## Part\n\nSee [first](2021-01-01-first.md), [part](#part) and ![map](images/p.png).",
+        ),
+    )
     build = project.build()
     item = json.loads((build.site / "feed.json").read_text())["items"][0]
     html = item["content_html"]
@@ -207,10 +231,13 @@ def test_rebuilding_gives_identical_feeds_and_an_edit_changes_only_its_feeds(tmp
     path.write_text(path.read_text().replace("The body of release", "The edited body of release"))
     changed = {name for name, digest in built().items() if first[name] != digest}
     folders = {str(Path(name).parent) for name in changed}
-    assert folders == {".", *[f"countries/{c.lower().replace(' ', '-')}" for c in release["countries"]],
-                       *[f"regions/{r.lower()}" for r in release["regions"]],
-                       *["topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]],
-                       *["organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])]}
+    assert folders == {
+        ".",
+        *[f"countries/{c.lower().replace(' ', '-')}" for c in release["countries"]],
+        *[f"regions/{r.lower()}" for r in release["regions"]],
+        *["topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]],
+        *["organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])],
+    }
     assert len(changed) == 3 * len(folders)
 
 
@@ -250,9 +277,17 @@ def test_a_preview_rebuild_renders_again_only_the_feeds_an_edit_changes(project)
     assert project.build().returncode == 0  # writes mkdocs.yml
     release = RELEASES[3]
     result = subprocess.run(
-        [sys.executable, "-c", PREVIEW, str(project.path), str(project.path / "preview"),
-         str(project.releases / release["name"])],
-        cwd=project.path, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-c",
+            PREVIEW,
+            str(project.path),
+            str(project.path / "preview"),
+            str(project.releases / release["name"]),
+        ],
+        cwd=project.path,
+        capture_output=True,
+        text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": "2026-11-01T00:00:00Z"},
     )
     assert result.returncode == 0, result.stderr
@@ -262,10 +297,13 @@ def test_a_preview_rebuild_renders_again_only_the_feeds_an_edit_changes(project)
     assert {b.rstrip("/") or "." for b in first["rendered"]} == bases, "the first build renders every feed"
 
     # The feeds of the edited release's terms, and the site's: these, and only these, are rendered again.
-    edited = {".", *[f"countries/{c.lower().replace(' ', '-')}" for c in release["countries"]],
-              *[f"regions/{r.lower()}" for r in release["regions"]],
-              *["topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]],
-              *["organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])]}
+    edited = {
+        ".",
+        *[f"countries/{c.lower().replace(' ', '-')}" for c in release["countries"]],
+        *[f"regions/{r.lower()}" for r in release["regions"]],
+        *["topics/" + t.lower().replace(" ", "-").replace("'", "") for t in release["topics"]],
+        *["organizations/" + o.lower().replace(" ", "-") for o in release.get("organizations", [])],
+    }
     assert len(second["rendered"]) == len(set(second["rendered"])), "each feed rendered once"
     assert {b.rstrip("/") or "." for b in second["rendered"]} == edited
     assert len(edited) < len(bases)
@@ -299,8 +337,14 @@ def test_pages_link_their_feeds_in_the_head(site):
         return site.html(url).xpath("//head/link[@rel='alternate feed']/@href")
 
     assert alternates("") == ["feed.xml", "atom.xml", "feed.json"]
-    assert alternates("countries/kenya/") == ["../../feed.xml", "../../atom.xml", "../../feed.json",
-                                              "feed.xml", "atom.xml", "feed.json"]
+    assert alternates("countries/kenya/") == [
+        "../../feed.xml",
+        "../../atom.xml",
+        "../../feed.json",
+        "feed.xml",
+        "atom.xml",
+        "feed.json",
+    ]
     release = RELEASES[0]
     types = site.html(release["url"]).xpath("//head/link[@rel='alternate feed']/@type")
     assert types[:3] == ["application/rss+xml", "application/atom+xml", "application/feed+json"]
@@ -392,7 +436,10 @@ def test_feed_readers_discover_the_feeds(site):
     """Autodiscovery as feed readers do it: rel contains 'alternate', type is a feed type.
     (The extra 'feed' keeps Material's JavaScript from fetching the sitemap once for each link.)"""
     page = site.html("countries/kenya/")
-    found = [(link.get("type"), link.get("href")) for link in page.xpath("//head/link")
-             if "alternate" in (link.get("rel") or "").split()
-             and link.get("type") in ("application/rss+xml", "application/atom+xml", "application/feed+json")]
+    found = [
+        (link.get("type"), link.get("href"))
+        for link in page.xpath("//head/link")
+        if "alternate" in (link.get("rel") or "").split()
+        and link.get("type") in ("application/rss+xml", "application/atom+xml", "application/feed+json")
+    ]
     assert ("application/rss+xml", "feed.xml") in found and ("application/atom+xml", "../../atom.xml") in found

@@ -139,14 +139,20 @@ def site(tmp_path_factory):
     project.asset("images/photo.png", PNG)
     for case in CASES:
         raw = case.raw
-        project.release(case.file, release_text(
-            title=raw, date=f"2021-01-{case.number + 1:02d}", summary=raw, dateline=raw,
-            body=f"The body of the release, with its own word {case.marker}.",
-            **{taxonomy: [raw] for taxonomy in TAXONOMIES},
-            image={"src": "images/photo.png", "alt": raw, "caption": raw, "credit": raw},
-            corrections=[{"date": CORRECTED, "note": raw}],
-            aliases=[case.alias],
-        ))
+        project.release(
+            case.file,
+            release_text(
+                title=raw,
+                date=f"2021-01-{case.number + 1:02d}",
+                summary=raw,
+                dateline=raw,
+                body=f"The body of the release, with its own word {case.marker}.",
+                **{taxonomy: [raw] for taxonomy in TAXONOMIES},
+                image={"src": "images/photo.png", "alt": raw, "caption": raw, "credit": raw},
+                corrections=[{"date": CORRECTED, "note": raw}],
+                aliases=[case.alias],
+            ),
+        )
     # Shares a country with every hostile release: they list it as related, and it lists them.
     project.release(HUB, release_text(title=HUB_TITLE, date="2021-02-01", countries=HOSTILE))
     build = project.build()
@@ -155,8 +161,11 @@ def site(tmp_path_factory):
 
 
 def live_markup(root) -> list[str]:
-    return [f"{path}: {etree.tostring(hit) if not isinstance(hit, str) else hit!r}"
-            for path in LIVE for hit in root.xpath(path)]
+    return [
+        f"{path}: {etree.tostring(hit) if not isinstance(hit, str) else hit!r}"
+        for path in LIVE
+        for hit in root.xpath(path)
+    ]
 
 
 def html_text(fragment: str) -> str:
@@ -203,8 +212,11 @@ def term_urls(site, case: Case) -> dict[str, str]:
 def test_no_page_holds_live_markup_from_the_text(site):
     pages = site.pages()
     assert len(pages) > 100
-    found = {str(path.relative_to(site.site)): hits for path in pages
-             if (hits := live_markup(lxml_html.fromstring(path.read_bytes())))}
+    found = {
+        str(path.relative_to(site.site)): hits
+        for path in pages
+        if (hits := live_markup(lxml_html.fromstring(path.read_bytes())))
+    }
     assert found == {}
 
 
@@ -337,8 +349,10 @@ def parsed(site, name: str):
 
 @pytest.fixture(scope="module")
 def feeds(site):
-    return {kind: {e.link: e for e in parsed(site, name).entries} for kind, name in
-            (("rss", "feed.xml"), ("atom", "atom.xml"))}
+    return {
+        kind: {e.link: e for e in parsed(site, name).entries}
+        for kind, name in (("rss", "feed.xml"), ("atom", "atom.xml"))
+    }
 
 
 @pytest.fixture(scope="module")
@@ -398,11 +412,14 @@ def test_html_in_feeds_holds_no_live_markup(site):
         fragments = []
         if path.name == "feed.xml":
             tree = etree.parse(str(path))
-            fragments = tree.xpath("//title/text() | //description/text() | //content:encoded/text()",
-                                   namespaces=namespaces)
+            fragments = tree.xpath(
+                "//title/text() | //description/text() | //content:encoded/text()", namespaces=namespaces
+            )
         elif path.name == "atom.xml":
             tree = etree.parse(str(path))
-            fragments = tree.xpath("//a:content[@type='html']/text() | //a:*[@type='html']/text()", namespaces=namespaces)
+            fragments = tree.xpath(
+                "//a:content[@type='html']/text() | //a:*[@type='html']/text()", namespaces=namespaces
+            )
         elif path.name == "feed.json":
             fragments = [i["content_html"] for i in json.loads(path.read_text(encoding="utf-8"))["items"]]
         for fragment in fragments:
@@ -420,7 +437,7 @@ def pagefind_data(path):
     """A Pagefind data file: gzip, a magic number, then JSON (fragments) or CBOR (the rest)."""
     data = gzip.decompress(path.read_bytes())
     assert data.startswith(MAGIC), path
-    data = data[len(MAGIC):]
+    data = data[len(MAGIC) :]
     return json.loads(data) if data[:1] == b"{" else cbor2.loads(data)
 
 
@@ -492,7 +509,9 @@ def texts(tab, selector: str) -> list[str]:
 def test_the_search_page_and_box_show_the_text_and_inject_nothing(site, tab, case):
     country = term_urls(site, case)["countries"].split("/")[1]
     tab.goto(tab.base + f"search/?q={case.marker}&country={quote(country)}")
-    tab.wait_for_function("/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-results-status').textContent)")
+    tab.wait_for_function(
+        "/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-results-status').textContent)"
+    )
     assert texts(tab, ".nr-result__title a") == [case.searched]
     assert texts(tab, ".nr-result__meta")[0].startswith(f"{case.searched} · ")
     excerpt = texts(tab, ".nr-result__excerpt")[0]
@@ -503,7 +522,9 @@ def test_the_search_page_and_box_show_the_text_and_inject_nothing(site, tab, cas
 
     tab.focus("#nr-search-input")
     tab.keyboard.type(case.marker)
-    tab.wait_for_function("/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)")
+    tab.wait_for_function(
+        "/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)"
+    )
     assert texts(tab, "#nr-search-list .nr-search__title") == [case.searched]
     assert texts(tab, "#nr-search-list .nr-search__meta")[0].startswith(f"{case.searched} · ")
     excerpt = texts(tab, "#nr-search-list .nr-search__excerpt")[0]
@@ -517,7 +538,9 @@ def test_the_search_page_and_box_show_the_text_and_inject_nothing(site, tab, cas
 def test_excerpts_show_the_text_around_the_words_found(site, tab, query):
     """Pagefind's own excerpts escape < and > but not &: the page shows the text in order itself."""
     tab.goto(tab.base + f"search/?q={query}")
-    tab.wait_for_function("/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-results-status').textContent)")
+    tab.wait_for_function(
+        "/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-results-status').textContent)"
+    )
     titles = texts(tab, ".nr-result__title a")
     excerpts = texts(tab, ".nr-result__excerpt")
     assert titles and len(titles) == len(excerpts)

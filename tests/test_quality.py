@@ -22,10 +22,16 @@ def site(tmp_path_factory):
     project.copy_releases(ROOT / "press_releases")
     project.newsroom(per_page=5)
     project.doc("countries/north-korea.md", "An introduction with a [link](../about.md).\n")
-    project.release("2020-03-03-stand-with-victims-ko.md", release_text(  # a translation, linked both ways
-        title="북한 인권 피해자와 함께", date="2020-03-03T10:00", language="ko", dateline="서울",
-        translations={"en": "2020-03-03-south-korea-stand-with-north-korean-victims.md"},
-    ))
+    project.release(
+        "2020-03-03-stand-with-victims-ko.md",
+        release_text(  # a translation, linked both ways
+            title="북한 인권 피해자와 함께",
+            date="2020-03-03T10:00",
+            language="ko",
+            dateline="서울",
+            translations={"en": "2020-03-03-south-korea-stand-with-north-korean-victims.md"},
+        ),
+    )
     build = project.build()
     assert build.returncode == 0, build.log
     return build
@@ -34,10 +40,24 @@ def site(tmp_path_factory):
 def kinds_of_pages(site) -> list[str]:
     """One page of every kind the site has, each checked to be there: the Nu HTML Checker passes
     a file that does not exist without a word."""
-    urls = ["", "news/", "news/page/2/", "news/2020/", "regions/", "countries/", "topics/", "organizations/",
-            "countries/north-korea/", "countries/north-korea/page/2/", "about/", "404.html",
-            "news/2020/03/03/south-korea-stand-with-north-korean-victims/", "news/2020/03/03/stand-with-victims-ko/",
-            "subscribe/", "search/"]
+    urls = [
+        "",
+        "news/",
+        "news/page/2/",
+        "news/2020/",
+        "regions/",
+        "countries/",
+        "topics/",
+        "organizations/",
+        "countries/north-korea/",
+        "countries/north-korea/page/2/",
+        "about/",
+        "404.html",
+        "news/2020/03/03/south-korea-stand-with-north-korean-victims/",
+        "news/2020/03/03/stand-with-victims-ko/",
+        "subscribe/",
+        "search/",
+    ]
     missing = [url for url in urls if not site.exists(url)]
     assert missing == [], f"pages to check that were not built: {missing}"
     return urls
@@ -49,12 +69,16 @@ def test_pages_are_valid_html(site):
     if not shutil.which("java"):
         unavailable("the Nu HTML Checker needs Java (Debian: default-jre-headless)")
     files = [str(site.path(url)) for url in kinds_of_pages(site)]
-    result = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files], capture_output=True, text=True
+    )
     assert result.stderr.strip(), f"the Nu HTML Checker gave no report (exit {result.returncode}): {result.stdout}"
     messages = json.loads(result.stderr)["messages"]
-    errors = [f"{m.get('url', '').split('/site/')[-1]}:{m.get('lastLine')}: {m['message']}" for m in messages
-              if m["type"] in ("error", "non-document-error")]
+    errors = [
+        f"{m.get('url', '').split('/site/')[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in messages
+        if m["type"] in ("error", "non-document-error")
+    ]
     assert errors == []
     assert result.returncode == 0, result.stderr
 

@@ -79,11 +79,18 @@ def test_head_carries_canonical_description_and_social_cards(sample_site):
 def test_every_field_is_escaped(project):
     nasty = 'Fish & "Chips" <script>alert(1)</script> 북한 🚀'
     project.asset("images/p.png", PNG)
-    project.release("2021-05-06-x.md", release_text(
-        title=nasty, date="2021-05-06", summary=nasty, dateline=nasty, countries=[nasty],
-        image={"src": "images/p.png", "alt": nasty, "caption": nasty, "credit": nasty},
-        body="Body & more.",
-    ))
+    project.release(
+        "2021-05-06-x.md",
+        release_text(
+            title=nasty,
+            date="2021-05-06",
+            summary=nasty,
+            dateline=nasty,
+            countries=[nasty],
+            image={"src": "images/p.png", "alt": nasty, "caption": nasty, "credit": nasty},
+            body="Body & more.",
+        ),
+    )
     build = project.build()
     assert build.returncode == 0, build.log
     source = build.text("news/2021/05/06/x/")
@@ -125,10 +132,14 @@ def test_the_body_can_link_photos_and_other_releases_by_file_name(project):
     project.asset("images/p.png", PNG)
     project.asset("docs/report.pdf", b"%PDF-1.4")
     project.release("2021-01-01-first.md", release_text(title="First", date="2021-01-01"))
-    project.release("2021-02-01-second.md", release_text(
-        title="Second", date="2021-02-01",
-        body="See [the first](2021-01-01-first.md), ![a map](images/p.png) and [the report](docs/report.pdf).",
-    ))
+    project.release(
+        "2021-02-01-second.md",
+        release_text(
+            title="Second",
+            date="2021-02-01",
+            body="See [the first](2021-01-01-first.md), ![a map](images/p.png) and [the report](docs/report.pdf).",
+        ),
+    )
     project.asset("images/unused.png", PNG)
     build = project.build()
     assert build.returncode == 0, build.log
@@ -202,8 +213,10 @@ def test_large_archives_convert_in_parallel_and_a_problem_found_by_a_worker_stil
     assert build.returncode == 1
     source = broken.relative_to(project.path).as_posix()
     line = broken.read_text().splitlines().index("See [a missing file](missing-file.md).") + 1
-    assert (f"{source}:{line}: links to 'missing-file.md', which is not a page or file of the site "
-            "(looked for press_releases/missing-file.md)") in build.log
+    assert (
+        f"{source}:{line}: links to 'missing-file.md', which is not a page or file of the site "
+        "(looked for press_releases/missing-file.md)"
+    ) in build.log
     broken.write_text(broken.read_text().replace("\nSee [a missing file](missing-file.md).\n", ""))
     build = project.build()
     assert build.returncode == 0, build.log
@@ -216,10 +229,16 @@ def test_large_archives_convert_in_parallel_and_a_problem_found_by_a_worker_stil
 
 def test_a_korean_site_speaks_korean(project):
     project.config["theme"]["language"] = "ko"
-    project.release("2020-03-03-x.md", release_text(
-        title="북한 인권 피해자와 함께", date="2020-03-03", dateline="서울", countries=["북한"],
-        summary="300여 단체가 대통령에게 서한을 보냈다.",
-    ))
+    project.release(
+        "2020-03-03-x.md",
+        release_text(
+            title="북한 인권 피해자와 함께",
+            date="2020-03-03",
+            dateline="서울",
+            countries=["북한"],
+            summary="300여 단체가 대통령에게 서한을 보냈다.",
+        ),
+    )
     build = project.build()
     assert build.returncode == 0, build.log
     page = build.html("news/2020/03/03/x/")
@@ -232,20 +251,43 @@ def test_a_korean_site_speaks_korean(project):
 
 
 def test_translations_link_each_other_in_their_own_languages(project):
-    project.release("2020-03-03-letter.md", release_text(
-        title="Stand with the victims", date="2020-03-03T10:00",
-        translations={"ko": "2020-03-03-letter-ko.md", "de": "2020-03-03-letter-de.md"},
-    ))
-    project.release("2020-03-03-letter-ko.md", release_text(
-        title="피해자와 함께", date="2020-03-03T10:00", language="ko", slug="letter-ko", body="(서울) – 본문.",
-    ))
-    project.release("2020-03-03-letter-fr.md", release_text(
-        title="Aux côtés des victimes", date="2020-03-03T10:00", language="fr", slug="letter-fr",
-        translations={"en": "2020-03-03-letter.md"},
-    ))
-    project.release("2020-03-03-letter-de.md", release_text(  # still under embargo: never linked
-        title="An der Seite der Opfer", date="2030-03-03T10:00", embargo="2030-03-03T10:00", language="de",
-    ))
+    project.release(
+        "2020-03-03-letter.md",
+        release_text(
+            title="Stand with the victims",
+            date="2020-03-03T10:00",
+            translations={"ko": "2020-03-03-letter-ko.md", "de": "2020-03-03-letter-de.md"},
+        ),
+    )
+    project.release(
+        "2020-03-03-letter-ko.md",
+        release_text(
+            title="피해자와 함께",
+            date="2020-03-03T10:00",
+            language="ko",
+            slug="letter-ko",
+            body="(서울) – 본문.",
+        ),
+    )
+    project.release(
+        "2020-03-03-letter-fr.md",
+        release_text(
+            title="Aux côtés des victimes",
+            date="2020-03-03T10:00",
+            language="fr",
+            slug="letter-fr",
+            translations={"en": "2020-03-03-letter.md"},
+        ),
+    )
+    project.release(
+        "2020-03-03-letter-de.md",
+        release_text(  # still under embargo: never linked
+            title="An der Seite der Opfer",
+            date="2030-03-03T10:00",
+            embargo="2030-03-03T10:00",
+            language="de",
+        ),
+    )
     build = project.build()
     assert build.returncode == 0, build.log
 
@@ -276,8 +318,10 @@ def test_a_release_page_carries_no_other_release_headings(project):
     project.release("2021-01-02-b.md", release_text(date="2021-01-02", body="## Betaheading\n\nText."))
     build = project.build()
     assert build.returncode == 0, build.log
-    for url, own, other in (("news/2021/01/01/a/", "alphaheading", "betaheading"),
-                            ("news/2021/01/02/b/", "betaheading", "alphaheading")):
+    for url, own, other in (
+        ("news/2021/01/01/a/", "alphaheading", "betaheading"),
+        ("news/2021/01/02/b/", "betaheading", "alphaheading"),
+    ):
         text = build.text(url)
         assert f'id="{own}"' in text
         assert other not in text.lower()

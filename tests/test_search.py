@@ -28,15 +28,27 @@ NOWHERE = "고양이"
 def site(tmp_path_factory):
     project = Project(tmp_path_factory.mktemp("search") / "project")
     project.copy_releases(FIXTURES / "archive")
-    project.release(KOREAN, release_text(
-        title=KOREAN_TITLE, date="2021-12-01", language="ko", countries=["North Korea"],
-        summary=KOREAN_SUMMARY, body=KOREAN_BODY,
-    ))
+    project.release(
+        KOREAN,
+        release_text(
+            title=KOREAN_TITLE,
+            date="2021-12-01",
+            language="ko",
+            countries=["North Korea"],
+            summary=KOREAN_SUMMARY,
+            body=KOREAN_BODY,
+        ),
+    )
     project.release("2021-12-02-draft.md", release_text(title="Draftword title", date="2021-12-02", draft=True))
-    project.release("2000-01-01-tail.md", release_text(  # its one rare word is far from its start
-        title="Tailpiece", date="2000-01-01", summary="Rights & wrongs of <sample> cases.",
-        body=" ".join(["Filler"] * 60) + " amplifiers.",
-    ))
+    project.release(
+        "2000-01-01-tail.md",
+        release_text(  # its one rare word is far from its start
+            title="Tailpiece",
+            date="2000-01-01",
+            summary="Rights & wrongs of <sample> cases.",
+            body=" ".join(["Filler"] * 60) + " amplifiers.",
+        ),
+    )
     build = project.build()
     assert build.returncode == 0, build.log
     return build
@@ -66,6 +78,7 @@ def page(browser, site):
 
 # -- the index -------------------------------------------------------------------
 
+
 def test_records_carry_the_filters_and_dates_of_the_front_matter():
     from newsroom.reader import parse_release
     from newsroom.search import release_record
@@ -73,16 +86,29 @@ def test_records_carry_the_filters_and_dates_of_the_front_matter():
     from newsroom.taxonomy import build_taxonomies
 
     settings = Settings(project_dir=Path("/nowhere"), timezone="Asia/Seoul")
-    text = release_text(title="Kenya: Free Them", date="2021-03-04T09:30", dateline="Nairobi",
-                        regions=["Africa"], countries=["Kenya"], topics=["Torture", "Free Speech"],
-                        organizations="ICNK", language="sw")
+    text = release_text(
+        title="Kenya: Free Them",
+        date="2021-03-04T09:30",
+        dateline="Nairobi",
+        regions=["Africa"],
+        countries=["Kenya"],
+        topics=["Torture", "Free Speech"],
+        organizations="ICNK",
+        language="sw",
+    )
     release, problems = parse_release(text.encode(), "2021-03-04-x.md", settings)
     assert problems == []
     record = release_record(release, "Body text & more.", build_taxonomies([release]), "en", "March 4, 2021")
     assert record.url == "news/2021/03/04/x/"
     assert record.language == "en", "one index in the site's language"
-    assert record.filters == {"region": ["Africa"], "country": ["Kenya"], "topic": ["Torture", "Free Speech"],
-                              "organization": ["ICNK"], "year": ["2021"], "language": ["sw"]}
+    assert record.filters == {
+        "region": ["Africa"],
+        "country": ["Kenya"],
+        "topic": ["Torture", "Free Speech"],
+        "organization": ["ICNK"],
+        "year": ["2021"],
+        "language": ["sw"],
+    }
     assert record.sort == {"date": "20210304003000"}
     assert record.meta["date"] == "March 4, 2021"
     assert record.meta["dateline"] == "Nairobi"
@@ -105,7 +131,7 @@ def indexed_urls(site) -> list[str]:
     for path in sorted((site.site / "pagefind/fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), path
-        urls.append(json.loads(data[len(b"pagefind_dcd"):])["url"])
+        urls.append(json.loads(data[len(b"pagefind_dcd") :])["url"])
     return urls
 
 
@@ -137,12 +163,15 @@ def test_search_can_be_indexed_in_the_foreground_to_time_it_alone(project, tmp_p
     build = project.build(env={"NEWSROOM_SEARCH_FOREGROUND": "1", "NEWSROOM_TIMINGS": str(timings)})
     assert build.returncode == 0, build.log
     phases = list(json.loads(timings.read_text())["phases_s"])
-    assert phases.index("search (Pagefind, in the foreground)") == phases.index("search (records, Pagefind started)") + 1
+    assert (
+        phases.index("search (Pagefind, in the foreground)") == phases.index("search (records, Pagefind started)") + 1
+    )
     assert "search (waiting for Pagefind)" not in phases
     assert build.exists("pagefind/pagefind.js")
 
 
 # -- the header box ----------------------------------------------------------------
+
 
 def test_typing_in_the_header_shows_matching_releases(page):
     release = RELEASES[7]
@@ -200,7 +229,9 @@ def header_search(page, query: str) -> list[str]:
     page.goto(page.base)
     page.focus("#nr-search-input")
     page.keyboard.type(query)
-    page.wait_for_function("/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)")
+    page.wait_for_function(
+        "/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)"
+    )
     return page.locator("#nr-search-list .nr-search__title").all_inner_texts()
 
 
@@ -229,10 +260,12 @@ def test_a_word_found_far_into_a_release_is_marked_in_its_summary_without_breaki
     option = page.locator("#nr-search-list [role=option]", has_text="Tailpiece")
     assert option.locator(".nr-search__excerpt").inner_text() == "Rights & wrongs of <sample> cases."
     assert option.locator(".nr-search__excerpt").inner_html() == (
-        "Rights &amp; wrongs of &lt;s<mark>amp</mark>le&gt; cases.")
+        "Rights &amp; wrongs of &lt;s<mark>amp</mark>le&gt; cases."
+    )
 
 
 # -- the search page -----------------------------------------------------------------
+
 
 def test_the_search_page_filters_by_country_from_its_url(page):
     page.goto(page.base + "search/?country=nigeria")
@@ -259,8 +292,11 @@ def test_choosing_filters_and_sort_updates_results_and_url(page):
     kenya = [r["title"] for r in RELEASES if "Kenya" in r["countries"]]
     page.select_option("#nr-sort", "date")
     page.wait_for_url("**sort=date**")
-    page.wait_for_function("(titles) => Array.from(document.querySelectorAll('.nr-result__title a'))"
-                           ".map(a => a.textContent).join('|') === titles", arg="|".join(kenya))
+    page.wait_for_function(
+        "(titles) => Array.from(document.querySelectorAll('.nr-result__title a'))"
+        ".map(a => a.textContent).join('|') === titles",
+        arg="|".join(kenya),
+    )
     assert page.locator(".nr-result__title a").all_inner_texts() == kenya
     assert urlsplit(page.url).query == "q=release&country=kenya&sort=date"
 
@@ -279,7 +315,8 @@ def test_results_come_in_pages(page):
 
 def test_term_pages_link_to_a_search_within_them(site):
     assert site.html("countries/kenya/").xpath("//a[text()='Search within Kenya']/@href") == [
-        "../../search/?country=kenya"]
+        "../../search/?country=kenya"
+    ]
 
 
 def test_without_javascript_the_search_page_says_so_and_links_to_browsing(browser, site):
@@ -290,20 +327,29 @@ def test_without_javascript_the_search_page_says_so_and_links_to_browsing(browse
     assert message.is_visible()
     assert "needs JavaScript" in message.inner_text()
     assert tab.locator(".nr-noscript__links a").all_inner_texts() == [
-        "News", "Regions", "Countries", "Topics", "Organizations"]
+        "News",
+        "Regions",
+        "Countries",
+        "Topics",
+        "Organizations",
+    ]
     context.close()
 
 
 def test_the_search_interface_has_no_serious_accessibility_violations(page):
     from test_quality import AXE
+
     if not AXE.exists():
         unavailable("axe-core needs `npm ci` (make test runs it)")
 
     def violations():
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
-                if v["impact"] in ("serious", "critical")]
+        return [
+            f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
 
     page.goto(page.base + "search/?q=release&country=nigeria")
     page.wait_for_selector(".nr-result")

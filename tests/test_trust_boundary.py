@@ -18,16 +18,20 @@ HELD_FILE = f"2026-11-20-{TOKEN}.md"
 HELD_URL = f"news/2026/11/20/slug-{TOKEN}/"
 SITE = "https://newsroom.example.org"
 NOW = "2026-11-01T00:00:00Z"
-HELD = (f"the address of press_releases/{HELD_FILE}, which is held back until 2026-11-20T09:00:00+09:00: "
-        "the link would reveal it")
+HELD = (
+    f"the address of press_releases/{HELD_FILE}, which is held back until 2026-11-20T09:00:00+09:00: "
+    "the link would reveal it"
+)
 
 
 @pytest.fixture
 def archive(project):
     """A published release and an embargoed one; tests add a release whose body is under test."""
     project.release("2026-10-01-public.md", release_text(title="Public", date="2026-10-01T09:00"))
-    project.release(HELD_FILE, release_text(
-        title=f"Held {TOKEN}", date="2026-11-20T09:00", slug=f"slug-{TOKEN}", body=f"Held body {TOKEN}."))
+    project.release(
+        HELD_FILE,
+        release_text(title=f"Held {TOKEN}", date="2026-11-20T09:00", slug=f"slug-{TOKEN}", body=f"Held body {TOKEN}."),
+    )
     return project
 
 
@@ -40,28 +44,48 @@ def body_release(project, body: str, name: str = "2026-10-02-under-test.md", **f
 # -- a link to a held release, in any spelling a browser follows ---------------------------------
 
 HELD_SPELLINGS = [
-    pytest.param(f"<a href=../../../11/20/slug-{TOKEN}/>unquoted</a>", f"../../../11/20/slug-{TOKEN}/",
-                 id="unquoted-attribute"),
-    pytest.param(f'<a href="https://NEWSROOM.Example.ORG/{HELD_URL}">host case</a>',
-                 f"https://NEWSROOM.Example.ORG/{HELD_URL}", id="host-case"),
-    pytest.param(f'<a href="https://newsroom.example.org:443/{HELD_URL}">port</a>',
-                 f"https://newsroom.example.org:443/{HELD_URL}", id="default-port"),
-    pytest.param(f"[slashes](../../..//11//20/slug-{TOKEN}/)", f"../../..//11//20/slug-{TOKEN}/",
-                 id="repeated-slashes"),
-    pytest.param(f"[encoded](/news/2026/11/20/slug%2D{TOKEN}/)", f"/news/2026/11/20/slug%2D{TOKEN}/",
-                 id="percent-encoded"),
-    pytest.param(f'<a href="..\\..\\..\\11\\20\\slug-{TOKEN}\\">backslashes</a>',
-                 f"..\\..\\..\\11\\20\\slug-{TOKEN}\\", id="backslashes"),
-    pytest.param(f"[case](/News/2026/11/20/Slug-{TOKEN.upper()}/)", f"/News/2026/11/20/Slug-{TOKEN.upper()}/",
-                 id="path-case"),
+    pytest.param(
+        f"<a href=../../../11/20/slug-{TOKEN}/>unquoted</a>", f"../../../11/20/slug-{TOKEN}/", id="unquoted-attribute"
+    ),
+    pytest.param(
+        f'<a href="https://NEWSROOM.Example.ORG/{HELD_URL}">host case</a>',
+        f"https://NEWSROOM.Example.ORG/{HELD_URL}",
+        id="host-case",
+    ),
+    pytest.param(
+        f'<a href="https://newsroom.example.org:443/{HELD_URL}">port</a>',
+        f"https://newsroom.example.org:443/{HELD_URL}",
+        id="default-port",
+    ),
+    pytest.param(
+        f"[slashes](../../..//11//20/slug-{TOKEN}/)", f"../../..//11//20/slug-{TOKEN}/", id="repeated-slashes"
+    ),
+    pytest.param(
+        f"[encoded](/news/2026/11/20/slug%2D{TOKEN}/)", f"/news/2026/11/20/slug%2D{TOKEN}/", id="percent-encoded"
+    ),
+    pytest.param(
+        f'<a href="..\\..\\..\\11\\20\\slug-{TOKEN}\\">backslashes</a>',
+        f"..\\..\\..\\11\\20\\slug-{TOKEN}\\",
+        id="backslashes",
+    ),
+    pytest.param(
+        f"[case](/News/2026/11/20/Slug-{TOKEN.upper()}/)", f"/News/2026/11/20/Slug-{TOKEN.upper()}/", id="path-case"
+    ),
     pytest.param(f'<img alt="x" srcset="/{HELD_URL}index.html 2x">', f"/{HELD_URL}index.html", id="srcset"),
     pytest.param(f'<blockquote cite="/{HELD_URL}">Quoted.</blockquote>', f"/{HELD_URL}", id="cite-attribute"),
-    pytest.param(f'<a href="http://newsroom.example.org/news/./2026/../2026/11/20/slug-{TOKEN}">dots</a>',
-                 f"http://newsroom.example.org/news/./2026/../2026/11/20/slug-{TOKEN}", id="dot-segments"),
-    pytest.param(f"<a href=\"/press_releases/{HELD_FILE}\">file from the root</a>", f"/press_releases/{HELD_FILE}",
-                 id="file-from-root"),
-    pytest.param(f"<a href=\"../../../11/20/slug-{TOKEN}/\n\">newline</a>", f"../../../11/20/slug-{TOKEN}/\n",
-                 id="newline-inside"),
+    pytest.param(
+        f'<a href="http://newsroom.example.org/news/./2026/../2026/11/20/slug-{TOKEN}">dots</a>',
+        f"http://newsroom.example.org/news/./2026/../2026/11/20/slug-{TOKEN}",
+        id="dot-segments",
+    ),
+    pytest.param(
+        f'<a href="/press_releases/{HELD_FILE}">file from the root</a>',
+        f"/press_releases/{HELD_FILE}",
+        id="file-from-root",
+    ),
+    pytest.param(
+        f'<a href="../../../11/20/slug-{TOKEN}/\n">newline</a>', f"../../../11/20/slug-{TOKEN}/\n", id="newline-inside"
+    ),
 ]
 
 
@@ -82,8 +106,7 @@ def test_a_link_to_a_held_release_by_its_file_in_raw_html_is_left_out_like_a_mar
 
 
 def test_text_inside_code_is_never_a_link(archive):
-    body_release(archive, f'Write `<a href="../../../11/20/slug-{TOKEN}/">` or:\n\n'
-                          f'    <a href="x/">code</a>\n')
+    body_release(archive, f'Write `<a href="../../../11/20/slug-{TOKEN}/">` or:\n\n    <a href="x/">code</a>\n')
     build = archive.build()
     assert build.returncode == 0, build.log
     body = build.html("news/2026/10/02/under-test/").xpath("//div[@class='nr-body']")[0]
@@ -98,41 +121,81 @@ def test_text_inside_code_is_never_a_link(archive):
 
 BAD_BODIES = [
     pytest.param("<script>alert(1)</script>", "raw HTML <script> is not allowed in a body", id="script"),
-    pytest.param("<SCRIPT SRC=//evil.example/x.js></SCRIPT>", "raw HTML <script> is not allowed in a body",
-                 id="script-upper-case"),
-    pytest.param('<img src="x.png" onerror="alert(1)" alt="x">',
-                 "the attribute onerror=\"…\" on <img> would run a script", id="event-handler"),
-    pytest.param("[click](javascript:alert(1))", "the address 'javascript:alert(1)' (javascript:) is not allowed",
-                 id="javascript-link"),
-    pytest.param('<a href=" JaVaScRiPt:alert(1)">x</a>', "the address 'JaVaScRiPt:alert(1)' (javascript:) is not allowed",
-                 id="javascript-spelled"),
-    pytest.param('<a href="data:text/html,<script>alert(1)</script>">x</a>',
-                 "the address 'data:text/html,<script>alert(1)</script>' (data:) is not allowed", id="data-url"),
-    pytest.param("![pixel](https://tracker.example/p.png)",
-                 "<img> loads 'https://tracker.example/p.png' from another host (tracker.example)", id="remote-image"),
-    pytest.param("![pixel](//tracker.example/p.png)",
-                 "<img> loads '//tracker.example/p.png' from another host (tracker.example)",
-                 id="scheme-relative-image"),
-    pytest.param('<video src="https://cdn.example/v.mp4" controls></video>',
-                 "<video> loads 'https://cdn.example/v.mp4' from another host (cdn.example)", id="remote-video"),
-    pytest.param('<iframe src="https://www.youtube.com/embed/x"></iframe>',
-                 "raw HTML <iframe> is not allowed in a body", id="iframe"),
-    pytest.param('<object data="https://evil.example/x.swf"></object>', "raw HTML <object> is not allowed",
-                 id="object"),
+    pytest.param(
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        "raw HTML <script> is not allowed in a body",
+        id="script-upper-case",
+    ),
+    pytest.param(
+        '<img src="x.png" onerror="alert(1)" alt="x">',
+        'the attribute onerror="…" on <img> would run a script',
+        id="event-handler",
+    ),
+    pytest.param(
+        "[click](javascript:alert(1))",
+        "the address 'javascript:alert(1)' (javascript:) is not allowed",
+        id="javascript-link",
+    ),
+    pytest.param(
+        '<a href=" JaVaScRiPt:alert(1)">x</a>',
+        "the address 'JaVaScRiPt:alert(1)' (javascript:) is not allowed",
+        id="javascript-spelled",
+    ),
+    pytest.param(
+        '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+        "the address 'data:text/html,<script>alert(1)</script>' (data:) is not allowed",
+        id="data-url",
+    ),
+    pytest.param(
+        "![pixel](https://tracker.example/p.png)",
+        "<img> loads 'https://tracker.example/p.png' from another host (tracker.example)",
+        id="remote-image",
+    ),
+    pytest.param(
+        "![pixel](//tracker.example/p.png)",
+        "<img> loads '//tracker.example/p.png' from another host (tracker.example)",
+        id="scheme-relative-image",
+    ),
+    pytest.param(
+        '<video src="https://cdn.example/v.mp4" controls></video>',
+        "<video> loads 'https://cdn.example/v.mp4' from another host (cdn.example)",
+        id="remote-video",
+    ),
+    pytest.param(
+        '<iframe src="https://www.youtube.com/embed/x"></iframe>',
+        "raw HTML <iframe> is not allowed in a body",
+        id="iframe",
+    ),
+    pytest.param(
+        '<object data="https://evil.example/x.swf"></object>', "raw HTML <object> is not allowed", id="object"
+    ),
     pytest.param('<embed src="https://evil.example/x.swf">', "raw HTML <embed> is not allowed", id="embed"),
-    pytest.param("<style>body{background:url(https://evil.example/)}</style>", "raw HTML <style> is not allowed",
-                 id="style-element"),
-    pytest.param('<form action="https://evil.example/"><input name="q"></form>', "raw HTML <form> is not allowed",
-                 id="form"),
-    pytest.param('<meta http-equiv="refresh" content="0;url=https://evil.example/">',
-                 "raw HTML <meta> is not allowed", id="meta-refresh"),
+    pytest.param(
+        "<style>body{background:url(https://evil.example/)}</style>",
+        "raw HTML <style> is not allowed",
+        id="style-element",
+    ),
+    pytest.param(
+        '<form action="https://evil.example/"><input name="q"></form>', "raw HTML <form> is not allowed", id="form"
+    ),
+    pytest.param(
+        '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+        "raw HTML <meta> is not allowed",
+        id="meta-refresh",
+    ),
     pytest.param('<svg onload="alert(1)"></svg>', "raw HTML <svg> is not allowed", id="inline-svg"),
     pytest.param('<base href="https://evil.example/">', "raw HTML <base> is not allowed", id="base"),
-    pytest.param("See [the letter](2019-12-10-missing-letter.md).",
-                 "links to '2019-12-10-missing-letter.md', which is not a page or file of the site "
-                 "(looked for press_releases/2019-12-10-missing-letter.md)", id="broken-link"),
-    pytest.param("![map](images/missing-map.png)",
-                 "links to 'images/missing-map.png', which is not a page or file of the site", id="missing-image"),
+    pytest.param(
+        "See [the letter](2019-12-10-missing-letter.md).",
+        "links to '2019-12-10-missing-letter.md', which is not a page or file of the site "
+        "(looked for press_releases/2019-12-10-missing-letter.md)",
+        id="broken-link",
+    ),
+    pytest.param(
+        "![map](images/missing-map.png)",
+        "links to 'images/missing-map.png', which is not a page or file of the site",
+        id="missing-image",
+    ),
 ]
 
 
@@ -145,14 +208,18 @@ def test_active_or_remote_content_in_a_body_fails_the_build_at_its_line(archive,
 def test_every_problem_of_every_body_is_listed_together(archive):
     first = body_release(archive, "<script>alert(1)</script>\n")
     second = body_release(archive, "Fine.\n\n![x](https://tracker.example/p.png)\n", name="2026-10-03-other.md")
-    archive.failing_build("2 problems in the press releases:", f"{first}:7: raw HTML <script>",
-                          f"{second}:9: <img> loads")
+    archive.failing_build(
+        "2 problems in the press releases:", f"{first}:7: raw HTML <script>", f"{second}:9: <img> loads"
+    )
 
 
 def test_a_host_listed_in_embed_hosts_may_be_embedded(archive):
     archive.newsroom(embed_hosts=["www.youtube-nocookie.com"])
-    body_release(archive, '<iframe src="https://www.youtube-nocookie.com/embed/x" title="A video"></iframe>\n\n'
-                          "![chart](https://www.youtube-nocookie.com/chart.png)\n")
+    body_release(
+        archive,
+        '<iframe src="https://www.youtube-nocookie.com/embed/x" title="A video"></iframe>\n\n'
+        "![chart](https://www.youtube-nocookie.com/chart.png)\n",
+    )
     build = archive.build()
     assert build.returncode == 0, build.log
     page = build.html("news/2026/10/02/under-test/")
@@ -160,9 +227,12 @@ def test_a_host_listed_in_embed_hosts_may_be_embedded(archive):
 
 
 def test_links_to_other_sites_and_style_rules_are_handled_by_the_sanitizer(archive):
-    body_release(archive, '<p style="background: url(https://evil.example/x.png); text-align: center">'
-                          'See <a href="https://other.example/page">the report</a>.</p>\n\n'
-                          "<marquee>old</marquee> <u>underlined</u>\n")
+    body_release(
+        archive,
+        '<p style="background: url(https://evil.example/x.png); text-align: center">'
+        'See <a href="https://other.example/page">the report</a>.</p>\n\n'
+        "<marquee>old</marquee> <u>underlined</u>\n",
+    )
     build = archive.build()
     assert build.returncode == 0, build.log
     body = build.html("news/2026/10/02/under-test/").xpath("//div[@class='nr-body']")[0]
@@ -186,10 +256,12 @@ def test_a_symlink_in_docs_leading_out_of_the_project_fails_the_build(archive, t
 
 # -- publishing ----------------------------------------------------------------------------------
 
+
 def test_a_build_that_fails_after_writing_pages_leaves_the_published_site_as_it_was(archive):
     """Pagefind fails at the very end, after pages, feeds and the sitemap were written."""
-    archive.failing_build("The search index could not be built", env={"PAGEFIND_BINARY_PATH": "/bin/false"},
-                          check=False)
+    archive.failing_build(
+        "The search index could not be built", env={"PAGEFIND_BINARY_PATH": "/bin/false"}, check=False
+    )
 
 
 def test_a_strict_warning_leaves_the_published_site_as_it_was(archive):
@@ -201,7 +273,7 @@ def test_a_good_build_replaces_the_site_and_leaves_no_scratch(archive, tmp_path)
     site = archive.path / "site"
     (site / "stale").mkdir(parents=True)
     (site / "stale" / "index.html").write_text("a page the archive no longer has")
-    dead = 2 ** 22 + 12345  # above Linux's default pid_max: no such process
+    dead = 2**22 + 12345  # above Linux's default pid_max: no such process
     (archive.path / f".site.newsroom-{dead}-new").mkdir()
     shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
     if shm:
@@ -223,13 +295,17 @@ def test_check_passes_on_a_good_archive_and_writes_nothing(archive):
 
 # -- what the site writes itself -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("alias", "owner"), [
-    ("404.html", "the site itself (the 404 page)"),
-    ("search/", "the site itself"),
-    ("sitemap.xml.gz", "the site itself (the sitemap)"),
-    ("media/thumbnails/x.jpg", "the site itself (thumbnails)"),
-    ("countries/", "the site itself"),
-])
+
+@pytest.mark.parametrize(
+    ("alias", "owner"),
+    [
+        ("404.html", "the site itself (the 404 page)"),
+        ("search/", "the site itself"),
+        ("sitemap.xml.gz", "the site itself (the sitemap)"),
+        ("media/thumbnails/x.jpg", "the site itself (thumbnails)"),
+        ("countries/", "the site itself"),
+    ],
+)
 def test_an_alias_may_not_take_an_address_the_site_writes(archive, alias, owner):
     source = body_release(archive, "Fine.", aliases=[alias])
     archive.failing_build(f"{source}:5: field 'aliases': the old address '{alias}' is already taken by {owner}")
@@ -237,8 +313,10 @@ def test_an_alias_may_not_take_an_address_the_site_writes(archive, alias, owner)
 
 def test_a_hand_written_page_at_a_releases_address_fails_the_build(archive):
     archive.doc("news/2026/10/01/public.md", "# Not the release\n")
-    archive.failing_build("docs/news/2026/10/01/public.md: is at news/2026/10/01/public/, the address of "
-                          "press_releases/2026-10-01-public.md")
+    archive.failing_build(
+        "docs/news/2026/10/01/public.md: is at news/2026/10/01/public/, the address of "
+        "press_releases/2026-10-01-public.md"
+    )
 
 
 def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(archive, tmp_path):
@@ -273,10 +351,25 @@ def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(a
         pytest.fail(f"mkdocs serve: {what}\n{log.read_text()}")
 
     with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}",
-                                   "-f", str(archive.path / "mkdocs.yml")], cwd=archive.path, env=env,
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "--dirty",
+                "-a",
+                f"127.0.0.1:{port}",
+                "-f",
+                str(archive.path / "mkdocs.yml"),
+            ],
+            cwd=archive.path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
+
         def answers() -> bool:
             try:
                 return "Public" in fetch()
@@ -285,10 +378,14 @@ def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(a
 
         wait_for(answers, "did not answer")
         good = fetch()
-        archive.release("2026-10-01-public.md", "---\ntitle: Public, edited\ndate: March 5\nsummary: S.\n---\n\nText.\n")
+        archive.release(
+            "2026-10-01-public.md", "---\ntitle: Public, edited\ndate: March 5\nsummary: S.\n---\n\nText.\n"
+        )
         wait_for(lambda: "expected an ISO 8601 date" in log.read_text(), "did not show the problem")
-        assert ("press_releases/2026-10-01-public.md:3: field 'date': expected an ISO 8601 date such as "
-                "2020-03-05 or a date-time such as 2020-03-05T09:00+09:00, got 'March 5'") in log.read_text()
+        assert (
+            "press_releases/2026-10-01-public.md:3: field 'date': expected an ISO 8601 date such as "
+            "2020-03-05 or a date-time such as 2020-03-05T09:00+09:00, got 'March 5'"
+        ) in log.read_text()
         assert fetch() == good, "the last good preview is still served, and the server is not stuck"
         archive.release("2026-10-01-public.md", release_text(title="Public", date="2026-10-01T09:00"))
         body_release(archive, "Fine.\n\n<script>alert(1)</script>\n")
@@ -300,12 +397,21 @@ def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(a
         server.wait()
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    pytest.param("".join("    " * i + "- item\n" for i in range(260)),
-                 "the body cannot be converted: its lists or quotes are nested too deeply", id="nested-lists"),
-    pytest.param("<div>" * 300 + "deep text" + "</div>" * 300,
-                 "the body's HTML is nested more than 200 elements deep; part of it would be lost", id="nested-html"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        pytest.param(
+            "".join("    " * i + "- item\n" for i in range(260)),
+            "the body cannot be converted: its lists or quotes are nested too deeply",
+            id="nested-lists",
+        ),
+        pytest.param(
+            "<div>" * 300 + "deep text" + "</div>" * 300,
+            "the body's HTML is nested more than 200 elements deep; part of it would be lost",
+            id="nested-html",
+        ),
+    ],
+)
 def test_a_body_nested_too_deeply_fails_the_build_instead_of_losing_text(archive, body, message):
     source = body_release(archive, body)
     archive.failing_build(f"{source}:7: {message}")
@@ -316,12 +422,22 @@ def test_one_parse_gives_the_page_the_feeds_and_the_search_their_own_forms_of_a_
     from newsroom.links import HeldLinks
 
     site_url = f"{SITE}/"
-    bodies = Bodies(Policy(site_url), HeldLinks([], "press_releases", site_url),
-                    Targets({"press_releases/2019-12-10-letter.md": "news/2019/12/10/letter/",
-                             "press_releases/images/map.png": "media/images/map.png"}),
-                    ["toc", "attr_list", "tables"], {"toc": {"permalink": True}})
-    text = ("## Part one\n\nBody <em>text</em> &amp; more, see [the letter](2019-12-10-letter.md#end)\n"
-            "and ![the map](images/map.png).\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n")
+    bodies = Bodies(
+        Policy(site_url),
+        HeldLinks([], "press_releases", site_url),
+        Targets(
+            {
+                "press_releases/2019-12-10-letter.md": "news/2019/12/10/letter/",
+                "press_releases/images/map.png": "media/images/map.png",
+            }
+        ),
+        ["toc", "attr_list", "tables"],
+        {"toc": {"permalink": True}},
+    )
+    text = (
+        "## Part one\n\nBody <em>text</em> &amp; more, see [the letter](2019-12-10-letter.md#end)\n"
+        "and ![the map](images/map.png).\n\n| a | b |\n|:-|-:|\n| 1 | 2 |\n"
+    )
     rendered = bodies.render(Source("press_releases/2020-03-03-x.md", "news/2020/03/03/x/", text, 7))
     assert rendered.problems == []
     assert rendered.referenced == {"press_releases/2019-12-10-letter.md", "press_releases/images/map.png"}
@@ -336,8 +452,7 @@ def test_one_parse_gives_the_page_the_feeds_and_the_search_their_own_forms_of_a_
 
 
 def test_a_page_saved_with_another_markdown_extension_is_never_published_ungated(archive):
-    archive.release("2026-10-05-secret.markdown", release_text(title=f"Ungated {TOKEN}", date="2026-10-05",
-                                                               draft=True))
+    archive.release("2026-10-05-secret.markdown", release_text(title=f"Ungated {TOKEN}", date="2026-10-05", draft=True))
     archive.failing_build("press_releases/2026-10-05-secret.markdown")
     archive.release("2026-10-05-secret.markdown", "")
     (archive.releases / "2026-10-05-secret.markdown").unlink()
@@ -354,8 +469,13 @@ def test_a_symlinked_folder_in_docs_leading_out_of_the_project_fails_the_build(a
     archive.failing_build("docs/linked/leak.md: the file lies outside the project")
 
 
-@pytest.mark.parametrize(("name", "data"), [("report.html", b"<script>alert(document.cookie)</script>"),
-                                        ("images/chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("report.html", b"<script>alert(document.cookie)</script>"),
+        ("images/chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+    ],
+)
 def test_a_file_a_browser_would_run_as_a_page_is_never_published(archive, name, data):
     archive.asset(name, data)
     source = body_release(archive, f"Intro.\n\nSee [the file]({name}).\n")

@@ -85,9 +85,7 @@ class ReadCache:
             return read_release(settings, name, photos=photos)
         key = (stat.st_mtime_ns, stat.st_size)
         hit = self.entries.get(name)
-        if hit is not None and hit.key == key and all(
-            photos(path) == verdict for path, verdict in hit.shipped.items()
-        ):
+        if hit is not None and hit.key == key and all(photos(path) == verdict for path, verdict in hit.shipped.items()):
             return hit.release, hit.problems
         shipped: dict[str, str | None] = {}
 
@@ -192,31 +190,40 @@ def check_together(releases: list[Release], files: set[str] | None = None) -> li
         other = by_url.setdefault(url, release)
         if other is not release:
             field = "slug" if "slug" in release.lines else "date"
-            problems.append(Problem(
-                release.source,
-                f"this release and {other.source} would both be published at {url}; "
-                "give one of them another 'slug:'",
-                release.line_of(field),
-                field,
-            ))
+            problems.append(
+                Problem(
+                    release.source,
+                    f"this release and {other.source} would both be published at {url}; "
+                    "give one of them another 'slug:'",
+                    release.line_of(field),
+                    field,
+                )
+            )
         for language, target in release.translations.items():
             if target not in names:
-                problems.append(Problem(
-                    release.source,
-                    f"the translation file '{target}' does not exist in the releases folder",
-                    release.line_of("translations"),
-                    f"translations.{language}",
-                ))
+                problems.append(
+                    Problem(
+                        release.source,
+                        f"the translation file '{target}' does not exist in the releases folder",
+                        release.line_of("translations"),
+                        f"translations.{language}",
+                    )
+                )
                 continue
             other = by_name.get(target)
             if other is not None and other.language.casefold() != language.casefold():
-                said = ("its 'language:' field" if "language" in other.lines
-                        else "the site's language; it has no 'language:' field")
-                problems.append(Problem(
-                    release.source,
-                    f"'{target}' is in '{other.language}' ({said}), not '{language}'; list it under "
-                    f"'{other.language}:', or give it 'language: {language}'",
-                    release.line_of("translations"),
-                    f"translations.{language}",
-                ))
+                said = (
+                    "its 'language:' field"
+                    if "language" in other.lines
+                    else "the site's language; it has no 'language:' field"
+                )
+                problems.append(
+                    Problem(
+                        release.source,
+                        f"'{target}' is in '{other.language}' ({said}), not '{language}'; list it under "
+                        f"'{other.language}:', or give it 'language: {language}'",
+                        release.line_of("translations"),
+                        f"translations.{language}",
+                    )
+                )
     return problems

@@ -40,41 +40,117 @@ from .links import RESOURCES, URL_ATTRIBUTES, HeldLinks, addresses, clean, place
 from .urls import MEDIA, relative_url
 
 #: Elements a body may not hold: they run code, replace the page or load it from elsewhere.
-REFUSED = frozenset({
-    "script", "style", "object", "embed", "applet", "frame", "frameset", "base", "meta", "link",
-    "form", "button", "textarea", "select", "svg", "math", "template", "noscript", "portal",
-})
+REFUSED = frozenset(
+    {
+        "script",
+        "style",
+        "object",
+        "embed",
+        "applet",
+        "frame",
+        "frameset",
+        "base",
+        "meta",
+        "link",
+        "form",
+        "button",
+        "textarea",
+        "select",
+        "svg",
+        "math",
+        "template",
+        "noscript",
+        "portal",
+    }
+)
 #: Files shipped with the releases that are never published: a browser runs them as pages of the site.
-ACTIVE_TYPES = frozenset({".html", ".htm", ".xhtml", ".shtml", ".svg", ".svgz", ".xml", ".xsl", ".xslt", ".js",
-                          ".mjs", ".swf", ".php", ".phtml"})
+ACTIVE_TYPES = frozenset(
+    {
+        ".html",
+        ".htm",
+        ".xhtml",
+        ".shtml",
+        ".svg",
+        ".svgz",
+        ".xml",
+        ".xsl",
+        ".xslt",
+        ".js",
+        ".mjs",
+        ".swf",
+        ".php",
+        ".phtml",
+    }
+)
 #: Address schemes a body may use; any other (javascript:, vbscript:, data:, file:...) is refused.
 SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
 
 #: What the sanitizer lets through: Markdown's output, and the plain HTML editors write.
 TAGS = (nh3.ALLOWED_TAGS - {"map", "area"}) | {
-    "figure", "figcaption", "details", "summary", "picture", "source", "video", "audio", "track", "input",
+    "figure",
+    "figcaption",
+    "details",
+    "summary",
+    "picture",
+    "source",
+    "video",
+    "audio",
+    "track",
+    "input",
 }
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir", "style"},
     "a": {"href", "hreflang", "name", "rel"},
     "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding"},
-    "td": {"colspan", "rowspan", "headers"}, "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
-    "ol": {"start", "type", "reversed"}, "li": {"value"}, "time": {"datetime"}, "details": {"open"},
-    "del": {"cite", "datetime"}, "ins": {"cite", "datetime"}, "q": {"cite"}, "blockquote": {"cite"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "details": {"open"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
     "input": {"type", "checked", "disabled"},
     "video": {"src", "poster", "controls", "width", "height", "preload", "muted", "loop", "playsinline"},
     "audio": {"src", "controls", "preload", "muted", "loop"},
     "source": {"src", "srcset", "type", "media", "sizes", "width", "height"},
     "track": {"src", "kind", "srclang", "label", "default"},
     "iframe": {"src", "width", "height", "title", "allowfullscreen", "loading", "referrerpolicy"},
-    "col": {"span"}, "colgroup": {"span"},
+    "col": {"span"},
+    "colgroup": {"span"},
 }
 #: Markdown's tables align columns with a style rule; no other style rule is kept.
 STYLE_PROPERTIES = {"text-align"}
 
 #: Where a block ends, for the readable text.
-_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "blockquote", "tr", "td", "th",
-           "figcaption", "pre", "dd", "dt", "br", "table", "ul", "ol", "figure", "section", "hr")
+_BLOCKS = (
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "div",
+    "blockquote",
+    "tr",
+    "td",
+    "th",
+    "figcaption",
+    "pre",
+    "dd",
+    "dt",
+    "br",
+    "table",
+    "ul",
+    "ol",
+    "figure",
+    "section",
+    "hr",
+)
 #: Deepest nesting of elements a body may have: libxml2 drops what lies past 255 levels.
 MAX_DEPTH = 200
 
@@ -90,8 +166,13 @@ class Policy:
     def sanitize(self, body_html: str) -> str:
         tags = TAGS | {"iframe"} if self.embed_hosts else TAGS - {"iframe"}
         return nh3.clean(
-            body_html, tags=tags, attributes=ATTRIBUTES, link_rel=None, url_schemes=set(SCHEMES - {""}),
-            filter_style_properties=STYLE_PROPERTIES, strip_comments=True,
+            body_html,
+            tags=tags,
+            attributes=ATTRIBUTES,
+            link_rel=None,
+            url_schemes=set(SCHEMES - {""}),
+            filter_style_properties=STYLE_PROPERTIES,
+            strip_comments=True,
         )
 
 
@@ -156,8 +237,15 @@ class Targets:
 class Bodies:
     """Renders and checks the bodies of one build, with one Markdown parser for all of them."""
 
-    def __init__(self, policy: Policy, guard: HeldLinks, targets: Targets | None,
-                 extensions: list[Any], extension_configs: Mapping[str, Any], conversions: Conversions | None = None):
+    def __init__(
+        self,
+        policy: Policy,
+        guard: HeldLinks,
+        targets: Targets | None,
+        extensions: list[Any],
+        extension_configs: Mapping[str, Any],
+        conversions: Conversions | None = None,
+    ):
         self.policy = policy
         self.guard = guard
         self.targets = targets
@@ -187,8 +275,11 @@ class Bodies:
         try:
             converted, toc, fresh = self.convert(source.text)
         except RecursionError:
-            return _failed(source, "the body cannot be converted: its lists or quotes are nested too deeply "
-                                   f"(the limit is about {MAX_DEPTH} levels)")
+            return _failed(
+                source,
+                "the body cannot be converted: its lists or quotes are nested too deeply "
+                f"(the limit is about {MAX_DEPTH} levels)",
+            )
         except Exception as err:  # noqa: BLE001 - an extension's own bug must not become a traceback
             return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})")
         rendered = self.examine(converted, source, resolve=True)
@@ -202,21 +293,34 @@ class Bodies:
         root = _parse(body_html)
         if _depth(root) >= MAX_DEPTH:
             # The HTML parser drops what lies deeper than its limit: refuse rather than lose text.
-            return _failed(source, f"the body's HTML is nested more than {MAX_DEPTH} elements deep; "
-                                   "part of it would be lost. Flatten it")
+            return _failed(
+                source,
+                f"the body's HTML is nested more than {MAX_DEPTH} elements deep; part of it would be lost. Flatten it",
+            )
         walk.run(root)
         page_html = self.policy.sanitize(_serialize(root))
         absolute_base = walk.absolute_base
         for element, attribute in walk.addresses:
             value = element.get(attribute)
             if value is not None:
-                element.set(attribute, ", ".join(_absolute(part, absolute_base) for part in value.split(","))
-                            if attribute.endswith("srcset") else _absolute(value, absolute_base))
+                element.set(
+                    attribute,
+                    ", ".join(_absolute(part, absolute_base) for part in value.split(","))
+                    if attribute.endswith("srcset")
+                    else _absolute(value, absolute_base),
+                )
         for permalink in root.xpath(".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
             permalink.drop_tree()
         feed_html = self.policy.sanitize(_serialize(root))
-        return Rendered(html=page_html, feed_html=feed_html, text=_text(root), anchors=walk.anchors,
-                        referenced=walk.referenced, problems=walk.problems, removed=walk.removed)
+        return Rendered(
+            html=page_html,
+            feed_html=feed_html,
+            text=_text(root),
+            anchors=walk.anchors,
+            referenced=walk.referenced,
+            problems=walk.problems,
+            removed=walk.removed,
+        )
 
 
 class _Walk:
@@ -228,7 +332,9 @@ class _Walk:
         self.resolve = resolve and bodies.targets is not None
         self.base = bodies.guard.base(source.page_url)
         host, root = bodies.host, bodies.root
-        self.absolute_base = f"{urlsplit(bodies.policy.site_url or '').scheme or 'https'}://{host}/{root}{source.page_url}"
+        self.absolute_base = (
+            f"{urlsplit(bodies.policy.site_url or '').scheme or 'https'}://{host}/{root}{source.page_url}"
+        )
         self.addresses: list[tuple[Any, str]] = []
         self.anchors: set[str] = set()
         self.referenced: set[str] = set()
@@ -244,9 +350,11 @@ class _Walk:
                 continue
             tag = element.tag.lower()
             if tag in REFUSED:
-                self.problem(f"raw HTML <{tag}> is not allowed in a body: it would run code or change the "
-                             "page for every reader; remove it (bodies hold text, links, images and media)",
-                             f"<{tag}")
+                self.problem(
+                    f"raw HTML <{tag}> is not allowed in a body: it would run code or change the "
+                    "page for every reader; remove it (bodies hold text, links, images and media)",
+                    f"<{tag}",
+                )
                 continue
             for attribute, value in list(element.attrib.items()):
                 self.attribute(element, tag, attribute.lower(), value)
@@ -257,8 +365,10 @@ class _Walk:
 
     def attribute(self, element: Any, tag: str, attribute: str, value: str) -> None:
         if attribute.startswith("on"):
-            self.problem(f"the attribute {attribute}=\"…\" on <{tag}> would run a script in every reader's "
-                         "browser; remove it", attribute)
+            self.problem(
+                f'the attribute {attribute}="…" on <{tag}> would run a script in every reader\'s browser; remove it',
+                attribute,
+            )
             return
         if attribute not in URL_ATTRIBUTES:
             return
@@ -266,8 +376,12 @@ class _Walk:
         for address in addresses(attribute, value):
             scheme = scheme_of(address)
             if scheme not in SCHEMES:
-                self.problem(f"the address '{address.strip()}' ({scheme}:) is not allowed in a body; link to a web "
-                             "page (https://...) or to a file shipped with the releases", address, f"{scheme}:")
+                self.problem(
+                    f"the address '{address.strip()}' ({scheme}:) is not allowed in a body; link to a web "
+                    "page (https://...) or to a file shipped with the releases",
+                    address,
+                    f"{scheme}:",
+                )
                 return
             for _, release in self.bodies.guard.find([address], self.source.page_url):
                 self.problem(held_message(address, release), address)
@@ -275,8 +389,11 @@ class _Walk:
             if fetched:
                 self.fetched(tag, address)
             if tag == "iframe" and not self.bodies.policy.embed_hosts:
-                self.problem("raw HTML <iframe> is not allowed in a body: it loads another site into the page; "
-                             "link to it instead, or list its host under extra.newsroom.embed_hosts", "<iframe")
+                self.problem(
+                    "raw HTML <iframe> is not allowed in a body: it loads another site into the page; "
+                    "link to it instead, or list its host under extra.newsroom.embed_hosts",
+                    "<iframe",
+                )
                 return
         if self.resolve and attribute in ("href", "src"):
             self.link(element, tag, attribute, value)
@@ -288,10 +405,13 @@ class _Walk:
         where = place(address, self.base)
         host = where.host if where else ""
         if host and host != self.bodies.host and host not in self.bodies.policy.embed_hosts:
-            self.problem(f"<{tag}> loads '{address}' from another host ({host}): every reader's browser would "
-                         "contact it, and it can watch them. Ship the file with the releases "
-                         "(images/... next to the release) and link to it, or, if the site accepts that host, "
-                         "add it to extra.newsroom.embed_hosts in mkdocs.yml", address)
+            self.problem(
+                f"<{tag}> loads '{address}' from another host ({host}): every reader's browser would "
+                "contact it, and it can watch them. Ship the file with the releases "
+                "(images/... next to the release) and link to it, or, if the site accepts that host, "
+                "add it to extra.newsroom.embed_hosts in mkdocs.yml",
+                address,
+            )
 
     def link(self, element: Any, tag: str, attribute: str, value: str) -> None:
         """Resolve a link to a file of the site, as the site engine does for its own pages."""
@@ -313,12 +433,18 @@ class _Walk:
         url = targets.urls.get(target)
         if url is None:
             if posixpath.splitext(path)[1]:
-                self.problem(f"links to '{value}', which is not a page or file of the site (looked for "
-                             f"{target}); check the file name", value)
+                self.problem(
+                    f"links to '{value}', which is not a page or file of the site (looked for "
+                    f"{target}); check the file name",
+                    value,
+                )
             return
         if posixpath.splitext(target)[1].lower() in ACTIVE_TYPES and url.startswith(MEDIA):
-            self.problem(f"links to '{value}', a file browsers run as a page of the site (with its scripts, "
-                         "under the site's own address); publish it as a PDF or an image, or as a release", value)
+            self.problem(
+                f"links to '{value}', a file browsers run as a page of the site (with its scripts, "
+                "under the site's own address); publish it as a PDF or an image, or as a release",
+                value,
+            )
             return
         self.referenced.add(target)
         element.set(attribute, urlunsplit(("", "", relative_url(url, self.source.page_url), query, fragment)))
@@ -328,9 +454,11 @@ def held_message(address: str, release: Any) -> str:
     from .publication import release_time
 
     when = "a draft" if release.draft else f"held back until {release_time(release).isoformat()}"
-    return (f"links to {address}, the address of {release.source}, which is {when}: the link would reveal it. "
-            f"Link to its file ({release.name}) instead, and the build leaves the link out until the release "
-            "is published")
+    return (
+        f"links to {address}, the address of {release.source}, which is {when}: the link would reveal it. "
+        f"Link to its file ({release.name}) instead, and the build leaves the link out until the release "
+        "is published"
+    )
 
 
 def _failed(source: Source, message: str) -> Rendered:

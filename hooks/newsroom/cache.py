@@ -61,9 +61,10 @@ class Conversions:
         try:
             with sqlite3.connect(self.path) as db:
                 for start in range(0, len(keys), 500):
-                    chunk = keys[start:start + 500]
-                    rows = db.execute(f"SELECT key, html, toc FROM conversions WHERE key IN ({','.join('?' * len(chunk))})",
-                                      chunk)
+                    chunk = keys[start : start + 500]
+                    rows = db.execute(
+                        f"SELECT key, html, toc FROM conversions WHERE key IN ({','.join('?' * len(chunk))})", chunk
+                    )
                     for key, html, toc in rows:
                         self.known[key] = (html, json.loads(toc))
         except (sqlite3.Error, ValueError):
@@ -85,8 +86,10 @@ class Conversions:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with sqlite3.connect(self.path) as db:
                 db.execute(_SCHEMA)
-                db.executemany("INSERT OR REPLACE INTO conversions VALUES (?, ?, ?)",
-                               [(k, html, json.dumps(toc)) for k, (html, toc) in self.fresh.items()])
+                db.executemany(
+                    "INSERT OR REPLACE INTO conversions VALUES (?, ?, ?)",
+                    [(k, html, json.dumps(toc)) for k, (html, toc) in self.fresh.items()],
+                )
                 if prune:
                     db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
                     db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(k,) for k in self.used])

@@ -126,11 +126,19 @@ def new(settings: Settings, title: str) -> int:
         print(f"new: {path.relative_to(settings.project_dir)} already exists; choose another title", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(NEW_RELEASE.format(
-        title=yaml.safe_dump(title, allow_unicode=True, default_style='"', width=1_000_000).strip(),
-        date=now.isoformat(), timezone=settings.timezone, slug=slug, year=now.year,
-        language=settings.language, day=day, dateline_hint="City",
-    ), encoding="utf-8")
+    path.write_text(
+        NEW_RELEASE.format(
+            title=yaml.safe_dump(title, allow_unicode=True, default_style='"', width=1_000_000).strip(),
+            date=now.isoformat(),
+            timezone=settings.timezone,
+            slug=slug,
+            year=now.year,
+            language=settings.language,
+            day=day,
+            dateline_hint="City",
+        ),
+        encoding="utf-8",
+    )
     print(path.relative_to(settings.project_dir).as_posix())
     return 0
 

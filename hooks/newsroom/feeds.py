@@ -93,8 +93,20 @@ class Item:
 
     def fingerprint(self) -> int:
         """Changes whenever anything a feed shows of this item changes."""
-        return hash((self.title, self.url, self.published, self.updated, self.summary, self.content_html,
-                     self.categories, self.dateline, self.language, self.enclosure))
+        return hash(
+            (
+                self.title,
+                self.url,
+                self.published,
+                self.updated,
+                self.summary,
+                self.content_html,
+                self.categories,
+                self.dateline,
+                self.language,
+                self.enclosure,
+            )
+        )
 
     def entry(self, kind: str) -> FeedEntry:
         """The feedgen entry of this item in one format, shared by all the feeds it is in."""
@@ -135,8 +147,9 @@ class Item:
             item["date_modified"] = self.updated.isoformat()
         if self.enclosure:
             item["image"] = self.enclosure.url
-            item["attachments"] = [{"url": self.enclosure.url, "mime_type": self.enclosure.mime,
-                                    "size_in_bytes": self.enclosure.length}]
+            item["attachments"] = [
+                {"url": self.enclosure.url, "mime_type": self.enclosure.mime, "size_in_bytes": self.enclosure.length}
+            ]
         item["tags"] = [c.name for c in self.categories]
         item["language"] = self.language
         if self.dateline:
@@ -178,8 +191,14 @@ def site_feeds(releases: Sequence[Release], taxonomies: Taxonomies, site: Site, 
     """The site's feed and one per term, each with its newest ``limit`` releases."""
     feeds = [Feed("", site.name, "", site.description, releases[:limit])]
     feeds.extend(
-        Feed(term.url, f"{site.name}: {term.name}", term.url, f"{site.description} — {term.name}",
-             term.releases[:limit], term)
+        Feed(
+            term.url,
+            f"{site.name}: {term.name}",
+            term.url,
+            f"{site.description} — {term.name}",
+            term.releases[:limit],
+            term,
+        )
         for taxonomy in TAXONOMIES
         for term in taxonomies.terms[taxonomy].values()
     )
@@ -189,8 +208,14 @@ def site_feeds(releases: Sequence[Release], taxonomies: Taxonomies, site: Site, 
 class FeedWriter:
     """Writes feeds, preparing each release's item once from the HTML its page already has."""
 
-    def __init__(self, settings: Settings, site: Site, taxonomies: Taxonomies,
-                 content_of: Callable[[Release], str], previous: dict[str, int] | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        site: Site,
+        taxonomies: Taxonomies,
+        content_of: Callable[[Release], str],
+        previous: dict[str, int] | None = None,
+    ):
         """``previous``: the fingerprints of the feeds an earlier build of this process wrote, by
         base URL; a feed whose fingerprint is unchanged is not rendered again (`mkdocs serve`).
         It is updated in place."""
@@ -224,15 +249,18 @@ class FeedWriter:
             enclosure = Enclosure(self.absolute(media_url(release.image.src)), path.stat().st_size, mime)
         categories = tuple(
             Category(term.name, self.absolute(term.url))
-            for taxonomy in TAXONOMIES for term in self.taxonomies.of(release, taxonomy)
+            for taxonomy in TAXONOMIES
+            for term in self.taxonomies.of(release, taxonomy)
         )
         content = self.content_of(release)  # the body with absolute links, from its one parse (bodies)
         if release.image and enclosure:
             image = release.image
             caption = " ".join(html.escape(t) for t in (image.caption, image.credit) if t)
             figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-            content = (f'<figure><img src="{html.escape(enclosure.url)}" alt="{html.escape(image.alt)}">'
-                       f"{figcaption}</figure>\n{content}")
+            content = (
+                f'<figure><img src="{html.escape(enclosure.url)}" alt="{html.escape(image.alt)}">'
+                f"{figcaption}</figure>\n{content}"
+            )
         return Item(
             release=release,
             title=release.title,
@@ -251,8 +279,11 @@ class FeedWriter:
         """The three files of a feed, by format."""
         items = [self.item(r) for r in feed.releases]
         newest = max((i.changed for i in items), key=instant, default=None) or self.settings_now()
-        return {"rss": self._xml(feed, items, newest, "rss"), "atom": self._xml(feed, items, newest, "atom"),
-                "json": self._json(feed, items)}
+        return {
+            "rss": self._xml(feed, items, newest, "rss"),
+            "atom": self._xml(feed, items, newest, "atom"),
+            "json": self._json(feed, items),
+        }
 
     def settings_now(self) -> datetime:
         # Only an archive without any release gets here: its feeds are dated at the start of its era.
@@ -299,8 +330,17 @@ class FeedWriter:
         return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
     def fingerprint(self, feed: Feed) -> int:
-        return hash((feed.base, feed.title, feed.page, feed.description, self.site, self.settings.site_url,
-                     tuple(self.item(r).fingerprint() for r in feed.releases)))
+        return hash(
+            (
+                feed.base,
+                feed.title,
+                feed.page,
+                feed.description,
+                self.site,
+                self.settings.site_url,
+                tuple(self.item(r).fingerprint() for r in feed.releases),
+            )
+        )
 
     def write(self, site_dir: Path, feeds: Iterable[Feed]) -> list[Path]:
         """Write every feed's three files; a file whose bytes did not change is left untouched."""

@@ -22,7 +22,11 @@ from .urls import media_url
 #: The photo types a release may have, by extension: the formats Pillow must find in the file.
 #: (MPO is how Pillow names the JPEG files of cameras that hold a second, smaller picture.)
 PHOTO_FORMATS: dict[str, tuple[str, ...]] = {
-    ".jpg": ("JPEG", "MPO"), ".jpeg": ("JPEG", "MPO"), ".png": ("PNG",), ".gif": ("GIF",), ".webp": ("WEBP",),
+    ".jpg": ("JPEG", "MPO"),
+    ".jpeg": ("JPEG", "MPO"),
+    ".png": ("PNG",),
+    ".gif": ("GIF",),
+    ".webp": ("WEBP",),
 }
 if features.check("avif"):
     PHOTO_FORMATS[".avif"] = ("AVIF",)
@@ -138,8 +142,10 @@ def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> str | Non
         return f"is not {_article(wanted)} {wanted} image but {what}; save the photo itself as {wanted}"
     if found not in expected:
         extension = EXTENSION_OF[found]
-        return (f"holds {_article(found)} {found} image, not {_article(wanted)} {wanted} one: "
-                f"rename it to '{stem}{extension}'")
+        return (
+            f"holds {_article(found)} {found} image, not {_article(wanted)} {wanted} one: "
+            f"rename it to '{stem}{extension}'"
+        )
     if width * height > MAX_PIXELS:
         return _too_large(_pixels(width, height))
     return None
@@ -163,8 +169,10 @@ def _size_past_pillows_limit(path: str, head: bytes) -> tuple[int, int] | None:
 
 
 def _too_large(size: str) -> str:
-    return (f"is {size}; a photo may have at most {MAX_PIXELS // 1_000_000} million pixels: scale it down "
-            "(2,000 to 4,000 pixels across is plenty for any screen)")
+    return (
+        f"is {size}; a photo may have at most {MAX_PIXELS // 1_000_000} million pixels: scale it down "
+        "(2,000 to 4,000 pixels across is plenty for any screen)"
+    )
 
 
 def _article(word: str) -> str:
@@ -209,7 +217,7 @@ def _what_it_is(head: bytes) -> str:
     except UnicodeDecodeError as err:
         if err.reason != "unexpected end of data" or len(head) < HEAD_BYTES:  # not merely cut mid-character
             return "data that is not an image"
-        text = head[:err.start].decode("utf-8")
+        text = head[: err.start].decode("utf-8")
     if "\x00" in text:
         return "data that is not an image"
     start = text.lstrip("\ufeff \t\r\n").lower()

@@ -17,19 +17,54 @@ from .model import Release
 from .urls import url_of
 
 #: Attributes whose value is an address (or, for srcset, a list of them), on any element.
-URL_ATTRIBUTES = frozenset({
-    "href", "src", "srcset", "action", "formaction", "poster", "cite", "data", "background",
-    "longdesc", "usemap", "xlink:href", "ping", "manifest", "codebase", "icon", "lowsrc",
-    "dynsrc", "profile", "archive", "classid", "itemtype", "imagesrcset",
-})
+URL_ATTRIBUTES = frozenset(
+    {
+        "href",
+        "src",
+        "srcset",
+        "action",
+        "formaction",
+        "poster",
+        "cite",
+        "data",
+        "background",
+        "longdesc",
+        "usemap",
+        "xlink:href",
+        "ping",
+        "manifest",
+        "codebase",
+        "icon",
+        "lowsrc",
+        "dynsrc",
+        "profile",
+        "archive",
+        "classid",
+        "itemtype",
+        "imagesrcset",
+    }
+)
 
 #: Elements a browser fetches on its own, with the attributes that say from where.
 RESOURCES = {
-    "img": ("src", "srcset", "lowsrc", "dynsrc"), "source": ("src", "srcset"), "video": ("src", "poster"),
-    "audio": ("src",), "track": ("src",), "iframe": ("src",), "frame": ("src",), "embed": ("src",),
-    "object": ("data", "codebase"), "input": ("src",), "link": ("href",), "script": ("src",),
-    "image": ("href", "xlink:href"), "use": ("href", "xlink:href"), "body": ("background",),
-    "table": ("background",), "td": ("background",), "th": ("background",),
+    "img": ("src", "srcset", "lowsrc", "dynsrc"),
+    "source": ("src", "srcset"),
+    "video": ("src", "poster"),
+    "audio": ("src",),
+    "track": ("src",),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "embed": ("src",),
+    "object": ("data", "codebase"),
+    "input": ("src",),
+    "link": ("href",),
+    "script": ("src",),
+    "image": ("href", "xlink:href"),
+    "use": ("href", "xlink:href"),
+    "body": ("background",),
+    "table": ("background",),
+    "td": ("background",),
+    "th": ("background",),
 }
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

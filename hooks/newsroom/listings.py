@@ -103,7 +103,7 @@ def paginate(kind: str, base: str, title: str, releases: Sequence[Release], per_
     pages = []
     for number in range(1, count + 1):
         pagination = Pagination(number, count, base)
-        chunk = releases[(number - 1) * per_page: number * per_page]
+        chunk = releases[(number - 1) * per_page : number * per_page]
         pages.append(Listing(kind, pagination.url(number), title, chunk, len(releases), pagination, **fields))
     return pages
 
@@ -140,8 +140,16 @@ def taxonomy_index(taxonomies: Taxonomies, taxonomy: str, title: str) -> Listing
     groups: tuple[TermGroup, ...] = ()
     if taxonomy == "countries":
         groups = _countries_by_region(taxonomies)
-    return Listing("taxonomy", taxonomy_url(taxonomy), title, (), sum(len(t) for t in terms),
-                   taxonomy=taxonomy, terms=term_counts(terms), groups=groups)
+    return Listing(
+        "taxonomy",
+        taxonomy_url(taxonomy),
+        title,
+        (),
+        sum(len(t) for t in terms),
+        taxonomy=taxonomy,
+        terms=term_counts(terms),
+        groups=groups,
+    )
 
 
 def _countries_by_region(taxonomies: Taxonomies) -> tuple[TermGroup, ...]:
@@ -165,15 +173,25 @@ def subscribe(taxonomies: Taxonomies, title: str) -> Listing:
     """The page listing every feed: the site's, then each term's, by taxonomy."""
     groups = tuple(
         TermGroup(taxonomy, taxonomy_url(taxonomy), term_counts(taxonomies.sorted(taxonomy)))
-        for taxonomy in TAXONOMIES if taxonomies.terms[taxonomy]
+        for taxonomy in TAXONOMIES
+        if taxonomies.terms[taxonomy]
     )
     return Listing("subscribe", SUBSCRIBE, title, groups=groups, feeds_base="")
 
 
 def term_listings(taxonomies: Taxonomies, per_page: int) -> Iterator[Listing]:
     for term in taxonomies.all_terms():
-        yield from paginate("term", term.url, term.name, term.releases, per_page, taxonomy=term.taxonomy,
-                            term=term, feeds_base=term.url, search_url=search_url(term.taxonomy, term.slug))
+        yield from paginate(
+            "term",
+            term.url,
+            term.name,
+            term.releases,
+            per_page,
+            taxonomy=term.taxonomy,
+            term=term,
+            feeds_base=term.url,
+            search_url=search_url(term.taxonomy, term.slug),
+        )
 
 
 def search_page(taxonomies: Taxonomies, title: str) -> Listing:
@@ -185,8 +203,18 @@ def search_page(taxonomies: Taxonomies, title: str) -> Listing:
 def fingerprint(listing: Listing) -> int:
     """Changes when anything the listing page shows changes (within one process)."""
     shown = tuple(
-        (r.name, r.title, r.summary, r.dateline, r.date, r.image.src if r.image else None)
-        for r in listing.releases
+        (r.name, r.title, r.summary, r.dateline, r.date, r.image.src if r.image else None) for r in listing.releases
     )
-    return hash((listing.kind, listing.url, listing.title, listing.total, listing.pagination, shown,
-                 listing.years, listing.terms, listing.groups))
+    return hash(
+        (
+            listing.kind,
+            listing.url,
+            listing.title,
+            listing.total,
+            listing.pagination,
+            shown,
+            listing.years,
+            listing.terms,
+            listing.groups,
+        )
+    )

@@ -42,5 +42,11 @@ class Progress:
         path = os.environ.get(TIMINGS_VARIABLE)
         if path:
             with open(path, "w", encoding="utf-8") as out:
-                json.dump({"phases_s": {k: round(v, 3) for k, v in self.timings.items()},
-                           "figures": {k: round(v, 1) for k, v in self.figures.items()}}, out, indent=2)
+                json.dump(
+                    {
+                        "phases_s": {k: round(v, 3) for k, v in self.timings.items()},
+                        "figures": {k: round(v, 1) for k, v in self.figures.items()},
+                    },
+                    out,
+                    indent=2,
+                )

@@ -43,7 +43,7 @@ def remove_stale(folder: Path, prefix: str) -> None:
     for entry in entries:
         if not entry.name.startswith(prefix):
             continue
-        pid_text = entry.name[len(prefix):].split("-", 1)[0]
+        pid_text = entry.name[len(prefix) :].split("-", 1)[0]
         if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _alive(int(pid_text))):
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)

@@ -41,8 +41,21 @@ SAFE_TAGS = {STR, NULL, BOOL, INT, FLOAT, TIMESTAMP, SEQ, MAP, MERGE}
 
 #: Every front-matter field a release may have; anything else is a typo until proven otherwise.
 FIELDS = (
-    "title", "summary", "date", "dateline", *TAXONOMIES, "image", "slug", "language",
-    "updated", "draft", "embargo", "aliases", "corrections", "translations", "extra",
+    "title",
+    "summary",
+    "date",
+    "dateline",
+    *TAXONOMIES,
+    "image",
+    "slug",
+    "language",
+    "updated",
+    "draft",
+    "embargo",
+    "aliases",
+    "corrections",
+    "translations",
+    "extra",
 )
 REQUIRED = ("title", "date", "summary")
 IMAGE_FIELDS = ("src", "alt", "caption", "credit")
@@ -63,8 +76,14 @@ FORBIDDEN = re.compile(
     + "]"
 )
 _CONTROL_NAMES = {
-    0x00: "NUL", 0x07: "BEL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x0C: "FORM FEED",
-    0x1B: "ESCAPE", 0x7F: "DELETE", 0x85: "NEXT LINE",
+    0x00: "NUL",
+    0x07: "BEL",
+    0x08: "BACKSPACE",
+    0x0B: "VERTICAL TAB",
+    0x0C: "FORM FEED",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+    0x85: "NEXT LINE",
 }
 #: A quick first sieve for FORBIDDEN: a character class without astral characters is many times
 #: faster to search; it lets every astral character through, and ``_forbidden`` keeps only the
@@ -83,7 +102,9 @@ def _forbidden(text: str) -> list[tuple[int, str]]:
 #: C1 controls start with 0xC2, the BMP noncharacters with 0xEF, astral characters with 0xF0-0xF4.
 #: A file without any of them (most files) is clean, and ``bytes.translate`` finds that out ten
 #: times faster than a search of the text.
-_MAY_START_FORBIDDEN = set(range(0x09)) | {0x0B, 0x0C} | set(range(0x0E, 0x20)) | {0x7F, 0xC2, 0xEF} | set(range(0xF0, 0xF5))
+_MAY_START_FORBIDDEN = (
+    set(range(0x09)) | {0x0B, 0x0C} | set(range(0x0E, 0x20)) | {0x7F, 0xC2, 0xEF} | set(range(0xF0, 0xF5))
+)
 _CANNOT_START_FORBIDDEN = bytes(b for b in range(256) if b not in _MAY_START_FORBIDDEN)
 
 
@@ -173,9 +194,9 @@ def parse_release(
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         byte = data[err.start]
-        return None, [Problem(
-            source, f"invalid UTF-8 at byte {err.start} (0x{byte:02x}); save the file as UTF-8", line
-        )]
+        return None, [
+            Problem(source, f"invalid UTF-8 at byte {err.start} (0x{byte:02x}); save the file as UTF-8", line)
+        ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     unmarked = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a byte-order mark is allowed
     found = _forbidden(text) if unmarked.translate(None, _CANNOT_START_FORBIDDEN) else []
@@ -210,10 +231,16 @@ def _character_problems(text: str, found: list[tuple[int, str]], source: str) ->
         problems.append(Problem(source, _character_message(character), line, field))
     if len(found) > MAX_CHARACTER_PROBLEMS:
         line = text.count("\n", 0, found[MAX_CHARACTER_PROBLEMS][0]) + 1
-        problems.append(Problem(source, (
-            f"and {len(found) - MAX_CHARACTER_PROBLEMS} more control characters or noncharacters from here on; "
-            "delete them all"
-        ), line))
+        problems.append(
+            Problem(
+                source,
+                (
+                    f"and {len(found) - MAX_CHARACTER_PROBLEMS} more control characters or noncharacters from here on; "
+                    "delete them all"
+                ),
+                line,
+            )
+        )
     return problems
 
 
@@ -223,8 +250,10 @@ def _character_message(character: str, escaped: bool = False) -> str:
     if code < 0xA0:
         name = _CONTROL_NAMES.get(code)
         named = f" ({name})" if name else ""
-        return (f"holds the control character U+{code:04X}{named}{how}, which is invisible and may not be "
-                "in a release; delete it (it often comes with text copied from a PDF or a word processor)")
+        return (
+            f"holds the control character U+{code:04X}{named}{how}, which is invisible and may not be "
+            "in a release; delete it (it often comes with text copied from a PDF or a word processor)"
+        )
     return f"holds the noncharacter U+{code:04X}{how}, which may not be in a release; delete it"
 
 
@@ -255,7 +284,11 @@ def _field_at(root: Node, line: int, column: int) -> str | None:
                 return ".".join(path) or None
         elif isinstance(node, SequenceNode):
             for item in node.value:
-                if (item.start_mark.line, item.start_mark.column) <= where <= (item.end_mark.line, item.end_mark.column):
+                if (
+                    (item.start_mark.line, item.start_mark.column)
+                    <= where
+                    <= (item.end_mark.line, item.end_mark.column)
+                ):
                     node = item
                     break
             else:
@@ -271,28 +304,30 @@ def _parse_text(
     """Validate one release from its text (decoded, with '\\n' line ends)."""
     problems: list[Problem] = []
     if not text.strip():
-        problems.append(Problem(
-            source, "the file is empty; a release starts with front matter holding title, date and summary", 1
-        ))
+        problems.append(
+            Problem(source, "the file is empty; a release starts with front matter holding title, date and summary", 1)
+        )
         return None, problems
 
     stripped = text.lstrip()
     skipped_lines = text[: len(text) - len(stripped)].count("\n")
     handler = FrontMatterHandler()
     if not handler.detect(stripped):
-        problems.append(Problem(
-            source,
-            "no front matter; a release starts with a line '---', then fields such as "
-            "'title:', 'date:' and 'summary:', then a line '---'",
-            skipped_lines + 1,
-        ))
+        problems.append(
+            Problem(
+                source,
+                "no front matter; a release starts with a line '---', then fields such as "
+                "'title:', 'date:' and 'summary:', then a line '---'",
+                skipped_lines + 1,
+            )
+        )
         return None, problems
     try:
         fm, body = handler.split(stripped)
     except ValueError:
-        problems.append(Problem(
-            source, "the front matter opened here is never closed by a line '---'", skipped_lines + 1
-        ))
+        problems.append(
+            Problem(source, "the front matter opened here is never closed by a line '---'", skipped_lines + 1)
+        )
         return None, problems
 
     src = _Source(source, skipped_lines + 1, problems)
@@ -316,10 +351,14 @@ def _parse_text(
     inspection = _inspect(root, aliases="*" in fm)
     bad = inspection.unsafe
     if bad is not None:
-        src.error(bad, _field_of(root, bad), (
-            f"YAML tag '{_short_tag(bad.tag)}' is not allowed; front matter holds only text, "
-            "numbers, true/false, lists and mappings"
-        ))
+        src.error(
+            bad,
+            _field_of(root, bad),
+            (
+                f"YAML tag '{_short_tag(bad.tag)}' is not allowed; front matter holds only text, "
+                "numbers, true/false, lists and mappings"
+            ),
+        )
         return None, problems
     if inspection.shared:
         trouble = _alias_trouble(root)
@@ -330,8 +369,11 @@ def _parse_text(
         src.error(root, None, "the front matter must be 'field: value' lines, such as 'title: ...'")
         return None, problems
     for first, again in inspection.duplicates:
-        src.error(again, _field_of_node(root, again),
-                  f"appears twice (lines {src.line(first)} and {src.line(again)}); keep one")
+        src.error(
+            again,
+            _field_of_node(root, again),
+            f"appears twice (lines {src.line(first)} and {src.line(again)}); keep one",
+        )
     for node, character in inspection.escaped:
         src.error(node, _field_of_node(root, node), _character_message(character, escaped=True))
 
@@ -373,10 +415,14 @@ def _parse_text(
     translations = fields.translations(nodes.get("translations"), name)
     extra = fields.extra(nodes.get("extra"))
     if when and updated and updated[0].astimezone(UTC) < when[0].astimezone(UTC):
-        src.error(nodes["updated"], "updated", (
-            f"{nodes['updated'].value} is before the release's date ({nodes['date'].value}); 'updated' says "
-            "when the release last changed, after it was published"
-        ))
+        src.error(
+            nodes["updated"],
+            "updated",
+            (
+                f"{nodes['updated'].value} is before the release's date ({nodes['date'].value}); 'updated' says "
+                "when the release last changed, after it was published"
+            ),
+        )
 
     if problems or title is None or summary is None or when is None or slug is None:
         problems.sort(key=lambda p: p.line or 0)
@@ -524,7 +570,7 @@ class _FieldReader:
             return node.value.strip()
         hint = ""
         if isinstance(node, ScalarNode) and node.tag in (INT, FLOAT, BOOL, TIMESTAMP):
-            hint = f" (put it in quotes to use it as text: \"{node.value}\")"
+            hint = f' (put it in quotes to use it as text: "{node.value}")'
         self._expect(node, field, expected + hint)
         return None
 
@@ -559,10 +605,14 @@ class _FieldReader:
             if not value:
                 self.src.error(item, field, "has an empty name")
             elif len(value) > MAX_TERM:
-                self.src.error(item, field, (
-                    f"the name '{_shorten(value)}' is {len(value)} characters long; a name may be at most "
-                    f"{MAX_TERM} (it becomes the address of its page): shorten it"
-                ))
+                self.src.error(
+                    item,
+                    field,
+                    (
+                        f"the name '{_shorten(value)}' is {len(value)} characters long; a name may be at most "
+                        f"{MAX_TERM} (it becomes the address of its page): shorten it"
+                    ),
+                )
             elif name_key(value) not in keys:  # one term, however often and however spelled
                 keys.add(name_key(value))
                 names.append(value)
@@ -594,30 +644,42 @@ class _FieldReader:
         if node is None:
             slug = default_slug(name)
             if not slug:
-                self.src.error(1, "slug", "the file name gives no slug; add 'slug:' with lowercase letters, digits and hyphens")
+                self.src.error(
+                    1, "slug", "the file name gives no slug; add 'slug:' with lowercase letters, digits and hyphens"
+                )
                 return None
             if len(slug) > MAX_SLUG:
-                self.src.error(1, "slug", (
-                    f"the file name gives a slug of {len(slug)} characters; a slug may be at most {MAX_SLUG}: "
-                    "add 'slug:' with a shorter one, or shorten the file name"
-                ))
+                self.src.error(
+                    1,
+                    "slug",
+                    (
+                        f"the file name gives a slug of {len(slug)} characters; a slug may be at most {MAX_SLUG}: "
+                        "add 'slug:' with a shorter one, or shorten the file name"
+                    ),
+                )
                 return None
             return slug
         value = self._scalar_text(node, "slug", "a slug of lowercase letters, digits and hyphens")
         if value is None:
             return None
         if len(value) > MAX_SLUG:
-            self.src.error(node, "slug", (
-                f"'{_shorten(value)}' is {len(value)} characters long; a slug may be at most {MAX_SLUG}: shorten it"
-            ))
+            self.src.error(
+                node,
+                "slug",
+                (f"'{_shorten(value)}' is {len(value)} characters long; a slug may be at most {MAX_SLUG}: shorten it"),
+            )
             return None
         if not SLUG_RE.match(value):
             suggestion = slugify(value)
             hint = f" such as '{suggestion}'" if suggestion else ""
-            self.src.error(node, "slug", (
-                f"'{value}' may only contain lowercase letters a-z, digits 0-9 and single hyphens "
-                f"between them; expected a slug{hint}"
-            ))
+            self.src.error(
+                node,
+                "slug",
+                (
+                    f"'{value}' may only contain lowercase letters a-z, digits 0-9 and single hyphens "
+                    f"between them; expected a slug{hint}"
+                ),
+            )
             return None
         return value
 
@@ -628,7 +690,9 @@ class _FieldReader:
         if value is None:
             return None
         if not BCP47_RE.match(value):
-            self.src.error(node, "language", f"expected a BCP 47 language tag such as 'en', 'ko' or 'pt-BR', got '{value}'")
+            self.src.error(
+                node, "language", f"expected a BCP 47 language tag such as 'en', 'ko' or 'pt-BR', got '{value}'"
+            )
             return None
         return value
 
@@ -651,34 +715,42 @@ class _FieldReader:
             self.src.error(node, "image.src", "missing; give the path of the image file, relative to the release")
             ok = False
         if not alt:
-            self.src.error(node, "image.alt", (
-                "missing; an image needs alt text describing it for readers who cannot see it"
-            ))
+            self.src.error(
+                node, "image.alt", ("missing; an image needs alt text describing it for readers who cannot see it")
+            )
             ok = False
         if not src:
             return None
         src_node = next(v for k, v in node.value if k.value == "src")
         relative = _resolve_asset(name, src)
         if relative is None:
-            self.src.error(src_node, "image.src", (
-                f"'{src}' must be a relative path to a file inside the releases folder"
-            ))
+            self.src.error(
+                src_node, "image.src", (f"'{src}' must be a relative path to a file inside the releases folder")
+            )
             return None
         extension = posixpath.splitext(relative)[1].lower()
         if extension == ".svg":
-            self.src.error(src_node, "image.src", (
-                f"'{src}' is an SVG drawing; export it as PNG or JPEG: an SVG can carry script that would "
-                "run from the site's own address"
-            ))
+            self.src.error(
+                src_node,
+                "image.src",
+                (
+                    f"'{src}' is an SVG drawing; export it as PNG or JPEG: an SVG can carry script that would "
+                    "run from the site's own address"
+                ),
+            )
             return None
         if extension not in IMAGE_TYPES:
-            self.src.error(src_node, "image.src", (
-                f"'{src}' is not an image; expected one of {', '.join(sorted(IMAGE_TYPES))}"
-            ))
+            self.src.error(
+                src_node, "image.src", (f"'{src}' is not an image; expected one of {', '.join(sorted(IMAGE_TYPES))}")
+            )
             return None
         issue = photos(relative)
         if issue == MISSING:
-            self.src.error(src_node, "image.src", f"the image file '{src}' does not exist (looked for {self.src.path.split('/')[0]}/{relative})")
+            self.src.error(
+                src_node,
+                "image.src",
+                f"the image file '{src}' does not exist (looked for {self.src.path.split('/')[0]}/{relative})",
+            )
             return None
         if issue is not None:
             self.src.error(src_node, "image.src", f"the image file '{src}' {issue}")
@@ -697,16 +769,22 @@ class _FieldReader:
             if value is None:
                 continue
             if len(value) > MAX_ALIAS:
-                self.src.error(item, "aliases", (
-                    f"'{_shorten(value)}' is {len(value)} characters long; an old address may be at most "
-                    f"{MAX_ALIAS}: shorten it"
-                ))
+                self.src.error(
+                    item,
+                    "aliases",
+                    (
+                        f"'{_shorten(value)}' is {len(value)} characters long; an old address may be at most "
+                        f"{MAX_ALIAS}: shorten it"
+                    ),
+                )
                 continue
             path = normalize_alias(value)
             if path is None:
-                self.src.error(item, "aliases", (
-                    f"'{value}' is not a path on this site; expected a path such as 'news/2020/old-title/'"
-                ))
+                self.src.error(
+                    item,
+                    "aliases",
+                    (f"'{value}' is not a path on this site; expected a path such as 'news/2020/old-title/'"),
+                )
             elif path not in aliases:
                 aliases.append(path)
         return tuple(aliases)
@@ -741,7 +819,9 @@ class _FieldReader:
         if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
             return {}
         if not isinstance(node, MappingNode):
-            self._expect(node, "translations", "a mapping of language tags to release files, such as 'ko: 2020-03-03-x-ko.md'")
+            self._expect(
+                node, "translations", "a mapping of language tags to release files, such as 'ko: 2020-03-03-x-ko.md'"
+            )
             return {}
         found: dict[str, str] = {}
         for key_node, value_node in node.value:
@@ -751,9 +831,11 @@ class _FieldReader:
                 continue
             value = self._scalar_text(value_node, f"translations.{key}", "the file name of the translated release")
             if value and value == name:
-                self.src.error(value_node, f"translations.{key}", (
-                    f"'{value}' is this release itself; list the files of its other languages"
-                ))
+                self.src.error(
+                    value_node,
+                    f"translations.{key}",
+                    (f"'{value}' is this release itself; list the files of its other languages"),
+                )
             elif value:
                 found[key] = value
         return found
@@ -823,7 +905,7 @@ def _describe(node: Node) -> str:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
 
 
 @dataclass(slots=True)
@@ -898,8 +980,13 @@ def _alias_trouble(root: Node) -> tuple[Node, str] | None:
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, leaving = stack.pop()
-        children = ([v for pair in node.value for v in pair] if isinstance(node, MappingNode)
-                    else node.value if isinstance(node, SequenceNode) else [])
+        children = (
+            [v for pair in node.value for v in pair]
+            if isinstance(node, MappingNode)
+            else node.value
+            if isinstance(node, SequenceNode)
+            else []
+        )
         if leaving:
             open_nodes.discard(id(node))
             sizes[id(node)] = size = 1 + sum(sizes[id(child)] for child in children)

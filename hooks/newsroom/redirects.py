@@ -40,13 +40,21 @@ def check_redirects(
                 taken[path] = release.source
                 continue
             if other == release.source:
-                problems.append(Problem(release.source, f"'{alias}' is this release's own address",
-                                        release.line_of("aliases"), "aliases"))
+                problems.append(
+                    Problem(
+                        release.source,
+                        f"'{alias}' is this release's own address",
+                        release.line_of("aliases"),
+                        "aliases",
+                    )
+                )
             else:
-                problems.append(Problem(
-                    release.source,
-                    f"the old address '{alias}' is already taken by {other}; each address can lead to one page only",
-                    release.line_of("aliases"),
-                    "aliases",
-                ))
+                problems.append(
+                    Problem(
+                        release.source,
+                        f"the old address '{alias}' is already taken by {other}; each address can lead to one page only",
+                        release.line_of("aliases"),
+                        "aliases",
+                    )
+                )
     return problems

@@ -36,7 +36,6 @@ FACETS = {facet: taxonomy for taxonomy, facet in FACET_OF.items()}
 OUTPUT = "pagefind"
 
 
-
 class SearchError(RuntimeError):
     """The search index could not be built."""
 
@@ -71,8 +70,9 @@ def lede_and_rest(text: str, lede_words: int) -> tuple[str, str]:
     return " ".join(lede), " ".join(rest.values())
 
 
-def release_record(release: Release, body_text: str, taxonomies: Taxonomies, language: str,
-                   date_text: str, lede_words: int = 0) -> SearchRecord:
+def release_record(
+    release: Release, body_text: str, taxonomies: Taxonomies, language: str, date_text: str, lede_words: int = 0
+) -> SearchRecord:
     """A release as Pagefind indexes it.
 
     Its title, summary, dateline and the first ``lede_words`` words of the body are indexed as
@@ -107,8 +107,9 @@ def release_record(release: Release, body_text: str, taxonomies: Taxonomies, lan
 
 def page_record(url: str, title: str, body_text: str, language: str) -> SearchRecord:
     """A hand-written page: found by its words, listed without date or filters."""
-    return SearchRecord(url=url, content=f"{title}\n{body_text}", language=language,
-                        meta={"title": title}, sort={"date": "0"})
+    return SearchRecord(
+        url=url, content=f"{title}\n{body_text}", language=language, meta={"title": title}, sort={"date": "0"}
+    )
 
 
 def filter_value(value: str) -> str:
@@ -128,12 +129,17 @@ def document(record: SearchRecord) -> str:
     filters and sort keys as Pagefind's data attributes."""
     esc = html.escape
     head = [f'<meta data-pagefind-meta="{esc(k)}[content]" content="{esc(v)}">' for k, v in record.meta.items()]
-    head += [f'<meta data-pagefind-filter="{esc(k)}[content]" content="{esc(filter_value(v))}">'
-             for k, values in record.filters.items() for v in values]
+    head += [
+        f'<meta data-pagefind-filter="{esc(k)}[content]" content="{esc(filter_value(v))}">'
+        for k, values in record.filters.items()
+        for v in values
+    ]
     head += [f'<meta data-pagefind-sort="{esc(k)}[content]" content="{esc(v)}">' for k, v in record.sort.items()]
     body = "".join(f"<p>{esc(line)}</p>" for line in record.content.splitlines())
-    return (f'<!doctype html><html lang="{esc(record.language)}"><head><meta charset="utf-8">'
-            f'{"".join(head)}</head><body><main data-pagefind-body>{body}</main></body></html>')
+    return (
+        f'<!doctype html><html lang="{esc(record.language)}"><head><meta charset="utf-8">'
+        f"{''.join(head)}</head><body><main data-pagefind-body>{body}</main></body></html>"
+    )
 
 
 # Pagefind's allocator (jemalloc, with the _RJEM_ prefix) keeps freed pages by default; returning
@@ -175,6 +181,7 @@ def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: in
     and this process writes them in order: Pagefind numbers pages in the order it finds the files,
     so the order of writing must not depend on which worker finished first.
     """
+
     def make(start: int, end: int) -> list[tuple[str, str]]:
         return [(record.url, document(record)) for record in map(records.__getitem__, range(start, end))]
 
@@ -213,12 +220,25 @@ class Indexing:
         self.peak_mib = 0.0
         self.cpu_seconds = 0.0
         try:
-            self.command = [str(pagefind_binary()), "--site", str(work_dir), "--output-path", str(self.output),
-                            "--force-language", language.split("-")[0].lower(), "--silent"]
+            self.command = [
+                str(pagefind_binary()),
+                "--site",
+                str(work_dir),
+                "--output-path",
+                str(self.output),
+                "--force-language",
+                language.split("-")[0].lower(),
+                "--silent",
+            ]
             write_documents(work_dir, records, workers)
             try:
-                self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                                text=True, env={**os.environ, **PAGEFIND_ENV})
+                self.process = subprocess.Popen(
+                    self.command,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    env={**os.environ, **PAGEFIND_ENV},
+                )
             except OSError as err:
                 raise SearchError(f"running {self.command[0]} failed: {err}") from None
         except BaseException:
@@ -265,7 +285,7 @@ def _read_cbor(path: Path):
     data = gzip.decompress(path.read_bytes())
     if not data.startswith(_MAGIC):
         raise SearchError(f"{path.name} is not a Pagefind data file")
-    return cbor2.loads(data[len(_MAGIC):])
+    return cbor2.loads(data[len(_MAGIC) :])
 
 
 def _write_cbor(value) -> tuple[bytes, str]:

@@ -55,9 +55,7 @@ class Settings:
         return self.project_dir / self.releases_dir
 
     @classmethod
-    def from_mapping(
-        cls, project_dir: Path, options: Mapping[str, Any] | None, **defaults: Any
-    ) -> Settings:
+    def from_mapping(cls, project_dir: Path, options: Mapping[str, Any] | None, **defaults: Any) -> Settings:
         """Build settings from the ``extra.newsroom`` mapping, checking every value."""
         options = dict(options or {})
         known = {f.name for f in fields(cls)} - {"project_dir", "site_url"}
@@ -66,8 +64,7 @@ class Settings:
                 hint = difflib.get_close_matches(key, sorted(known), n=1)
                 maybe = f"; did you mean '{hint[0]}'?" if hint else ""
                 raise SettingsError(
-                    f"mkdocs.yml: extra.newsroom.{key}: unknown setting{maybe} "
-                    f"(known: {', '.join(sorted(known))})"
+                    f"mkdocs.yml: extra.newsroom.{key}: unknown setting{maybe} (known: {', '.join(sorted(known))})"
                 )
         values = {**{k: v for k, v in defaults.items() if v is not None}, **options}
         for key in ("home_count", "per_page", "feed_items", "related_count", "search_lede_words"):
@@ -84,8 +81,7 @@ class Settings:
             )
         if "embed_hosts" in values:
             hosts = values["embed_hosts"]
-            if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() and "/" not in h
-                                                      for h in hosts):
+            if not isinstance(hosts, list) or not all(isinstance(h, str) and h.strip() and "/" not in h for h in hosts):
                 raise SettingsError(
                     f"mkdocs.yml: extra.newsroom.embed_hosts: expected a list of host names such as "
                     f"['www.youtube-nocookie.com'], got {hosts!r}"

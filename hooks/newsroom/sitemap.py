@@ -53,7 +53,7 @@ def write_sitemaps(site_dir: Path, site_url: str, entries: Sequence[Entry], limi
     written = []
     index = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{NAMESPACE}">']
     for number, start in enumerate(range(0, len(entries), limit), start=1):
-        chunk = entries[start:start + limit]
+        chunk = entries[start : start + limit]
         name = f"sitemap-{number}.xml"
         (site_dir / name).write_text(_urlset(site_url, chunk), encoding="utf-8")
         written.append(site_dir / name)

@@ -73,27 +73,42 @@ def scan(settings: Settings) -> Scan:
         info = os.stat(root)
     except FileNotFoundError:
         if not settings.allow_empty:
-            found.problems.append(Problem(shown_root, (
-                "the releases folder does not exist; create it and add a release (make new TITLE=\"...\"), "
-                "or set 'allow_empty: true' under extra: newsroom: in mkdocs.yml to build a site without releases"
-            )))
+            found.problems.append(
+                Problem(
+                    shown_root,
+                    (
+                        'the releases folder does not exist; create it and add a release (make new TITLE="..."), '
+                        "or set 'allow_empty: true' under extra: newsroom: in mkdocs.yml to build a site without releases"
+                    ),
+                )
+            )
         return found
     except OSError as err:
         found.problems.append(Problem(shown_root, f"the releases folder cannot be read: {err.strerror}"))
         return found
     if not stat.S_ISDIR(info.st_mode):
-        found.problems.append(Problem(shown_root, (
-            "the releases folder is not a folder; set releases_dir under extra: newsroom: in mkdocs.yml "
-            "to the folder holding the releases"
-        )))
+        found.problems.append(
+            Problem(
+                shown_root,
+                (
+                    "the releases folder is not a folder; set releases_dir under extra: newsroom: in mkdocs.yml "
+                    "to the folder holding the releases"
+                ),
+            )
+        )
         return found
     project = _real_project(str(settings.project_dir))
     real_root = os.path.realpath(root)
     if not _inside(real_root, project):
-        found.problems.append(Problem(shown_root, (
-            f"the releases folder lies outside the project (its real path is '{real_root}'); "
-            "only files inside the project are read or published"
-        )))
+        found.problems.append(
+            Problem(
+                shown_root,
+                (
+                    f"the releases folder lies outside the project (its real path is '{real_root}'); "
+                    "only files inside the project are read or published"
+                ),
+            )
+        )
         return found
 
     stack = [(str(root), "")]
@@ -103,8 +118,9 @@ def scan(settings: Settings) -> Scan:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as err:
-            found.problems.append(Problem(_shown(f"{shown_root}/{prefix}".rstrip("/")),
-                                          f"the folder cannot be read: {err.strerror}"))
+            found.problems.append(
+                Problem(_shown(f"{shown_root}/{prefix}".rstrip("/")), f"the folder cannot be read: {err.strerror}")
+            )
             continue
         for entry in entries:
             name = entry.name
@@ -138,19 +154,29 @@ def scan(settings: Settings) -> Scan:
             elif name.endswith(".md"):
                 found.releases.append(relative)
             else:
-                written = name[len(name) - len(suffix):]
-                found.problems.append(Problem(shown, (
-                    f"MkDocs would publish a file ending in '{written}' as a page, but only files ending in "
-                    f"'.md' (lower case) are releases: rename it to '{name[:len(name) - len(suffix)]}.md'"
-                )))
+                written = name[len(name) - len(suffix) :]
+                found.problems.append(
+                    Problem(
+                        shown,
+                        (
+                            f"MkDocs would publish a file ending in '{written}' as a page, but only files ending in "
+                            f"'.md' (lower case) are releases: rename it to '{name[: len(name) - len(suffix)]}.md'"
+                        ),
+                    )
+                )
     found.releases.sort()
     found.assets.sort()
     if not found.releases and not settings.allow_empty:
-        found.problems.append(Problem(shown_root, (
-            "the releases folder holds no release (a file such as 2020-03-03-title.md); add one "
-            "(make new TITLE=\"...\"), or set 'allow_empty: true' under extra: newsroom: in mkdocs.yml "
-            "to build a site without releases"
-        )))
+        found.problems.append(
+            Problem(
+                shown_root,
+                (
+                    "the releases folder holds no release (a file such as 2020-03-03-title.md); add one "
+                    "(make new TITLE=\"...\"), or set 'allow_empty: true' under extra: newsroom: in mkdocs.yml "
+                    "to build a site without releases"
+                ),
+            )
+        )
     found.problems.sort(key=lambda problem: problem.path)
     return found
 
@@ -178,8 +204,9 @@ def source_issue(path: Path | str, project_dir: Path | str) -> str | None:
         return _not_regular(info.st_mode)
     real = os.path.realpath(path)
     if not _inside(real, project):
-        return (f"lies outside the project (its real path is '{real}'); only files inside the project "
-                "are read or published")
+        return (
+            f"lies outside the project (its real path is '{real}'); only files inside the project are read or published"
+        )
     return None
 
 
@@ -231,11 +258,15 @@ def _link_issue(path: str, project: str) -> str | None:
             return f"is a symbolic link to '{shown_target}', which leads round in a loop; put the file itself here"
         return f"is a symbolic link to '{shown_target}', which does not exist; put the file itself here"
     if not _inside(real, project):
-        return (f"is a symbolic link to '{shown_target}', outside the project; only files inside the project "
-                "are read or published: copy the file here instead of linking to it")
+        return (
+            f"is a symbolic link to '{shown_target}', outside the project; only files inside the project "
+            "are read or published: copy the file here instead of linking to it"
+        )
     if stat.S_ISDIR(info.st_mode):
-        return (f"is a symbolic link to a folder ('{shown_target}'); linked folders are not followed: "
-                "move the files here instead of linking to them")
+        return (
+            f"is a symbolic link to a folder ('{shown_target}'); linked folders are not followed: "
+            "move the files here instead of linking to them"
+        )
     if not stat.S_ISREG(info.st_mode):
         return f"is a symbolic link to '{shown_target}', which {_not_regular(info.st_mode)}"
     return None
@@ -264,12 +295,16 @@ def _name_trouble(name: str, shown: str) -> str | None:
         return f"the name holds the control character U+{ord(bad[0]):04X}; rename it"
     size = len(name.encode("utf-8"))
     if size > MAX_NAME_BYTES:
-        return (f"the name is {size} bytes long; a file or folder name may be at most {MAX_NAME_BYTES} bytes "
-                "(in UTF-8, where letters outside A-Z take 2 to 4): shorten it")
+        return (
+            f"the name is {size} bytes long; a file or folder name may be at most {MAX_NAME_BYTES} bytes "
+            "(in UTF-8, where letters outside A-Z take 2 to 4): shorten it"
+        )
     size = len(shown.encode("utf-8"))
     if size > MAX_PATH_BYTES:
-        return (f"the path is {size} bytes long; a path in the project may be at most {MAX_PATH_BYTES} bytes "
-                "(in UTF-8): shorten the names of the file or of its folders")
+        return (
+            f"the path is {size} bytes long; a path in the project may be at most {MAX_PATH_BYTES} bytes "
+            "(in UTF-8): shorten the names of the file or of its folders"
+        )
     return None
 
 

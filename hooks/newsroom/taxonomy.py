@@ -89,41 +89,48 @@ def check_terms(releases: Iterable[Release]) -> tuple[list[Problem], list[str]]:
                 f"'{name}' in {', '.join(r.source for r in rels[:3])}{' and others' if len(rels) > 3 else ''}"
                 for name, rels in sorted(spellings.items())
             )
-            warnings.append(f"{taxonomy}: one term spelled {len(spellings)} ways, shown as "
-                            f"'{_canonical(spellings)}': {listed}")
+            warnings.append(
+                f"{taxonomy}: one term spelled {len(spellings)} ways, shown as '{_canonical(spellings)}': {listed}"
+            )
         slug = term_slug(next(iter(spellings)))
         if not slug:
             name, rels = next(iter(spellings.items()))
-            problems.append(Problem(
-                rels[0].source,
-                f"the name '{name}' has no letters or digits to make a web address from",
-                rels[0].line_of(taxonomy),
-                taxonomy,
-            ))
+            problems.append(
+                Problem(
+                    rels[0].source,
+                    f"the name '{name}' has no letters or digits to make a web address from",
+                    rels[0].line_of(taxonomy),
+                    taxonomy,
+                )
+            )
             continue
         if len(slug) > MAX_TERM_SLUG:
             name, rels = next(iter(spellings.items()))
-            problems.append(Problem(
-                rels[0].source,
-                f"the name '{name[:40]}{'…' if len(name) > 40 else ''}' makes a web address of {len(slug)} "
-                f"characters; it may be at most {MAX_TERM_SLUG}: shorten the name",
-                rels[0].line_of(taxonomy),
-                taxonomy,
-            ))
+            problems.append(
+                Problem(
+                    rels[0].source,
+                    f"the name '{name[:40]}{'…' if len(name) > 40 else ''}' makes a web address of {len(slug)} "
+                    f"characters; it may be at most {MAX_TERM_SLUG}: shorten the name",
+                    rels[0].line_of(taxonomy),
+                    taxonomy,
+                )
+            )
             continue
         other = by_slug.setdefault((taxonomy, slug), (key, spellings))
         if other[0] != key:
             first_name, first_rels = next(iter(other[1].items()))
             name, rels = next(iter(spellings.items()))
             release = rels[0]
-            problems.append(Problem(
-                release.source,
-                f"'{name}' and '{first_name}' (used in {first_rels[0].source}) would share the page "
-                f"{term_url(taxonomy, slug)}; spell them the same if they are one {taxonomy[:-1]}, "
-                "or make their names differ in letters or digits",
-                release.line_of(taxonomy),
-                taxonomy,
-            ))
+            problems.append(
+                Problem(
+                    release.source,
+                    f"'{name}' and '{first_name}' (used in {first_rels[0].source}) would share the page "
+                    f"{term_url(taxonomy, slug)}; spell them the same if they are one {taxonomy[:-1]}, "
+                    "or make their names differ in letters or digits",
+                    release.line_of(taxonomy),
+                    taxonomy,
+                )
+            )
     return problems, warnings
 
 
@@ -152,9 +159,11 @@ def build_taxonomies(published: Sequence[Release]) -> Taxonomies:
 
 def _canonical(spellings: dict[str, int] | dict[str, list]) -> str:
     """The most used spelling; ties go to the alphabetically first, so the choice is stable."""
+
     def weight(name: str) -> int:
         value = spellings[name]
         return value if isinstance(value, int) else len(value)
+
     return min(spellings, key=lambda name: (-weight(name), name))
 
 

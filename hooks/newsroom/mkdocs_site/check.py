@@ -82,8 +82,10 @@ def check_site(config_file: Path) -> int:
 
     archive, now = passed.args
     total = len(archive.published) + len(archive.held)
-    print(f"{total} releases are valid: {len(archive.published)} published at {now.isoformat()}, "
-          f"{len(archive.held)} held back")
+    print(
+        f"{total} releases are valid: {len(archive.published)} published at {now.isoformat()}, "
+        f"{len(archive.held)} held back"
+    )
     for release in archive.held:
         when = "draft" if release.draft else f"until {release_time(release).isoformat()}"
         print(f"  held back ({when}): {release.source}")

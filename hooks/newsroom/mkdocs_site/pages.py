@@ -118,5 +118,3 @@ class ReleasePage(Page):
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         self.renderer.render(self, self.source)
-
-

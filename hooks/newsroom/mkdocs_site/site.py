@@ -253,8 +253,9 @@ class NewsroomSite:
 
     def _search_records(self) -> _SearchRecords:
         pages = [
-            search.page_record(page.url, page.title or "", self.page_bodies[page.file.src_uri].text,
-                               self._settings.language)
+            search.page_record(
+                page.url, page.title or "", self.page_bodies[page.file.src_uri].text, self._settings.language
+            )
             for page in self.documentation_pages
             # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
             if type(page) is Page and page.file.src_uri in self.page_bodies
@@ -265,8 +266,12 @@ class NewsroomSite:
         """Processes for work shared out by forking: only on a full build of a real archive, never
         under `serve` (its threads and fork do not mix)."""
         workers = min(os.cpu_count() or 1, 4)
-        if self.command in ("build", "gh-deploy", CHECK_COMMAND) and not self.dirty and len(self.pages) >= 200 \
-                and parallel.available():
+        if (
+            self.command in ("build", "gh-deploy", CHECK_COMMAND)
+            and not self.dirty
+            and len(self.pages) >= 200
+            and parallel.available()
+        ):
             return workers
         return 1
 
@@ -285,9 +290,13 @@ class NewsroomSite:
 
     def _write_feeds(self, config: MkDocsConfig) -> list[Path]:
         archive = self.archive
-        writer = feeds.FeedWriter(self._settings, self._feed_site(config), archive.taxonomies,
-                                  lambda release: self.rendered(release).feed_html,
-                                  self.feed_fingerprints)
+        writer = feeds.FeedWriter(
+            self._settings,
+            self._feed_site(config),
+            archive.taxonomies,
+            lambda release: self.rendered(release).feed_html,
+            self.feed_fingerprints,
+        )
         channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, self._settings.feed_items)
         return writer.write(Path(config.site_dir), channels)
 
@@ -319,8 +328,14 @@ class NewsroomSite:
         guard = HeldLinks(self.archive.held, settings.releases_dir, config.site_url)
         extensions, extension_configs = config["markdown_extensions"], config["mdx_configs"] or {}
         conversions = cache.Conversions(settings.project_dir, cache.fingerprint(extensions, extension_configs))
-        bodies = Bodies(Policy(config.site_url, frozenset(settings.embed_hosts)), guard, None,
-                        extensions, extension_configs, conversions)
+        bodies = Bodies(
+            Policy(config.site_url, frozenset(settings.embed_hosts)),
+            guard,
+            None,
+            extensions,
+            extension_configs,
+            conversions,
+        )
         self.renderer = ReleaseRenderer(bodies)
         releases = self.archive.published
         for newer, release, older in zip([None, *releases], releases, [*releases[1:], None], strict=False):
@@ -344,8 +359,11 @@ class NewsroomSite:
         if self.pages_done % 1000 == 0:
             log.debug(f"newsroom: {self.pages_done} pages written")
         if started is not None:
-            kind = "render release pages" if isinstance(page, ReleasePage) else (
-                "render listing pages" if isinstance(page, ListingPage) else "render other pages")
+            kind = (
+                "render release pages"
+                if isinstance(page, ReleasePage)
+                else ("render listing pages" if isinstance(page, ListingPage) else "render other pages")
+            )
             self.progress.add(kind, time.perf_counter() - started)
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
@@ -355,8 +373,12 @@ class NewsroomSite:
             archive = self.archive
             related = tuple(archive.related(page.release, self._settings.related_count))
             context["release"] = release_view(
-                page.release, self.formatter, archive.taxonomies, related=related,
-                image_size=self._image_size(page.release), translations=tuple(archive.translations(page.release)),
+                page.release,
+                self.formatter,
+                archive.taxonomies,
+                related=related,
+                image_size=self._image_size(page.release),
+                translations=tuple(archive.translations(page.release)),
             )
             # Its countries' feeds, for readers who want more of the same.
             context["newsroom_feeds"] = [
@@ -405,9 +427,15 @@ class NewsroomSite:
         for field in ("draft", "embargo"):
             # A hand-written page is published as it is: one that asks to be held back is a mistake.
             if field in page.meta:
-                rendered.problems.append((source.line_of(f"{field}:"), (
-                    f"field '{field}': a hand-written page in docs/ is published as it is, never held back; "
-                    "a release goes in the releases folder, where drafts and embargoes apply")))
+                rendered.problems.append(
+                    (
+                        source.line_of(f"{field}:"),
+                        (
+                            f"field '{field}': a hand-written page in docs/ is published as it is, never held back; "
+                            "a release goes in the releases folder, where drafts and embargoes apply"
+                        ),
+                    )
+                )
         self.page_bodies[page.file.src_uri] = rendered
         return rendered.html
 
@@ -434,8 +462,10 @@ class NewsroomSite:
         would otherwise hold every request until the next build that succeeds."""
         if self.command != "serve":
             raise PluginError(error.report())
-        log.error(f"{error.report()}\nThe preview goes on with the last version that could be read; "
-                  "`make build` fails until these are fixed.")
+        log.error(
+            f"{error.report()}\nThe preview goes on with the last version that could be read; "
+            "`make build` fails until these are fixed."
+        )
 
     def _refuse_outside_files(self, files: Files, config: MkDocsConfig) -> None:
         """Only regular files inside the project are published: a symlink in docs/ that leads out
@@ -528,17 +558,24 @@ class NewsroomSite:
         for release in [*archive.published, *archive.held]:
             other = claims.claim(url_of(release) + "index.html", release.source)
             if other is not None and other.startswith(docs + "/"):
-                problems.append(Problem(other, (
-                    f"is at {url_of(release)}, the address of {release.source}; a hand-written page may "
-                    "introduce a listing, never take a release's place. Move or rename it")))
+                problems.append(
+                    Problem(
+                        other,
+                        (
+                            f"is at {url_of(release)}, the address of {release.source}; a hand-written page may "
+                            "introduce a listing, never take a release's place. Move or rename it"
+                        ),
+                    )
+                )
         problems += check_redirects([*archive.published, *archive.held], claims.files, claims.folders)
         if problems:
             self._refuse(ContentError(problems))
         for redirect in redirects(archive.published):
             # Under a source path no file in docs/ can have (MkDocs leaves out names starting with
             # a dot): an alias such as 'about.html' must not replace docs/about.md.
-            file = File.generated(config, f".newsroom-redirects/{redirect.file_path}.md", content="",
-                                  inclusion=InclusionLevel.NOT_IN_NAV)
+            file = File.generated(
+                config, f".newsroom-redirects/{redirect.file_path}.md", content="", inclusion=InclusionLevel.NOT_IN_NAV
+            )
             file.dest_uri = redirect.file_path
             RedirectPage(redirect, file, config, self.pages[redirect.release.name])
             files.append(file)
@@ -562,9 +599,11 @@ class NewsroomSite:
         found += listings.news(published, settings.per_page, title(NEWS, "newsroom.news"))
         found += listings.years(published, settings.per_page)
         for taxonomy in TAXONOMIES:
-            found.append(listings.taxonomy_index(
-                archive.taxonomies, taxonomy, title(taxonomy_url(taxonomy), f"newsroom.{taxonomy}")
-            ))
+            found.append(
+                listings.taxonomy_index(
+                    archive.taxonomies, taxonomy, title(taxonomy_url(taxonomy), f"newsroom.{taxonomy}")
+                )
+            )
         found.append(listings.subscribe(archive.taxonomies, title(SUBSCRIBE, "newsroom.subscribe")))
         found.append(listings.search_page(archive.taxonomies, title(SEARCH, "newsroom.search.title")))
         found += listings.term_listings(archive.taxonomies, settings.per_page)
@@ -576,8 +615,9 @@ class NewsroomSite:
                 intro.__class__ = ListingFile  # the same file, told when its listing changed
                 file = intro
             else:
-                file = ListingFile.generated(config, f"{listing.url}index.md", content="",
-                                             inclusion=InclusionLevel.NOT_IN_NAV)
+                file = ListingFile.generated(
+                    config, f"{listing.url}index.md", content="", inclusion=InclusionLevel.NOT_IN_NAV
+                )
                 files.append(file)
             fingerprints[listing.url] = fingerprint = listings.fingerprint(listing)
             file.listing_changed = self.fingerprints.get(listing.url) != fingerprint
@@ -630,10 +670,13 @@ class NewsroomSite:
             found.append(file)
         return found
 
+
 def _search_failed(err: Exception) -> str:
-    return (f"The search index could not be built, so the site is not published without search: {err}. "
-            "Pagefind comes with the pinned dependencies (pagefind[bin] in requirements.txt; `make build` "
-            "installs it); PAGEFIND_BINARY_PATH may point at another binary.")
+    return (
+        f"The search index could not be built, so the site is not published without search: {err}. "
+        "Pagefind comes with the pinned dependencies (pagefind[bin] in requirements.txt; `make build` "
+        "installs it); PAGEFIND_BINARY_PATH may point at another binary."
+    )
 
 
 def _nav_titles(nav: Any) -> dict[str, str]:
@@ -669,5 +712,11 @@ class _SearchRecords(Sequence):
             return self.pages[index - len(self.releases)]
         site, release = self.site, self.releases[index]
         settings = site._settings
-        return search.release_record(release, site.rendered(release).text, site.archive.taxonomies, settings.language,
-                                     site.formatter.when(release.date).text, settings.search_lede_words)
+        return search.release_record(
+            release,
+            site.rendered(release).text,
+            site.archive.taxonomies,
+            settings.language,
+            site.formatter.when(release.date).text,
+            settings.search_lede_words,
+        )

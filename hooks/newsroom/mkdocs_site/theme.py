@@ -104,5 +104,3 @@ class ChromeCache:
         if block == "site_nav" and "toc" not in hide:
             return None
         return (block, base_url, page.url if id(page) in self.in_nav else None, hide)
-
-
