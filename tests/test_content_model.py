@@ -70,7 +70,8 @@ def test_every_field_is_typed():
             "countries: [North Korea, South Korea]",
             "topics:\n  - Accountability",
             "organizations: ICNK",
-            "image:\n  src: images/photo.jpg\n  alt: A photo\n  caption: A caption\n  credit: © 2020 Kyodo via AP Images",
+            "image:\n  src: images/photo.jpg\n  alt: A photo\n  caption: A caption\n"
+            "  credit: © 2020 Kyodo via AP Images",
             "slug: stand-with-victims",
             "language: ko-KR",
             "updated: 2020-03-05T10:00",
@@ -148,7 +149,8 @@ def test_front_matter_never_closed():
 
 def test_empty_file():
     assert messages("") == [
-        f"press_releases/{NAME}:1: the file is empty; a release starts with front matter holding title, date and summary"
+        f"press_releases/{NAME}:1: the file is empty; "
+        "a release starts with front matter holding title, date and summary"
     ]
     assert messages(b"\n  \n") == messages("")
 

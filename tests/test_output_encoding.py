@@ -493,7 +493,8 @@ def tab(browser, site):
 
 INJECTED = """(base) => [
   ...Array.from(document.querySelectorAll("*")).flatMap((e) =>
-    Array.from(e.attributes).filter((a) => a.name.toLowerCase().startsWith("on")).map((a) => e.tagName + "[" + a.name + "]")),
+    Array.from(e.attributes).filter((a) => a.name.toLowerCase().startsWith("on"))
+      .map((a) => e.tagName + "[" + a.name + "]")),
   ...Array.from(document.querySelectorAll("script:not([type='application/json'])")).filter((s) =>
     s.textContent.includes("alert") || (s.src && !s.src.startsWith(base))).map((s) => s.outerHTML),
   ...Array.from(document.querySelectorAll("img[src='x'], b, textarea, a[href^='javascript:']")).map((e) => e.outerHTML),

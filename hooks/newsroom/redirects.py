@@ -52,7 +52,8 @@ def check_redirects(
                 problems.append(
                     Problem(
                         release.source,
-                        f"the old address '{alias}' is already taken by {other}; each address can lead to one page only",
+                        f"the old address '{alias}' is already taken by {other}; "
+                        "each address can lead to one page only",
                         release.line_of("aliases"),
                         "aliases",
                     )

@@ -78,7 +78,8 @@ def scan(settings: Settings) -> Scan:
                     shown_root,
                     (
                         'the releases folder does not exist; create it and add a release (make new TITLE="..."), '
-                        "or set 'allow_empty: true' under extra: newsroom: in mkdocs.yml to build a site without releases"
+                        "or set 'allow_empty: true' under extra: newsroom: in mkdocs.yml "
+                        "to build a site without releases"
                     ),
                 )
             )
