@@ -47,7 +47,7 @@ def prepare(work: Path, count: int) -> Path:
     return project
 
 
-def sizes(site: Path) -> dict[str, float]:
+def sizes(site: Path) -> dict[str, float | str]:
     """Weights of the HTML pages, in KB: releases on average, listings at their heaviest."""
     releases = list(site.glob("news/[0-9]*/[0-9]*/[0-9]*/*/index.html"))
     release_kb = sum(p.stat().st_size for p in releases) / max(len(releases), 1) / 1024
@@ -116,8 +116,11 @@ def first_query_bytes(site: Path, query: str) -> dict[str, object]:
 
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(site))
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -788,7 +788,12 @@ def test_a_photo_shared_by_many_releases_is_opened_once(tree, monkeypatch):
     project, settings = tree
     opened = []
     real_open = PILImage.open
-    monkeypatch.setattr(PILImage, "open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+
+    def counting_open(*args, **kwargs):
+        opened.append(args[0])
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(PILImage, "open", counting_open)
     shared = write(project / "press_releases/images/shared.png", PNG)
     for i in range(5):
         write(
@@ -839,7 +844,7 @@ def test_make_new_takes_the_title_exactly_as_written(tmp_path):
     release, problems = parse_release(
         path.read_bytes(), path.name, Settings(project_dir=project, timezone="Asia/Seoul")
     )
-    assert problems == [] and release.title == title
+    assert problems == [] and release is not None and release.title == title
     # The same through the environment, as `TITLE=... make new` does.
     env["TITLE"] = "From the environment: $HOME `id`"
     made = subprocess.run(

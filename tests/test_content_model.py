@@ -317,7 +317,9 @@ def test_a_term_named_twice_in_one_release_counts_once():
     assert release.countries == ("North Korea", "Kenya")
     other, _ = parse(with_front(*BASE[:2], "date: 2020-03-04", "countries: [North Korea]"), name="2020-03-04-b.md")
     taxonomies = build_taxonomies([other, release])
-    assert [r.name for r in taxonomies.term("countries", "North Korea").releases] == ["2020-03-04-b.md", NAME]
+    term = taxonomies.term("countries", "North Korea")
+    assert term is not None
+    assert [r.name for r in term.releases] == ["2020-03-04-b.md", NAME]
     assert [t.name for t in taxonomies.of(release, "countries")] == ["North Korea", "Kenya"]
     assert RelatedIndex([other, release], taxonomies).related(other, 5) == [release]
 
@@ -369,7 +371,8 @@ def test_the_preview_cache_notices_a_photo_that_appears_or_disappears(tmp_path):
         (ROOT / "tests/fixtures/archive/images/field.png").read_bytes()
     )
     release, problems = cache.read(settings, NAME)  # the release file itself did not change
-    assert problems == [] and release.image.src == "images/p.png"
+    assert problems == [] and release is not None and release.image is not None
+    assert release.image.src == "images/p.png"
     assert cache.read(settings, NAME)[0] is release, "unchanged: from the cache"
     (tmp_path / "press_releases/images/p.png").unlink()
     assert [p.field for p in cache.read(settings, NAME)[1]] == ["image.src"]

@@ -21,6 +21,7 @@ import gzip
 import json
 import posixpath
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 import cbor2
@@ -273,7 +274,7 @@ def test_the_hub_lists_hostile_releases_as_related(site):
 
 
 def test_listings_show_titles_datelines_and_summaries_as_written(site):
-    cards = {}
+    cards: dict[str, list[Any]] = {}
     for url in ("", "news/", "news/page/2/"):
         for card in site.html(url).xpath("//li[@class='nr-card']"):
             href = one(card.xpath(".//h2/a/@href"))

@@ -210,18 +210,18 @@ def check_together(releases: list[Release], files: set[str] | None = None) -> li
                     )
                 )
                 continue
-            other = by_name.get(target)
-            if other is not None and other.language.casefold() != language.casefold():
+            translated = by_name.get(target)
+            if translated is not None and translated.language.casefold() != language.casefold():
                 said = (
                     "its 'language:' field"
-                    if "language" in other.lines
+                    if "language" in translated.lines
                     else "the site's language; it has no 'language:' field"
                 )
                 problems.append(
                     Problem(
                         release.source,
-                        f"'{target}' is in '{other.language}' ({said}), not '{language}'; list it under "
-                        f"'{other.language}:', or give it 'language: {language}'",
+                        f"'{target}' is in '{translated.language}' ({said}), not '{language}'; list it under "
+                        f"'{translated.language}:', or give it 'language: {language}'",
                         release.line_of("translations"),
                         f"translations.{language}",
                     )

@@ -314,7 +314,7 @@ class FeedWriter:
         return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
 
     def _json(self, feed: Feed, items: list[Item]) -> bytes:
-        document = {
+        document: dict[str, object] = {
             "version": JSON_FEED_VERSION,
             "title": feed.title,
             "home_page_url": self.absolute(feed.page),
@@ -344,7 +344,7 @@ class FeedWriter:
 
     def write(self, site_dir: Path, feeds: Iterable[Feed]) -> list[Path]:
         """Write every feed's three files; a file whose bytes did not change is left untouched."""
-        written = []
+        written: list[Path] = []
         for feed in feeds:
             targets = {kind: site_dir / feed.path(kind) for kind in MIME}
             fingerprint = self.fingerprint(feed)

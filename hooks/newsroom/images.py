@@ -129,6 +129,7 @@ def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> str | Non
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
             with PILImage.open(path, formats=_PILLOW_FORMATS) as image:
                 found, (width, height) = image.format, image.size
+                assert found is not None, "Pillow names the format of every file it opens"
     except PILImage.DecompressionBombError as err:  # twice Pillow's limit: it refuses to say more
         size = _size_past_pillows_limit(path, head)
         if size is not None:

@@ -135,7 +135,8 @@ class FrontMatterHandler(frontmatter.YAMLHandler):
 
     FM_BOUNDARY = re.compile(r"^-{3}[ \t]*$", re.MULTILINE)
 
-    def load(self, fm: str, **kwargs: object) -> Node | None:
+    # Nodes, not the base class's dict: the reader walks them for their lines and checks every tag.
+    def load(self, fm: str, **kwargs: object) -> Node | None:  # type: ignore[override]
         """Compose the front matter into YAML nodes; tags are checked, never constructed."""
         loader = _Loader(fm)
         try:

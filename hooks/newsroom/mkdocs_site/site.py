@@ -9,7 +9,7 @@ import resource
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from urllib.parse import quote
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -82,8 +82,10 @@ class NewsroomSite:
         """The state of one build, before anything of it is known."""
         self.staging: Staging | None = None
         self.complete = False
-        self.indexing = None
+        self.indexing: search.Indexing | None = None
         self.held_key = 0
+        self.render_started: dict[str, float] = {}
+        """When each page's rendering began, by source path (for the benchmark's timings)."""
         self.page_bodies: dict[str, Rendered] = {}
         """Hand-written pages and listing introductions, checked, by source path."""
 
@@ -95,7 +97,7 @@ class NewsroomSite:
 
     def configure(self, config: MkDocsConfig) -> MkDocsConfig:
         self._reset()
-        options = (config.extra or {}).get("newsroom")
+        options = config.extra.get("newsroom") if config.extra else None
         try:
             self.settings = Settings.from_mapping(
                 Path(os.path.abspath(config.config_file_path)).parent,
@@ -118,7 +120,7 @@ class NewsroomSite:
         self.neighbours = {}
         self.pages = {}
         self.listing_pages = {}
-        self.documentation_pages = []
+        self.documentation_pages: list[Page] = []
         self.pages_done = 0
         if self.command in ("build", "gh-deploy"):
             # Build beside the published site; it is swapped in only when everything succeeded.
@@ -199,13 +201,13 @@ class NewsroomSite:
         Under --dirty MkDocs renders only the pages that changed: an unchanged one comes
         from an earlier build of this process (``make serve``), or is converted here, once.
         """
-        page = self.pages[release.name]
-        found = self.renderer.results.get(page.file.src_uri)
+        page, renderer = self.pages[release.name], self._renderer
+        found = renderer.results.get(page.file.src_uri)
         key = (release.body, self.held_key)
         if found is None:
             cached = self.preview_bodies.get(release.name)
             if cached is None or cached[0] != key:
-                cached = (key, self.renderer.bodies.render(page.source))
+                cached = (key, renderer.bodies.render(page.source))
             found = cached[1]
         if self.command == "serve":
             self.preview_bodies[release.name] = (key, found)
@@ -230,13 +232,15 @@ class NewsroomSite:
             self._finish_search_index("search (Pagefind, in the foreground)")
 
     def _finish_search_index(self, phase: str) -> None:
+        indexing = self.indexing
+        assert indexing is not None, "start_search_index has not run"
         with self.progress.phase(phase) as report:
             try:
-                self.indexing.finish()
+                indexing.finish()
             except search.SearchError as err:
                 raise PluginError(_search_failed(err)) from None
             finally:
-                indexing, self.indexing = self.indexing, None
+                self.indexing = None
             self.progress.figures["pagefind peak MiB"] = indexing.peak_mib
             self.progress.figures["pagefind seconds"] = time.perf_counter() - self._indexing_started
             self.progress.figures["pagefind CPU seconds"] = indexing.cpu_seconds
@@ -278,18 +282,18 @@ class NewsroomSite:
     def _feed_site(self, config: MkDocsConfig) -> feeds.Site:
         site_url = config.site_url or ""
         icon = config.theme.get("favicon")
-        logo = config.theme.get("logo")
+        logo = config.theme.get("logo") or icon
         return feeds.Site(
             name=config.site_name,
             url=site_url,
             description=config.site_description or config.site_name,
             language=self._settings.language,
             icon=absolute(site_url, icon) if icon else None,
-            logo=absolute(site_url, logo or icon) if (logo or icon) else None,
+            logo=absolute(site_url, logo) if logo else None,
         )
 
     def _write_feeds(self, config: MkDocsConfig) -> list[Path]:
-        archive = self.archive
+        archive = self._archive
         writer = feeds.FeedWriter(
             self._settings,
             self._feed_site(config),
@@ -354,7 +358,7 @@ class NewsroomSite:
 
     def page_done(self, page: Page) -> None:
         """Count the time from the page's context to its HTML, by kind of page (for the benchmark)."""
-        started = getattr(page, "_render_started", None)
+        started = self.render_started.pop(page.file.src_uri, None)
         self.pages_done += 1
         if self.pages_done % 1000 == 0:
             log.debug(f"newsroom: {self.pages_done} pages written")
@@ -367,10 +371,10 @@ class NewsroomSite:
             self.progress.add(kind, time.perf_counter() - started)
 
     def page_context(self, context: dict[str, Any], page: Page) -> dict[str, Any]:
-        page._render_started = time.perf_counter()
+        self.render_started[page.file.src_uri] = time.perf_counter()
         if isinstance(page, ReleasePage):
             older, newer = self.neighbours.get(page.release.name, (None, None))
-            archive = self.archive
+            archive = self._archive
             related = tuple(archive.related(page.release, self._settings.related_count))
             context["release"] = release_view(
                 page.release,
@@ -400,20 +404,23 @@ class NewsroomSite:
                 context["thumbnails"] = self._thumbnails(listing, context["config"])
             pagination = listing.pagination
             # <link rel="prev/next"> between the pages of one listing.
-            page.previous_page = self.listing_pages.get(pagination.previous_url) if pagination else None
-            page.next_page = self.listing_pages.get(pagination.next_url) if pagination else None
+            previous_url = pagination.previous_url if pagination else None
+            next_url = pagination.next_url if pagination else None
+            page.previous_page = self.listing_pages.get(previous_url) if previous_url is not None else None
+            page.next_page = self.listing_pages.get(next_url) if next_url is not None else None
         return context
 
     def nav_ready(self, nav: Any) -> None:
         self.chrome = ChromeCache(nav)
         workers = self._workers()
         sources = [page.source for page in self.pages.values()]
-        conversions = self.renderer.bodies.conversions
+        renderer = self._renderer
+        conversions = renderer.bodies.conversions
         if conversions is not None:
             conversions.load(source.text for source in sources)
         if workers > 1:
             with self.progress.phase("markdown") as report:
-                self.renderer.prerender(sources, workers)
+                renderer.prerender(sources, workers)
                 report["done"] = f"{len(sources)} release bodies converted by {workers} processes (and checked)"
 
     def page_content(self, content: str, page: Page) -> str:
@@ -423,7 +430,7 @@ class NewsroomSite:
             return content
         text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
         source = Source(page.file.src_uri, "" if page.url == "./" else page.url, text)
-        rendered = self.renderer.bodies.examine(content, source)
+        rendered = self._renderer.bodies.examine(content, source)
         for field in ("draft", "embargo"):
             # A hand-written page is published as it is: one that asks to be held back is a mistake.
             if field in page.meta:
@@ -441,10 +448,10 @@ class NewsroomSite:
 
     def _refuse_bad_bodies(self) -> None:
         """Fail before any page is written if a body breaks the rules (see newsroom.bodies)."""
-        settings = self._settings
+        settings, renderer = self._settings, self._renderer
         problems = []
         for page in self.pages.values():
-            rendered = self.renderer.results.get(page.file.src_uri)
+            rendered = renderer.results.get(page.file.src_uri)
             if rendered is None:
                 continue
             for target in rendered.removed:
@@ -541,7 +548,7 @@ class NewsroomSite:
         """A redirect page at each old address. Every address is claimed once, in one place: what the
         site writes itself (declared by each writer), hand-written pages, releases, then aliases; an
         address claimed twice fails the build, naming both."""
-        archive, settings = self.archive, self._settings
+        archive, settings = self._archive, self._settings
         claims = outputs.site_outputs(archive.taxonomies)
         docs = Path(os.path.relpath(config.docs_dir, settings.project_dir)).as_posix()
         release_files = {f"{settings.releases_dir}/{r.name}" for r in archive.published}
@@ -586,7 +593,7 @@ class NewsroomSite:
         A hand-written page in docs/ at the URL of a listing's first page (docs/index.md
         for home, docs/countries/north-korea.md for a country...) is its introduction.
         """
-        archive, settings = self.archive, self._settings
+        archive, settings = self._archive, self._settings
         published = archive.published
         titles = _nav_titles(config.nav)
         docs = {("" if f.url == "./" else f.url): f for f in files.documentation_pages()}
@@ -619,6 +626,7 @@ class NewsroomSite:
                     config, f"{listing.url}index.md", content="", inclusion=InclusionLevel.NOT_IN_NAV
                 )
                 files.append(file)
+            assert isinstance(file, ListingFile)  # as made above (File.generated is typed as making a File)
             fingerprints[listing.url] = fingerprint = listings.fingerprint(listing)
             file.listing_changed = self.fingerprints.get(listing.url) != fingerprint
             self.listing_pages[listing.url] = ListingPage(listing, file, config, intro=intro is not None)
@@ -637,6 +645,16 @@ class NewsroomSite:
         assert self.settings is not None, "on_config has not run"
         return self.settings
 
+    @property
+    def _archive(self) -> Archive:
+        assert self.archive is not None, "on_pre_build has not run"
+        return self.archive
+
+    @property
+    def _renderer(self) -> ReleaseRenderer:
+        assert self.renderer is not None, "on_files has not run"
+        return self.renderer
+
     def _report_held(self, archive: Archive) -> None:
         for release in archive.held:
             if release.draft:
@@ -654,7 +672,7 @@ class NewsroomSite:
         )
         file.dest_uri = url_of(release) + "index.html"
         file.edit_uri = quote(f"../{settings.releases_dir}/{release.name}")  # a name may hold '#', '?', spaces
-        self.pages[release.name] = ReleasePage(release, file, config, self.renderer)
+        self.pages[release.name] = ReleasePage(release, file, config, self._renderer)
         return file
 
     def _asset_files(self, config: MkDocsConfig) -> list[File]:
@@ -662,7 +680,7 @@ class NewsroomSite:
         published under media/ if a published release uses it."""
         settings = self._settings
         found = []
-        for relative in self.archive.assets:
+        for relative in self._archive.assets:
             src_uri = f"{settings.releases_dir}/{relative}"
             file = File.generated(config, src_uri, abs_src_path=str(settings.releases_path / relative))
             file.dest_uri = media_url(relative)
@@ -696,18 +714,26 @@ def _nav_titles(nav: Any) -> dict[str, str]:
     return titles
 
 
-class _SearchRecords(Sequence):
+class _SearchRecords(Sequence[search.SearchRecord]):
     """The search records of a build, each made when asked for (by the worker that writes it)."""
 
     def __init__(self, site: NewsroomSite, pages: list[search.SearchRecord]):
         self.site = site
-        self.releases = site.archive.published
+        self.releases = site._archive.published
         self.pages = pages
 
     def __len__(self) -> int:
         return len(self.releases) + len(self.pages)
 
-    def __getitem__(self, index: int) -> search.SearchRecord:
+    @overload
+    def __getitem__(self, index: int) -> search.SearchRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[search.SearchRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> search.SearchRecord | list[search.SearchRecord]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
         if index >= len(self.releases):
             return self.pages[index - len(self.releases)]
         site, release = self.site, self.releases[index]
@@ -715,7 +741,7 @@ class _SearchRecords(Sequence):
         return search.release_record(
             release,
             site.rendered(release).text,
-            site.archive.taxonomies,
+            site._archive.taxonomies,
             settings.language,
             site.formatter.when(release.date).text,
             settings.search_lede_words,
