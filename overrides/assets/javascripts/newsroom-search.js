@@ -179,7 +179,7 @@
       await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
       if (id !== searchId) return;  // a newer query is on its way
       search = await module.search(query);
-    } catch (error) {
+    } catch {
       status.textContent = strings.unavailable;
       return;
     }
@@ -247,7 +247,7 @@
     slugs[facet] = Object.fromEntries(Object.entries(terms[facet]).map(([slug, name]) => [name, slug]));
   }
   const languageNames = (() => {
-    try { return new Intl.DisplayNames([strings.lang], { type: "language" }); } catch (e) { return null; }
+    try { return new Intl.DisplayNames([strings.lang], { type: "language" }); } catch { return null; }
   })();
   const queryInput = page.querySelector("#nr-q");
   const sortSelect = page.querySelector("#nr-sort");
@@ -288,11 +288,11 @@
   /** A filter value as Pagefind counts it: JSON-escaped, as the index holds it (see filter_value
    * in hooks/newsroom/search.py), because Pagefind looks up filters as JSON writes them. */
   function fromIndex(value) {
-    try { return JSON.parse('"' + value + '"'); } catch (e) { return value; }
+    try { return JSON.parse('"' + value + '"'); } catch { return value; }
   }
   function label(facet, value) {
     if (facet === "language" && languageNames) {
-      try { return languageNames.of(value) || value; } catch (e) { return value; }
+      try { return languageNames.of(value) || value; } catch { return value; }
     }
     return value;
   }
@@ -348,7 +348,7 @@
     let module;
     try {
       module = await loadPagefind();
-    } catch (error) {
+    } catch {
       resultsStatus.textContent = strings.unavailable;
       return;
     }
