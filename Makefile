@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/hooks
 
-.PHONY: build serve test check new bench clean
+.PHONY: build serve test lint check new bench clean
 
 build: $(VENV)/.site-deps  ## Build the site into site/
 	$(BIN)/mkdocs build --strict
@@ -15,8 +15,24 @@ build: $(VENV)/.site-deps  ## Build the site into site/
 serve: $(VENV)/.site-deps  ## Preview on http://127.0.0.1:8000 with live reload (drafts shown)
 	$(BIN)/mkdocs serve --dirty
 
-test: $(VENV)/.test-deps node_modules/.installed  ## Run every test
+test: lint $(VENV)/.test-deps node_modules/.installed  ## Static checks, then every test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Zero findings allowed. ESLint comes from npm like the HTML checker: without npm it is skipped with
+# a message, except where every check must run (NEWSROOM_REQUIRE_ALL_CHECKS, as in .ci/run).
+PY_CODE   := hooks benchmarks tests
+JS_CODE   := overrides/assets/javascripts/newsroom-search.js
+lint: $(VENV)/.test-deps node_modules/.installed  ## Static checks: ruff (lint and format), mypy, ESLint
+	$(BIN)/ruff check $(PY_CODE)
+	$(BIN)/ruff format --check $(PY_CODE)
+	$(BIN)/mypy
+	@if [ -x node_modules/.bin/eslint ]; then \
+		echo "node_modules/.bin/eslint $(JS_CODE)"; node_modules/.bin/eslint $(JS_CODE); \
+	elif [ -n "$$NEWSROOM_REQUIRE_ALL_CHECKS" ]; then \
+		echo "ESLint is missing (npm not found) and NEWSROOM_REQUIRE_ALL_CHECKS is set" >&2; exit 1; \
+	else \
+		echo "npm not found: the search script is not checked with ESLint"; \
+	fi
 
 check: $(VENV)/.site-deps  ## Validate every release without building HTML
 	$(BIN)/python -m newsroom check
@@ -42,8 +58,8 @@ $(VENV)/.test-deps: requirements.txt requirements-dev.txt $(VENV)/.site-deps
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# The HTML checker and axe-core come from npm when it is there; without it,
-# the tests that need them say so and skip.
+# The HTML checker, axe-core and ESLint come from npm when it is there; without it,
+# the tests and checks that need them say so and skip.
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund --ignore-scripts && touch $@; \
