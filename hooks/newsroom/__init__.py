@@ -8,7 +8,7 @@ The modules, one concern each:
 - ``publication``: drafts, embargoes and the build's clock
 - ``taxonomy``: terms, their slugs, related releases
 - ``urls``: the URL scheme
-- ``pages``: what each page shows (views for the templates)
+- ``views``: what each page shows (views for the templates)
 - ``listings``: home, news, years, taxonomy indexes, term pages, pagination
 - ``feeds``: RSS, Atom and JSON Feed
 - ``search``: the Pagefind index

@@ -1,0 +1,164 @@
+"""What each page of the site shows, as plain data for the templates.
+
+Views hold display-ready values (URLs relative to the site root, dates in the
+site's language) and never HTML: templates escape and lay them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+
+from .model import TAXONOMIES, Image, Release
+from .taxonomy import Taxonomies
+from .urls import media_url, url_of
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A moment as a page shows it: machine-readable and in the site's language."""
+
+    iso: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TermLink:
+    taxonomy: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationLink:
+    language: str
+    """BCP 47 tag, for ``hreflang`` and ``lang``."""
+    name: str
+    """The language's name in that language (한국어), as readers of it look for it."""
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseLink:
+    """A release as a link in a list: previous/next, related, listings."""
+
+    title: str
+    url: str
+    date: When
+    dateline: str | None
+    summary: str
+    image_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionView:
+    date: When
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseView:
+    title: str
+    summary: str
+    url: str
+    date: When
+    dateline: str | None
+    updated: When | None
+    language: str
+    image: Image | None
+    image_url: str | None
+    image_size: tuple[int, int] | None
+    """Width and height in pixels, where known."""
+    terms: tuple[tuple[str, tuple[TermLink, ...]], ...]
+    """Each taxonomy that has terms, with its links, in the order of TAXONOMIES."""
+    corrections: tuple[CorrectionView, ...]
+    translations: tuple[TranslationLink, ...] = ()
+    related: tuple[ReleaseLink, ...] = ()
+
+
+class Formatter:
+    """Formats dates in the site's language; each moment and each release link is made once per build."""
+
+    def __init__(self, language: str):
+        self.locale = _locale(language)
+        self._moments: dict[datetime, When] = {}
+        self._links: dict[str, ReleaseLink] = {}
+
+    def link(self, release: Release) -> ReleaseLink:
+        found = self._links.get(release.name)
+        if found is None:
+            found = self._links[release.name] = ReleaseLink(
+                title=release.title,
+                url=url_of(release),
+                date=self.when(release.date),
+                dateline=release.dateline,
+                summary=release.summary,
+                image_url=media_url(release.image.src) if release.image else None,
+            )
+        return found
+
+    def when(self, moment: datetime) -> When:
+        found = self._moments.get(moment)
+        if found is None:
+            found = When(iso=moment.isoformat(), text=format_date(moment, format="long", locale=self.locale))
+            self._moments[moment] = found
+        return found
+
+
+@cache
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(language, sep="-")
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(language.split("-")[0]) if "-" in language else Locale("en")
+
+
+@cache
+def language_name(tag: str) -> str:
+    """A language's name in itself ("한국어" for ko), or the tag where Babel does not know it."""
+    try:
+        name = Locale.parse(tag, sep="-").get_display_name()
+    except (UnknownLocaleError, ValueError):
+        return tag
+    return name[:1].upper() + name[1:] if name else tag
+
+
+def term_links(release: Release, taxonomies: Taxonomies) -> tuple[tuple[str, tuple[TermLink, ...]], ...]:
+    """Links to the release's term pages, under each term's usual spelling."""
+    found = []
+    for taxonomy in TAXONOMIES:
+        terms = taxonomies.of(release, taxonomy)
+        if terms:
+            found.append((taxonomy, tuple(TermLink(taxonomy, t.name, t.url) for t in terms)))
+    return tuple(found)
+
+
+def release_view(
+    release: Release,
+    fmt: Formatter,
+    taxonomies: Taxonomies,
+    *,
+    related: tuple[Release, ...] = (),
+    image_size: tuple[int, int] | None = None,
+    translations: tuple[Release, ...] = (),
+) -> ReleaseView:
+    return ReleaseView(
+        title=release.title,
+        summary=release.summary,
+        url=url_of(release),
+        date=fmt.when(release.date),
+        dateline=release.dateline,
+        updated=fmt.when(release.updated) if release.updated else None,
+        language=release.language,
+        image=release.image,
+        image_url=media_url(release.image.src) if release.image else None,
+        image_size=image_size,
+        terms=term_links(release, taxonomies),
+        corrections=tuple(CorrectionView(fmt.when(c.date), c.note) for c in release.corrections),
+        translations=tuple(TranslationLink(t.language, language_name(t.language), url_of(t)) for t in translations),
+        related=tuple(fmt.link(r) for r in related),
+    )
