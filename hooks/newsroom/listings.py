@@ -136,7 +136,7 @@ def term_counts(terms: Sequence[Term]) -> tuple[TermCount, ...]:
 
 def taxonomy_index(taxonomies: Taxonomies, taxonomy: str, title: str) -> Listing:
     """Every term of a taxonomy with its count, by name; countries also under the regions they are filed with."""
-    terms = taxonomies.sorted(taxonomy)
+    terms = taxonomies.by_name(taxonomy)
     groups: tuple[TermGroup, ...] = ()
     if taxonomy == "countries":
         groups = _countries_by_region(taxonomies)
@@ -159,11 +159,11 @@ def _countries_by_region(taxonomies: Taxonomies) -> tuple[TermGroup, ...]:
             for region in taxonomies.of(release, "regions"):
                 regions_of[country.slug].add(region.slug)
     groups = []
-    for region in taxonomies.sorted("regions"):
-        members = [c for c in taxonomies.sorted("countries") if region.slug in regions_of[c.slug]]
+    for region in taxonomies.by_name("regions"):
+        members = [c for c in taxonomies.by_name("countries") if region.slug in regions_of[c.slug]]
         if members:
             groups.append(TermGroup(region.name, region.url, term_counts(members)))
-    loose = [c for c in taxonomies.sorted("countries") if not regions_of[c.slug]]
+    loose = [c for c in taxonomies.by_name("countries") if not regions_of[c.slug]]
     if loose:
         groups.append(TermGroup(None, None, term_counts(loose)))
     return tuple(groups)
@@ -172,7 +172,7 @@ def _countries_by_region(taxonomies: Taxonomies) -> tuple[TermGroup, ...]:
 def subscribe(taxonomies: Taxonomies, title: str) -> Listing:
     """The page listing every feed: the site's, then each term's, by taxonomy."""
     groups = tuple(
-        TermGroup(taxonomy, taxonomy_url(taxonomy), term_counts(taxonomies.sorted(taxonomy)))
+        TermGroup(taxonomy, taxonomy_url(taxonomy), term_counts(taxonomies.by_name(taxonomy)))
         for taxonomy in TAXONOMIES
         if taxonomies.terms[taxonomy]
     )
@@ -196,7 +196,7 @@ def term_listings(taxonomies: Taxonomies, per_page: int) -> Iterator[Listing]:
 
 def search_page(taxonomies: Taxonomies, title: str) -> Listing:
     """The search page; the interface gets each term's slug and name to keep filters in its URL."""
-    terms = {FACET_OF[taxonomy]: {t.slug: t.name for t in taxonomies.sorted(taxonomy)} for taxonomy in TAXONOMIES}
+    terms = {FACET_OF[taxonomy]: {t.slug: t.name for t in taxonomies.by_name(taxonomy)} for taxonomy in TAXONOMIES}
     return Listing("search", SEARCH, title, search_terms=terms)
 
 

@@ -56,7 +56,8 @@ class Taxonomies:
     """taxonomy -> slug -> term, sorted by name."""
     _by_key: dict[tuple[str, str], Term] = field(default_factory=dict)
 
-    def sorted(self, taxonomy: str) -> list[Term]:
+    def by_name(self, taxonomy: str) -> list[Term]:
+        """The taxonomy's terms in the order of their names (``build_taxonomies`` keeps them so)."""
         return list(self.terms[taxonomy].values())
 
     def term(self, taxonomy: str, name: str) -> Term | None:
