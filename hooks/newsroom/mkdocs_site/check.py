@@ -18,6 +18,8 @@ from pathlib import Path
 
 #: Set by ``make check`` for the hooks: stop before writing anything, into a scratch folder.
 CHECK_COMMAND = "check"
+#: Where the build gives editors advice that does not fail it (``reading.advice``).
+ADVICE_LOGGER = "mkdocs.hooks.newsroom.advice"
 
 
 class CheckPassed(Exception):  # noqa: N818 - a signal that the checks passed, not an error
@@ -26,19 +28,20 @@ class CheckPassed(Exception):  # noqa: N818 - a signal that the checks passed, n
 
 
 class _Collect(logging.Handler):
+    """What the build logs: failures (warnings and errors, as --strict counts them) and advice."""
+
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__(logging.INFO)
         self.failures: list[str] = []
         self.advice: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        text = record.getMessage()
-        if record.name.startswith("newsroom.advice"):
-            self.advice.append(text)
-        elif record.exc_info and isinstance(record.exc_info[1], CheckPassed):
-            return
-        else:
-            self.failures.append(text)
+        if record.name == ADVICE_LOGGER:
+            self.advice.append(record.getMessage().removeprefix("advice: "))
+        elif record.levelno >= logging.WARNING and not (
+            record.exc_info and isinstance(record.exc_info[1], CheckPassed)
+        ):
+            self.failures.append(record.getMessage())
 
 
 def check_site(config_file: Path) -> int:

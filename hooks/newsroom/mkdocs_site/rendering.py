@@ -1,5 +1,7 @@
-"""Release bodies as MkDocs page content: converted and checked by ``newsroom.bodies``, on full
-builds ahead of MkDocs in forked processes.
+"""Phase 3a (``on_nav``, ``on_page_content``, ``on_env``): bodies. Release bodies are converted
+and checked by ``newsroom.bodies`` (on full builds ahead of MkDocs, in forked processes);
+hand-written pages, which MkDocs converts, are checked the same way; every problem of every
+body fails the build before a page is written.
 
 MkDocs' own ``Page.render`` is not used for releases: the body module resolves their links
 (to other releases by file name, to files shipped with them, to hand-written pages), so no
@@ -10,12 +12,18 @@ private MkDocs class is needed. MkDocs gets what its public ``Page`` attributes 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .. import parallel
 from ..bodies import Bodies, Rendered, Source
+from ..errors import ContentError, Problem
+
+if TYPE_CHECKING:
+    from .state import BuildState
 
 log = logging.getLogger("mkdocs.hooks.newsroom")
 
@@ -93,3 +101,71 @@ def _convert_in_worker(bodies: Bodies, sources: list[Source]) -> tuple[list[Rend
         except Exception:  # noqa: BLE001 - converted again in the build, which reports the error properly
             results.append(None)
     return results, capture.records
+
+
+def prerender(state: BuildState) -> None:
+    """Fetch earlier conversions of the bodies, and on a full build convert the others ahead of
+    MkDocs, in worker processes."""
+    renderer = state.the_renderer
+    sources = [page.source for page in state.pages.values()]
+    conversions = renderer.bodies.conversions
+    if conversions is not None:
+        conversions.load(source.text for source in sources)
+    workers = state.workers()
+    if workers > 1:
+        with state.progress.phase("markdown") as report:
+            renderer.prerender(sources, workers)
+            report["done"] = f"{len(sources)} release bodies converted by {workers} processes (and checked)"
+
+
+def check_page(state: BuildState, content: str, page: Page) -> str:
+    """A hand-written page (or a listing's introduction), as MkDocs rendered it: checked and
+    cleaned like a release body."""
+    from .pages import RedirectPage, ReleasePage
+
+    if isinstance(page, (ReleasePage, RedirectPage)) or not content or page.file.abs_src_path is None:
+        return content
+    text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
+    source = Source(page.file.src_uri, "" if page.url == "./" else page.url, text)
+    rendered = state.the_renderer.bodies.examine(content, source)
+    for field in ("draft", "embargo"):
+        # A hand-written page is published as it is: one that asks to be held back is a mistake.
+        if field in page.meta:
+            rendered.problems.append(
+                (
+                    source.line_of(f"{field}:"),
+                    (
+                        f"field '{field}': a hand-written page in docs/ is published as it is, never held back; "
+                        "a release goes in the releases folder, where drafts and embargoes apply"
+                    ),
+                )
+            )
+    state.page_bodies[page.file.src_uri] = rendered
+    return rendered.html
+
+
+def refuse_bad_bodies(state: BuildState) -> None:
+    """Fail before any page is written if a body breaks the rules (see newsroom.bodies)."""
+    from .state import project_path
+
+    renderer = state.the_renderer
+    problems = []
+    for page in state.pages.values():
+        rendered = renderer.results.get(page.file.src_uri)
+        if rendered is None:
+            continue
+        for target in rendered.removed:
+            log.info(f"{page.release.source}: a link to {target} is left out until that release is published")
+        problems += [Problem(page.release.source, message, line) for line, message in rendered.problems]
+    docs = project_path(state, state.docs_dir)
+    for src_uri, rendered in state.page_bodies.items():
+        problems += [Problem(f"{docs}/{src_uri}", message, line) for line, message in rendered.problems]
+    if problems:
+        state.refuse(ContentError(problems))
+
+
+def save_conversions(state: BuildState) -> None:
+    """Keep this build's Markdown conversions for the next; a full build drops what it did not use."""
+    conversions = state.renderer.bodies.conversions if state.renderer else None
+    if conversions is not None:
+        conversions.save(prune=not state.dirty and not state.serving)

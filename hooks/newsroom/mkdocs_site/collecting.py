@@ -1,0 +1,214 @@
+"""Phase 2 (``on_files``): the files of the site. Releases, the files shipped with them,
+listings and redirects join the hand-written pages as MkDocs files; every address is claimed
+once (``newsroom.outputs``); the body renderer is set up with what links may lead to."""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .. import cache, listings, outputs
+from ..bodies import Bodies, Policy, Targets
+from ..errors import ContentError, Problem
+from ..links import HeldLinks
+from ..listings import Listing
+from ..model import TAXONOMIES, Release
+from ..redirects import check_redirects, redirects
+from ..sources import check_source
+from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
+from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
+from .rendering import ReleaseRenderer
+from .state import BuildState, log, project_path
+
+
+def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
+    archive, settings = state.the_archive, state.settings
+    state.docs_dir = config.docs_dir
+    refuse_outside_files(state, files, config)
+    held = {f"{settings.releases_dir}/{r.name}" for r in archive.held}
+    state.held_key = hash(frozenset(held))
+    extensions, extension_configs = config["markdown_extensions"], config["mdx_configs"] or {}
+    bodies = Bodies(
+        Policy(config.site_url, frozenset(settings.embed_hosts)),
+        HeldLinks(archive.held, settings.releases_dir, config.site_url),
+        None,
+        extensions,
+        extension_configs,
+        cache.Conversions(settings.project_dir, cache.fingerprint(extensions, extension_configs)),
+    )
+    state.renderer = ReleaseRenderer(bodies)
+    releases = archive.published
+    for newer, release, older in zip([None, *releases], releases, [*releases[1:], None], strict=False):
+        state.neighbours[release.name] = (older, newer)
+        files.append(release_file(state, release, config))
+    for relative in archive.assets:
+        src_uri = f"{settings.releases_dir}/{relative}"
+        asset = File.generated(config, src_uri, abs_src_path=str(settings.releases_path / relative))
+        asset.dest_uri = media_url(relative)
+        state.assets[src_uri] = asset
+        files.append(asset)
+    add_listings(state, files, config)
+    add_redirects(state, files, config)
+    # What a link in a body to a file of the site leads to; a link to a held release is taken out.
+    bodies.targets = Targets({f.src_uri: "" if f.url == "./" else f.url for f in files}, held)
+    # Everything read so far lives until the end of the build: keep the garbage
+    # collector from walking it again and again (measured: a fifth of a 10,000-release build).
+    gc.freeze()
+    return files
+
+
+def release_file(state: BuildState, release: Release, config: MkDocsConfig) -> File:
+    settings = state.settings
+    file = File.generated(
+        config,
+        f"{settings.releases_dir}/{release.name}",
+        abs_src_path=str(settings.releases_path / release.name),
+        inclusion=InclusionLevel.NOT_IN_NAV,
+    )
+    file.dest_uri = url_of(release) + "index.html"
+    file.edit_uri = quote(f"../{settings.releases_dir}/{release.name}")  # a name may hold '#', '?', spaces
+    state.pages[release.name] = ReleasePage(release, file, config, state.the_renderer)
+    return file
+
+
+def refuse_outside_files(state: BuildState, files: Files, config: MkDocsConfig) -> None:
+    """Only regular files inside the project are published: a symlink in docs/ that leads out
+    of it (to the build's environment, a key...) fails the build, naming the file."""
+    problems = []
+    for file in files:
+        source = file.abs_src_path
+        if file.generated_by is not None or not source or not source.startswith(config.docs_dir + os.sep):
+            continue
+        problem = check_source(Path(source), state.settings.project_dir, project_path(state, source))
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        state.refuse(ContentError(problems))
+
+
+def add_redirects(state: BuildState, files: Files, config: MkDocsConfig) -> None:
+    """A redirect page at each old address. Every address is claimed once, in one place: what the
+    site writes itself (declared by each writer), hand-written pages, releases, then aliases; an
+    address claimed twice fails the build, naming both."""
+    archive, settings = state.the_archive, state.settings
+    claims = outputs.site_outputs(archive.taxonomies)
+    docs = project_path(state, config.docs_dir)
+    release_files = {f"{settings.releases_dir}/{r.name}" for r in archive.published}
+    for file in files:
+        if file.src_uri in release_files:
+            continue  # claimed below, with the held releases
+        if file.generated_by is None and file.abs_src_path and file.abs_src_path.startswith(config.docs_dir):
+            claims.claim(file.dest_uri, f"{docs}/{file.src_uri}")
+        elif file.src_uri.startswith(settings.releases_dir + "/"):
+            claims.claim(file.dest_uri, file.src_uri)  # a file shipped with the releases
+        else:
+            claims.claim(file.dest_uri, "the site itself")
+    problems = []
+    for release in [*archive.published, *archive.held]:
+        other = claims.claim(url_of(release) + "index.html", release.source)
+        if other is not None and other.startswith(docs + "/"):
+            problems.append(
+                Problem(
+                    other,
+                    f"is at {url_of(release)}, the address of {release.source}; a hand-written page may "
+                    "introduce a listing, never take a release's place. Move or rename it",
+                )
+            )
+    problems += check_redirects([*archive.published, *archive.held], claims.files, claims.folders)
+    if problems:
+        state.refuse(ContentError(problems))
+    for redirect in redirects(archive.published):
+        # Under a source path no file in docs/ can have (MkDocs leaves out names starting with
+        # a dot): an alias such as 'about.html' must not replace docs/about.md.
+        file = File.generated(
+            config, f".newsroom-redirects/{redirect.file_path}.md", content="", inclusion=InclusionLevel.NOT_IN_NAV
+        )
+        file.dest_uri = redirect.file_path
+        RedirectPage(redirect, file, config, state.pages[redirect.release.name])
+        files.append(file)
+
+
+def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
+    """Home, news, years, taxonomy indexes and term pages, as virtual pages.
+
+    A hand-written page in docs/ at the URL of a listing's first page (docs/index.md
+    for home, docs/countries/north-korea.md for a country...) is its introduction.
+    """
+    archive, settings = state.the_archive, state.settings
+    published = archive.published
+    titles = nav_titles(config.nav)
+    docs = {("" if f.url == "./" else f.url): f for f in files.documentation_pages()}
+
+    def title(url: str, key: str) -> str:
+        """The page's title in mkdocs.yml's nav, else the interface string ``key`` (filled in later)."""
+        return titles.get(f"{url}index.md") or titles.get(url.rstrip("/") + ".md") or key
+
+    found: list[Listing] = [listings.home(published, settings.home_count, config.site_name)]
+    found += listings.news(published, settings.per_page, title(NEWS, "newsroom.news"))
+    found += listings.years(published, settings.per_page)
+    for taxonomy in TAXONOMIES:
+        found.append(
+            listings.taxonomy_index(archive.taxonomies, taxonomy, title(taxonomy_url(taxonomy), f"newsroom.{taxonomy}"))
+        )
+    found.append(listings.subscribe(archive.taxonomies, title(SUBSCRIBE, "newsroom.subscribe")))
+    found.append(listings.search_page(archive.taxonomies, title(SEARCH, "newsroom.search.title")))
+    found += listings.term_listings(archive.taxonomies, settings.per_page)
+
+    previous = state.preview.listing_fingerprints
+    fingerprints = {}
+    for listing in found:
+        intro = docs.pop(listing.url, None)
+        if intro is not None:
+            # The hand-written page, as a file that is told when its listing changed.
+            file = ListingFile(
+                intro.src_uri,
+                intro.src_dir,
+                intro.dest_dir,
+                intro.use_directory_urls,
+                dest_uri=intro.dest_uri,
+                inclusion=intro.inclusion,
+            )
+            files.remove(intro)
+            files.append(file)
+        else:
+            generated = ListingFile.generated(
+                config, f"{listing.url}index.md", content="", inclusion=InclusionLevel.NOT_IN_NAV
+            )
+            assert isinstance(generated, ListingFile)  # File.generated is typed as making a File
+            file = generated
+            files.append(file)
+        fingerprints[listing.url] = fingerprint = listings.fingerprint(listing)
+        file.listing_changed = previous.get(listing.url) != fingerprint
+        state.listing_pages[listing.url] = ListingPage(listing, file, config, intro=intro is not None)
+    state.preview.listing_fingerprints = fingerprints
+
+    # An introduction to a term no published release uses would be a page about nothing,
+    # or a hint of an embargoed release: it is not built.
+    for url, unused in docs.items():
+        parts = url.split("/")
+        if len(parts) == 3 and parts[0] in TAXONOMIES and parts[2] == "":
+            log.info(f"Not built: docs/{unused.src_uri} introduces a term no published release uses")
+            files.remove(unused)
+
+
+def nav_titles(nav: Any) -> dict[str, str]:
+    """The titles mkdocs.yml's nav gives to pages, by source path."""
+    titles: dict[str, str] = {}
+    stack = [nav or []]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, str):
+                    titles[value] = title
+                else:
+                    stack.append(value)
+    return titles

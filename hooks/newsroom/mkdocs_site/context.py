@@ -1,0 +1,139 @@
+"""Phase 3b (``on_env``, ``on_page_context``, ``on_post_page``): what templates get. The
+environment (the shared chrome, interface strings), and for each page its view: a release with
+its related releases, translations and photo size; a listing with its cards, feeds and
+thumbnails; links to the previous and next page."""
+
+from __future__ import annotations
+
+import gc
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from .. import images
+from ..listings import Listing
+from ..model import Release
+from ..views import release_view
+from ..urls import url_of
+from .pages import ListingPage, ReleasePage, meta_text
+from .state import BuildState, log
+from .theme import ChromeCache, Translations
+
+
+def prepare_env(state: BuildState, env: Any, config: MkDocsConfig, files: Files, nav_chrome: ChromeCache) -> Any:
+    env.globals["newsroom_chrome"] = state.chrome = nav_chrome
+    prune_assets(state, files)
+    env.globals["newsroom_t"] = state.translations = Translations(env, config.theme.get("language") or "en")
+    return env
+
+
+def prune_assets(state: BuildState, files: Files) -> None:
+    """Publish only the files a published release uses: an embargoed photo stays unpublished."""
+    used: set[str] = set()
+    if state.renderer:
+        for rendered in state.renderer.results.values():
+            used |= rendered.referenced
+    releases_dir = state.settings.releases_dir
+    for release in state.archive.published if state.archive else ():
+        if release.image:
+            used.add(f"{releases_dir}/{release.image.src}")
+    for src_uri, file in state.assets.items():
+        if src_uri not in used:
+            files.remove(file)
+
+
+def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict[str, Any]:
+    state.render_started[page.file.src_uri] = time.perf_counter()
+    if isinstance(page, ReleasePage):
+        release_context(state, context, page)
+    elif isinstance(page, ListingPage):
+        listing_context(state, context, page)
+    return context
+
+
+def release_context(state: BuildState, context: dict[str, Any], page: ReleasePage) -> None:
+    older, newer = state.neighbours.get(page.release.name, (None, None))
+    archive = state.the_archive
+    related = tuple(archive.related(page.release, state.settings.related_count))
+    context["release"] = release_view(
+        page.release,
+        state.formatter,
+        archive.taxonomies,
+        related=related,
+        image_size=image_size(state, page.release),
+        translations=tuple(archive.translations(page.release)),
+    )
+    # Its countries' feeds, for readers who want more of the same.
+    context["newsroom_feeds"] = [(term.name, term.url) for term in archive.taxonomies.of(page.release, "countries")]
+    # Material's footer and <link rel="prev/next"> walk through releases in time.
+    page.previous_page = state.pages.get(older.name) if older else None
+    page.next_page = state.pages.get(newer.name) if newer else None
+
+
+def listing_context(state: BuildState, context: dict[str, Any], page: ListingPage) -> None:
+    listing = page.listing
+    if listing.title.startswith("newsroom."):  # no title in the nav: the interface string
+        listing.title = state.translations(listing.title)
+        page.meta["title"] = meta_text(listing.title)
+    context["listing"] = listing
+    context["cards"] = [state.formatter.link(r) for r in listing.releases]
+    if listing.term is not None:
+        context["newsroom_feeds"] = [(listing.term.name, listing.term.url)]
+    if listing.kind == "home":
+        context["thumbnails"] = thumbnails(state, listing, context["config"])
+    pagination = listing.pagination
+    # <link rel="prev/next"> between the pages of one listing.
+    previous_url = pagination.previous_url if pagination else None
+    next_url = pagination.next_url if pagination else None
+    page.previous_page = state.listing_pages.get(previous_url) if previous_url is not None else None
+    page.next_page = state.listing_pages.get(next_url) if next_url is not None else None
+
+
+def page_done(state: BuildState, page: Page) -> None:
+    """Count the time from the page's context to its HTML, by kind of page (for the benchmark)."""
+    started = state.render_started.pop(page.file.src_uri, None)
+    state.pages_done += 1
+    if state.pages_done % 1000 == 0:
+        log.debug(f"newsroom: {state.pages_done} pages written")
+    if started is not None:
+        if isinstance(page, ReleasePage):
+            kind = "render release pages"
+        else:
+            kind = "render listing pages" if isinstance(page, ListingPage) else "render other pages"
+        state.progress.add(kind, time.perf_counter() - started)
+
+
+def image_size(state: BuildState, release: Release) -> tuple[int, int] | None:
+    """The size of a release's photo, read once per file version (photos are shared by releases)."""
+    if release.image is None:
+        return None
+    source = state.settings.releases_path / release.image.src
+    try:
+        key = (source, source.stat().st_mtime_ns)
+    except OSError:
+        return None
+    sizes = state.preview.image_sizes
+    if key not in sizes:
+        sizes[key] = images.dimensions(source)
+    return sizes[key]
+
+
+def thumbnails(state: BuildState, listing: Listing, config: MkDocsConfig) -> dict[str, images.Thumbnail]:
+    """Small copies of the photos of the home page's cards, by release URL."""
+    found = {}
+    for release in listing.releases:
+        if release.image:
+            source = state.settings.releases_path / release.image.src
+            made = images.thumbnail(source, release.image.src, Path(config.site_dir))
+            if made is not None:
+                found[url_of(release)] = made
+    return found
+
+
+def freeze() -> None:
+    """The rendered pages live until the end of the build: keep the collector from walking them."""
+    gc.freeze()

@@ -1,0 +1,160 @@
+"""What the MkDocs edge keeps, by lifetime.
+
+- ``PreviewCache``: what survives the rebuilds of one ``mkdocs serve`` process (releases read,
+  listing and feed fingerprints, photo sizes, bodies, the last archive that could be read). A
+  ``mkdocs build`` has one build, and its cache lives as long.
+- ``BuildState``: everything of one build, made fresh at every ``on_config``; the phases
+  (``reading``, ``collecting``, ``rendering``, ``writing``) fill it in, in that order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+
+from .. import parallel, search
+from ..archive import Archive, ReadCache
+from ..bodies import Rendered
+from ..errors import ContentError
+from ..model import Release
+from ..views import Formatter
+from ..progress import Progress
+from ..publish import Staging
+from ..settings import Settings
+from .check import CHECK_COMMAND
+from .pages import ListingPage, ReleasePage
+from .rendering import ReleaseRenderer
+
+log = logging.getLogger("mkdocs.hooks.newsroom")
+
+
+@dataclass(slots=True)
+class PreviewCache:
+    """Kept across the rebuilds of `mkdocs serve`; each is valid for what it is keyed by."""
+
+    read_cache: ReadCache = field(default_factory=ReadCache)
+    """Releases by file, modification time and size."""
+    listing_fingerprints: dict[str, int] = field(default_factory=dict)
+    """What each listing page showed, by URL: an unchanged listing is not rendered again."""
+    feed_fingerprints: dict[str, int] = field(default_factory=dict)
+    """What each feed held, by base URL: an unchanged feed is not rendered again."""
+    image_sizes: dict[tuple[Path, int], tuple[int, int] | None] = field(default_factory=dict)
+    """Photo sizes by file and modification time."""
+    bodies: dict[str, tuple[tuple[str, int], Rendered]] = field(default_factory=dict)
+    """Release bodies by release, with the text and held set they were rendered from."""
+    last_good: Archive | None = None
+    """The archive of the last build whose releases could all be read."""
+    builds: int = 0
+
+
+@dataclass(slots=True)
+class BuildState:
+    """One build: its settings and clock, the archive, its pages, its renderer and its outputs."""
+
+    command: str
+    """'build', 'gh-deploy', 'serve' or 'check' (``make check``: stop before writing)."""
+    dirty: bool
+    settings: Settings
+    preview: PreviewCache
+    formatter: Formatter
+    progress: Progress = field(default_factory=lambda: Progress(log))
+    staging: Staging | None = None
+    """Where a published build writes, beside the published site (``publish``)."""
+    now: datetime | None = None
+    archive: Archive | None = None
+    renderer: ReleaseRenderer | None = None
+    held_key: int = 0
+    """Which releases are held back, as a number: a preview's cached body is valid for one set."""
+    docs_dir: str = ""
+    assets: dict[str, File] = field(default_factory=dict)
+    """Files shipped with the releases, by source path: published only if a release uses them."""
+    neighbours: dict[str, tuple[Release | None, Release | None]] = field(default_factory=dict)
+    pages: dict[str, ReleasePage] = field(default_factory=dict)
+    """Release pages by release file name."""
+    listing_pages: dict[str, ListingPage] = field(default_factory=dict)
+    page_bodies: dict[str, Rendered] = field(default_factory=dict)
+    """Hand-written pages and listing introductions, checked, by source path."""
+    documentation_pages: list[Page] = field(default_factory=list)
+    render_started: dict[str, float] = field(default_factory=dict)
+    """When each page's rendering began, by source path (for the benchmark's timings)."""
+    pages_done: int = 0
+    chrome: Any = None
+    translations: Any = None
+    indexing: search.Indexing | None = None
+    indexing_started: float = 0.0
+    indexed: int = 0
+    complete: bool = False
+    """Every output written: the staging folder may replace the published site."""
+
+    @property
+    def serving(self) -> bool:
+        return self.command == "serve"
+
+    @property
+    def the_archive(self) -> Archive:
+        assert self.archive is not None, "on_pre_build has not run"
+        return self.archive
+
+    @property
+    def the_renderer(self) -> ReleaseRenderer:
+        assert self.renderer is not None, "on_files has not run"
+        return self.renderer
+
+    def workers(self) -> int:
+        """Processes for work shared out by forking: only on a full build of a real archive, never
+        under `serve` (its threads and fork do not mix)."""
+        if (
+            self.command in ("build", "gh-deploy", CHECK_COMMAND)
+            and not self.dirty
+            and len(self.pages) >= 200
+            and parallel.available()
+        ):
+            return min(os.cpu_count() or 1, 4)
+        return 1
+
+    def refuse(self, error: ContentError) -> None:
+        """Fail the build with every problem listed. Under `mkdocs serve` the problems are shown
+        and the preview goes on, with the last archive that could be read: MkDocs' preview server
+        would otherwise hold every request until the next build that succeeds."""
+        if not self.serving:
+            raise PluginError(error.report())
+        log.error(
+            f"{error.report()}\nThe preview goes on with the last version that could be read; "
+            "`make build` fails until these are fixed."
+        )
+
+    def rendered(self, release: Release) -> Rendered:
+        """The body of a release as its page was given it; never converted a second time.
+
+        Under --dirty MkDocs renders only the pages that changed: an unchanged one comes
+        from an earlier build of this process (``make serve``), or is converted here, once.
+        """
+        page, renderer = self.pages[release.name], self.the_renderer
+        found = renderer.results.get(page.file.src_uri)
+        key = (release.body, self.held_key)
+        if found is None:
+            cached = self.preview.bodies.get(release.name)
+            if cached is None or cached[0] != key:
+                cached = (key, renderer.bodies.render(page.source))
+            found = cached[1]
+        if self.serving:
+            self.preview.bodies[release.name] = (key, found)
+        return found
+
+
+def project_path(state: BuildState, path: str) -> str:
+    """A path as editors know it: relative to the project, with forward slashes."""
+    return Path(os.path.relpath(path, state.settings.project_dir)).as_posix()
+
+
+def site_dir(config: MkDocsConfig) -> Path:
+    return Path(config.site_dir)

@@ -1,0 +1,213 @@
+"""Phase 4 (``on_env`` to ``on_post_build``, then ``on_shutdown``): what the site writes beside
+MkDocs' pages (search index, sitemap, feeds), and the publishing of the whole: the new site
+replaces the published one only when every output was written.
+
+Pagefind starts on the search records as soon as bodies are known (``on_env``) and indexes on
+another core while MkDocs renders the pages; the build waits for it at the end.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import resource
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import overload
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.pages import Page
+
+from .. import feeds, search, sitemap
+from ..urls import absolute
+from .pages import ListingPage, RedirectPage, ReleasePage
+from .rendering import save_conversions
+from .state import BuildState, log
+
+#: Set (to anything) to wait for Pagefind as soon as it starts instead of letting it run beside
+#: the rendering of pages: the build gets slower, and its timings show indexing alone.
+SEARCH_FOREGROUND_VARIABLE = "NEWSROOM_SEARCH_FOREGROUND"
+
+
+def start_search_index(state: BuildState, config: MkDocsConfig) -> None:
+    """Start Pagefind on the published pages, once their bodies are known (at ``on_env``)."""
+    if state.dirty and state.preview.builds > 1:
+        log.info("newsroom: search index not rebuilt in a --dirty preview; restart `make serve` to refresh it")
+        return
+    with state.progress.phase("search (records, Pagefind started)") as report:
+        records = search_records(state)
+        try:
+            state.indexing = search.Indexing(Path(config.site_dir), records, state.settings.language, state.workers())
+        except search.SearchError as err:
+            raise PluginError(_search_failed(err)) from None
+        state.indexed = len(records)
+        state.indexing_started = time.perf_counter()
+        report["done"] = f"{len(records)} records"
+    if os.environ.get(SEARCH_FOREGROUND_VARIABLE):
+        finish_search_index(state, "search (Pagefind, in the foreground)")
+
+
+def finish_search_index(state: BuildState, phase: str) -> None:
+    indexing = state.indexing
+    assert indexing is not None, "start_search_index has not run"
+    with state.progress.phase(phase) as report:
+        try:
+            indexing.finish()
+        except search.SearchError as err:
+            raise PluginError(_search_failed(err)) from None
+        finally:
+            state.indexing = None
+        state.progress.figures["pagefind peak MiB"] = indexing.peak_mib
+        state.progress.figures["pagefind seconds"] = time.perf_counter() - state.indexing_started
+        state.progress.figures["pagefind CPU seconds"] = indexing.cpu_seconds
+        report["done"] = f"{state.indexed} pages indexed, Pagefind peaked at {indexing.peak_mib:.0f} MiB"
+
+
+def post_build(state: BuildState, config: MkDocsConfig) -> None:
+    """Write what MkDocs does not: the sitemap, feeds and the search index (see their modules)."""
+    with state.progress.phase("sitemap") as report:
+        written = write_sitemap(state, config)
+        report["done"] = f"{len(written)} file(s)"
+    with state.progress.phase("feeds") as report:
+        written = write_feeds(state, config)
+        report["done"] = f"{len(written)} files"
+    if state.indexing is not None:
+        finish_search_index(state, "search (waiting for Pagefind)")
+    state.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    state.progress.save()
+    save_conversions(state)
+    release_frozen(state)
+    state.complete = True
+
+
+def build_failed(state: BuildState) -> None:
+    if state.indexing is not None:
+        state.indexing.cancel()
+        state.indexing = None
+    state.complete = False
+    if state.staging is not None:
+        state.staging.abandon()
+    release_frozen(state)
+
+
+def publish(state: BuildState) -> None:
+    """Put the new site in the place of the published one if the build succeeded (strict mode
+    included: MkDocs fails a strict build after ``on_post_build``), else drop it."""
+    staging, state.staging = state.staging, None
+    if staging is None:
+        return
+    if state.complete:
+        staging.commit()
+        log.info(f"newsroom: published {staging.final}")
+    else:
+        staging.abandon()
+
+
+def release_frozen(state: BuildState) -> None:
+    """Under `mkdocs serve` the process lives on: let the collector free this build's objects
+    (frozen with gc.freeze while it ran) once the next build replaces them."""
+    if state.serving:
+        gc.unfreeze()
+
+
+def feed_site(state: BuildState, config: MkDocsConfig) -> feeds.Site:
+    site_url = config.site_url or ""
+    icon = config.theme.get("favicon")
+    logo = config.theme.get("logo") or icon
+    return feeds.Site(
+        name=config.site_name,
+        url=site_url,
+        description=config.site_description or config.site_name,
+        language=state.settings.language,
+        icon=absolute(site_url, icon) if icon else None,
+        logo=absolute(site_url, logo) if logo else None,
+    )
+
+
+def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
+    archive = state.the_archive
+    writer = feeds.FeedWriter(
+        state.settings,
+        feed_site(state, config),
+        archive.taxonomies,
+        lambda release: state.rendered(release).feed_html,
+        state.preview.feed_fingerprints,
+    )
+    channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, state.settings.feed_items)
+    return writer.write(Path(config.site_dir), channels)
+
+
+def write_sitemap(state: BuildState, config: MkDocsConfig) -> list[Path]:
+    site_dir = Path(config.site_dir)
+    stale = [*site_dir.glob("sitemap*.xml"), *site_dir.glob("sitemap*.xml.gz")]
+    for path in stale:
+        path.unlink()
+    if not config.site_url:
+        return []
+    entries = []
+    for page in state.documentation_pages:
+        if isinstance(page, RedirectPage):
+            continue
+        if isinstance(page, ReleasePage):
+            entries.append(sitemap.Entry(page.url, page.release.last_changed))
+        elif isinstance(page, ListingPage):
+            entries.append(sitemap.Entry(page.url, sitemap.last_change(page.listing.releases)))
+        else:
+            entries.append(sitemap.Entry(page.url))
+    return sitemap.write_sitemaps(site_dir, config.site_url, entries)
+
+
+def search_records(state: BuildState) -> SearchRecords:
+    pages = [
+        search.page_record(
+            page.url, page.title or "", state.page_bodies[page.file.src_uri].text, state.settings.language
+        )
+        for page in state.documentation_pages
+        # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
+        if type(page) is Page and page.file.src_uri in state.page_bodies
+    ]
+    return SearchRecords(state, pages)
+
+
+def _search_failed(err: Exception) -> str:
+    return (
+        f"The search index could not be built, so the site is not published without search: {err}. "
+        "Pagefind comes with the pinned dependencies (pagefind[bin] in requirements.txt; `make build` "
+        "installs it); PAGEFIND_BINARY_PATH may point at another binary."
+    )
+
+
+class SearchRecords(Sequence[search.SearchRecord]):
+    """The search records of a build, each made when asked for (by the worker that writes it)."""
+
+    def __init__(self, state: BuildState, pages: list[search.SearchRecord]):
+        self.state = state
+        self.releases = state.the_archive.published
+        self.pages = pages
+
+    def __len__(self) -> int:
+        return len(self.releases) + len(self.pages)
+
+    @overload
+    def __getitem__(self, index: int) -> search.SearchRecord: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[search.SearchRecord]: ...
+
+    def __getitem__(self, index: int | slice) -> search.SearchRecord | list[search.SearchRecord]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index >= len(self.releases):
+            return self.pages[index - len(self.releases)]
+        state, release = self.state, self.releases[index]
+        settings = state.settings
+        return search.release_record(
+            release,
+            state.rendered(release).text,
+            state.the_archive.taxonomies,
+            settings.language,
+            state.formatter.when(release.date).text,
+            settings.search_lede_words,
+        )
