@@ -1,15 +1,18 @@
-"""The listings of the archive: home, news, years, taxonomy indexes and term pages, paginated.
+"""The listings of the archive: home, news, years, taxonomy indexes, term pages, subscribe and search.
 
-Each listing is cut into pages of ``per_page`` releases: page 1 lives at the
-listing's base URL, page N at ``<base>page/N/``; there are no empty pages and
-no page past the last. Everything here is plain data for the templates.
+Each kind of listing page is its own dataclass, holding only what that kind shows
+(``AnyListing`` is the closed set). Listings of releases other than the home page
+are cut into pages of ``per_page`` releases: page 1 lives at the listing's base URL,
+page N at ``<base>page/N/``; there are no empty pages and no page past the last.
+Everything here is plain data for the templates.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
 
 from .model import TAXONOMIES, Release
 from .taxonomy import Taxonomies, Term
@@ -66,45 +69,180 @@ class TermGroup:
     terms: tuple[TermCount, ...]
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class Listing:
-    """One page of a listing."""
+    """What every page a listing template shows has: an address and a title.
 
-    kind: str
-    """'home', 'news', 'year', 'term' or 'taxonomy'."""
+    The kinds form a closed set (``AnyListing``), each a dataclass with only its own data:
+    listings of releases (``ReleaseListing``: home, news, a year, a term), the index of a
+    taxonomy, the subscribe page and the search page.
+    """
+
+    kind: ClassVar[str]
+    """The kind's name, for templates: 'home', 'news', 'year', 'term', 'taxonomy', 'subscribe' or 'search'."""
     url: str
     title: str
-    releases: Sequence[Release] = ()
-    """The releases on this page, newest first."""
-    total: int = 0
-    """Releases in the whole listing."""
-    pagination: Pagination | None = None
-    taxonomy: str | None = None
-    term: Term | None = None
-    year: int | None = None
-    years: tuple[YearCount, ...] = ()
-    terms: tuple[TermCount, ...] = ()
-    groups: tuple[TermGroup, ...] = ()
-    feeds_base: str | None = None
-    """Where this listing's feeds live, if it has its own (term pages)."""
-    search_url: str | None = None
-    """The search page filtered to this listing's term."""
-    search_terms: dict[str, dict[str, str]] | None = None
-    """On the search page: for each facet, the slug used in URLs of every term, and its name."""
+    """Shown as given; an interface-string key ('newsroom.news') until the site fills it in."""
+
+    @property
+    def releases(self) -> Sequence[Release]:
+        """The releases on this page, newest first: none but on a listing of releases."""
+        return ()
+
+    @property
+    def pagination(self) -> Pagination | None:
+        return None
 
     @property
     def number(self) -> int:
-        return self.pagination.number if self.pagination else 1
+        """The page's number in its listing: 1 where the listing is not cut into pages."""
+        pagination = self.pagination
+        return pagination.number if pagination else 1
+
+    @property
+    def term(self) -> Term | None:
+        """Only for the site glue, which reads it of any listing; use ``isinstance(listing, TermListing)``."""
+        return None
+
+    def shown(self) -> tuple:
+        """Everything the page shows, hashable (see ``fingerprint``)."""
+        return (self.kind, self.url, self.title)
 
 
-def paginate(kind: str, base: str, title: str, releases: Sequence[Release], per_page: int, **fields) -> list[Listing]:
+@dataclass(slots=True, kw_only=True)
+class ReleaseListing(Listing):
+    """One page of a listing of releases."""
+
+    releases: Sequence[Release] = ()
+    """The releases on this page, newest first."""
+    total: int
+    """Releases in the whole listing."""
+
+    def shown(self) -> tuple:
+        cards = tuple(
+            (r.name, r.title, r.summary, r.dateline, r.date, r.image.src if r.image else None) for r in self.releases
+        )
+        return (*Listing.shown(self), self.total, self.pagination, cards)
+
+
+@dataclass(slots=True, kw_only=True)
+class HomeListing(ReleaseListing):
+    """The home page: the newest releases, not cut into pages."""
+
+    kind: ClassVar[str] = "home"
+
+
+@dataclass(slots=True, kw_only=True)
+class PagedListing(ReleaseListing):
+    """A page of a listing cut into pages of ``per_page`` releases."""
+
+    pagination: Pagination = field()  # field(): the base's property is no default
+
+
+@dataclass(slots=True, kw_only=True)
+class NewsListing(PagedListing):
+    """Every release, with the years to browse by."""
+
+    kind: ClassVar[str] = "news"
+    years: tuple[YearCount, ...]
+
+    def shown(self) -> tuple:
+        return (*ReleaseListing.shown(self), self.years)
+
+
+@dataclass(slots=True, kw_only=True)
+class YearListing(PagedListing):
+    """The releases of one year, with the other years."""
+
+    kind: ClassVar[str] = "year"
+    year: int
+    years: tuple[YearCount, ...]
+
+    def shown(self) -> tuple:
+        return (*ReleaseListing.shown(self), self.year, self.years)
+
+
+@dataclass(slots=True, kw_only=True)
+class TermListing(PagedListing):
+    """The releases filed under one term; the term has its own feeds and a search within it."""
+
+    kind: ClassVar[str] = "term"
+    term: Term = field()  # field(): the base's property is no default
+
+    @property
+    def taxonomy(self) -> str:
+        return self.term.taxonomy
+
+    @property
+    def feeds_base(self) -> str:
+        """Where the term's feeds live."""
+        return self.term.url
+
+    @property
+    def search_url(self) -> str:
+        """The search page filtered to the term."""
+        return search_url(self.term.taxonomy, self.term.slug)
+
+    def shown(self) -> tuple:
+        return (*ReleaseListing.shown(self), self.term.taxonomy, self.term.slug)
+
+
+@dataclass(slots=True, kw_only=True)
+class TaxonomyIndex(Listing):
+    """Every term of a taxonomy with its count, by name; countries also grouped by region."""
+
+    kind: ClassVar[str] = "taxonomy"
+    taxonomy: str
+    terms: tuple[TermCount, ...]
+    groups: tuple[TermGroup, ...] = ()
+    """Countries under each region they are filed with (the countries index only)."""
+
+    def shown(self) -> tuple:
+        return (*Listing.shown(self), self.taxonomy, self.terms, self.groups)
+
+
+@dataclass(slots=True, kw_only=True)
+class SubscribePage(Listing):
+    """Every feed: the site's, then each term's, by taxonomy."""
+
+    kind: ClassVar[str] = "subscribe"
+    groups: tuple[TermGroup, ...]
+    """One group per taxonomy that has terms (``name`` is the taxonomy)."""
+
+    def shown(self) -> tuple:
+        return (*Listing.shown(self), self.groups)
+
+
+@dataclass(slots=True, kw_only=True)
+class SearchPage(Listing):
+    """The search interface, which gets each term's slug and name to keep filters in its URL."""
+
+    kind: ClassVar[str] = "search"
+    search_terms: dict[str, dict[str, str]]
+    """For each facet, the slug used in URLs of every term, and its name."""
+
+    def shown(self) -> tuple:
+        terms = tuple((facet, tuple(names.items())) for facet, names in self.search_terms.items())
+        return (*Listing.shown(self), terms)
+
+
+AnyListing = HomeListing | NewsListing | YearListing | TermListing | TaxonomyIndex | SubscribePage | SearchPage
+"""Every kind of listing page: ``match`` on it to handle each."""
+
+
+P = TypeVar("P", bound=PagedListing)
+
+
+def paginate(make: Callable[..., P], base: str, releases: Sequence[Release], per_page: int, **fields: Any) -> list[P]:
     """Cut a listing into pages; a listing with no releases has one page, listing nothing."""
     count = max(1, -(-len(releases) // per_page))
     pages = []
     for number in range(1, count + 1):
         pagination = Pagination(number, count, base)
         chunk = releases[(number - 1) * per_page : number * per_page]
-        pages.append(Listing(kind, pagination.url(number), title, chunk, len(releases), pagination, **fields))
+        pages.append(
+            make(url=pagination.url(number), releases=chunk, total=len(releases), pagination=pagination, **fields)
+        )
     return pages
 
 
@@ -113,43 +251,34 @@ def year_counts(published: Sequence[Release]) -> tuple[YearCount, ...]:
     return tuple(YearCount(year, counts[year], year_url(year)) for year in sorted(counts, reverse=True))
 
 
-def home(published: Sequence[Release], count: int, title: str) -> Listing:
-    return Listing("home", "", title, published[:count], len(published))
+def home(published: Sequence[Release], count: int, title: str) -> HomeListing:
+    return HomeListing(url="", title=title, releases=published[:count], total=len(published))
 
 
-def news(published: Sequence[Release], per_page: int, title: str) -> list[Listing]:
-    return paginate("news", NEWS, title, published, per_page, years=year_counts(published), feeds_base="")
+def news(published: Sequence[Release], per_page: int, title: str) -> list[NewsListing]:
+    return paginate(NewsListing, NEWS, published, per_page, title=title, years=year_counts(published))
 
 
-def years(published: Sequence[Release], per_page: int) -> Iterator[Listing]:
+def years(published: Sequence[Release], per_page: int) -> Iterator[YearListing]:
     by_year: dict[int, list[Release]] = defaultdict(list)
     for release in published:
         by_year[release.date.year].append(release)
     counts = year_counts(published)
     for year, releases in by_year.items():
-        yield from paginate("year", year_url(year), str(year), releases, per_page, year=year, years=counts)
+        yield from paginate(YearListing, year_url(year), releases, per_page, title=str(year), year=year, years=counts)
 
 
 def term_counts(terms: Sequence[Term]) -> tuple[TermCount, ...]:
     return tuple(TermCount(t.name, t.slug, len(t), t.url) for t in terms)
 
 
-def taxonomy_index(taxonomies: Taxonomies, taxonomy: str, title: str) -> Listing:
+def taxonomy_index(taxonomies: Taxonomies, taxonomy: str, title: str) -> TaxonomyIndex:
     """Every term of a taxonomy with its count, by name; countries also under the regions they are filed with."""
-    terms = taxonomies.by_name(taxonomy)
     groups: tuple[TermGroup, ...] = ()
     if taxonomy == "countries":
         groups = _countries_by_region(taxonomies)
-    return Listing(
-        "taxonomy",
-        taxonomy_url(taxonomy),
-        title,
-        (),
-        sum(len(t) for t in terms),
-        taxonomy=taxonomy,
-        terms=term_counts(terms),
-        groups=groups,
-    )
+    terms = term_counts(taxonomies.by_name(taxonomy))
+    return TaxonomyIndex(url=taxonomy_url(taxonomy), title=title, taxonomy=taxonomy, terms=terms, groups=groups)
 
 
 def _countries_by_region(taxonomies: Taxonomies) -> tuple[TermGroup, ...]:
@@ -159,62 +288,38 @@ def _countries_by_region(taxonomies: Taxonomies) -> tuple[TermGroup, ...]:
             for region in taxonomies.of(release, "regions"):
                 regions_of[country.slug].add(region.slug)
     groups = []
+    countries = taxonomies.by_name("countries")
     for region in taxonomies.by_name("regions"):
-        members = [c for c in taxonomies.by_name("countries") if region.slug in regions_of[c.slug]]
+        members = [c for c in countries if region.slug in regions_of[c.slug]]
         if members:
             groups.append(TermGroup(region.name, region.url, term_counts(members)))
-    loose = [c for c in taxonomies.by_name("countries") if not regions_of[c.slug]]
+    loose = [c for c in countries if not regions_of[c.slug]]
     if loose:
         groups.append(TermGroup(None, None, term_counts(loose)))
     return tuple(groups)
 
 
-def subscribe(taxonomies: Taxonomies, title: str) -> Listing:
+def subscribe(taxonomies: Taxonomies, title: str) -> SubscribePage:
     """The page listing every feed: the site's, then each term's, by taxonomy."""
     groups = tuple(
         TermGroup(taxonomy, taxonomy_url(taxonomy), term_counts(taxonomies.by_name(taxonomy)))
         for taxonomy in TAXONOMIES
         if taxonomies.terms[taxonomy]
     )
-    return Listing("subscribe", SUBSCRIBE, title, groups=groups, feeds_base="")
+    return SubscribePage(url=SUBSCRIBE, title=title, groups=groups)
 
 
-def term_listings(taxonomies: Taxonomies, per_page: int) -> Iterator[Listing]:
+def term_listings(taxonomies: Taxonomies, per_page: int) -> Iterator[TermListing]:
     for term in taxonomies.all_terms():
-        yield from paginate(
-            "term",
-            term.url,
-            term.name,
-            term.releases,
-            per_page,
-            taxonomy=term.taxonomy,
-            term=term,
-            feeds_base=term.url,
-            search_url=search_url(term.taxonomy, term.slug),
-        )
+        yield from paginate(TermListing, term.url, term.releases, per_page, title=term.name, term=term)
 
 
-def search_page(taxonomies: Taxonomies, title: str) -> Listing:
+def search_page(taxonomies: Taxonomies, title: str) -> SearchPage:
     """The search page; the interface gets each term's slug and name to keep filters in its URL."""
     terms = {FACET_OF[taxonomy]: {t.slug: t.name for t in taxonomies.by_name(taxonomy)} for taxonomy in TAXONOMIES}
-    return Listing("search", SEARCH, title, search_terms=terms)
+    return SearchPage(url=SEARCH, title=title, search_terms=terms)
 
 
 def fingerprint(listing: Listing) -> int:
     """Changes when anything the listing page shows changes (within one process)."""
-    shown = tuple(
-        (r.name, r.title, r.summary, r.dateline, r.date, r.image.src if r.image else None) for r in listing.releases
-    )
-    return hash(
-        (
-            listing.kind,
-            listing.url,
-            listing.title,
-            listing.total,
-            listing.pagination,
-            shown,
-            listing.years,
-            listing.terms,
-            listing.groups,
-        )
-    )
+    return hash(listing.shown())
