@@ -415,8 +415,15 @@ def test_an_empty_archive_has_valid_empty_feeds(project):
     for name in ("feed.xml", "atom.xml"):
         parsed = parse(build.site / name)
         assert not parsed.bozo and parsed.entries == []
-        assert parsed.feed.updated_parsed[:3] == (1999, 12, 31), "a fixed date, never the build time"
+    # Never the build's time: a feed that never changed is not dated where the format allows it...
+    assert b"lastBuildDate" not in (build.site / "feed.xml").read_bytes()
+    # ...and where it must be dated (Atom's <updated>), at the Unix epoch, before any release.
+    atom = etree.fromstring((build.site / "atom.xml").read_bytes())
+    assert atom.findtext("{http://www.w3.org/2005/Atom}updated") == "1970-01-01T00:00:00+00:00"
     assert json.loads((build.site / "feed.json").read_text())["items"] == []
+    first = feed_hashes(build.site)
+    again = project.build(now="2027-05-01T12:00:00Z")
+    assert feed_hashes(again.site) == first, "a build at another time gives the same feeds"
 
 
 def test_a_dirty_rebuild_writes_the_same_feeds(tmp_path):

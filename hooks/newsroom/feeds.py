@@ -14,7 +14,7 @@ import mimetypes
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from feedgen.entry import FeedEntry
@@ -23,11 +23,13 @@ from feedgen.feed import FeedGenerator
 from .model import TAXONOMIES, Release
 from .publication import instant
 from .settings import Settings
-from .taxonomy import Taxonomies, Term
+from .taxonomy import Taxonomies
 from .urls import absolute, feed_url, media_url, url_of
 
 MIME = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+#: Atom's <updated> of a feed without items (see FeedWriter._xml).
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: Where an HTML parser would start a tag, a comment or a declaration.
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
@@ -73,7 +75,6 @@ class Enclosure:
 class Item:
     """A release as every feed shows it, prepared once."""
 
-    release: Release
     title: str
     url: str
     """Absolute permalink; also the item's GUID / id, so a new title never re-announces it."""
@@ -168,7 +169,6 @@ class Feed:
     """The page the feed follows, relative to the site root."""
     description: str
     releases: Sequence[Release]
-    term: Term | None = None
 
     def path(self, kind: str) -> str:
         return feed_url(self.base, kind)
@@ -197,7 +197,6 @@ def site_feeds(releases: Sequence[Release], taxonomies: Taxonomies, site: Site, 
             term.url,
             f"{site.description} — {term.name}",
             term.releases[:limit],
-            term,
         )
         for taxonomy in TAXONOMIES
         for term in taxonomies.terms[taxonomy].values()
@@ -262,7 +261,6 @@ class FeedWriter:
                 f"{figcaption}</figure>\n{content}"
             )
         return Item(
-            release=release,
             title=release.title,
             url=url,
             published=release.date,
@@ -278,18 +276,14 @@ class FeedWriter:
     def render(self, feed: Feed) -> dict[str, bytes]:
         """The three files of a feed, by format."""
         items = [self.item(r) for r in feed.releases]
-        newest = max((i.changed for i in items), key=instant, default=None) or self.settings_now()
+        newest = max((i.changed for i in items), key=instant, default=None)
         return {
             "rss": self._xml(feed, items, newest, "rss"),
             "atom": self._xml(feed, items, newest, "atom"),
             "json": self._json(feed, items),
         }
 
-    def settings_now(self) -> datetime:
-        # Only an archive without any release gets here: its feeds are dated at the start of its era.
-        return datetime(2000, 1, 1, tzinfo=self.settings.zone)
-
-    def _xml(self, feed: Feed, items: list[Item], newest: datetime, kind: str) -> bytes:
+    def _xml(self, feed: Feed, items: list[Item], newest: datetime | None, kind: str) -> bytes:
         fg = FeedGenerator()
         fg.load_extension("dc")
         page = self.absolute(feed.page)
@@ -306,8 +300,15 @@ class FeedWriter:
             fg.icon(self.site.icon)
         if self.site.logo:
             fg.logo(self.site.logo)
-        fg.updated(newest)
-        fg.lastBuildDate(newest)
+        if newest is not None:
+            fg.updated(newest)  # Atom's <updated> and RSS's <lastBuildDate>
+        else:
+            # An empty feed (only an archive without any release has one) never changed. Its date
+            # is left out where the format allows it (RSS's <lastBuildDate>; feedgen has no public
+            # way to leave it out); Atom requires <updated>: the Unix epoch, before any release can
+            # be dated. Never the clock, which would make every build's feeds differ.
+            fg.updated(EMPTY_FEED_UPDATED)
+            fg._FeedGenerator__rss_lastBuildDate = None
         # feedgen lists entries in the reverse order of adding them: add the oldest first.
         for item in reversed(items):
             fg.add_entry(item.entry(kind))
