@@ -53,7 +53,6 @@ def test_a_good_release_is_read_with_its_defaults():
     assert release.title == "South Korea: Stand With North Korean Victims"
     assert release.slug == "stand-with-victims"
     assert release.date == datetime(2020, 3, 3, tzinfo=ZoneInfo("Asia/Seoul"))
-    assert not release.has_time
     assert release.language == "en"
     assert release.body == "(Seoul) – Body."
     assert release.source == "press_releases/" + NAME

@@ -34,7 +34,8 @@ class Correction:
 
 @dataclass(slots=True)
 class Release:
-    """One press release, validated."""
+    """One press release, validated. Each front-matter field (``schema.FIELDS``) is the attribute of
+    the same name."""
 
     source: str
     """Path of the Markdown file relative to the project root (``press_releases/x.md``)."""
@@ -43,9 +44,7 @@ class Release:
     title: str
     summary: str
     date: datetime
-    """Publication date-time, aware, in the site's time zone."""
-    has_time: bool
-    """False when the editor gave a date only."""
+    """Publication date-time, aware, in the site's time zone (a date alone: the first moment of that day)."""
     slug: str
     body: str = ""
     dateline: str | None = None
