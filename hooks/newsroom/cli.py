@@ -1,7 +1,9 @@
-"""Editor tools: ``check`` validates every release without building HTML; ``new`` starts a release.
+"""Editor tools: ``check`` validates every release without building HTML; ``new`` starts a release;
+``fields`` prints the README's table of front-matter fields (``schema.readme_table``).
 
     python -m newsroom check [-f mkdocs.yml]
     python -m newsroom new "Title of the release" [-f mkdocs.yml]
+    python -m newsroom fields
 
 (``make check`` and ``make new TITLE="..."`` run these.) ``check`` runs the
 build's own checks through the build itself, stopping before it writes anything
@@ -20,6 +22,7 @@ from typing import Any
 import yaml
 from slugify import slugify
 
+from . import schema
 from .publication import build_time
 from .settings import Settings, SettingsError
 
@@ -52,51 +55,8 @@ def load_settings(config_file: Path) -> Settings:
     )
 
 
-NEW_RELEASE = """\
----
-# Required. The headline, as readers will see it.
-title: {title}
-# Required. One or two sentences: the deck under the title, in listings, feeds and link previews.
-summary: "Write the summary here."
-# Required. ISO 8601; without an offset, in the site's time zone ({timezone}).
-date: {date}
-# Set to false (or delete the line) when the release may be published.
-draft: true
-# Where the release is issued from, shown as "(Place) –".
-dateline:
-# Names: a single name or a list. Each gets its page and feed.
-regions: []
-countries: []
-topics: []
-organizations: []
-# The hero photo: a file shipped with the releases, with alt text describing it (required with an image).
-# image:
-#   src: images/{slug}.jpg
-#   alt: What the photo shows, for readers who cannot see it.
-#   caption: What happened, where and when.
-#   credit: © {year} Photographer/Agency
-# The last part of the address; by default the file name without its date.
-# slug: {slug}
-# BCP 47 language of the release, if not the site's ({language}).
-# language: {language}
-# Hold the release back until this moment (ISO 8601 date-time).
-# embargo: {date}
-# When the release was last changed, and what was corrected.
-# updated: {date}
-# corrections:
-#   - date: {date}
-#     note: What was corrected.
-# Old addresses of this release, each redirected here.
-# aliases: []
-# The same release in other languages: language tag -> file name.
-# translations:
-#   ko: {day}-{slug}-ko.md
-# Your organization's own fields.
-# extra: {{}}
----
-
-({dateline_hint}) – Write the release here.
-"""
+#: A new release: every field with what it holds (``schema``), those it needs filled in, and a draft.
+NEW_RELEASE = "---\n" + schema.new_release_front_matter() + "---\n\n({dateline_hint}) – Write the release here.\n"
 
 
 #: Where ``make new`` puts the title: through the environment, never through a shell command
@@ -148,9 +108,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate every release without building the site")
+    commands.add_parser("fields", help="print the README's table of front-matter fields")
     create = commands.add_parser("new", help="start a new release dated now")
     create.add_argument("title", nargs="?", help=f"the title (else the environment variable {TITLE_VARIABLE})")
     args = parser.parse_args(argv)
+    if args.command == "fields":
+        print(schema.readme_table(), end="")
+        return 0
     if args.command == "check":
         from .mkdocs_site.check import check_site
 
