@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from urllib.parse import urlsplit
 
 from conftest import ROOT, release_text, serve
@@ -325,3 +326,30 @@ def test_a_release_page_carries_no_other_release_headings(project):
         text = build.text(url)
         assert f'id="{own}"' in text
         assert other not in text.lower()
+
+
+def test_a_site_shows_a_release_s_extra_fields_by_replacing_one_partial(project):
+    extra = {"contact": "press@example.org", "reference": "PR <7> & co", "desks": ["Asia", "Africa"]}
+    project.release("2021-01-01-x.md", release_text(title="With extras", date="2021-01-01", extra=extra))
+    project.release("2021-01-02-y.md", release_text(title="Without", date="2021-01-02"))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    page = build.text("news/2021/01/01/x/")
+    assert "press@example.org" not in page and "PR &lt;7&gt;" not in page, "extra is shown nowhere by default"
+
+    # The site's own theme (a copy of overrides/), with the one partial replaced.
+    theme = project.path / "theme"
+    shutil.copytree(ROOT / "overrides", theme)
+    (theme / "partials/newsroom/release-extra.html").write_text(
+        "{% if release.extra.contact %}"
+        '<p class="x-contact">{{ release.extra.contact | e }} ({{ release.extra.reference | e }}):'
+        ' {{ release.extra.desks | join(", ") | e }}</p>'
+        "{% endif %}\n",
+        encoding="utf-8",
+    )
+    project.config["theme"]["custom_dir"] = "theme"
+    build = project.build()
+    assert build.returncode == 0, build.log
+    shown = build.html("news/2021/01/01/x/").xpath("//footer[@class='nr-release__footer']/p[@class='x-contact']")
+    assert [p.text for p in shown] == ["press@example.org (PR <7> & co): Asia, Africa"]
+    assert build.html("news/2021/01/02/y/").xpath("//p[@class='x-contact']") == [], "a release without extra"

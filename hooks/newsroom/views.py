@@ -6,9 +6,12 @@ site's language) and never HTML: templates escape and lay them out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from types import MappingProxyType
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
@@ -78,6 +81,9 @@ class ReleaseView:
     corrections: tuple[CorrectionView, ...]
     translations: tuple[TranslationLink, ...] = ()
     related: tuple[ReleaseLink, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    """The release's own ``extra:`` fields, as YAML gave them (text, numbers, lists, mappings...),
+    read-only; shown only by a site that overrides ``partials/newsroom/release-extra.html``."""
 
 
 class Formatter:
@@ -161,4 +167,5 @@ def release_view(
         corrections=tuple(CorrectionView(fmt.when(c.date), c.note) for c in release.corrections),
         translations=tuple(TranslationLink(t.language, language_name(t.language), url_of(t)) for t in translations),
         related=tuple(fmt.link(r) for r in related),
+        extra=MappingProxyType(dict(release.extra)),
     )
