@@ -15,10 +15,10 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .. import images
-from ..listings import Listing
+from ..listings import HomeListing, Listing, TermListing
 from ..model import Release
-from ..views import release_view
 from ..urls import url_of
+from ..views import release_view
 from .pages import ListingPage, ReleasePage, meta_text
 from .state import BuildState, log
 from .theme import ChromeCache, Translations
@@ -81,9 +81,9 @@ def listing_context(state: BuildState, context: dict[str, Any], page: ListingPag
         page.meta["title"] = meta_text(listing.title)
     context["listing"] = listing
     context["cards"] = [state.formatter.link(r) for r in listing.releases]
-    if listing.term is not None:
+    if isinstance(listing, TermListing):
         context["newsroom_feeds"] = [(listing.term.name, listing.term.url)]
-    if listing.kind == "home":
+    if isinstance(listing, HomeListing):
         context["thumbnails"] = thumbnails(state, listing, context["config"])
     pagination = listing.pagination
     # <link rel="prev/next"> between the pages of one listing.

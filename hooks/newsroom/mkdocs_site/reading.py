@@ -12,10 +12,10 @@ from mkdocs.exceptions import PluginError
 
 from ..archive import read_archive
 from ..errors import ContentError
-from ..views import Formatter
 from ..publication import build_time, release_time
 from ..publish import PublishError, Staging
 from ..settings import Settings, SettingsError
+from ..views import Formatter
 from .check import ADVICE_LOGGER
 from .state import BuildState, PreviewCache, log
 

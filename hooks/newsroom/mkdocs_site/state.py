@@ -26,10 +26,10 @@ from ..archive import Archive, ReadCache
 from ..bodies import Rendered
 from ..errors import ContentError
 from ..model import Release
-from ..views import Formatter
 from ..progress import Progress
 from ..publish import Staging
 from ..settings import Settings
+from ..views import Formatter
 from .check import CHECK_COMMAND
 from .pages import ListingPage, ReleasePage
 from .rendering import ReleaseRenderer
