@@ -3,9 +3,16 @@
 The modules, one concern each:
 
 - ``model``: what a release is (plain dataclasses)
-- ``reader``: reading and validating release files
+- ``schema``: the front-matter fields, declared once (reader, ``make new`` and README come from it)
+- ``sources``: the one walk of the releases folder; only regular files inside the project are read
+- ``reader``: reading and validating release files (a package: characters, YAML nodes, moments, fields)
 - ``archive``: the whole collection, cross-file checks and publication state
-- ``publication``: drafts, embargoes and the build's clock
+- ``publication``: drafts, embargoes and the build's clock (moments compared as UTC instants)
+- ``bodies``: Markdown to HTML, one parse of it for checks, page, feeds and search; the sanitizer
+- ``links``: addresses compared as browsers read them; the guard against links to held releases
+- ``cache``: Markdown conversions kept between builds, by content
+- ``outputs``: every address the site writes, claimed once
+- ``publish``: the new site swapped in whole, or not at all
 - ``taxonomy``: terms, their slugs, related releases
 - ``urls``: the URL scheme
 - ``views``: what each page shows (views for the templates)
@@ -13,7 +20,8 @@ The modules, one concern each:
 - ``feeds``: RSS, Atom and JSON Feed
 - ``search``: the Pagefind index
 - ``sitemap``, ``redirects``, ``images``: sitemap.xml, redirect pages, thumbnails
-- ``settings``, ``errors``, ``progress``: settings, problems for editors, build timings
-- ``cli``: ``make check`` and ``make new``
+- ``settings``, ``errors``, ``progress``, ``parallel``: settings, problems for editors, build
+  timings, work shared out to forked processes
+- ``cli``: ``make check``, ``make new`` and ``fields``
 - ``mkdocs_site``: the only package that knows MkDocs
 """
