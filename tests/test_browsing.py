@@ -7,6 +7,7 @@ plain YAML, independently of the newsroom's own reader.
 
 from __future__ import annotations
 
+import json
 import posixpath
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -268,6 +269,35 @@ def test_every_internal_link_resolves(site):
             if not (resolved.is_file() or (resolved / "index.html").is_file()):
                 broken.append(f"{url}: {link}")
     assert broken == []
+
+
+def test_pages_ask_for_materials_stylesheets_and_scripts_by_the_names_the_build_ships(site):
+    for url in ("", "news/", "countries/north-korea/", RELEASES[0]["url"], "search/", "404.html"):
+        page = site.html(url)
+        config = json.loads(page.xpath("string(//script[@id='__config'])"))
+        assets = [
+            *page.xpath("//link[@rel='stylesheet']/@href"),
+            *page.xpath("//script/@src"),
+            config["search"],  # Material's search worker, by the name in its base.html
+        ]
+        here = posixpath.dirname(url) if url.endswith(".html") else url
+        targets = [posixpath.normpath(posixpath.join(here, a)).lstrip("/") for a in assets]
+        names = {posixpath.basename(t).split(".")[0] for t in targets if t.startswith("assets/")}
+        assert {"main", "palette", "bundle", "search"} <= names, f"{url}: Material's bundles are not all there"
+        missing = [t for t in targets if not (site.site / t).is_file()]
+        assert missing == [], f"{url or '/'} asks for files the build did not write"
+
+
+def test_materials_stylesheet_and_script_take_effect(site, browser):
+    page = browser.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.goto(serve(site) + "news/")
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    assert page.evaluate("typeof window.document$") == "object", "Material's bundle ran"
+    assert failed == []
+    page.close()
 
 
 def test_listing_pages_work_without_javascript(site, browser):
