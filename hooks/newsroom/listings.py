@@ -99,11 +99,6 @@ class Listing:
         pagination = self.pagination
         return pagination.number if pagination else 1
 
-    @property
-    def term(self) -> Term | None:
-        """Only for the site glue, which reads it of any listing; use ``isinstance(listing, TermListing)``."""
-        return None
-
     def shown(self) -> tuple:
         """Everything the page shows, hashable (see ``fingerprint``)."""
         return (self.kind, self.url, self.title)
@@ -167,7 +162,7 @@ class TermListing(PagedListing):
     """The releases filed under one term; the term has its own feeds and a search within it."""
 
     kind: ClassVar[str] = "term"
-    term: Term = field()  # field(): the base's property is no default
+    term: Term
 
     @property
     def taxonomy(self) -> str:
