@@ -9,39 +9,14 @@ from __future__ import annotations
 
 import json
 import posixpath
-from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
-from conftest import FIXTURES, Project, serve
+from conftest import Project, serve
+from helpers import ARCHIVE, RELEASES
 
-ARCHIVE = FIXTURES / "archive"
 PER_PAGE = 5
-SEOUL = ZoneInfo("Asia/Seoul")
-
-
-def fixture_releases() -> list[dict]:
-    """Every fixture release's front matter, newest first, with its URL."""
-    found = []
-    for path in sorted(ARCHIVE.glob("*.md")):
-        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
-        when = front["date"] if isinstance(front["date"], datetime) else datetime.fromisoformat(front["date"])
-        when = when.replace(tzinfo=SEOUL)
-        slug = path.stem[11:]
-        front.update(
-            name=path.name,
-            when=when,
-            url=f"news/{when:%Y/%m/%d}/{slug}/",
-            countries=[" ".join(c.split()).title() if c.islower() else c for c in front["countries"]],
-        )
-        found.append(front)
-    return sorted(found, key=lambda r: (r["when"], r["name"]), reverse=True)
-
-
-RELEASES = fixture_releases()
 
 
 @pytest.fixture(scope="module")

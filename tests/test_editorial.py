@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import hashlib
 import os
 import re
@@ -14,28 +12,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, release_text
+from helpers import leaks
 
 TOKEN = "zqxembargotoken"
 PNG = (ROOT / "press_releases/images/2020-03-03-seoul-placeholder.png").read_bytes()
-
-
-def all_output_text(site: Path) -> dict[str, str]:
-    """Every file of the built site as text, compressed files (Pagefind's, .gz) uncompressed."""
-    found = {}
-    for path in site.rglob("*"):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":
-            with contextlib.suppress(OSError):
-                data = gzip.decompress(data)
-        found[str(path.relative_to(site))] = data.decode("utf-8", errors="replace")
-    return found
-
-
-def leaks(site: Path, token: str) -> list[str]:
-    hits = [name for name, text in all_output_text(site).items() if token in text.lower() or token in name.lower()]
-    return sorted(hits)
 
 
 @pytest.fixture
@@ -135,7 +115,7 @@ def test_once_the_embargo_lifts_the_release_is_everywhere_it_belongs(embargoed):
     assert any(name.startswith("pagefind/fragment/") for name in found), "the search index has it"
 
 
-def test_a_draft_is_never_built_but_previews_under_serve(project):
+def test_a_draft_is_left_out_of_a_build_and_named_in_its_log(project):
     project.release("2021-01-01-draft.md", release_text(title="Draft one", date="2021-01-01", draft=True))
     project.release("2021-01-02-done.md", release_text(title="Done", date="2021-01-02"))
     build = project.build()

@@ -15,7 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from conftest import FIXTURES, Project, release_text
-from test_browsing import RELEASES
+from helpers import RELEASES
 
 SITE = "https://newsroom.example.org/"
 TERM_FEEDS = {"regions": "regions", "countries": "countries", "topics": "topics", "organizations": "organizations"}

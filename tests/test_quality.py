@@ -10,9 +10,9 @@ import subprocess
 import pytest
 
 from conftest import FIXTURES, ROOT, Project, release_text, serve, unavailable
+from helpers import AXE
 
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
-AXE = ROOT / "node_modules/axe-core/axe.min.js"
 
 
 @pytest.fixture(scope="module")

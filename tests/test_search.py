@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import FIXTURES, Project, release_text, serve, unavailable
-from test_browsing import RELEASES
-from test_editorial import all_output_text
+from helpers import AXE, RELEASES, all_output_text
 
 KOREAN = "2021-12-01-korean.md"
 KOREAN_TITLE = "북한 인권 보고서"
@@ -337,8 +336,6 @@ def test_without_javascript_the_search_page_says_so_and_links_to_browsing(browse
 
 
 def test_the_search_interface_has_no_serious_accessibility_violations(page):
-    from test_quality import AXE
-
     if not AXE.exists():
         unavailable("axe-core needs `npm ci` (make test runs it)")
 

@@ -1,0 +1,60 @@
+"""What several test files share besides fixtures (those, and the project builder, are in conftest.py)."""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from conftest import FIXTURES, ROOT
+
+#: The fixture archive: 60 releases over 2018-2021.
+ARCHIVE = FIXTURES / "archive"
+SEOUL = ZoneInfo("Asia/Seoul")
+AXE = ROOT / "node_modules/axe-core/axe.min.js"
+
+
+def fixture_releases() -> list[dict]:
+    """Every fixture release's front matter, newest first, with its URL."""
+    found = []
+    for path in sorted(ARCHIVE.glob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+        when = front["date"] if isinstance(front["date"], datetime) else datetime.fromisoformat(front["date"])
+        when = when.replace(tzinfo=SEOUL)
+        slug = path.stem[11:]
+        front.update(
+            name=path.name,
+            when=when,
+            url=f"news/{when:%Y/%m/%d}/{slug}/",
+            countries=[" ".join(c.split()).title() if c.islower() else c for c in front["countries"]],
+        )
+        found.append(front)
+    return sorted(found, key=lambda r: (r["when"], r["name"]), reverse=True)
+
+
+#: The fixture archive's releases, computed with plain YAML, independently of the newsroom's own reader.
+RELEASES = fixture_releases()
+
+
+def all_output_text(site: Path) -> dict[str, str]:
+    """Every file of the built site as text, compressed files (Pagefind's, .gz) uncompressed."""
+    found = {}
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            with contextlib.suppress(OSError):
+                data = gzip.decompress(data)
+        found[str(path.relative_to(site))] = data.decode("utf-8", errors="replace")
+    return found
+
+
+def leaks(site: Path, token: str) -> list[str]:
+    """The files of the built site whose name or text holds ``token`` (any case)."""
+    hits = [name for name, text in all_output_text(site).items() if token in text.lower() or token in name.lower()]
+    return sorted(hits)
