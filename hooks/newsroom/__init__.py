@@ -9,6 +9,7 @@ The modules, one concern each:
 - ``archive``: the whole collection, cross-file checks and publication state
 - ``publication``: drafts, embargoes and the build's clock (moments compared as UTC instants)
 - ``bodies``: Markdown to HTML, one parse of it for checks, page, feeds and search; the sanitizer
+- ``policy``: what a body may hold (the walk that checks it, the nh3 allowlist)
 - ``links``: addresses compared as browsers read them; the guard against links to held releases
 - ``cache``: Markdown conversions kept between builds, by content
 - ``outputs``: every address the site writes, claimed once
