@@ -444,6 +444,7 @@ def test_one_parse_gives_the_page_the_feeds_and_the_search_their_own_forms_of_a_
     assert 'href="../../../../2019/12/10/letter/#end"' in rendered.html
     assert 'src="../../../../../media/images/map.png"' in rendered.html
     assert 'class="headerlink"' in rendered.html and 'style="text-align:left"' in rendered.html
+    assert rendered.feed_html is not None, "no feed list given: every body gets its feed form"
     assert f'href="{SITE}/news/2019/12/10/letter/#end"' in rendered.feed_html
     assert f'src="{SITE}/media/images/map.png"' in rendered.feed_html
     assert "headerlink" not in rendered.feed_html

@@ -72,8 +72,9 @@ class Rendered:
     """A body, ready for its page, its feed items and the search index."""
 
     html: str
-    feed_html: str
-    """Every address absolute (from ``page_url``), no heading permalinks: for feeds."""
+    feed_html: str | None
+    """Every address absolute (from ``page_url``), no heading permalinks: for feeds. None for a body
+    no feed shows (``Bodies.feed_sources``)."""
     text: str
     """The readable text, a line per block: for the search index."""
     toc_tokens: list = field(default_factory=list)
@@ -144,6 +145,8 @@ class Bodies:
         self.host, self.root = site_host(policy.site_url)
         self.conversions = conversions
         """Conversions of earlier builds, by content (``newsroom.cache``)."""
+        self.feed_sources: AbstractSet[str] | None = None
+        """The bodies (by source path) that some feed shows; the others get no feed form. None: all."""
 
     def convert(self, text: str) -> tuple[str, list, tuple[str, str, list] | None]:
         """Markdown to HTML and table of contents, from the cache when an earlier build converted the
@@ -190,8 +193,9 @@ class Bodies:
             )
         walk.run(root)
         page_html = self.policy.sanitize(_serialize(root))
+        feed = self.feed_sources is None or source.src_uri in self.feed_sources
         absolute_base = walk.absolute_base
-        for element, attribute in walk.addresses:
+        for element, attribute in walk.addresses if feed else ():
             value = element.get(attribute)
             if value is not None:
                 element.set(
@@ -202,7 +206,7 @@ class Bodies:
                 )
         for permalink in root.xpath(".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
             permalink.drop_tree()
-        feed_html = self.policy.sanitize(_serialize(root))
+        feed_html = self.policy.sanitize(_serialize(root)) if feed else None
         return Rendered(
             html=page_html,
             feed_html=feed_html,

@@ -55,6 +55,10 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
         files.append(asset)
     add_listings(state, files, config)
     add_redirects(state, files, config)
+    # Feeds show the newest releases of the site and of each term: only their bodies need a feed form.
+    newest = settings.feed_items
+    shown = [*releases[:newest], *(r for term in archive.taxonomies.all_terms() for r in term.releases[:newest])]
+    bodies.feed_sources = {f"{settings.releases_dir}/{r.name}" for r in shown}
     # What a link in a body to a file of the site leads to; a link to a held release is taken out.
     bodies.targets = Targets({f.src_uri: "" if f.url == "./" else f.url for f in files}, held)
     # Everything read so far lives until the end of the build: keep the garbage

@@ -150,6 +150,19 @@ class BuildState:
             self.preview.bodies[release.name] = (key, found)
         return found
 
+    def feed_html(self, release: Release) -> str:
+        """A release's body as feeds show it; made now for a body that was rendered without it."""
+        found = self.rendered(release).feed_html
+        if found is None:
+            bodies = self.the_renderer.bodies
+            sources, bodies.feed_sources = bodies.feed_sources, None
+            try:
+                found = bodies.render(self.pages[release.name].source).feed_html
+            finally:
+                bodies.feed_sources = sources
+        assert found is not None
+        return found
+
 
 def project_path(state: BuildState, path: str) -> str:
     """A path as editors know it: relative to the project, with forward slashes."""

@@ -132,7 +132,7 @@ def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
         state.settings,
         feed_site(state, config),
         archive.taxonomies,
-        lambda release: state.rendered(release).feed_html,
+        lambda release: state.feed_html(release),
         state.preview.feed_fingerprints,
     )
     channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, state.settings.feed_items)
