@@ -145,6 +145,8 @@ class Bodies:
         self.host, self.root = site_host(policy.site_url)
         self.conversions = conversions
         """Conversions of earlier builds, by content (``newsroom.cache``)."""
+        self.check_only = False
+        """Only check bodies (``make check``): the walk runs, no page, feed or search form is made."""
         self.feed_sources: AbstractSet[str] | None = None
         """The bodies (by source path) that some feed shows; the others get no feed form. None: all."""
 
@@ -192,6 +194,16 @@ class Bodies:
                 f"the body's HTML is nested more than {MAX_DEPTH} elements deep; part of it would be lost. Flatten it",
             )
         walk.run(root)
+        if self.check_only:
+            return Rendered(
+                html="",
+                feed_html=None,
+                text="",
+                anchors=walk.anchors,
+                referenced=walk.referenced,
+                problems=walk.problems,
+                removed=walk.removed,
+            )
         page_html = self.policy.sanitize(_serialize(root))
         feed = self.feed_sources is None or source.src_uri in self.feed_sources
         absolute_base = walk.absolute_base

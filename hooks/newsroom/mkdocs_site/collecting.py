@@ -22,6 +22,7 @@ from ..model import TAXONOMIES, Release
 from ..redirects import check_redirects, redirects
 from ..sources import check_source
 from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
+from .check import CHECK_COMMAND
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
 from .rendering import ReleaseRenderer
 from .state import BuildState, log, project_path
@@ -42,6 +43,7 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
         extension_configs,
         cache.Conversions(settings.project_dir, cache.fingerprint(extensions, extension_configs)),
     )
+    bodies.check_only = state.command == CHECK_COMMAND
     state.renderer = ReleaseRenderer(bodies)
     releases = archive.published
     for newer, release, older in zip([None, *releases], releases, [*releases[1:], None], strict=False):
