@@ -32,7 +32,6 @@ from urllib.parse import urljoin
 
 import markdown
 from lxml import etree
-from lxml import html as lxml_html
 
 from .cache import Conversions
 from .links import HeldLinks, site_host
@@ -217,7 +216,7 @@ class Bodies:
                     else _absolute(value, absolute_base),
                 )
         for permalink in root.xpath(".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
-            permalink.drop_tree()
+            _drop(permalink)
         feed_html = self.policy.sanitize(_serialize(root)) if feed else None
         return Rendered(
             html=page_html,
@@ -243,8 +242,25 @@ def _depth(root: Any) -> int:
     return deepest
 
 
+_PARSER = etree.HTMLParser()
+
+
 def _parse(body_html: str) -> Any:
-    return lxml_html.fragment_fromstring(body_html or "", create_parent="div")
+    """The body as the children of a ``<body>`` element (plain lxml elements: no lxml.html classes)."""
+    document = etree.fromstring(f"<html><body>{body_html}</body></html>", _PARSER)
+    return document.find("body")
+
+
+def _drop(element: Any) -> None:
+    """Remove an element and what it holds, keeping the text that follows it."""
+    parent, tail = element.getparent(), element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
 
 
 def _serialize(root: Any) -> str:

@@ -55,9 +55,13 @@ class Conversions:
 
     def load(self, texts: Iterable[str]) -> None:
         """Fetch the entries of these bodies (before work is shared out to forked workers)."""
-        if self.path is None or not self.path.is_file():
+        if self.path is None:
             return
-        keys = list({self.key(text) for text in texts} - self.known.keys())
+        wanted = {self.key(text) for text in texts}
+        self.used |= wanted  # converted here or by a worker, they are this build's
+        keys = list(wanted - self.known.keys())
+        if not self.path.is_file():
+            return
         try:
             with sqlite3.connect(self.path) as db:
                 for start in range(0, len(keys), 500):
@@ -84,7 +88,7 @@ class Conversions:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with sqlite3.connect(self.path) as db:
+            with sqlite3.connect(self.path, timeout=120) as db:  # workers may write at the same time
                 db.execute(_SCHEMA)
                 db.executemany(
                     "INSERT OR REPLACE INTO conversions VALUES (?, ?, ?)",

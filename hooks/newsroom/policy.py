@@ -193,7 +193,7 @@ class Walk:
                     f"{scheme}:",
                 )
                 return
-            for _, release in self.bodies.guard.find([address], self.source.page_url):
+            for _, release in self.bodies.guard.find([address], self.source.page_url) if self.bodies.guard else ():
                 self.problem(held_message(address, release), address)
                 return
             if fetched:

@@ -97,9 +97,14 @@ def _convert_in_worker(bodies: Bodies, sources: list[Source]) -> tuple[list[Rend
     results: list[Rendered | None] = []
     for source in sources:
         try:
-            results.append(bodies.render(source))
+            rendered = bodies.render(source)
         except Exception:  # noqa: BLE001 - converted again in the build, which reports the error properly
             results.append(None)
+            continue
+        rendered.fresh = None  # kept for the next build by this worker (below), not sent back
+        results.append(rendered)
+    if bodies.conversions is not None:
+        bodies.conversions.save()
     return results, capture.records
 
 
