@@ -252,6 +252,6 @@ def _server_for(site: str) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}/"
 
 
-def serve(build: Build) -> str:
-    """Serve a built site over HTTP on localhost; returns its base URL."""
+def http_site(build: Build) -> str:
+    """A built site served as static files over HTTP on localhost (not `mkdocs serve`); its base URL."""
     return _server_for(str(build.site))

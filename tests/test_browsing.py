@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import Project, serve
+from conftest import Project, http_site
 from helpers import ARCHIVE, RELEASES
 
 PER_PAGE = 5
@@ -268,7 +268,7 @@ def test_materials_stylesheet_and_script_take_effect(site, browser):
     failed: list[str] = []
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
-    page.goto(serve(site) + "news/")
+    page.goto(http_site(site) + "news/")
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
     assert page.evaluate("typeof window.document$") == "object", "Material's bundle ran"
     assert failed == []
@@ -278,7 +278,7 @@ def test_materials_stylesheet_and_script_take_effect(site, browser):
 def test_listing_pages_work_without_javascript(site, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(serve(site) + "countries/nigeria/")
+    page.goto(http_site(site) + "countries/nigeria/")
     page.get_by_role("link", name="Next page").click()
     assert page.url.endswith("countries/nigeria/page/2/")
     assert page.locator("li.nr-card h2 a").count() == 1
@@ -287,7 +287,7 @@ def test_listing_pages_work_without_javascript(site, browser):
 
 def test_a_reader_browses_from_home_to_a_related_release(site, browser):
     page = browser.new_page()
-    page.goto(serve(site))
+    page.goto(http_site(site))
     page.get_by_role("link", name="Countries", exact=True).first.click()
     page.get_by_role("link", name="North Korea", exact=True).last.click()
     assert page.url.endswith("/countries/north-korea/")

@@ -30,7 +30,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import ROOT, Project, release_text, serve
+from conftest import ROOT, Project, http_site, release_text
 
 SITE = "https://newsroom.example.org/"
 SITE_NAME = "Newsroom"
@@ -482,7 +482,7 @@ def test_the_search_filters_hold_the_exact_names(site):
 
 @pytest.fixture(scope="module")
 def tab(browser, site):
-    base = serve(site)
+    base = http_site(site)
     context = browser.new_context()
     page = context.new_page()
     page.base = base

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURES, ROOT, Project, release_text, serve, unavailable
+from conftest import FIXTURES, ROOT, Project, http_site, release_text, unavailable
 from helpers import AXE
 
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -87,7 +87,7 @@ def test_pages_are_valid_html(site):
 def test_pages_have_no_serious_accessibility_violations(site, browser, scheme):
     if not AXE.exists():
         unavailable("axe-core needs `npm ci` (make test runs it)")
-    base = serve(site)
+    base = http_site(site)
     page = browser.new_page()
     found = []
     for url in kinds_of_pages(site):

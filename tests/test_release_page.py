@@ -6,7 +6,7 @@ import json
 import shutil
 from urllib.parse import urlsplit
 
-from conftest import ROOT, release_text, serve
+from conftest import ROOT, http_site, release_text
 
 ICNK = "news/2020/03/03/south-korea-stand-with-north-korean-victims/"
 PNG = (ROOT / "press_releases/images/2020-03-03-seoul-placeholder.png").read_bytes()
@@ -193,7 +193,7 @@ def test_the_site_time_zone_decides_the_url_day(project):
 
 def test_the_browser_shows_the_icnk_title_and_photo_caption(sample_site, browser):
     page = browser.new_page()
-    page.goto(serve(sample_site) + ICNK)
+    page.goto(http_site(sample_site) + ICNK)
     assert page.locator("article h1").inner_text() == "South Korea: Stand With North Korean Victims"
     caption = page.locator("article figure figcaption").inner_text()
     assert "President Moon Jae-in speaks in Seoul on March 1, 2020" in caption

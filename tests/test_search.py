@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, Project, release_text, serve, unavailable
+from conftest import FIXTURES, Project, http_site, release_text, unavailable
 from helpers import AXE, RELEASES, all_output_text
 
 KOREAN = "2021-12-01-korean.md"
@@ -56,7 +56,7 @@ def site(tmp_path_factory):
 @pytest.fixture
 def page(browser, site):
     """A page of the site in Chromium that fails the test if anything is requested from another host."""
-    base = serve(site)
+    base = http_site(site)
     context = browser.new_context()
     outside = []
 
@@ -321,7 +321,7 @@ def test_term_pages_link_to_a_search_within_them(site):
 def test_without_javascript_the_search_page_says_so_and_links_to_browsing(browser, site):
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
-    tab.goto(serve(site) + "search/")
+    tab.goto(http_site(site) + "search/")
     message = tab.locator(".nr-noscript")
     assert message.is_visible()
     assert "needs JavaScript" in message.inner_text()
