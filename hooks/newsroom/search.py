@@ -5,6 +5,9 @@ handed to Pagefind's indexing service as custom records: only what readers
 search is indexed, never navigation or listings. Every record goes into one
 index in the site's language, so an English page also finds a Korean release
 (Pagefind splits indexes by language); the release's own language is a filter.
+
+A little over 300 lines: the records, the documents Pagefind reads, running it, and making
+its output deterministic belong together (each depends on how the others encode a record).
 """
 
 from __future__ import annotations
