@@ -190,6 +190,11 @@ class Site:
     logo: str | None = None
 
 
+def output_paths(taxonomies: Taxonomies) -> list[str]:
+    """Every file the feeds write: three for the site and three for each term."""
+    return [feed_url(base, kind) for base in ["", *(t.url for t in taxonomies.all_terms())] for kind in MIME]
+
+
 def site_feeds(releases: Sequence[Release], taxonomies: Taxonomies, site: Site, limit: int) -> list[Feed]:
     """The site's feed and one per term, each with its newest ``limit`` releases."""
     feeds = [Feed("", site.name, "", site.description, releases[:limit])]

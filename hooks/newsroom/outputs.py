@@ -1,5 +1,6 @@
-"""Every address the site answers, claimed once: what the site writes itself (each writer's
-paths, declared here), hand-written pages, releases and their old addresses (aliases).
+"""Every address the site answers, claimed once: what the site writes itself (each writer
+declares its paths: ``feeds.output_paths``, ``sitemap.OUTPUTS``, ``search.OUTPUT``,
+``images.THUMBNAILS``), hand-written pages, releases and their old addresses (aliases).
 
 An address claimed twice is a page that would silently replace another; the build fails
 naming both instead.
@@ -7,12 +8,14 @@ naming both instead.
 
 from __future__ import annotations
 
+from . import feeds, sitemap
 from .images import THUMBNAILS
 from .search import OUTPUT as SEARCH_OUTPUT
 from .taxonomy import Taxonomies
-from .urls import feed_url, media_url
+from .urls import media_url
 
-FEED_KINDS = ("rss", "atom", "json")
+#: Written by MkDocs from the theme (Material's 404.html).
+NOT_FOUND_PAGE = "404.html"
 
 
 class Claims:
@@ -42,13 +45,12 @@ class Claims:
 def site_outputs(taxonomies: Taxonomies) -> Claims:
     """What the site writes beside its pages: feeds, sitemaps, the 404 page, search index, thumbnails."""
     claims = Claims()
-    for base in ["", *(term.url for term in taxonomies.all_terms())]:
-        for kind in FEED_KINDS:
-            claims.claim(feed_url(base, kind), "the site itself (a feed)")
-    for path in ("sitemap.xml", "sitemap.xml.gz"):
+    for path in feeds.output_paths(taxonomies):
+        claims.claim(path, "the site itself (a feed)")
+    for path in sitemap.OUTPUTS:
         claims.claim(path, "the site itself (the sitemap)")
-    claims.claim_folder("sitemap-", "the site itself (the sitemap)")
-    claims.claim("404.html", "the site itself (the 404 page)")
+    claims.claim_folder(sitemap.NUMBERED, "the site itself (the sitemap)")
+    claims.claim(NOT_FOUND_PAGE, "the site itself (the 404 page)")
     claims.claim_folder(f"{SEARCH_OUTPUT}/", "the site itself (the search index)")
     claims.claim_folder(media_url(THUMBNAILS), "the site itself (thumbnails)")
     return claims

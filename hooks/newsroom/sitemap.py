@@ -19,6 +19,10 @@ from .publication import instant
 from .urls import absolute
 
 LIMIT = 50_000
+#: The files the sitemap writes (``sitemap.xml``, and its gzipped copy if a host makes one) and,
+#: past the limit, the prefix of the numbered sitemaps.
+OUTPUTS = ("sitemap.xml", "sitemap.xml.gz")
+NUMBERED = "sitemap-"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
