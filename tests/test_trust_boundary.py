@@ -486,3 +486,11 @@ def test_a_file_a_browser_would_run_as_a_page_is_never_published(archive, name, 
 def test_a_hand_written_page_that_asks_to_be_held_back_fails_the_build(archive):
     archive.doc("upcoming.md", "---\ntitle: Upcoming\nembargo: 2030-01-01\n---\n\nNot yet.\n")
     archive.failing_build("docs/upcoming.md:3: field 'embargo': a hand-written page in docs/ is published as it is")
+
+
+def test_edit_links_are_percent_encoded(project):
+    project.release("2021-01-01-a#b ?c.md", release_text(title="Odd name", date="2021-01-01"))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    edit = build.html("news/2021/01/01/a-b-c/").xpath("//a[@rel='edit']/@href")
+    assert edit == ["https://github.com/example/newsroom/edit/main/press_releases/2021-01-01-a%23b%20%3Fc.md"]
