@@ -44,3 +44,24 @@ def test_a_tampered_cache_entry_is_still_checked_and_sanitized(project):
     build = project.build()
     assert build.returncode == 1
     assert "press_releases/2021-01-01-a.md:7: raw HTML <script> is not allowed in a body" in build.log
+
+
+def test_releases_read_from_the_cache_are_read_anew_when_their_photo_or_the_settings_change(project):
+    project.asset("images/a.png")
+    project.release("2021-01-01-a.md", release_text(
+        title="A", date="2021-01-01T09:00", image={"src": "images/a.png", "alt": "A photo."}))
+    first = project.build()
+    assert first.returncode == 0, first.log
+    with sqlite3.connect(project.path / ".cache" / "newsroom" / "releases.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
+    (project.releases / "images" / "a.png").write_text("not a picture")
+    broken = project.build()
+    assert broken.returncode == 1
+    assert "press_releases/2021-01-01-a.md" in broken.log and "images/a.png" in broken.log
+    project.asset("images/a.png")
+    assert project.build().returncode == 0
+    project.newsroom(timezone="America/New_York")  # the same file means another moment now
+    moved = project.build()
+    assert moved.returncode == 0, moved.log
+    assert moved.exists("news/2021/01/01/a/")
+    assert "2021-01-01T09:00:00-05:00" in moved.text("news/2021/01/01/a/")

@@ -10,7 +10,8 @@ from datetime import datetime
 from .errors import ContentError, Problem
 from .model import Release
 from .publication import instant, is_published, release_time
-from .reader import PhotoCheck, read_release
+from .readcache import ReleaseStore
+from .reader import PhotoCheck, parse_release, read_bytes, read_release
 from .settings import Settings
 from .sources import Photos, scan
 from .taxonomy import RelatedIndex, Taxonomies, build_taxonomies, check_terms
@@ -72,8 +73,10 @@ class ReadCache:
         self.entries: dict[str, _Entry] = {}
 
     def read(
-        self, settings: Settings, name: str, photos: PhotoCheck | None = None
+        self, settings: Settings, name: str, photos: PhotoCheck | None = None, store: ReleaseStore | None = None
     ) -> tuple[Release | None, list[Problem]]:
+        """A release as an earlier build of this process read it if its file did not change, else as
+        an earlier build read the same bytes (``store``), else read now."""
         if settings != self.settings:
             self.entries.clear()
             self.settings = settings
@@ -93,16 +96,48 @@ class ReadCache:
             shipped[relative] = verdict = photos(relative)
             return verdict
 
-        release, problems = read_release(settings, name, photos=checked)
+        if store is None:
+            release, problems = read_release(settings, name, photos=checked)
+        else:
+            release, problems = self._read_through(store, settings, name, photos, checked, shipped)
         self.entries[name] = _Entry(key, release, problems, shipped)
         return release, problems
+
+    @staticmethod
+    def _read_through(
+        store: ReleaseStore,
+        settings: Settings,
+        name: str,
+        photos: PhotoCheck,
+        checked: PhotoCheck,
+        shipped: dict[str, str | None],
+    ) -> tuple[Release | None, list[Problem]]:
+        data, problems = read_bytes(settings, name)
+        if data is None:
+            return None, problems
+        digest = store.digest(data)
+        found = store.get(name, digest, photos)
+        if found is not None:
+            release, problems, verdicts = found
+            shipped.update(verdicts)
+            return release, problems
+        result = parse_release(data, name, settings, photos=checked)
+        store.put(name, digest, result, shipped)
+        return result
 
     def keep_only(self, names: set[str]) -> None:
         for gone in set(self.entries) - names:
             del self.entries[gone]
 
 
-def read_archive(settings: Settings, now: datetime, *, drafts: bool = False, cache: ReadCache | None = None) -> Archive:
+def read_archive(
+    settings: Settings,
+    now: datetime,
+    *,
+    drafts: bool = False,
+    cache: ReadCache | None = None,
+    store: ReleaseStore | None = None,
+) -> Archive:
     """Read every release; raise ContentError listing all problems of all files.
 
     The files come from one walk of the releases folder (``sources.scan``), whose problems
@@ -111,7 +146,8 @@ def read_archive(settings: Settings, now: datetime, *, drafts: bool = False, cac
     found = scan(settings)
     problems: list[Problem] = list(found.problems)
     releases: list[Release] = []
-    read = cache.read if cache is not None else read_release
+    if store is not None and cache is None:
+        cache = ReadCache()
     names = found.releases
     photos = Photos(settings, found)
     # Reading creates objects that all live on: spare the collector from scanning them repeatedly.
@@ -121,13 +157,18 @@ def read_archive(settings: Settings, now: datetime, *, drafts: bool = False, cac
         if cache is not None:
             cache.keep_only(set(names))
         for name in names:
-            release, trouble = read(settings, name, photos=photos)
+            if cache is not None:
+                release, trouble = cache.read(settings, name, photos=photos, store=store)
+            else:
+                release, trouble = read_release(settings, name, photos=photos)
             problems.extend(trouble)
             if release is not None:
                 releases.append(release)
     finally:
         if collecting:
             gc.enable()
+    if store is not None:
+        store.save(set(names))
     problems.extend(check_together(releases, set(names)))
     term_problems, warnings = check_terms(releases)
     problems.extend(term_problems)

@@ -14,6 +14,7 @@ from ..archive import read_archive
 from ..errors import ContentError
 from ..publication import build_time, release_time
 from ..publish import PublishError, Staging
+from ..readcache import ReleaseStore
 from ..settings import Settings, SettingsError
 from ..views import Formatter
 from .check import ADVICE_LOGGER
@@ -64,7 +65,9 @@ def read(state: BuildState) -> None:
         raise PluginError(str(err)) from None
     with state.progress.phase("read") as report:
         try:
-            state.archive = read_archive(settings, now, drafts=state.serving, cache=preview.read_cache)
+            state.archive = read_archive(
+                settings, now, drafts=state.serving, cache=preview.read_cache, store=ReleaseStore(settings)
+            )
         except ContentError as err:
             if not state.serving or preview.last_good is None:
                 raise PluginError(err.report()) from None

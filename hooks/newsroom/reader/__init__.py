@@ -18,7 +18,7 @@ and typed here, field by field, by the kind ``schema`` declares for it.
 from .moments import DATE_HINT, MAX_YEAR, MIN_YEAR, parse_moment
 from .nodes import MAX_VALUES, FrontMatterHandler
 from .records import IMAGE_FIELDS, IMAGE_TYPES, PhotoCheck
-from .release import parse_release, read_release, release_files
+from .release import parse_release, read_bytes, read_release, release_files
 from .values import MAX_ALIAS, MAX_SLUG, MAX_TERM, default_slug, normalize_alias
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "normalize_alias",
     "parse_moment",
     "parse_release",
+    "read_bytes",
     "read_release",
     "release_files",
 ]

@@ -253,6 +253,14 @@ def read_release(
 ) -> tuple[Release | None, list[Problem]]:
     """Read and validate the release at ``name``, relative to the releases folder (a file
     ``sources.scan`` found: a regular file inside the project)."""
+    data, problems = read_bytes(settings, name)
+    if data is None:
+        return None, problems
+    return parse_release(data, name, settings, file_exists, photos)
+
+
+def read_bytes(settings: Settings, name: str) -> tuple[bytes | None, list[Problem]]:
+    """The bytes of the release file at ``name``, or why they cannot be read."""
     source = f"{settings.releases_dir}/{name}"
     try:
         # Never blocks: should the file have become a named pipe since the walk, it is refused below.
@@ -262,8 +270,7 @@ def read_release(
     with open(descriptor, "rb") as file:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return None, [Problem(source, "the file is not a regular file; only regular files are read: remove it")]
-        data = file.read()
-    return parse_release(data, name, settings, file_exists, photos)
+        return file.read(), []
 
 
 def release_files(settings: Settings) -> list[str]:
