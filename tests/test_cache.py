@@ -48,8 +48,10 @@ def test_a_tampered_cache_entry_is_still_checked_and_sanitized(project):
 
 def test_releases_read_from_the_cache_are_read_anew_when_their_photo_or_the_settings_change(project):
     project.asset("images/a.png")
-    project.release("2021-01-01-a.md", release_text(
-        title="A", date="2021-01-01T09:00", image={"src": "images/a.png", "alt": "A photo."}))
+    project.release(
+        "2021-01-01-a.md",
+        release_text(title="A", date="2021-01-01T09:00", image={"src": "images/a.png", "alt": "A photo."}),
+    )
     first = project.build()
     assert first.returncode == 0, first.log
     with sqlite3.connect(project.path / ".cache" / "newsroom" / "releases.sqlite3") as db:
