@@ -36,6 +36,7 @@ from lxml import etree
 from .cache import Conversions
 from .links import HeldLinks, site_host
 from .policy import MAX_DEPTH, Policy, Walk
+from .reader.characters import character_message, find_forbidden
 
 #: Where a block ends, for the readable text.
 _BLOCKS = (
@@ -104,7 +105,7 @@ class Source:
 
     def line_of(self, *needles: str) -> int:
         """The line of the file holding the first of ``needles`` found (in any case)."""
-        lines = self.text.casefold().splitlines()
+        lines = self.text.casefold().split("\n")  # lines as editors count them: not at U+2028 and the like
         for needle in needles:
             wanted = needle.casefold().strip()
             if not wanted:
@@ -186,6 +187,14 @@ class Bodies:
         """Check and clean HTML; ``resolve``: also resolve links to files (for bodies converted here)."""
         walk = Walk(self, source, resolve)
         root = _parse(body_html)
+        for character in _forbidden_in(root):
+            # A character reference (&#1;) the reader could not see: refused like the character itself.
+            code = f"{ord(character):x}"
+            return _failed(
+                source,
+                f"the body {character_message(character, escaped=True)}",
+                line=source.line_of(f"&#{ord(character)};", f"&#x{code};", f"&#x{code.upper()};"),
+            )
         if _depth(root) >= MAX_DEPTH:
             # The HTML parser drops what lies deeper than its limit: refuse rather than lose text.
             return _failed(
@@ -229,8 +238,18 @@ class Bodies:
         )
 
 
-def _failed(source: Source, message: str) -> Rendered:
-    return Rendered(html="", feed_html="", text="", problems=[(source.first_line, message)])
+def _failed(source: Source, message: str, line: int | None = None) -> Rendered:
+    return Rendered(html="", feed_html="", text="", problems=[(line or source.first_line, message)])
+
+
+def _forbidden_in(root: Any) -> list[str]:
+    """The characters no body may hold that the parsed tree holds (from character references)."""
+    found: list[str] = []
+    for element in root.iter():
+        for text in (element.text, element.tail, *element.attrib.values()) if isinstance(element.tag, str) else ():
+            if text:
+                found += [character for _, character in find_forbidden(text)]
+    return found
 
 
 def _depth(root: Any) -> int:

@@ -66,6 +66,9 @@ ACTIVE_TYPES = frozenset(
         ".phtml",
     }
 )
+#: Ids the page around a body uses (Material's ``__config``, ``__search``...; its ``md-``; the
+#: newsroom's ``nr-``): a body may not take them.
+THEME_IDS = ("__", "md-", "nr-")
 #: Address schemes a body may use; any other (javascript:, vbscript:, data:, file:...) is refused.
 SCHEMES = frozenset({"", "http", "https", "mailto", "tel"})
 
@@ -168,10 +171,19 @@ class Walk:
                 continue
             for attribute, value in list(element.attrib.items()):
                 self.attribute(element, tag, attribute.lower(), value)
-            if "id" in element.attrib:
-                self.anchors.add(element.get("id"))
-            if tag == "a" and "name" in element.attrib:
-                self.anchors.add(element.get("name"))
+            for name in ("id", "name") if tag == "a" else ("id",):
+                anchor = element.get(name)
+                if anchor is None:
+                    continue
+                if anchor.startswith(THEME_IDS):
+                    # The page's own scripts find their elements by id: a body's would be found first.
+                    self.problem(
+                        f"the id '{anchor}' is one the page's theme may use (ids starting with "
+                        f"{', '.join(repr(p) for p in THEME_IDS)}); give the heading or element another id, "
+                        "for example with {#another-id} after a heading",
+                        anchor,
+                    )
+                self.anchors.add(anchor)
 
     def attribute(self, element: Any, tag: str, attribute: str, value: str) -> None:
         if attribute.startswith("on"):

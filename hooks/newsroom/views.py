@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -91,7 +91,7 @@ class Formatter:
 
     def __init__(self, language: str):
         self.locale = _locale(language)
-        self._moments: dict[datetime, When] = {}
+        self._moments: dict[tuple[float, timedelta | None], When] = {}
         self._links: dict[str, ReleaseLink] = {}
 
     def link(self, release: Release) -> ReleaseLink:
@@ -108,10 +108,13 @@ class Formatter:
         return found
 
     def when(self, moment: datetime) -> When:
-        found = self._moments.get(moment)
+        # By instant and offset: two moments of one zone compare by wall clock, so 01:30 before and
+        # after the clocks go back would be one key.
+        key = (moment.timestamp(), moment.utcoffset())
+        found = self._moments.get(key)
         if found is None:
             found = When(iso=moment.isoformat(), text=format_date(moment, format="long", locale=self.locale))
-            self._moments[moment] = found
+            self._moments[key] = found
         return found
 
 

@@ -21,6 +21,7 @@ from mkdocs.structure.toc import get_toc
 from .. import parallel
 from ..bodies import Bodies, Rendered, Source
 from ..errors import ContentError, Problem
+from ..reader.characters import character_message, find_forbidden
 
 if TYPE_CHECKING:
     from .state import BuildState
@@ -133,6 +134,8 @@ def check_page(state: BuildState, content: str, page: Page) -> str:
     text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
     source = Source(page.file.src_uri, "" if page.url == "./" else page.url, text)
     rendered = state.the_renderer.bodies.examine(content, source)
+    for position, character in find_forbidden(text):
+        rendered.problems.append((text.count("\n", 0, position) + 1, character_message(character)))
     for field in ("draft", "embargo"):
         # A hand-written page is published as it is: one that asks to be held back is a mistake.
         if field in page.meta:

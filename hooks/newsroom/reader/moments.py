@@ -5,7 +5,7 @@ zone for a time without an offset, and the local times its clocks skip or go ove
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 #: The years a date may be in: a typo such as 0202 or 20200 is caught, and no date overflows.
@@ -56,6 +56,11 @@ def parse_moment(raw: str, zone: ZoneInfo) -> tuple[datetime, bool]:
                 f"of time zone); write the moment you mean with its offset, such as {start.isoformat()}"
             )
         return _in_range(start, raw, zone), False
+    if moment.microsecond:
+        raise ValueError(
+            f"'{raw}' has a fraction of a second, which pages and feeds cannot all write; give the time to the "
+            f"second, such as {moment.replace(microsecond=0).isoformat()}"
+        )
     if moment.tzinfo is None:
         moment = _local_moment(moment, zone, raw)
     return _in_range(moment.astimezone(zone), raw, zone), True
@@ -89,4 +94,9 @@ def _in_range(moment: datetime, raw: str, zone: ZoneInfo) -> datetime:
             f"'{raw}' is {moment:%Y-%m-%d} in the site's time zone ({_zone_name(zone)}), outside the years "
             f"{MIN_YEAR} to {MAX_YEAR} the site accepts; check the year"
         )
+    offset = moment.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        # Local mean time (Seoul before 1908: +08:27:52): no page, feed or sitemap format writes seconds
+        # in an offset. The same instant, at the offset rounded to the minute (the clock moves < 30 s).
+        return moment.astimezone(timezone(timedelta(minutes=round(offset.total_seconds() / 60))))
     return moment
