@@ -7,16 +7,20 @@ and looks at what came out.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import shutil
+import socket
 import socketserver
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -129,6 +133,29 @@ class Project:
             capture_output=True,
             text=True,
         )
+
+    @contextlib.contextmanager
+    def serving(self, output: Any = subprocess.DEVNULL, now: str = NOW) -> Iterator[str]:
+        """`mkdocs serve --dirty` on this project (as `make serve` runs it), on a free port of
+        localhost, its log to ``output``; yields its base URL, and stops it afterwards."""
+        (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": now}
+        command = [sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"]
+        server = subprocess.Popen(
+            [*command, "-f", str(self.path / "mkdocs.yml")],
+            cwd=self.path,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield f"http://127.0.0.1:{port}/"
+        finally:
+            server.terminate()
+            server.wait()
 
     def failing_build(self, *expected: str, check: bool = True, **kwargs) -> Build:
         """Build over a previous site that must survive: the build must exit non-zero, its log must

@@ -365,37 +365,14 @@ def test_new_starts_a_release_dated_now_with_every_field(project):
 
 
 def test_make_serve_previews_drafts_with_a_banner(project):
-    import socket
     import time
     import urllib.request
 
     project.release("2021-01-01-draft.md", release_text(title="Draft one", date="2021-01-01", draft=True))
-    (project.path / "mkdocs.yml").write_text(__import__("yaml").safe_dump(project.config), encoding="utf-8")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": "2026-11-01T00:00Z"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "serve",
-            "--dirty",
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(project.path / "mkdocs.yml"),
-        ],
-        cwd=project.path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    with project.serving(now="2026-11-01T00:00Z") as base:
         for _ in range(100):
             try:
-                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/news/2021/01/01/draft/").read().decode()
+                page = urllib.request.urlopen(f"{base}news/2021/01/01/draft/").read().decode()
                 break
             except OSError:
                 time.sleep(0.2)
@@ -403,9 +380,6 @@ def test_make_serve_previews_drafts_with_a_banner(project):
             pytest.fail("mkdocs serve did not answer")
         assert '<p class="nr-draft" role="note">Draft: not published; only this preview shows it.</p>' in page
         assert "<h1>Draft one</h1>" in page
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def test_updates_and_corrections_reach_the_feeds(project):

@@ -6,7 +6,6 @@ and that `make check` fails with the same messages)."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -320,28 +319,12 @@ def test_a_hand_written_page_at_a_releases_address_fails_the_build(archive):
 
 
 def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(archive, tmp_path):
-    import socket
-    import subprocess
-    import sys
     import time
     import urllib.request
 
-    import yaml
+    from lxml import html as lxml_html
 
-    (archive.path / "mkdocs.yml").write_text(yaml.safe_dump(archive.config), encoding="utf-8")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     log = tmp_path / "serve.log"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": NOW}
-    url = f"http://127.0.0.1:{port}/news/2026/10/01/public/"
-
-    def fetch() -> str:
-        """The release's article (the navigation of a --dirty preview may differ: MkDocs' own limit)."""
-        from lxml import html as lxml_html
-
-        page = lxml_html.fromstring(urllib.request.urlopen(url, timeout=5).read())
-        return lxml_html.tostring(page.xpath("//article")[0], encoding="unicode")
 
     def wait_for(condition, what: str) -> None:
         for _ in range(300):
@@ -350,25 +333,12 @@ def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(a
             time.sleep(0.1)
         pytest.fail(f"mkdocs serve: {what}\n{log.read_text()}")
 
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "serve",
-                "--dirty",
-                "-a",
-                f"127.0.0.1:{port}",
-                "-f",
-                str(archive.path / "mkdocs.yml"),
-            ],
-            cwd=archive.path,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    with log.open("w") as out, archive.serving(out) as base:
+
+        def fetch() -> str:
+            """The release's article (the navigation of a --dirty preview may differ: MkDocs' own limit)."""
+            page = lxml_html.fromstring(urllib.request.urlopen(f"{base}news/2026/10/01/public/", timeout=5).read())
+            return lxml_html.tostring(page.xpath("//article")[0], encoding="unicode")
 
         def answers() -> bool:
             try:
@@ -392,9 +362,6 @@ def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(a
         wait_for(lambda: "raw HTML <script> is not allowed" in log.read_text(), "did not show the body's problem")
         assert "press_releases/2026-10-02-under-test.md:9: raw HTML <script> is not allowed" in log.read_text()
         assert fetch() == good
-    finally:
-        server.terminate()
-        server.wait()
 
 
 @pytest.mark.parametrize(
