@@ -1,15 +1,42 @@
-"""The theme's own copy of Material's base.html stays Material's, for the Material in use."""
+"""Material's base.html is used as installed, with the newsroom's changes applied when it loads
+(``mkdocs_site.theme.change_base``): its bundles' hashed names are always the ones the build ships."""
 
 from __future__ import annotations
 
-from material_base import OURS, expected
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from jinja2 import TemplateError
+
+from newsroom.mkdocs_site.theme import BASE_CHANGES, change_base
 
 
-def test_base_html_is_the_installed_materials_with_the_newsroom_changes():
-    """Material writes the hashed names of its bundles into its base.html: a copy made from another
-    version asks for stylesheets and scripts the build no longer ships, and the pages lose their
-    look and behaviour without an error. overrides/base.html must be made from the installed one."""
-    assert OURS.read_text(encoding="utf-8") == expected(), (
-        "overrides/base.html is not the installed Material's base.html with the newsroom's changes "
-        "(was Material upgraded?): run .venv/bin/python tests/material_base.py, and review the diff"
+def materials_base() -> str:
+    spec = importlib.util.find_spec("material")
+    assert spec is not None and spec.origin is not None
+    return (Path(spec.origin).parent / "templates" / "base.html").read_text(encoding="utf-8")
+
+
+def test_the_newsroom_changes_apply_to_the_installed_materials_base_html():
+    original = materials_base()
+    changed = change_base(original, "base.html")
+    for theirs, ours in BASE_CHANGES:
+        assert ours in changed and changed.count(ours) == 1
+    assert 'type="checkbox" id="__drawer" autocomplete' in original
+    assert 'type="checkbox" id="__drawer" autocomplete' not in changed
+
+
+def test_a_material_whose_base_html_changed_fails_the_build_saying_what_to_adjust():
+    theirs = BASE_CHANGES[0][0]
+    with pytest.raises(TemplateError, match=re.escape("adjust BASE_CHANGES in hooks/newsroom/mkdocs_site/theme.py")):
+        change_base(materials_base().replace(theirs, theirs.replace("__drawer", "__menu")), "base.html")
+
+
+def test_pages_have_the_changes(sample_site):
+    page = sample_site.html("news/2020/03/03/south-korea-stand-with-north-korean-victims/")
+    assert page.xpath("//input[@id='__drawer']") and page.xpath("//input[@type='checkbox'][@autocomplete]") == []
+    assert (
+        page.xpath("//*[contains(@class, 'md-sidebar--secondary')]//nav[contains(@class, 'md-nav--secondary')]") == []
     )

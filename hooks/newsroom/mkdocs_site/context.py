@@ -21,10 +21,12 @@ from ..urls import url_of
 from ..views import release_view
 from .pages import ListingPage, ReleasePage, meta_text
 from .state import BuildState, log
-from .theme import ChromeCache, Translations
+from .theme import ChangedBase, ChromeCache, Translations
 
 
 def prepare_env(state: BuildState, env: Any, config: MkDocsConfig, files: Files, nav_chrome: ChromeCache) -> Any:
+    assert env.loader is not None
+    env.loader = ChangedBase(env.loader)  # before any page loads base.html
     env.globals["newsroom_chrome"] = state.chrome = nav_chrome
     prune_assets(state, files)
     env.globals["newsroom_t"] = state.translations = Translations(env, config.theme.get("language") or "en")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from jinja2 import TemplateNotFound
+from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound
 from mkdocs.structure.pages import Page
 
 
@@ -104,3 +105,55 @@ class ChromeCache:
         if block == "site_nav" and "toc" not in hide:
             return None
         return (block, base_url, page.url if id(page) in self.in_nav else None, hide)
+
+
+#: The newsroom's changes to Material's base.html: (Material's text, the newsroom's), each found
+#: exactly once. Applied when the template is loaded, to the installed Material's own file, so the
+#: hashed names of its bundles written in that file are always the ones the build ships.
+BASE_CHANGES = [
+    (
+        # HTML allows `autocomplete` only on text-like inputs: the Nu HTML Checker refuses these.
+        """<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">""",
+        """<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">""",
+    ),
+    (
+        """<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">""",
+        """<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search">""",
+    ),
+    (
+        # A hidden table of contents is not sent (nor cached by ChromeCache with another page's headings).
+        """{% include "partials/toc.html" %}""",
+        """{% if not (page.meta and page.meta.hide and "toc" in page.meta.hide) %}"""
+        """{% include "partials/toc.html" %}{% endif %}""",
+    ),
+]
+
+
+def change_base(source: str, filename: str | None) -> str:
+    """Material's base.html with the newsroom's changes; a TemplateError naming what to adjust when
+    an upgrade of Material changed the text a change applies to."""
+    for theirs, ours in BASE_CHANGES:
+        if source.count(theirs) != 1:
+            raise TemplateError(
+                f"Material's base.html ({filename}) holds {source.count(theirs)} times, not once, the text the "
+                f"newsroom changes:\n{theirs}\nsee what Material changed there, and adjust BASE_CHANGES in "
+                "hooks/newsroom/mkdocs_site/theme.py"
+            )
+        source = source.replace(theirs, ours)
+    return source
+
+
+class ChangedBase(BaseLoader):
+    """The theme's loader, with ``change_base`` applied to base.html as it is loaded."""
+
+    def __init__(self, inner: BaseLoader):
+        self.inner = inner
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        if template == "base.html":
+            source = change_base(source, filename)
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
