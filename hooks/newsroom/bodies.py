@@ -24,7 +24,7 @@ the walk that enforces it, are in ``policy``.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -305,11 +305,3 @@ def _text(root: Any) -> str:
 
 #: Marks the end of a block in the text: a noncharacter, which no body holds (the reader refuses them).
 _BLOCK_END = "\ufdd0"
-
-
-def markdown_options(config: Mapping[str, Any]) -> tuple[list[Any], dict[str, Any]]:
-    """The Markdown extensions and their settings from a site configuration."""
-    return list(config.get("markdown_extensions") or []), dict(config.get("mdx_configs") or {})
-
-
-Converter = Callable[[Source], Rendered]
