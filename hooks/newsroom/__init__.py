@@ -3,7 +3,8 @@
 The modules, one concern each:
 
 - ``model``: what a release is (plain dataclasses)
-- ``schema``: the front-matter fields, declared once (reader, ``make new`` and README come from it)
+- ``fieldspec``, ``schema``: how a front-matter field is declared (once, on its ``model.Release``
+  attribute), and the fields collected from there (reader, ``make new`` and README come from them)
 - ``sources``: the one walk of the releases folder; only regular files inside the project are read
 - ``reader``: reading and validating release files (a package: characters, YAML nodes, moments, fields)
 - ``archive``: the whole collection, cross-file checks and publication state

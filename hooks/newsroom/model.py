@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .fieldspec import Kind, front_matter
+
 #: The four ways a release is filed, in the order pages show them.
 #: Each is a front-matter field holding a list of names, and a URL prefix.
 TAXONOMIES: tuple[str, ...] = ("regions", "countries", "topics", "organizations")
@@ -32,36 +34,179 @@ class Correction:
     note: str
 
 
-@dataclass(slots=True)
+#: The four taxonomies' fields share their description.
+_NAMES = front_matter(
+    Kind.NAMES,
+    "A name, or a list of names. Each name gets its page (`countries/north-korea/`) and feeds. Names that differ "
+    "only in case or spacing are one term (the build warns); two names that would share an address are an error. A "
+    "name has at most 100 characters.",
+    "Names: a single name or a list. Each gets its page and feed.",
+    "[]",
+    active=True,
+)
+
+
+@dataclass(slots=True, kw_only=True)
 class Release:
-    """One press release, validated. Each front-matter field (``schema.FIELDS``) is the attribute of
-    the same name."""
+    """One press release, validated.
+
+    Its front-matter fields are declared here, once: each attribute with ``front_matter(...)`` in its
+    metadata is a field of the same name, in this order (``schema`` collects them for the reader,
+    ``make new`` and the README's field table). Adding a field: declare it here, show it in the
+    template that renders it.
+    """
 
     source: str
     """Path of the Markdown file relative to the project root (``press_releases/x.md``)."""
     name: str
     """Path of the Markdown file relative to the releases folder (``x.md``)."""
-    title: str
-    summary: str
-    date: datetime
+    title: str = field(
+        metadata=front_matter(
+            Kind.TEXT, "The headline.", "The headline, as readers will see it.", "{title}", required=True
+        )
+    )
+    summary: str = field(
+        metadata=front_matter(
+            Kind.TEXT,
+            "One or two sentences: the deck under the title, the text in listings, feeds, the meta description and "
+            "link previews.",
+            "One or two sentences: the deck under the title, in listings, feeds and link previews.",
+            '"Write the summary here."',
+            required=True,
+        )
+    )
+    date: datetime = field(
+        metadata=front_matter(
+            Kind.MOMENT,
+            "ISO 8601 date (`2020-03-03`) or date-time (`2020-03-03T09:00`, `2020-03-03T09:00+09:00`). Without an "
+            "offset it is in the site's time zone, and a time its clocks skip or go over twice (daylight saving "
+            "time) is an error asking for the offset; a date alone is the first moment of that day. Years 1900 to "
+            "2200. It decides the address: `news/2020/03/03/<slug>/`.",
+            "ISO 8601; without an offset, in the site's time zone ({timezone}).",
+            "{date}",
+            required=True,
+        )
+    )
     """Publication date-time, aware, in the site's time zone (a date alone: the first moment of that day)."""
-    slug: str
-    body: str = ""
-    dateline: str | None = None
-    regions: tuple[str, ...] = ()
-    countries: tuple[str, ...] = ()
-    topics: tuple[str, ...] = ()
-    organizations: tuple[str, ...] = ()
-    image: Image | None = None
-    language: str = "en"
-    updated: datetime | None = None
-    draft: bool = False
-    embargo: datetime | None = None
-    aliases: tuple[str, ...] = ()
-    corrections: tuple[Correction, ...] = ()
-    translations: Mapping[str, str] = field(default_factory=dict)
+    dateline: str | None = field(
+        default=None,
+        metadata=front_matter(
+            Kind.TEXT,
+            "Where the release is issued from (`Seoul`).",
+            'Where the release is issued from, shown as "(Place) –".',
+            "",
+            active=True,
+        ),
+    )
+    regions: tuple[str, ...] = field(default=(), metadata=_NAMES)
+    countries: tuple[str, ...] = field(default=(), metadata=_NAMES)
+    topics: tuple[str, ...] = field(default=(), metadata=_NAMES)
+    organizations: tuple[str, ...] = field(default=(), metadata=_NAMES)
+    image: Image | None = field(
+        default=None,
+        metadata=front_matter(
+            Kind.IMAGE,
+            "The hero photo: `src` (a JPEG, PNG, GIF, WebP or AVIF file under `press_releases/`, relative to the "
+            "release), `alt` (required with an image), `caption`, `credit`. The file must hold the format its "
+            "extension names, and at most 50 million pixels. SVG is refused (it can carry script that would run "
+            "from the site's own address): export it as PNG or JPEG.",
+            "The hero photo: a file shipped with the releases, with alt text describing it (required with an image).",
+            "\n  src: images/{slug}.jpg"
+            "\n  alt: What the photo shows, for readers who cannot see it."
+            "\n  caption: What happened, where and when."
+            "\n  credit: © {year} Photographer/Agency",
+        ),
+    )
+    slug: str = field(
+        metadata=front_matter(
+            Kind.SLUG,
+            "The last part of the address, `[a-z0-9-]`; by default the file name without its leading `YYYY-MM-DD-`; "
+            "at most 100 characters. A title change never moves a release.",
+            "The last part of the address; by default the file name without its date.",
+            "{slug}",
+        )
+    )
+    language: str = field(
+        default="en",
+        metadata=front_matter(
+            Kind.LANGUAGE,
+            "BCP 47 tag (`ko`, `pt-BR`) if the release is not in the site's language; its page marks the release's "
+            "text with it, so screen readers read it in the right voice.",
+            "BCP 47 language of the release, if not the site's ({language}).",
+            "{language}",
+        ),
+    )
+    updated: datetime | None = field(
+        default=None,
+        metadata=front_matter(
+            Kind.MOMENT,
+            "When the release last changed (shown, and carried into feeds and the sitemap); not before `date`.",
+            "When the release was last changed (ISO 8601), not before its date.",
+            "{date}",
+        ),
+    )
+    corrections: tuple[Correction, ...] = field(
+        default=(),
+        metadata=front_matter(
+            Kind.CORRECTIONS,
+            'A list of `date` + `note`, shown as "Correction, 5 March 2020: …".',
+            "What was corrected, and when.",
+            "\n  - date: {date}\n    note: What was corrected.",
+        ),
+    )
+    draft: bool = field(
+        default=False,
+        metadata=front_matter(
+            Kind.BOOLEAN,
+            "`true`: never published; shown with a DRAFT banner in `make serve`.",
+            "Set to false (or delete the line) when the release may be published.",
+            "true",
+            active=True,
+        ),
+    )
+    embargo: datetime | None = field(
+        default=None,
+        metadata=front_matter(
+            Kind.MOMENT,
+            "A date-time: the release appears nowhere (page, listings, feeds, search, sitemap) before it.",
+            "Hold the release back until this moment (ISO 8601 date-time).",
+            "{date}",
+        ),
+    )
+    aliases: tuple[str, ...] = field(
+        default=(),
+        metadata=front_matter(
+            Kind.ALIASES,
+            "Old addresses (`news/2020/old-title/`, `press/123.html`), each answered by a redirect page; at most "
+            "200 characters each.",
+            "Old addresses of this release, each redirected here.",
+            "[news/{year}/old-title/]",
+        ),
+    )
+    translations: Mapping[str, str] = field(
+        default_factory=dict,
+        metadata=front_matter(
+            Kind.TRANSLATIONS,
+            "Language tag → file name of the same release in that language (`ko: 2020-03-03-letter-ko.md`). Each "
+            'version links the others under "Also in", in their own languages; naming them in one file is enough. A '
+            "version not yet published is not linked. Each file must be in the language it is listed under (its "
+            "`language`, else the site's), and not the release itself.",
+            "The same release in other languages: language tag -> file name.",
+            "\n  ko: {day}-{slug}-ko.md",
+        ),
+    )
     """Language code to the file name of the same release in that language."""
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(
+        default_factory=dict,
+        metadata=front_matter(
+            Kind.EXTRA,
+            "Anything else your organization needs. Any other top-level field is an error (a typo such as "
+            "`contries` must not silently drop a release from a country page).",
+            "Your organization's own fields.",
+            "\n  reference: PR-{year}-001",
+        ),
+    )
+    body: str = ""
     lines: Mapping[str, int] = field(default_factory=dict)
     """Line of each front-matter field in the source, for messages."""
     body_line: int = 1
