@@ -417,6 +417,10 @@ def test_one_parse_gives_the_page_the_feeds_and_the_search_their_own_forms_of_a_
     assert "headerlink" not in rendered.feed_html
     assert rendered.text.splitlines() == ["Part one", "Body text & more, see the letter and .", "a", "b", "1", "2"]
     assert rendered.anchors == {"part-one"}
+    bodies.feed_sources = set()  # a body no feed shows gets no feed form, and the same page and text
+    without_feed = bodies.render(Source("press_releases/2020-03-03-x.md", "news/2020/03/03/x/", text, 7))
+    assert without_feed.feed_html is None
+    assert (without_feed.html, without_feed.text) == (rendered.html, rendered.text)
 
 
 def test_a_page_saved_with_another_markdown_extension_is_never_published_ungated(archive):
