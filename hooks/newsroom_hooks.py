@@ -38,7 +38,7 @@ def on_page_context(context, page, config, nav):
 
 
 def on_post_page(output, page, config):
-    site.page_done(page)
+    site.page_done(page, output)
     return output
 
 

@@ -512,7 +512,7 @@ def test_the_search_page_and_box_show_the_text_and_inject_nothing(site, tab, cas
     country = term_urls(site, case)["countries"].split("/")[1]
     tab.goto(tab.base + f"search/?q={case.marker}&country={quote(country)}")
     tab.wait_for_function(
-        "/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-results-status').textContent)"
+        "() => /^(No results|\\d+ results?)$/.test(document.querySelector('#nr-results-status').textContent)"
     )
     assert texts(tab, ".nr-result__title a") == [case.searched]
     assert texts(tab, ".nr-result__meta")[0].startswith(f"{case.searched} · ")
@@ -525,7 +525,7 @@ def test_the_search_page_and_box_show_the_text_and_inject_nothing(site, tab, cas
     tab.focus("#nr-search-input")
     tab.keyboard.type(case.marker)
     tab.wait_for_function(
-        "/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)"
+        "() => /^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)"
     )
     assert texts(tab, "#nr-search-list .nr-search__title") == [case.searched]
     assert texts(tab, "#nr-search-list .nr-search__meta")[0].startswith(f"{case.searched} · ")
@@ -541,7 +541,7 @@ def test_excerpts_show_the_text_around_the_words_found(site, tab, query):
     """Pagefind's own excerpts escape < and > but not &: the page shows the text in order itself."""
     tab.goto(tab.base + f"search/?q={query}")
     tab.wait_for_function(
-        "/^(No results|\\d+ results?)$/.test(document.querySelector('#nr-results-status').textContent)"
+        "() => /^(No results|\\d+ results?)$/.test(document.querySelector('#nr-results-status').textContent)"
     )
     titles = texts(tab, ".nr-result__title a")
     excerpts = texts(tab, ".nr-result__excerpt")

@@ -10,27 +10,34 @@ from pathlib import Path
 import pytest
 from jinja2 import TemplateError
 
-from newsroom.mkdocs_site.theme import BASE_CHANGES, change_base
+from newsroom.mkdocs_site.theme import BASE_CHANGES, THEME_CHANGES, change_base
 
 
-def materials_base() -> str:
+def materials_base(template: str = "base.html") -> str:
     spec = importlib.util.find_spec("material")
     assert spec is not None and spec.origin is not None
-    return (Path(spec.origin).parent / "templates" / "base.html").read_text(encoding="utf-8")
+    return (Path(spec.origin).parent / "templates" / template).read_text(encoding="utf-8")
 
 
-def test_the_newsroom_changes_apply_to_the_installed_materials_base_html():
-    original = materials_base()
-    changed = change_base(original, "base.html")
-    for _, ours in BASE_CHANGES:
+@pytest.mark.parametrize("template", sorted(THEME_CHANGES))
+def test_the_newsroom_changes_apply_to_the_installed_materials_templates(template):
+    original = materials_base(template)
+    changed = change_base(original, template, template)
+    for theirs, ours in THEME_CHANGES[template]:
+        assert original.count(theirs) == 1
         assert changed.count(ours) == 1
-    assert 'type="checkbox" id="__drawer" autocomplete' in original
+    assert changed != original
+
+
+def test_the_drawer_toggle_loses_its_autocomplete():
+    changed = change_base(materials_base(), "base.html")
+    assert 'type="checkbox" id="__drawer" autocomplete' in materials_base()
     assert 'type="checkbox" id="__drawer" autocomplete' not in changed
 
 
 def test_a_material_whose_base_html_changed_fails_the_build_saying_what_to_adjust():
     theirs = BASE_CHANGES[0][0]
-    with pytest.raises(TemplateError, match=re.escape("adjust BASE_CHANGES in hooks/newsroom/mkdocs_site/theme.py")):
+    with pytest.raises(TemplateError, match=re.escape("adjust THEME_CHANGES in hooks/newsroom/mkdocs_site/theme.py")):
         change_base(materials_base().replace(theirs, theirs.replace("__drawer", "__menu")), "base.html")
 
 

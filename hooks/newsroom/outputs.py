@@ -9,6 +9,7 @@ naming both instead.
 from __future__ import annotations
 
 from . import feeds, sitemap
+from .browser_policy import HEADERS_FILE
 from .images import THUMBNAILS
 from .search import OUTPUT as SEARCH_OUTPUT
 from .taxonomy import Taxonomies
@@ -51,6 +52,7 @@ def site_outputs(taxonomies: Taxonomies) -> Claims:
         claims.claim(path, "the site itself (the sitemap)")
     claims.claim_folder(sitemap.NUMBERED, "the site itself (the sitemap)")
     claims.claim(NOT_FOUND_PAGE, "the site itself (the 404 page)")
+    claims.claim(HEADERS_FILE, "the site itself (the headers file)")
     claims.claim_folder(f"{SEARCH_OUTPUT}/", "the site itself (the search index)")
     claims.claim_folder(media_url(THUMBNAILS), "the site itself (thumbnails)")
     return claims

@@ -35,7 +35,11 @@ def check_redirects(
     for release in sorted(releases, key=lambda r: r.name):
         for alias in release.aliases:
             path = Redirect(alias, release).file_path
-            other = taken.get(path) or next((who for folder, who in folders.items() if path.startswith(folder)), None)
+            other = (
+                taken.get(path)
+                or next((who for folder, who in folders.items() if path.startswith(folder)), None)
+                or _file_above(path, taken)
+            )
             if other is None:
                 taken[path] = release.source
                 continue
@@ -59,3 +63,13 @@ def check_redirects(
                     )
                 )
     return problems
+
+
+def _file_above(path: str, taken: Mapping[str, str]) -> str | None:
+    """Who makes a file where ``path`` needs a folder (the alias ``feed.xml/`` under the feed)."""
+    parts = path.split("/")[:-1]
+    for end in range(1, len(parts) + 1):
+        other = taken.get("/".join(parts[:end]))
+        if other is not None:
+            return other
+    return None

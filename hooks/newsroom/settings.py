@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .browser_policy import check_onion_location
+
 
 class SettingsError(ValueError):
     """A setting in mkdocs.yml has the wrong value."""
@@ -45,6 +47,9 @@ class Settings:
     embed_hosts: tuple[str, ...] = ()
     """Other hosts release bodies may load images, media and frames from. Empty by default:
     every host listed can see which readers read which release."""
+    onion_location: str | None = None
+    """The site's address as an onion service (``http://<56 characters>.onion/``): every page
+    names its onion address (``Onion-Location``) so Tor Browser offers it."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -87,6 +92,11 @@ class Settings:
                     f"['www.youtube-nocookie.com'], got {hosts!r}"
                 )
             values["embed_hosts"] = tuple(h.strip().lower().rstrip(".") for h in hosts)
+        if values.get("onion_location") is not None:
+            try:
+                values["onion_location"] = check_onion_location(values["onion_location"])
+            except ValueError as err:
+                raise SettingsError(f"mkdocs.yml: extra.newsroom.onion_location: {err}") from None
         for key in ("releases_dir", "timezone", "language"):
             if key in values and not (isinstance(values[key], str) and values[key].strip()):
                 raise SettingsError(f"mkdocs.yml: extra.newsroom.{key}: expected text, got {values[key]!r}")

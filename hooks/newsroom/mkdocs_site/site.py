@@ -5,9 +5,10 @@
     on_files      collecting.add_files  releases, shipped files, listings, redirects; addresses claimed
     on_nav        rendering.prerender   bodies converted and checked, in worker processes
     on_page_content rendering.check_page  hand-written pages checked like bodies
-    on_env        rendering.refuse_bad_bodies, context.prepare_env, writing.start_search_index
-    on_page_context / on_post_page  context.page_context / context.page_done
-    on_post_build writing.post_build    sitemap, feeds, search index
+    on_env        rendering.refuse_bad_bodies, context.prepare_env, browser.make_policy,
+                  writing.start_search_index
+    on_page_context / on_post_page  context.page_context / browser.check_page, context.page_done
+    on_post_build browser.write_headers, writing.post_build    _headers, sitemap, feeds, search index
     on_shutdown   writing.publish       the new site replaces the old one, or is dropped
 
 What survives the rebuilds of `mkdocs serve` is in ``state.PreviewCache``; one build's state
@@ -22,7 +23,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from . import collecting, context, reading, rendering, writing
+from . import browser, collecting, context, reading, rendering, writing
 from .check import CHECK_COMMAND, CheckPassed
 from .state import BuildState, PreviewCache
 from .theme import ChromeCache
@@ -74,16 +75,19 @@ class NewsroomSite:
             raise CheckPassed(state.archive, state.now)
         assert self.chrome is not None, "on_nav has not run"
         context.prepare_env(state, env, config, files, self.chrome)
+        browser.make_policy(state, env, config)
         writing.start_search_index(state, config)
         return env
 
     def page_context(self, page_context: dict[str, Any], page: Page) -> dict[str, Any]:
         return context.page_context(self.state, page_context, page)
 
-    def page_done(self, page: Page) -> None:
+    def page_done(self, page: Page, output: str) -> None:
+        browser.check_page(self.state, page, output)
         context.page_done(self.state, page)
 
     def post_build(self, config: MkDocsConfig) -> None:
+        browser.write_headers(self.state, config.site_dir)
         writing.post_build(self.state, config)
 
     def build_failed(self) -> None:

@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from .. import parallel, search
 from ..archive import Archive, ReadCache
 from ..bodies import Rendered
+from ..browser_policy import BrowserPolicy
 from ..errors import ContentError
 from ..model import Release
 from ..progress import Progress
@@ -92,6 +93,10 @@ class BuildState:
     indexing: search.Indexing | None = None
     indexing_started: float = 0.0
     indexed: int = 0
+    browser_policy: BrowserPolicy | None = None
+    """What pages may load and run (``browser.make_policy``, at ``on_env``)."""
+    policy_checked: set[tuple[str, str]] = field(default_factory=set)
+    """Kinds of page already checked against the policy (``browser.check_page``)."""
     complete: bool = False
     """Every output written: the staging folder may replace the published site."""
 

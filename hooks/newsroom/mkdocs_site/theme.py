@@ -129,14 +129,29 @@ BASE_CHANGES = [
 ]
 
 
-def change_base(source: str, filename: str | None) -> str:
-    """Material's base.html with the newsroom's changes; a TemplateError naming what to adjust when
+#: The same for Material's first inline script, which writes each page's depth into its text: the
+#: depth moves to an attribute, so the script's text, and the hash the Content-Security-Policy
+#: allows it by, is the same on every page (newsroom.browser_policy).
+SCRIPT_CHANGES = [
+    (
+        """<script>__md_scope=new URL("{{ config.extra.scope | d(base_url) }}",location),""",
+        """<script data-scope="{{ config.extra.scope | d(base_url) | e }}">"""
+        """__md_scope=new URL(document.currentScript.dataset.scope,location),""",
+    ),
+]
+
+#: Templates the newsroom changes as they load, with their changes.
+THEME_CHANGES = {"base.html": BASE_CHANGES, "partials/javascripts/base.html": SCRIPT_CHANGES}
+
+
+def change_base(source: str, filename: str | None, template: str = "base.html") -> str:
+    """Material's template with the newsroom's changes; a TemplateError naming what to adjust when
     an upgrade of Material changed the text a change applies to."""
-    for theirs, ours in BASE_CHANGES:
+    for theirs, ours in THEME_CHANGES[template]:
         if source.count(theirs) != 1:
             raise TemplateError(
-                f"Material's base.html ({filename}) holds {source.count(theirs)} times, not once, the text the "
-                f"newsroom changes:\n{theirs}\nsee what Material changed there, and adjust BASE_CHANGES in "
+                f"Material's {template} ({filename}) holds {source.count(theirs)} times, not once, the text the "
+                f"newsroom changes:\n{theirs}\nsee what Material changed there, and adjust THEME_CHANGES in "
                 "hooks/newsroom/mkdocs_site/theme.py"
             )
         source = source.replace(theirs, ours)
@@ -144,15 +159,15 @@ def change_base(source: str, filename: str | None) -> str:
 
 
 class ChangedBase(BaseLoader):
-    """The theme's loader, with ``change_base`` applied to base.html as it is loaded."""
+    """The theme's loader, with ``change_base`` applied to the templates of THEME_CHANGES as they load."""
 
     def __init__(self, inner: BaseLoader):
         self.inner = inner
 
     def get_source(self, environment: Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
         source, filename, uptodate = self.inner.get_source(environment, template)
-        if template == "base.html":
-            source = change_base(source, filename)
+        if template in THEME_CHANGES:
+            source = change_base(source, filename, template)
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:

@@ -27,7 +27,8 @@
       const url = new URL(form.dataset.pagefind, document.baseURI).href;
       pagefind = import(url).then(async (module) => {
         // noWorker: on the main thread, Pagefind does not fetch its worker script (41 KB).
-        await module.options({ baseUrl: root.pathname, excerptLength: EXCERPT_WORDS, noWorker: true });
+        // baseUrl "/": result URLs stay relative to the site's root, wherever it is served (resultUrl).
+        await module.options({ baseUrl: "/", excerptLength: EXCERPT_WORDS, noWorker: true });
         await module.init();
         return module;
       });
