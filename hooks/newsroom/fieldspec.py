@@ -29,6 +29,9 @@ class Kind(StrEnum):
     ALIASES = "aliases"
     CORRECTIONS = "corrections"
     TRANSLATIONS = "translations"
+    WARNING = "warning"
+    """Text that may be left out, but not left empty (the content warning)."""
+    CONTACTS = "contacts"
     EXTRA = "extra"
 
 

@@ -34,6 +34,20 @@ class Correction:
     note: str
 
 
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Someone who answers questions about a release (``contacts``: the checks and the defaults)."""
+
+    name: str
+    role: str | None = None
+    languages: tuple[str, ...] = ()
+    """BCP 47 tags of the languages they answer in."""
+    phone: str | None = None
+    """In international form, as phonenumbers writes it (``+82 2-3789-1234``)."""
+    email: str | None = None
+    """As email-validator normalizes it (the domain in lowercase)."""
+
+
 #: The four taxonomies' fields share their description.
 _NAMES = front_matter(
     Kind.NAMES,
@@ -117,6 +131,18 @@ class Release:
             "\n  credit: © {year} Photographer/Agency",
         ),
     )
+    content_warning: str | None = field(
+        default=None,
+        metadata=front_matter(
+            Kind.WARNING,
+            "What the release holds that readers may want to be warned of (`Descriptions of torture`). It is shown "
+            "before the photo and the text; the photo stays hidden until the reader asks for it (no JavaScript "
+            "needed); the warning leads the release in feeds and search results. Left out when not needed: an "
+            "empty warning is an error.",
+            "A warning shown before the photo and the text; the photo is then hidden until asked for.",
+            "Descriptions of torture.",
+        ),
+    )
     slug: str = field(
         metadata=front_matter(
             Kind.SLUG,
@@ -154,6 +180,23 @@ class Release:
             "\n  - date: {date}\n    note: What was corrected.",
         ),
     )
+    contacts: tuple[Contact, ...] | None = field(
+        default=None,
+        metadata=front_matter(
+            Kind.CONTACTS,
+            'Who answers questions about the release, shown under it as "For more information": a list of `name` '
+            "(required), `role`, `languages` (BCP 47 tags, shown as language names), `phone` (in international form, "
+            "`+82 2 1234 5678`) and `email`, each checked. Without it, the release gets the contacts `mkdocs.yml` "
+            "names for its regions (see Settings); `contacts: []` shows none.",
+            "Who answers questions about the release; without it, the contacts of its regions (mkdocs.yml).",
+            "\n  - name: Press office"
+            "\n    role: Media relations"
+            "\n    languages: [en, ko]"
+            '\n    phone: "+82 2 1234 5678"'
+            "\n    email: press@example.org",
+        ),
+    )
+    """The release's own contacts; None when it names none (``contacts.of`` then gives its regions')."""
     draft: bool = field(
         default=False,
         metadata=front_matter(

@@ -26,10 +26,10 @@ from zoneinfo import ZoneInfo
 
 from .cache import CACHE_VARIABLE, FOLDER
 from .errors import Problem
-from .model import Correction, Image, Release
+from .model import Contact, Correction, Image, Release
 from .settings import Settings
 
-_CLASSES: dict[str, type] = {"Release": Release, "Image": Image, "Correction": Correction}
+_CLASSES: dict[str, type] = {"Release": Release, "Image": Image, "Correction": Correction, "Contact": Contact}
 _SCHEMA = "CREATE TABLE IF NOT EXISTS releases (name TEXT PRIMARY KEY, digest TEXT NOT NULL, entry TEXT NOT NULL)"
 
 

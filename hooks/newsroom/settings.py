@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .browser_policy import check_onion_location
+from .contacts import Defaults, read_defaults
 
 
 class SettingsError(ValueError):
@@ -50,6 +51,8 @@ class Settings:
     onion_location: str | None = None
     """The site's address as an onion service (``http://<56 characters>.onion/``): every page
     names its onion address (``Onion-Location``) so Tor Browser offers it."""
+    contacts: Defaults = ()
+    """Press contacts by region name, and ``default``: those of a release that names none (``contacts``)."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -97,6 +100,11 @@ class Settings:
                 values["onion_location"] = check_onion_location(values["onion_location"])
             except ValueError as err:
                 raise SettingsError(f"mkdocs.yml: extra.newsroom.onion_location: {err}") from None
+        if "contacts" in values:
+            try:
+                values["contacts"] = read_defaults(values["contacts"], "mkdocs.yml: extra.newsroom.contacts")
+            except ValueError as err:
+                raise SettingsError(str(err)) from None
         for key in ("releases_dir", "timezone", "language"):
             if key in values and not (isinstance(values[key], str) and values[key].strip()):
                 raise SettingsError(f"mkdocs.yml: extra.newsroom.{key}: expected text, got {values[key]!r}")

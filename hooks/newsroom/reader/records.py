@@ -1,5 +1,5 @@
-"""Reading the front-matter fields written as mappings (image, corrections, translations, extra), and
-``FieldReader``, which reads every field by its kind (``schema.Kind``)."""
+"""Reading the front-matter fields written as mappings (image, corrections, contacts, translations,
+extra), and ``FieldReader``, which reads every field by its kind (``schema.Kind``)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .. import images
-from ..model import Correction, Image
+from .. import contacts, images
+from ..model import Contact, Correction, Image
 from ..schema import Field, Kind
 from ..sources import MISSING
-from .nodes import NULL, Source
+from .nodes import INT, NULL, STR, Source
 from .values import BCP47_RE, ValueReader, unknown
 
 #: The fields of ``image:``.
@@ -131,6 +131,77 @@ class FieldReader(ValueReader):
                 found.append(Correction(when, note))
         return tuple(sorted(found, key=lambda c: c.date.astimezone(UTC)))
 
+    def contacts(self, node: Node | None) -> tuple[Contact, ...] | None:
+        """The release's own contacts (None when it names none: its regions' are shown instead).
+        Each is ``contacts[n]`` in messages, counted from 1."""
+        if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
+            return None
+        expected = "a list of contacts, each with 'name:' and any of 'role:', 'languages:', 'phone:', 'email:'"
+        if not isinstance(node, SequenceNode):
+            self._expect(node, "contacts", expected)
+            return None
+        found: list[Contact] = []
+        for number, item in enumerate(node.value, 1):
+            at = f"contacts[{number}]"
+            if not isinstance(item, MappingNode):
+                self._expect(item, at, "a contact: 'name:' and any of 'role:', 'languages:', 'phone:', 'email:'")
+                continue
+            values: dict[str, Node] = {}
+            for key_node, value_node in item.value:
+                key = key_node.value
+                if key in contacts.CONTACT_FIELDS:
+                    values[key] = value_node
+                else:
+                    self.src.error(key_node, f"{at}.{key}", contacts.unknown_field(key))
+            if "name" not in values:
+                self.src.error(item, f"{at}.name", "missing; give the name of the person or office to contact")
+            name = self.text(f"{at}.name", values.get("name"), required=True)
+            contact = Contact(
+                name=name or "",
+                role=self.text(f"{at}.role", values.get("role")),
+                languages=self.language_tags(f"{at}.languages", values.get("languages")),
+                phone=self.checked(contacts.phone_number, f"{at}.phone", values.get("phone"), "a phone number"),
+                email=self.checked(contacts.email_address, f"{at}.email", values.get("email"), "an email address"),
+            )
+            if name:
+                found.append(contact)
+        return tuple(found)
+
+    def language_tags(self, field: str, node: Node | None) -> tuple[str, ...]:
+        """A language tag or a list of them, each once."""
+        if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
+            return ()
+        expected = "a list of BCP 47 language tags such as [en, ko]"
+        tags: list[str] = []
+        for item in node.value if isinstance(node, SequenceNode) else [node]:
+            value = self._scalar_text(item, field, expected)
+            if value is None:
+                continue
+            try:
+                tag = contacts.language_tag(value)
+            except ValueError as err:
+                self.src.error(item, field, str(err))
+                continue
+            if tag not in tags:
+                tags.append(tag)
+        return tuple(tags)
+
+    def checked(self, check: Callable[[str], str], field: str, node: Node | None, expected: str) -> str | None:
+        """Text that ``check`` accepts (it says what is wrong in a ValueError), as it gives it back.
+        A number is taken as written: an unquoted ``+82212345678`` is one to YAML."""
+        if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
+            return None
+        if isinstance(node, ScalarNode) and node.tag in (STR, INT):
+            value = node.value.strip()
+        else:
+            self._expect(node, field, expected)
+            return None
+        try:
+            return check(value)
+        except ValueError as err:
+            self.src.error(node, field, str(err))
+            return None
+
     def translations(self, node: Node | None, name: str = "") -> dict[str, str]:
         if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
             return {}
@@ -171,8 +242,8 @@ class FieldReader(ValueReader):
 
 
 #: How each kind of field is read: (the reader, the field, its node or None) -> its value for
-#: ``model.Release``. The kinds slug, language, image, corrections, translations and extra are each
-#: one field's, and their messages name it.
+#: ``model.Release``. The kinds slug, language, image, corrections, contacts, translations and extra
+#: are each one field's, and their messages name it.
 READERS: dict[Kind, Callable[[FieldReader, Field, Node | None], Any]] = {
     Kind.TEXT: lambda r, f, node: r.text(f.name, node, f.required),
     Kind.NAMES: lambda r, f, node: r.names(f.name, node),
@@ -183,6 +254,8 @@ READERS: dict[Kind, Callable[[FieldReader, Field, Node | None], Any]] = {
     Kind.IMAGE: lambda r, f, node: r.image(node, r.name, r.photos),
     Kind.ALIASES: lambda r, f, node: r.aliases(node),
     Kind.CORRECTIONS: lambda r, f, node: r.corrections(node),
+    Kind.WARNING: lambda r, f, node: r.warning(f.name, node),
+    Kind.CONTACTS: lambda r, f, node: r.contacts(node),
     Kind.TRANSLATIONS: lambda r, f, node: r.translations(node, r.name),
     Kind.EXTRA: lambda r, f, node: r.extra(node),
 }

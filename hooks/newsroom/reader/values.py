@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from slugify import slugify
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..languages import BCP47_RE
 from ..taxonomy import name_key
 from .moments import DATE_HINT, parse_moment
 from .nodes import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, Source, describe
@@ -23,11 +24,6 @@ MAX_TERM, MAX_SLUG, MAX_ALIAS = 100, 100, 200
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 DATE_PREFIX_RE = re.compile(r"\d{4}-\d{2}-\d{2}-")
 
-# Well-formed BCP 47 tags: language, optional script, region and variants.
-BCP47_RE = re.compile(
-    r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?"
-    r"(?:-(?:[A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3}))*\Z"
-)
 ALIAS_RE = re.compile(r"[A-Za-z0-9._~%!$&'()*+,;=:@/-]+\Z")
 
 
@@ -72,6 +68,21 @@ class ValueReader:
             self.src.error(node, field, "is empty; write the text after the colon")
             return None
         return value or None
+
+    def warning(self, field: str, node: Node | None) -> str | None:
+        """Text that may be left out, but not left empty: an empty warning warns of nothing."""
+        if node is None:
+            return None
+        empty = isinstance(node, ScalarNode) and node.tag == NULL
+        value = None if empty else self._scalar_text(node, field, "text")
+        if empty or value == "":
+            self.src.error(
+                node,
+                field,
+                "is empty; say what readers are warned of (such as 'Descriptions of torture.'), or delete the line",
+            )
+            return None
+        return value
 
     def names(self, field: str, node: Node | None) -> tuple[str, ...]:
         if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
