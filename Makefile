@@ -21,7 +21,7 @@ test: lint $(VENV)/.test-deps node_modules/.installed  ## Static checks, then ev
 # Zero findings allowed. ESLint comes from npm like the HTML checker: without npm it is skipped with
 # a message, except where every check must run (NEWSROOM_REQUIRE_ALL_CHECKS, as in .ci/run).
 PY_CODE   := hooks benchmarks tests
-JS_CODE   := overrides/assets/javascripts/newsroom-search.js
+JS_CODE   := overrides/assets/javascripts/newsroom-search.js overrides/assets/javascripts/newsroom-release.js
 lint: $(VENV)/.test-deps node_modules/.installed  ## Static checks: ruff (lint and format), mypy, ESLint
 	$(BIN)/ruff check $(PY_CODE)
 	$(BIN)/ruff format --check $(PY_CODE)

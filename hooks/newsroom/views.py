@@ -15,8 +15,11 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from babel.lists import format_list
 
-from .model import TAXONOMIES, Image, Release
+from .contacts import mailto_uri, tel_uri
+from .model import TAXONOMIES, Contact, Image, Release
+from .sharing import ShareLink, share_links
 from .taxonomy import Taxonomies
 from .urls import media_url, url_of
 
@@ -64,6 +67,21 @@ class CorrectionView:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactView:
+    """A press contact as the page shows it, with links that work on phones."""
+
+    name: str
+    role: str | None
+    languages: str | None
+    """The names of the languages they answer in, in the site's language, as a list reads there."""
+    phone: str | None
+    phone_uri: str | None
+    """``tel:`` and the number in E.164 (``tel:+82212345678``)."""
+    email: str | None
+    email_uri: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ReleaseView:
     title: str
     summary: str
@@ -84,6 +102,14 @@ class ReleaseView:
     extra: Mapping[str, Any] = field(default_factory=dict)
     """The release's own ``extra:`` fields, as YAML gave them (text, numbers, lists, mappings...),
     read-only; shown only by a site that overrides ``partials/newsroom/release-extra.html``."""
+    content_warning: str | None = None
+    contacts: tuple[ContactView, ...] = ()
+    """Its own, or its regions' (``contacts.of``)."""
+    permalink: str | None = None
+    """Its absolute URL, where the site has one (``site_url``): cited, shared and printed."""
+    organization: str = ""
+    """Who publishes it, as a citation names them."""
+    share: tuple[ShareLink, ...] = ()
 
 
 class Formatter:
@@ -103,7 +129,8 @@ class Formatter:
                 date=self.when(release.date),
                 dateline=release.dateline,
                 summary=release.summary,
-                image_url=media_url(release.image.src) if release.image else None,
+                # A photo behind a content warning is shown only on its release's page, once asked for.
+                image_url=media_url(release.image.src) if release.image and not release.content_warning else None,
             )
         return found
 
@@ -126,11 +153,25 @@ def _locale(language: str) -> Locale:
         return Locale.parse(language.split("-")[0]) if "-" in language else Locale("en")
 
 
+def contact_view(contact: Contact, fmt: Formatter) -> ContactView:
+    languages = [language_name(tag, fmt.locale) for tag in contact.languages]
+    return ContactView(
+        name=contact.name,
+        role=contact.role,
+        languages=format_list(languages, locale=fmt.locale) if languages else None,
+        phone=contact.phone,
+        phone_uri=tel_uri(contact.phone) if contact.phone else None,
+        email=contact.email,
+        email_uri=mailto_uri(contact.email) if contact.email else None,
+    )
+
+
 @cache
-def language_name(tag: str) -> str:
-    """A language's name in itself ("한국어" for ko), or the tag where Babel does not know it."""
+def language_name(tag: str, locale: Locale | None = None) -> str:
+    """A language's name in itself ("한국어" for ko), or in the language of ``locale``; the tag
+    where Babel does not know it."""
     try:
-        name = Locale.parse(tag, sep="-").get_display_name()
+        name = Locale.parse(tag, sep="-").get_display_name(locale)
     except (UnknownLocaleError, ValueError):
         return tag
     return name[:1].upper() + name[1:] if name else tag
@@ -154,7 +195,11 @@ def release_view(
     related: tuple[Release, ...] = (),
     image_size: tuple[int, int] | None = None,
     translations: tuple[Release, ...] = (),
+    contacts: tuple[Contact, ...] = (),
+    permalink: str | None = None,
+    organization: str = "",
 ) -> ReleaseView:
+    """``contacts``: whom the page names (``contacts.of``); ``permalink``: its absolute URL."""
     return ReleaseView(
         title=release.title,
         summary=release.summary,
@@ -171,4 +216,9 @@ def release_view(
         translations=tuple(TranslationLink(t.language, language_name(t.language), url_of(t)) for t in translations),
         related=tuple(fmt.link(r) for r in related),
         extra=MappingProxyType(dict(release.extra)),
+        content_warning=release.content_warning,
+        contacts=tuple(contact_view(c, fmt) for c in contacts),
+        permalink=permalink,
+        organization=organization,
+        share=share_links(permalink, release.title) if permalink else (),
     )

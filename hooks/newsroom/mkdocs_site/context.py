@@ -14,10 +14,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from .. import images
+from .. import contacts, images
 from ..listings import HomeListing, Listing, TermListing
 from ..model import Release
-from ..urls import url_of
+from ..urls import absolute, url_of
 from ..views import release_view
 from .pages import ListingPage, ReleasePage, meta_text
 from .state import BuildState, log
@@ -68,12 +68,21 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
         related=related,
         image_size=image_size(state, page.release),
         translations=tuple(archive.translations(page.release)),
+        contacts=contacts.of(page.release, state.settings.contacts),
+        permalink=absolute(state.settings.site_url, url_of(page.release)) if state.settings.site_url else None,
+        organization=publisher_name(state, context["config"]),
     )
     # Its countries' feeds, for readers who want more of the same.
     context["newsroom_feeds"] = [(term.name, term.url) for term in archive.taxonomies.of(page.release, "countries")]
     # Material's footer and <link rel="prev/next"> walk through releases in time.
     page.previous_page = state.pages.get(older.name) if older else None
     page.next_page = state.pages.get(newer.name) if newer else None
+
+
+def publisher_name(state: BuildState, config: MkDocsConfig) -> str:
+    """Who a citation names as the publisher: the organization's name if the settings give one, else the site's."""
+    organization = getattr(state.settings, "organization", None)
+    return getattr(organization, "name", None) or config.site_name
 
 
 def listing_context(state: BuildState, context: dict[str, Any], page: ListingPage) -> None:
