@@ -56,6 +56,18 @@ def rss_title(text: str) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """The interface strings feed items use (``newsroom.content_warning``, ``newsroom.show_photo``)."""
+
+    content_warning: str = "Content warning"
+    show_photo: str = "Show photo"
+
+
+#: What may end a warning as a sentence (no full stop is added after it in a summary).
+_ENDS = set(".!?\u3002\uff01\uff1f\u2026")  # and the ideographic full stop, fullwidth ! and ?, …
+
+
 class FeedError(ValueError):
     """The feeds cannot be written as configured."""
 
@@ -222,10 +234,11 @@ class FeedWriter:
         taxonomies: Taxonomies,
         content_of: Callable[[Release], str],
         previous: dict[str, int] | None = None,
+        labels: Labels | None = None,
     ):
         """``previous``: the fingerprints of the feeds an earlier build of this process wrote, by
         base URL; a feed whose fingerprint is unchanged is not rendered again (`mkdocs serve`).
-        It is updated in place."""
+        It is updated in place. ``labels``: the interface strings items use, in the site's language."""
         if not settings.site_url:
             raise FeedError(
                 "site_url is required: feeds need absolute URLs for their links. "
@@ -237,6 +250,7 @@ class FeedWriter:
         self.content_of = content_of
         self.items: dict[str, Item] = {}
         self.previous = previous if previous is not None else {}
+        self.labels = labels or Labels()
 
     def absolute(self, path: str) -> str:
         return absolute(self.settings.site_url or "", path)
@@ -254,6 +268,7 @@ class FeedWriter:
             path = self.settings.releases_path / release.image.src
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             enclosure = Enclosure(self.absolute(media_url(release.image.src)), path.stat().st_size, mime)
+        warning = release.content_warning
         categories = tuple(
             Category(term.name, self.absolute(term.url))
             for taxonomy in TAXONOMIES
@@ -264,16 +279,30 @@ class FeedWriter:
             image = release.image
             caption = " ".join(html.escape(t) for t in (image.caption, image.credit) if t)
             figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-            content = (
-                f'<figure><img src="{html.escape(enclosure.url)}" alt="{html.escape(image.alt)}">'
-                f"{figcaption}</figure>\n{content}"
+            figure = (
+                f'<figure><img src="{html.escape(enclosure.url)}" alt="{html.escape(image.alt)}">{figcaption}</figure>'
             )
+            if warning:
+                # Only a link: feed readers drop <details> and <summary> (feedparser's sanitizer among
+                # them) and would show the photo unasked.
+                figure = f'<p><a href="{html.escape(enclosure.url)}">{html.escape(self.labels.show_photo)}</a>'
+                figure += f" ({caption})</p>" if caption else "</p>"
+            content = f"{figure}\n{content}"
+        summary = release.summary
+        if warning:
+            # The warning leads the item; the photo is no enclosure readers would show as a thumbnail.
+            lead = f"{self.labels.content_warning}: {warning}"
+            content = (
+                f"<p><strong>{html.escape(self.labels.content_warning)}:</strong> {html.escape(warning)}</p>\n{content}"
+            )
+            summary = f"{lead}{'' if lead[-1:] in _ENDS else '.'} {summary}"
+            enclosure = None
         return Item(
             title=release.title,
             url=url,
             published=release.date,
             updated=release.updated,
-            summary=release.summary,
+            summary=summary,
             content_html=content,
             categories=categories,
             dateline=release.dateline,

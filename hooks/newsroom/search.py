@@ -74,7 +74,13 @@ def lede_and_rest(text: str, lede_words: int) -> tuple[str, str]:
 
 
 def release_record(
-    release: Release, body_text: str, taxonomies: Taxonomies, language: str, date_text: str, lede_words: int = 0
+    release: Release,
+    body_text: str,
+    taxonomies: Taxonomies,
+    language: str,
+    date_text: str,
+    lede_words: int = 0,
+    warning_label: str = "Content warning",
 ) -> SearchRecord:
     """A release as Pagefind indexes it.
 
@@ -82,12 +88,15 @@ def release_record(
     written (excerpts come from them); every other word of the body is indexed once. Pagefind's
     memory grows with every word it indexes (about 160 MB per 1,000 full releases): this keeps
     each release findable by any of its words at a fraction of the cost. ``tail_from`` in the
-    meta tells the interface where the words in order end.
+    meta tells the interface where the words in order end; ``warning``, the content warning (after
+    ``warning_label``), which leads the excerpt.
     """
     # Only what results show: every byte of meta is kept in memory by Pagefind for every release.
     meta = {"title": release.title, "date": date_text, "summary": release.summary}
     if release.dateline:
         meta["dateline"] = release.dateline
+    if release.content_warning:  # leads the result's excerpt (newsroom-search.js)
+        meta["warning"] = f"{warning_label}: {release.content_warning}"
     if release.image:
         meta["image"] = media_url(release.image.src)
     filters = {facet: [t.name for t in taxonomies.of(release, taxonomy)] for facet, taxonomy in FACETS.items()}

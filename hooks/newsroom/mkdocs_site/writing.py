@@ -134,6 +134,7 @@ def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
         archive.taxonomies,
         lambda release: state.feed_html(release),
         state.preview.feed_fingerprints,
+        feeds.Labels(state.translations("newsroom.content_warning"), state.translations("newsroom.show_photo")),
     )
     channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, state.settings.feed_items)
     return writer.write(Path(config.site_dir), channels)
@@ -210,4 +211,5 @@ class SearchRecords(Sequence[search.SearchRecord]):
             settings.language,
             state.formatter.when(release.date).text,
             settings.search_lede_words,
+            state.translations("newsroom.content_warning"),
         )

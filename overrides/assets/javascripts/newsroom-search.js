@@ -122,6 +122,11 @@
     return strings[key].replace("{count}", count.toLocaleString(strings.lang));
   }
 
+  /** An excerpt led by the release's content warning, where it has one (text, never HTML). */
+  function warned(data, nodes) {
+    return data.meta.warning ? [el("strong", { class: "nr-search__warning" }, data.meta.warning), " ", ...nodes] : nodes;
+  }
+
   function metaLine(data) {
     return [data.meta.dateline, data.meta.date].filter(Boolean).join(" · ");
   }
@@ -196,7 +201,7 @@
       option.append(
         el("span", { class: "nr-search__title" }, data.meta.title || data.url),
         el("span", { class: "nr-search__meta" }, metaLine(data)),
-        el("span", { class: "nr-search__excerpt" }, ...excerpt(data, query)));
+        el("span", { class: "nr-search__excerpt" }, ...warned(data, excerpt(data, query))));
       return option;
     }));
     active = -1;
@@ -394,7 +399,7 @@
     resultsList.replaceChildren(...shown.map((data) => el("li", { class: "nr-result" },
       el("h2", { class: "nr-result__title" }, el("a", { href: resultUrl(data) }, data.meta.title || data.url)),
       el("p", { class: "nr-result__meta" }, metaLine(data)),
-      el("p", { class: "nr-result__excerpt" }, ...excerpt(data, state.q)))));
+      el("p", { class: "nr-result__excerpt" }, ...warned(data, excerpt(data, state.q))))));
     renderPages(state, total);
   }
 
