@@ -32,6 +32,17 @@ def site(tmp_path_factory):
             translations={"en": "2020-03-03-south-korea-stand-with-north-korean-victims.md"},
         ),
     )
+    project.release(
+        "2020-04-01-warned.md",
+        release_text(  # a content warning, the photo behind it, contacts of its own
+            title="Witnesses describe the camps",
+            date="2020-04-01T10:00",
+            dateline="Seoul",
+            content_warning="Descriptions of torture.",
+            image={"src": "images/2020-03-03-seoul-placeholder.png", "alt": "A placeholder.", "caption": "A caption."},
+            contacts=[{"name": "Press office", "languages": ["en", "ko"], "phone": "+82 2 3789 1234"}],
+        ),
+    )
     build = project.build()
     assert build.returncode == 0, build.log
     return build
@@ -55,6 +66,7 @@ def kinds_of_pages(site) -> list[str]:
         "404.html",
         "news/2020/03/03/south-korea-stand-with-north-korean-victims/",
         "news/2020/03/03/stand-with-victims-ko/",
+        "news/2020/04/01/warned/",
         "subscribe/",
         "search/",
     ]
