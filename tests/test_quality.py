@@ -70,6 +70,8 @@ def kinds_of_pages(site) -> list[str]:
         "subscribe/",
         "search/",
     ]
+    # The text-only edition: every kind of its pages (newsroom.text_edition).
+    urls += ["text/" + url for url in urls if url not in ("about/", "404.html", "subscribe/", "search/")]
     missing = [url for url in urls if not site.exists(url)]
     assert missing == [], f"pages to check that were not built: {missing}"
     return urls

@@ -13,6 +13,7 @@ from .browser_policy import HEADERS_FILE
 from .images import THUMBNAILS
 from .search import OUTPUT as SEARCH_OUTPUT
 from .taxonomy import Taxonomies
+from .text_edition import TEXT
 from .urls import media_url
 
 #: Written by MkDocs from the theme (Material's 404.html).
@@ -55,4 +56,5 @@ def site_outputs(taxonomies: Taxonomies) -> Claims:
     claims.claim(HEADERS_FILE, "the site itself (the headers file)")
     claims.claim_folder(f"{SEARCH_OUTPUT}/", "the site itself (the search index)")
     claims.claim_folder(media_url(THUMBNAILS), "the site itself (thumbnails)")
+    claims.claim_folder(TEXT, "the site itself (the text-only edition)")
     return claims

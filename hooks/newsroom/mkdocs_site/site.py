@@ -5,10 +5,12 @@
     on_files      collecting.add_files  releases, shipped files, listings, redirects; addresses claimed
     on_nav        rendering.prerender   bodies converted and checked, in worker processes
     on_page_content rendering.check_page  hand-written pages checked like bodies
-    on_env        rendering.refuse_bad_bodies, context.prepare_env, browser.make_policy,
-                  writing.start_search_index
+    on_env        rendering.refuse_bad_bodies, text.prepare (the text-only edition started),
+                  context.prepare_env, browser.make_policy, writing.start_search_index
     on_page_context / on_post_page  context.page_context / browser.check_page, context.page_done
-    on_post_build browser.write_headers, writing.post_build    _headers, sitemap, feeds, search index
+    on_post_build browser.write_headers, text.finish, writing.post_build    _headers, text-only edition,
+                  sitemap, feeds, search index
+    on_build_error text.cancel, writing.build_failed
     on_shutdown   writing.publish       the new site replaces the old one, or is dropped
 
 What survives the rebuilds of `mkdocs serve` is in ``state.PreviewCache``; one build's state
@@ -23,7 +25,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from . import browser, collecting, context, reading, rendering, writing
+from . import browser, collecting, context, reading, rendering, text, writing
 from .check import CHECK_COMMAND, CheckPassed
 from .state import BuildState, PreviewCache
 from .theme import ChromeCache
@@ -70,6 +72,7 @@ class NewsroomSite:
         context.freeze()
         state.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
         rendering.refuse_bad_bodies(state)
+        text.prepare(state, env, config, files)
         if state.command == CHECK_COMMAND:  # `make check`: everything a build checks before writing has passed
             rendering.save_conversions(state)
             raise CheckPassed(state.archive, state.now)
@@ -88,10 +91,12 @@ class NewsroomSite:
 
     def post_build(self, config: MkDocsConfig) -> None:
         browser.write_headers(self.state, config.site_dir)
+        text.finish(self.state)
         writing.post_build(self.state, config)
 
     def build_failed(self) -> None:
         if self.build is not None:
+            text.cancel(self.build)
             writing.build_failed(self.build)
 
     def shutdown(self) -> None:

@@ -1,0 +1,277 @@
+"""The text-only edition (``newsroom.text_edition``) in a MkDocs build.
+
+- ``on_env`` (``prepare``), once every body is converted and checked: templates get
+  ``newsroom_text_url(page)``, the address of a page's text version (the partial
+  ``partials/newsroom/text-link.html`` links it); a hand-written file under ``text/`` fails the
+  build, naming it. On a full build, a process forked from the build starts writing the edition
+  beside it, on another core, while MkDocs renders the other pages.
+- ``on_post_build`` (``finish``): the build waits for that process (or, on a small or preview
+  build, writes the edition itself). Pages go into the site being built (the staging folder): a
+  failure fails the build, and the published site stays as it was.
+- ``on_build_error`` (``cancel``): the writing process is stopped before the new site is dropped.
+
+No process holds more than one text page at a time.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import pickle
+import signal
+import time
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+
+from .. import contacts
+from ..errors import ContentError, Problem
+from ..model import Release
+from ..text_edition import TEXT, Site, TextEdition, has_text_version, text_url
+from ..urls import url_of
+from ..views import release_view
+from .check import CHECK_COMMAND
+from .pages import ListingPage, ReleasePage
+from .state import BuildState, log, project_path
+from .theme import Translations
+
+
+def text_address(page: Any) -> str | None:
+    """The address of the text version of ``page`` (relative to the site root); None if it has none."""
+    if isinstance(page, ReleasePage):
+        return text_url(url_of(page.release))
+    if isinstance(page, ListingPage) and has_text_version(page.listing):
+        return text_url(page.listing.url)
+    return None
+
+
+def prepare(state: BuildState, env: Any, config: MkDocsConfig, files: Files) -> None:
+    """At ``on_env``, once every body is checked: the templates' ``newsroom_text_url``; no
+    hand-written file under ``text/``; and on a full build, the edition's writer started."""
+    env.globals["newsroom_text_url"] = text_address
+    docs = project_path(state, state.docs_dir)
+    problems = [
+        Problem(
+            f"{docs}/{file.src_uri}",
+            f"is published at {file.dest_uri}, inside {TEXT}, where the site writes its text-only edition; "
+            "move or rename it",
+        )
+        for file in files
+        if file.dest_uri.startswith(TEXT)
+    ]
+    if problems:
+        state.refuse(ContentError(problems))
+    if state.command == CHECK_COMMAND:
+        return
+    if state.dirty and state.preview.builds > 1:
+        log.info("newsroom: text-only edition not rebuilt in a --dirty preview; restart `make serve` to refresh it")
+        return
+    pages = TextPages(state, env, config)
+    _jobs[id(state)] = Forked(pages.write_all) if state.workers() > 1 else pages
+
+
+def finish(state: BuildState) -> None:
+    """At ``on_post_build``: the edition written, or the build fails (and the site is not published)."""
+    job = _jobs.pop(id(state), None)
+    if job is None:
+        return
+    beside = isinstance(job, Forked)
+    with state.progress.phase("text-only edition (waiting)" if beside else "text-only edition") as report:
+        try:
+            written = job.result() if isinstance(job, Forked) else job.write_all()
+        except Exception as err:  # noqa: BLE001 - any failure fails the build, saying what it was
+            raise PluginError(
+                f"The text-only edition could not be written, so the site is not published: {describe(err)}"
+            ) from None
+        average = written.release_gzip_bytes / written.releases / 1024 if written.releases else 0.0
+        state.progress.figures["text release page gzip KB avg"] = average
+        state.progress.figures["text-only edition seconds"] = written.seconds
+        state.progress.figures["text-only edition CPU seconds"] = written.cpu_seconds
+        how = f" by a process beside the pages in {written.seconds:.2f} s" if beside else ""
+        report["done"] = f"{written.pages} pages{how}, a release page {average:.1f} KB compressed on average"
+
+
+def cancel(state: BuildState) -> None:
+    """The build failed: stop writing the edition (before the new site is dropped)."""
+    job = _jobs.pop(id(state), None)
+    if isinstance(job, Forked):
+        job.cancel()
+
+
+def describe(err: BaseException) -> str:
+    if isinstance(err, (jinja2.TemplateError, OSError, TextEditionError)):
+        return str(err)
+    return f"{type(err).__name__}: {err}"
+
+
+#: One release page in so many is weighed (compressed) for the build's report of their average weight.
+WEIGHED = 10
+
+
+@dataclass(slots=True)
+class Written:
+    """What a share of the text pages came to."""
+
+    pages: int = 0
+    releases: int = 0
+    """Release pages weighed."""
+    release_gzip_bytes: int = 0
+    """Their sizes, compressed as a server sends them (gzip, level 6)."""
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+
+
+class TextPages:
+    """The text pages of a build, each made and written when its turn comes (by a worker)."""
+
+    def __init__(self, state: BuildState, env: Any, config: MkDocsConfig):
+        self.state = state
+        self.site_dir = Path(config.site_dir)
+        self.releases = state.the_archive.published
+        self.listings = [page for page in state.listing_pages.values() if has_text_version(page.listing)]
+        addresses = {url_of(release) for release in self.releases}
+        addresses.update(page.listing.url for page in self.listings)
+        strings = Translations(env, config.theme.get("language") or "en")
+        self.edition = TextEdition(
+            jinja2.FileSystemLoader(config.theme.dirs),
+            strings,
+            Site(config.site_name, config.site_url or "", strings("language"), state.settings.onion_location),
+            addresses,
+        )
+        # Made once here rather than in each process that renders pages (they are forked from this one).
+        if self.releases:
+            state.the_archive.related(self.releases[0], state.settings.related_count)
+            state.the_archive.translations(self.releases[0])
+
+    def __len__(self) -> int:
+        return len(self.releases) + len(self.listings)
+
+    def write_all(self) -> Written:
+        return self.write(0, len(self))
+
+    def write(self, start: int, end: int) -> Written:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        written = Written()
+        for index in range(start, end):
+            if index < len(self.releases):
+                release = self.releases[index]
+                data = self.release(release).encode("utf-8")
+                self.save(url_of(release), data)
+                if index % WEIGHED == 0:
+                    written.releases += 1
+                    written.release_gzip_bytes += len(_gzip(data))
+            else:
+                page = self.listings[index - len(self.releases)]
+                self.save(page.listing.url, self.listing(page).encode("utf-8"))
+            written.pages += 1
+        written.seconds = time.perf_counter() - started
+        written.cpu_seconds = time.process_time() - started_cpu
+        return written
+
+    def release(self, release: Release) -> str:
+        state, archive = self.state, self.state.the_archive
+        view = release_view(
+            release,
+            state.formatter,
+            archive.taxonomies,
+            related=tuple(archive.related(release, state.settings.related_count)),
+            translations=tuple(archive.translations(release)),
+            contacts=contacts.of(release, state.settings.contacts),
+        )
+        return self.edition.release(view, state.rendered(release).html, draft=release.draft)
+
+    def listing(self, page: ListingPage) -> str:
+        listing, formatter = page.listing, self.state.formatter
+        intro = self.state.page_bodies.get(page.file.src_uri) if page.intro else None
+        return self.edition.listing(
+            listing, [formatter.link(r) for r in listing.releases], intro.html if intro is not None else None
+        )
+
+    def save(self, url: str, data: bytes) -> None:
+        target = self.site_dir / text_url(url) / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _gzip(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, 31)
+    return compressor.compress(data) + compressor.flush()
+
+
+class TextEditionError(RuntimeError):
+    """The process writing the edition failed (its message says how) or ended without a word."""
+
+
+class Forked:
+    """A job run by a process forked from the build, beside it; its result comes back pickled.
+
+    A plain fork, not a pool: no thread is left in the build, which forks again later (Pagefind's
+    documents). The process dies with the build; ``cancel`` stops it at once.
+    """
+
+    def __init__(self, job: Callable[[], object]):
+        parent = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the forked process (its work is checked by the parent)
+            os.close(read)
+            code = 1
+            try:
+                _die_with(parent)
+                outcome: tuple[str, object] = ("done", job())
+                code = 0
+            except BaseException as err:  # noqa: BLE001 - told to the parent, which fails the build
+                outcome = ("failed", describe(err))
+            try:
+                with os.fdopen(write, "wb") as pipe:
+                    pickle.dump(outcome, pipe)
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.read = pid, read
+
+    def result(self) -> Any:
+        """Wait for the process; its result, or TextEditionError."""
+        with os.fdopen(self.read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not data:
+            raise TextEditionError(f"the process writing it ended without a result (exit status {status})")
+        kind, value = pickle.loads(data)
+        if kind != "done":
+            raise TextEditionError(value)
+        return value
+
+    def cancel(self) -> None:
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            os.close(self.read)
+            self.pid = 0
+
+
+def _die_with(parent: int) -> None:
+    """Make this forked process end when the build's process does (Linux), so that no writer
+    outlives a killed build and writes into a folder the next build cleans up."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+#: The edition being written by each build in progress (by the id of its state): its writer
+#: process, or on a small or preview build the pages, written at ``finish``.
+_jobs: dict[int, Forked | TextPages] = {}
