@@ -10,6 +10,8 @@ import hashlib
 import json
 import shutil
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -498,6 +500,22 @@ def test_a_large_archive_is_written_by_a_process_beside_the_build(tmp_path):
     assert sum(1 for url in pages if url.startswith("news/") and url.count("/") == 5) == len(releases)
     assert set(pages) <= set(normal_pages(build))
     assert f"text-only edition (waiting): {len(pages)} pages by a process beside the pages in" in build.log
+
+
+def test_the_preview_shows_drafts_in_the_text_edition_too(project):
+    project.release("2021-01-01-draft.md", release_text(title="Draft one", date="2021-01-01", draft=True))
+    with project.serving() as base:
+        for _ in range(150):
+            try:
+                page = urllib.request.urlopen(f"{base}text/news/2021/01/01/draft/").read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("mkdocs serve did not answer")
+    text = lxml_html.fromstring(page)
+    assert text.xpath("string(//p[@role='note'])") == "Draft: not published; only this preview shows it."
+    assert text.findtext(".//h1") == "Draft one"
 
 
 # -- in a browser ------------------------------------------------------------------------------
