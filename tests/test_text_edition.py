@@ -5,9 +5,11 @@ it holds back. Built by the real `mkdocs build`, read with lxml, loaded in Chrom
 from __future__ import annotations
 
 import base64
+import contextlib
 import gzip
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -516,6 +518,44 @@ def test_the_preview_shows_drafts_in_the_text_edition_too(project):
     text = lxml_html.fromstring(page)
     assert text.xpath("string(//p[@role='note'])") == "Draft: not published; only this preview shows it."
     assert text.findtext(".//h1") == "Draft one"
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            "text/release.html",
+            "The text-only edition could not be written, so the site is not published: 'nothing' is undefined",
+        ),
+        ("release.html", "'nothing' is undefined"),  # the build fails while the edition is being written
+    ],
+)
+def test_a_large_build_that_fails_stops_the_writer_and_leaves_the_site_as_it_was(tmp_path, template, message):
+    from benchmarks.generate import generate
+
+    project = Project(tmp_path / "project")
+    generate(project.releases, 220)
+    theme = project.path / "theme"
+    shutil.copytree(ROOT / "overrides", theme)
+    base = "text/base.html" if template.startswith("text/") else "main.html"
+    block = "main" if template.startswith("text/") else "content"
+    (theme / template).write_text(
+        f'{{% extends "{base}" %}}{{% block {block} %}}{{{{ nothing.here }}}}{{% endblock %}}'
+    )
+    project.config["theme"]["custom_dir"] = "theme"
+    project.failing_build(message, check=False)
+    assert processes_in(project.path) == [], "a process of the build outlived it"
+
+
+def processes_in(folder: Path) -> list[int]:
+    """The processes working in ``folder`` (Linux)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if Path(os.readlink(entry / "cwd")) == folder:
+                    found.append(int(entry.name))
+    return found
 
 
 # -- in a browser ------------------------------------------------------------------------------
