@@ -24,7 +24,8 @@ from lxml import html as lxml_html
 
 from conftest import FIXTURES, ROOT, Project, http_site, release_text, unavailable
 from helpers import AXE, RELEASES, leaks
-from newsroom.text_edition import STYLE, Here, Labels, text_body
+from newsroom.text_edition import STYLE, Here, Labels, link, text_body
+from newsroom.urls import relative_url
 
 ICNK = "news/2020/03/03/south-korea-stand-with-north-korean-victims/"
 TOKEN = "zqxtextembargo"
@@ -695,3 +696,18 @@ def test_no_rewritten_body_holds_media_or_style(pieces):
     assert out.xpath(".//*[@class='headerlink']") == []
     for href in out.xpath(".//a/@href"):
         assert href.startswith("../"), href
+
+
+_FOLDER = st.lists(st.sampled_from(["news", "2020", "03", "a", "text", "page", "2"]), max_size=5)
+
+
+@given(_FOLDER, _FOLDER, st.sampled_from(["", "x.png"]))
+@settings(max_examples=300, deadline=None)
+def test_links_are_what_the_site_engine_makes(here, there, name):
+    """``link`` is ``urls.relative_url``, made faster, always ending in '/' for a folder (the root too)."""
+    here_url = "".join(part + "/" for part in here)
+    url = "".join(part + "/" for part in there) + name
+    found = link(url, here_url)
+    expected = relative_url(url, here_url)
+    assert found == (expected + "/" if url == "" else expected)
+    assert urljoin("http://h/" + here_url, found) == "http://h/" + url
