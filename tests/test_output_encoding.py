@@ -69,8 +69,9 @@ HOSTILE = [
 #: Where the hostile strings would be live markup, were they not escaped.
 LIVE = [
     "//@*[starts-with(translate(name(), 'ON', 'on'), 'on')]",  # onerror, onload: event handlers
-    "//script[not(@type = 'application/json')][contains(., 'alert')]",
-    "//script[@type = 'application/json'][contains(., '<')]",  # data, with no way out of its script
+    "//script[not(@type = 'application/json' or @type = 'application/ld+json')][contains(., 'alert')]",
+    # data (JSON, and schema.org's JSON-LD), with no way out of its script
+    "//script[@type = 'application/json' or @type = 'application/ld+json'][contains(., '<')]",
     "//img[@src='x']",
     "//b[. = 'bold']",
     "//textarea",

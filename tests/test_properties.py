@@ -561,12 +561,13 @@ def url_of_page(site: Path, page: Path) -> str:
 
 def script_signatures(site: Path, page: Path, root) -> tuple[set, list[str]]:
     """The page's executable scripts, with page-relative paths made site-relative; and what is wrong
-    with its data scripts (type application/json: they must parse, and cannot end their element)."""
+    with its data scripts (type application/json, and application/ld+json for schema.org's structured
+    data: they must parse, and cannot end their element)."""
     found, wrong = set(), []
     base = posixpath.dirname(page.relative_to(site).as_posix())
     for script in root.iter("script"):
         kind = (script.get("type") or "").strip().lower()
-        if kind == "application/json":
+        if kind in ("application/json", "application/ld+json"):
             text = script.text or ""
             try:
                 json.loads(text)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .browser_policy import check_onion_location
 from .contacts import Defaults, read_defaults
+from .organization import Organization, read_organization
 
 
 class SettingsError(ValueError):
@@ -53,6 +54,9 @@ class Settings:
     names its onion address (``Onion-Location``) so Tor Browser offers it."""
     contacts: Defaults = ()
     """Press contacts by region name, and ``default``: those of a release that names none (``contacts``)."""
+    organization: Organization = field(default_factory=Organization)
+    """Who publishes the releases (name, url, logo), for structured data and feeds; its defaults and
+    logo file are resolved at ``on_config`` (``organization.publisher``)."""
 
     @property
     def zone(self) -> ZoneInfo:
@@ -103,6 +107,11 @@ class Settings:
         if "contacts" in values:
             try:
                 values["contacts"] = read_defaults(values["contacts"], "mkdocs.yml: extra.newsroom.contacts")
+            except ValueError as err:
+                raise SettingsError(str(err)) from None
+        if "organization" in values:
+            try:
+                values["organization"] = read_organization(values["organization"])
             except ValueError as err:
                 raise SettingsError(str(err)) from None
         for key in ("releases_dir", "timezone", "language"):

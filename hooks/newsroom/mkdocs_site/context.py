@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from .. import contacts, images
+from .. import contacts, images, structured_data
 from ..listings import HomeListing, Listing, TermListing
 from ..model import Release
 from ..urls import absolute, url_of
@@ -61,17 +62,20 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
     older, newer = state.neighbours.get(page.release.name, (None, None))
     archive = state.the_archive
     related = tuple(archive.related(page.release, state.settings.related_count))
+    size = image_size(state, page.release)
+    translations = tuple(archive.translations(page.release))
     context["release"] = release_view(
         page.release,
         state.formatter,
         archive.taxonomies,
         related=related,
-        image_size=image_size(state, page.release),
-        translations=tuple(archive.translations(page.release)),
+        image_size=size,
+        translations=translations,
         contacts=contacts.of(page.release, state.settings.contacts),
         permalink=absolute(state.settings.site_url, url_of(page.release)) if state.settings.site_url else None,
-        organization=publisher_name(state, context["config"]),
+        organization=state.publisher.name,
     )
+    context["newsroom_jsonld"] = release_structured_data(state, page.release, translations, size)
     # Its countries' feeds, for readers who want more of the same.
     context["newsroom_feeds"] = [(term.name, term.url) for term in archive.taxonomies.of(page.release, "countries")]
     # Material's footer and <link rel="prev/next"> walk through releases in time.
@@ -79,10 +83,25 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
     page.next_page = state.pages.get(newer.name) if newer else None
 
 
-def publisher_name(state: BuildState, config: MkDocsConfig) -> str:
-    """Who a citation names as the publisher: the organization's name if the settings give one, else the site's."""
-    organization = getattr(state.settings, "organization", None)
-    return getattr(organization, "name", None) or config.site_name
+def release_structured_data(
+    state: BuildState, release: Release, translations: tuple[Release, ...], size: tuple[int, int] | None
+) -> str:
+    """The release's NewsArticle, as the text of its page's JSON-LD script."""
+    site_url = state.settings.site_url
+    assert site_url, "site_url is required (reading.configure)"
+    try:
+        article = structured_data.news_article(
+            release,
+            publisher=state.publisher,
+            site_url=site_url,
+            site_language=state.settings.language,
+            taxonomies=state.the_archive.taxonomies,
+            translations=translations,
+            image_size=size,
+        )
+    except structured_data.StructuredDataError as err:
+        raise PluginError(str(err)) from None
+    return structured_data.script_text(article)
 
 
 def listing_context(state: BuildState, context: dict[str, Any], page: ListingPage) -> None:
@@ -95,7 +114,11 @@ def listing_context(state: BuildState, context: dict[str, Any], page: ListingPag
     if isinstance(listing, TermListing):
         context["newsroom_feeds"] = [(listing.term.name, listing.term.url)]
     if isinstance(listing, HomeListing):
-        context["thumbnails"] = thumbnails(state, listing, context["config"])
+        config = context["config"]
+        context["thumbnails"] = thumbnails(state, listing, config)
+        context["newsroom_jsonld"] = structured_data.script_text(
+            structured_data.home_page(state.publisher, config.site_url, config.site_name, state.settings.language)
+        )
     pagination = listing.pagination
     # <link rel="prev/next"> between the pages of one listing.
     previous_url = pagination.previous_url if pagination else None

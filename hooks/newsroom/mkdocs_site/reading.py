@@ -12,6 +12,7 @@ from mkdocs.exceptions import PluginError
 
 from ..archive import read_archive
 from ..errors import ContentError
+from ..organization import OrganizationError, publisher
 from ..publication import build_time, release_time
 from ..publish import PublishError, Staging
 from ..readcache import ReleaseStore
@@ -44,7 +45,18 @@ def configure(preview: PreviewCache, command: str, dirty: bool, config: MkDocsCo
             "site_url is required: feeds need absolute URLs for their links and the sitemap. "
             "Set it in mkdocs.yml, e.g. site_url: https://news.example.org/"
         )
-    state = BuildState(command, dirty, settings, preview, Formatter(settings.language))
+    try:  # the publisher of structured data and feeds, with its logo found among the site's files
+        state_publisher = publisher(
+            settings.organization,
+            site_name=config.site_name,
+            site_url=config.site_url,
+            theme_logo=config.theme.get("logo"),
+            folders=[Path(config.docs_dir), *(Path(folder) for folder in config.theme.dirs)],
+            project_dir=settings.project_dir,
+        )
+    except OrganizationError as err:
+        raise PluginError(str(err)) from None
+    state = BuildState(command, dirty, settings, preview, Formatter(settings.language), publisher=state_publisher)
     if command in ("build", "gh-deploy"):
         # Build beside the published site; it is swapped in only when everything succeeded.
         try:

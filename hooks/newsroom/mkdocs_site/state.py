@@ -27,6 +27,7 @@ from ..bodies import Rendered
 from ..browser_policy import BrowserPolicy
 from ..errors import ContentError
 from ..model import Release
+from ..organization import Publisher
 from ..progress import Progress
 from ..publish import Staging
 from ..settings import Settings
@@ -67,6 +68,8 @@ class BuildState:
     settings: Settings
     preview: PreviewCache
     formatter: Formatter
+    publisher: Publisher
+    """Who publishes the site (``extra.newsroom.organization``, with its defaults and logo)."""
     progress: Progress = field(default_factory=lambda: Progress(log))
     staging: Staging | None = None
     """Where a published build writes, beside the published site (``publish``)."""
