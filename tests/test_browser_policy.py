@@ -16,6 +16,7 @@ import lxml.html
 import pytest
 
 from conftest import FIXTURES, Project, release_text
+from newsroom import text_edition
 from newsroom.browser_policy import digest, inline_scripts
 
 ONION = "http://" + "a" * 56 + ".onion/"
@@ -73,6 +74,8 @@ def test_the_headers_file_sends_the_same_policy_with_the_other_security_headers(
     header_policy = {p.split()[0]: p.split()[1:] for p in values["Content-Security-Policy"].split(";")}
     assert header_policy.pop("frame-ancestors") == ["'none'"]
     assert header_policy == page_policy
+    # The header reaches the text edition's pages too: their one style must be allowed there.
+    assert header_policy["style-src"] == ["'self'", digest(text_edition.STYLE)]
     assert values["X-Content-Type-Options"] == "nosniff"
     assert values["Referrer-Policy"] == "no-referrer"
     assert values["X-Frame-Options"] == "DENY"
@@ -194,8 +197,13 @@ def test_the_site_works_from_a_mirror_under_another_path(browser, site):
     context = browser.new_context()
     requested: list[tuple[str, int]] = []
     context.on("requestfinished", lambda r: requested.append((r.url, r.response().status if r.response() else 0)))
-    # A request the next navigation cancels (the favicon, often) is not a failure of the mirror.
-    context.on("requestfailed", lambda r: r.failure == "net::ERR_ABORTED" or requested.append((r.url, -1)))
+
+    def failed(request) -> None:
+        # A request the next navigation cancels (the favicon, often) is not a failure of the mirror.
+        if request.failure != "net::ERR_ABORTED":
+            requested.append((request.url, -1))
+
+    context.on("requestfailed", failed)
     tab = context.new_page()
     tab.goto(base)
     # Home -> a release -> one of its countries -> the subscribe page -> search.

@@ -17,8 +17,6 @@ and every relative address is made relative to the text page.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import posixpath
 from collections.abc import Callable, Collection, Sequence
@@ -30,6 +28,7 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
+from .browser_policy import digest
 from .listings import Listing
 from .urls import absolute
 from .views import ReleaseLink, ReleaseView
@@ -59,7 +58,7 @@ STYLE = (
     "@media (prefers-color-scheme:dark){body{color:#eee;background:#121212}a{color:#8ab4f8}"
     "a:visited{color:#d7aefb}.nr-meta{color:#bbb}}"
 )
-STYLE_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(STYLE.encode("utf-8")).digest()).decode("ascii") + "'"
+STYLE_HASH = digest(STYLE)
 #: Every text page's own policy: nothing may load or run, but its style.
 POLICY = f"default-src 'none'; script-src 'none'; style-src {STYLE_HASH}; base-uri 'none'; form-action 'none'"
 

@@ -14,6 +14,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
+from .. import text_edition
 from ..browser_policy import HEADERS_FILE, BrowserPolicy, digest, inline_scripts, policy_for
 from .state import BuildState
 
@@ -32,7 +33,14 @@ def make_policy(state: BuildState, env: Any, config: MkDocsConfig) -> BrowserPol
     for name in SCRIPT_PARTIALS:
         scripts += inline_scripts(env.get_template(name).render(config=config, base_url="."))
     settings = state.settings
-    policy = policy_for(scripts, embed_hosts=settings.embed_hosts, onion=settings.onion_location, preview=state.serving)
+    policy = policy_for(
+        scripts,
+        # The text edition's one style, so that the policy sent as a header (_headers) lets it apply there.
+        styles=[text_edition.STYLE],
+        embed_hosts=settings.embed_hosts,
+        onion=settings.onion_location,
+        preview=state.serving,
+    )
     state.browser_policy = policy
     # As an attribute value between double quotes: its single quotes need no escaping (a lighter page).
     env.globals["newsroom_csp"] = Markup(
