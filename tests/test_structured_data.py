@@ -264,6 +264,20 @@ def test_other_pages_carry_no_structured_data(site):
         assert json_ld(site, url) == [], url
 
 
+# -- the feeds' icon ---------------------------------------------------------------------
+
+
+def test_the_json_feed_icon_is_a_large_square_png_and_the_favicon_stays(site):
+    for feed in ("feed.json", "countries/kenya/feed.json"):
+        document = json.loads(site.text(feed))
+        with Image.open(site_file(site, document["icon"])) as icon:
+            assert (icon.format, icon.size) == ("PNG", (512, 512))
+        favicon = site_file(site, document["favicon"])
+        assert document["favicon"] == SITE + "assets/images/favicon.png"
+        with Image.open(favicon) as small:
+            assert small.size == (48, 48)
+
+
 # -- the organization setting -------------------------------------------------------------
 
 

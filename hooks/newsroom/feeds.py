@@ -200,6 +200,8 @@ class Site:
     icon: str | None = None
     """Absolute URL of the site's icon (the favicon)."""
     logo: str | None = None
+    large_icon: str | None = None
+    """Absolute URL of a large square icon (512×512 PNG), JSON Feed's ``icon``."""
 
 
 def output_paths(taxonomies: Taxonomies) -> list[str]:
@@ -360,8 +362,10 @@ class FeedWriter:
             "description": feed.description,
             "language": self.site.language,
         }
+        icon = self.site.large_icon or self.site.logo or self.site.icon
+        if icon:
+            document["icon"] = icon
         if self.site.icon:
-            document["icon"] = self.site.logo or self.site.icon
             document["favicon"] = self.site.icon
         document["authors"] = [{"name": self.site.name, "url": self.absolute("")}]
         document["items"] = [item.json() for item in items]

@@ -1,6 +1,7 @@
 """Every address the site answers, claimed once: what the site writes itself (each writer
 declares its paths: ``feeds.output_paths``, ``sitemap.OUTPUTS``, ``search.OUTPUT``,
-``images.THUMBNAILS``), hand-written pages, releases and their old addresses (aliases).
+``images.THUMBNAILS``, ``organization.FEED_ICON``), hand-written pages, releases and their old
+addresses (aliases).
 
 An address claimed twice is a page that would silently replace another; the build fails
 naming both instead.
@@ -8,7 +9,7 @@ naming both instead.
 
 from __future__ import annotations
 
-from . import feeds, sitemap
+from . import feeds, organization, sitemap
 from .browser_policy import HEADERS_FILE
 from .images import THUMBNAILS
 from .search import OUTPUT as SEARCH_OUTPUT
@@ -45,13 +46,15 @@ class Claims:
 
 
 def site_outputs(taxonomies: Taxonomies) -> Claims:
-    """What the site writes beside its pages: feeds, sitemaps, the 404 page, search index, thumbnails."""
+    """What the site writes beside its pages: feeds and their icon, sitemaps, the 404 page, search index,
+    thumbnails."""
     claims = Claims()
     for path in feeds.output_paths(taxonomies):
         claims.claim(path, "the site itself (a feed)")
     for path in sitemap.OUTPUTS:
         claims.claim(path, "the site itself (the sitemap)")
     claims.claim_folder(sitemap.NUMBERED, "the site itself (the sitemap)")
+    claims.claim(organization.FEED_ICON, "the site itself (the feeds' icon)")
     claims.claim(NOT_FOUND_PAGE, "the site itself (the 404 page)")
     claims.claim(HEADERS_FILE, "the site itself (the headers file)")
     claims.claim_folder(f"{SEARCH_OUTPUT}/", "the site itself (the search index)")

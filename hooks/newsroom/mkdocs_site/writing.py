@@ -20,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-from .. import feeds, search, sitemap
+from .. import feeds, organization, search, sitemap
 from ..urls import absolute
 from .pages import ListingPage, RedirectPage, ReleasePage
 from .rendering import save_conversions
@@ -123,11 +123,14 @@ def feed_site(state: BuildState, config: MkDocsConfig) -> feeds.Site:
         language=state.settings.language,
         icon=absolute(site_url, icon) if icon else None,
         logo=absolute(site_url, logo) if logo else None,
+        large_icon=absolute(site_url, organization.FEED_ICON),
     )
 
 
 def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
     archive = state.the_archive
+    # The large icon JSON Feed names (``icon``), made from the organization's logo.
+    organization.feed_icon(state.publisher.logo, Path(config.site_dir) / organization.FEED_ICON)
     writer = feeds.FeedWriter(
         state.settings,
         feed_site(state, config),
