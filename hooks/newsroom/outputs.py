@@ -46,14 +46,16 @@ class Claims:
 
 
 def site_outputs(taxonomies: Taxonomies) -> Claims:
-    """What the site writes beside its pages: feeds and their icon, sitemaps, the 404 page, search index,
-    thumbnails."""
+    """What the site writes beside its pages: feeds and their icon, sitemaps, robots.txt, the 404 page,
+    search index, thumbnails."""
     claims = Claims()
     for path in feeds.output_paths(taxonomies):
         claims.claim(path, "the site itself (a feed)")
     for path in sitemap.OUTPUTS:
         claims.claim(path, "the site itself (the sitemap)")
     claims.claim_folder(sitemap.NUMBERED, "the site itself (the sitemap)")
+    claims.claim(sitemap.NEWS, "the site itself (the news sitemap)")
+    claims.claim(sitemap.ROBOTS, "the site itself (robots.txt)")
     claims.claim(organization.FEED_ICON, "the site itself (the feeds' icon)")
     claims.claim(NOT_FOUND_PAGE, "the site itself (the 404 page)")
     claims.claim(HEADERS_FILE, "the site itself (the headers file)")

@@ -66,10 +66,14 @@ def finish_search_index(state: BuildState, phase: str) -> None:
 
 
 def post_build(state: BuildState, config: MkDocsConfig) -> None:
-    """Write what MkDocs does not: the sitemap, feeds and the search index (see their modules)."""
+    """Write what MkDocs does not: the sitemaps, robots.txt, feeds and the search index (see their modules)."""
     with state.progress.phase("sitemap") as report:
         written = write_sitemap(state, config)
         report["done"] = f"{len(written)} file(s)"
+    with state.progress.phase("news sitemap, robots.txt") as report:
+        recent = write_news_sitemap(state, config)
+        write_robots(Path(config.site_dir), config)
+        report["done"] = f"{recent} release(s) of the last 48 hours"
     with state.progress.phase("feeds") as report:
         written = write_feeds(state, config)
         report["done"] = f"{len(written)} files"
@@ -161,6 +165,25 @@ def write_sitemap(state: BuildState, config: MkDocsConfig) -> list[Path]:
         else:
             entries.append(sitemap.Entry(page.url))
     return sitemap.write_sitemaps(site_dir, config.site_url, entries)
+
+
+def write_news_sitemap(state: BuildState, config: MkDocsConfig) -> int:
+    """news-sitemap.xml: the releases of the last 48 hours at the build's clock; how many."""
+    assert state.now is not None, "on_pre_build has not run"
+    news = sitemap.news_entries(state.the_archive.published, state.now)
+    sitemap.write_news_sitemap(Path(config.site_dir), config.site_url or "", state.publisher.name, news)
+    return len(news)
+
+
+def write_robots(site_dir: Path, config: MkDocsConfig) -> Path:
+    """robots.txt naming both sitemaps; a hand-written docs/robots.txt is kept, with the lines it lacks."""
+    source = Path(config.docs_dir) / sitemap.ROBOTS
+    # Byte for byte as written, even where it is not UTF-8 (the lines added are ASCII).
+    hand_written = source.read_bytes().decode("utf-8", "surrogateescape") if source.is_file() else None
+    urls = [absolute(config.site_url or "", name) for name in ("sitemap.xml", sitemap.NEWS)]
+    target = site_dir / sitemap.ROBOTS
+    target.write_bytes(sitemap.robots_txt(urls, hand_written).encode("utf-8", "surrogateescape"))
+    return target
 
 
 def search_records(state: BuildState) -> SearchRecords:
