@@ -548,6 +548,10 @@ def test_excerpts_show_the_text_around_the_words_found(site, tab, query):
     excerpts = texts(tab, ".nr-result__excerpt")
     assert titles and len(titles) == len(excerpts)
     for title, excerpt in zip(titles, excerpts, strict=True):
+        if title == HUB_TITLE:
+            # Found by the names of its countries only (never shown in an excerpt): its summary.
+            assert excerpt == "What happened, in one sentence."
+            continue
         assert title in excerpt, (title, excerpt)
     marks = texts(tab, ".nr-result__excerpt mark")
     assert marks and all(query in mark.lower() for mark in marks), marks

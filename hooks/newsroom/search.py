@@ -52,6 +52,10 @@ class SearchRecord:
     meta: dict[str, str]
     filters: dict[str, list[str]] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)
+    terms: str = ""
+    """The names of the release's regions, countries, topics and organizations: indexed after the
+    content, so that a release filed under "Torture" is found by "torture" whatever its text says,
+    and never shown (excerpts end where the words in order end: ``tail_from``)."""
 
 
 _PUNCTUATION = ".,;:!?\"'()[]“”‘’«»"
@@ -101,6 +105,7 @@ def release_record(
         meta["image"] = media_url(release.image.src)
     filters = {facet: [t.name for t in taxonomies.of(release, taxonomy)] for facet, taxonomy in FACETS.items()}
     filters = {facet: names for facet, names in filters.items() if names}
+    terms = " ".join(name for facet in FACETS if facet in filters for name in filters[facet])
     filters["year"] = [str(release.date.year)]
     filters["language"] = [release.language]
     lede, rest = lede_and_rest(body_text, lede_words)
@@ -114,6 +119,7 @@ def release_record(
         filters=filters,
         # Sortable as text: the moment in UTC, to the second.
         sort={"date": release.date.astimezone(UTC).strftime("%Y%m%d%H%M%S")},
+        terms=terms,
     )
 
 
@@ -148,6 +154,8 @@ def document(record: SearchRecord) -> str:
     ]
     head += [f'<meta data-pagefind-sort="{esc(k)}[content]" content="{esc(v)}">' for k, v in record.sort.items()]
     body = "".join(f"<p>{esc(line)}</p>" for line in record.content.splitlines())
+    if record.terms:
+        body += f"<p>{esc(record.terms)}</p>"
     return (
         f'<!doctype html><html lang="{esc(record.language)}"><head><meta charset="utf-8">'
         f"{''.join(head)}</head><body><main data-pagefind-body>{body}</main></body></html>"

@@ -90,12 +90,16 @@
 
   /** A result's excerpt as nodes, the words found in <mark>: from the text in order (title,
    * summary, dateline, the start of the body), unless the words found are only among those the
-   * index keeps once each: then the summary, with the words of the query marked. */
+   * index keeps once each (the rest of the body, the names of the release's terms): then the
+   * summary, with the words of the query marked. An excerpt never shows words past the text in
+   * order. */
   function excerpt(data, query) {
     const tailFrom = parseInt(data.meta.tail_from || "0", 10);
-    const locations = data.locations || [];
-    const inOrder = !tailFrom || locations.some((location) => location < tailFrom);
-    const { words, joiner } = contentWords(data);
+    const locations = (data.locations || []).filter((location) => !tailFrom || location < tailFrom);
+    const inOrder = locations.length > 0 || !tailFrom;
+    const all = contentWords(data);
+    const words = tailFrom ? all.words.slice(0, tailFrom) : all.words;
+    const joiner = all.joiner;
     if (inOrder && words.some(Boolean)) {
       const start = excerptStart(locations, words.length);
       const found = new Set(locations);
