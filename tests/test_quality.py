@@ -115,3 +115,46 @@ def test_pages_have_no_serious_accessibility_violations(site, browser, scheme):
                 found.append(f"{url or '/'}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
     page.close()
     assert found == []
+
+
+#: axe's rules on landmarks, whatever the impact they report (landmark-unique is "moderate", which
+#: the test above lets pass): two search forms with no name on one page are two landmarks a
+#: screen reader cannot tell apart.
+LANDMARK_RULES = [
+    "landmark-unique",
+    "landmark-one-main",
+    "landmark-no-duplicate-banner",
+    "landmark-no-duplicate-contentinfo",
+    "landmark-no-duplicate-main",
+    "landmark-banner-is-top-level",
+    "landmark-contentinfo-is-top-level",
+    "landmark-main-is-top-level",
+    "landmark-complementary-is-top-level",
+]
+
+
+def test_landmarks_are_unique_and_named(site, browser):
+    if not AXE.exists():
+        unavailable("axe-core needs `npm ci` (make test runs it)")
+    base = http_site(site)
+    page = browser.new_page()
+    found = []
+    for url in kinds_of_pages(site):
+        page.goto(base + url)
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # not a script tag: the pages' policy refuses it
+        result = page.evaluate(
+            "(rules) => axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']})",
+            LANDMARK_RULES,
+        )
+        assert {r["id"] for r in result["passes"] + result["violations"] + result["inapplicable"]} <= set(
+            LANDMARK_RULES
+        )
+        for violation in result["violations"]:
+            targets = [n["target"] for n in violation["nodes"]][:3]
+            found.append(f"{url or '/'}: {violation['id']}: {violation['help']} {targets}")
+    assert found == []
+    # Both search forms of the search page are landmarks, each with its own name.
+    page.goto(base + "search/")
+    names = page.eval_on_selector_all("[role=search]", "forms => forms.map(f => f.getAttribute('aria-label'))")
+    assert names == ["Quick search", "Search and filter releases"]
+    page.close()
