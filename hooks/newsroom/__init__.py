@@ -21,7 +21,10 @@ The modules, one concern each:
 - ``listings``: home, news, years, taxonomy indexes, term pages, pagination
 - ``feeds``: RSS, Atom and JSON Feed
 - ``search``: the Pagefind index
-- ``sitemap``, ``redirects``, ``images``: sitemap.xml, redirect pages, thumbnails
+- ``sitemap``, ``redirects``, ``images``: sitemap.xml (and the news sitemap, robots.txt), redirect
+  pages, thumbnails
+- ``organization``, ``structured_data``: the publisher (its setting, logo and the feeds' icon);
+  schema.org JSON-LD for search engines
 - ``settings``, ``errors``, ``progress``, ``parallel``: settings, problems for editors, build
   timings, work shared out to forked processes
 - ``cli``: ``make check``, ``make new`` and ``fields``
