@@ -279,6 +279,35 @@ def test_every_country_s_example_number_gets_a_working_tel_link():
         assert phonenumbers.parse(uri.removeprefix("tel:"), None) == example
 
 
+def news_article(build, url: str) -> dict:
+    """The page's NewsArticle, as a structured-data reader (extruct) finds it."""
+    import extruct
+
+    found = extruct.extract(build.path(url).read_bytes(), base_url=SITE + url, syntaxes=["json-ld"])["json-ld"]
+    (article,) = [item for item in found if item.get("@type") == "NewsArticle"]
+    return article
+
+
+def test_search_engines_find_the_contacts_as_the_publisher_s_contact_points(site):
+    warned = news_article(site, WARNED)
+    assert warned["publisher"]["contactPoint"] == [
+        {
+            "@type": "ContactPoint",
+            "contactType": "press",
+            "name": "Kim Min-ji",
+            "description": "Researcher",
+            "telephone": "+82 2-3789-1234 ext. 12",
+            "email": "Kim@example.org",
+            "availableLanguage": ["ko", "en"],
+        },
+        {"@type": "ContactPoint", "contactType": "press", "name": "Press office", "email": "press@example.org"},
+    ]
+    assert "contactPoint" not in warned["author"]
+    asia = news_article(site, "news/2021/05/07/asia/")["publisher"]["contactPoint"]
+    assert [c["name"] for c in asia] == ["Asia desk", "Emergencies"], "its region's, as on the page"
+    assert "contactPoint" not in news_article(site, "news/2021/05/09/optout/")["publisher"]
+
+
 # -- the content warning ---------------------------------------------------------------------
 
 

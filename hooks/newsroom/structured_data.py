@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from .model import TAXONOMIES, Release
+from .model import TAXONOMIES, Contact, Release
 from .organization import Publisher
 from .publication import instant
 from .taxonomy import Taxonomies
@@ -140,6 +140,21 @@ def _about(release: Release, taxonomies: Taxonomies, site_url: str) -> Node:
     return {"about": about, "keywords": [entry["name"] for entry in about]}
 
 
+def contact_point(contact: Contact) -> Node:
+    """A press contact of the release ("For more information" on its page), as the publisher's
+    ``ContactPoint``: its role is the point's description, its languages BCP 47 tags."""
+    node: Node = {"@type": "ContactPoint", "contactType": "press", "name": contact.name}
+    if contact.role:
+        node["description"] = contact.role
+    if contact.phone:
+        node["telephone"] = contact.phone
+    if contact.email:
+        node["email"] = contact.email
+    if contact.languages:
+        node["availableLanguage"] = list(contact.languages)
+    return node
+
+
 def _required(release: Release) -> None:
     """Search engines need a headline and a description: text that is not blank."""
     for field, value in (("title", release.title), ("summary", release.summary)):
@@ -159,9 +174,11 @@ def news_article(
     taxonomies: Taxonomies,
     translations: Sequence[Release] = (),
     image_size: tuple[int, int] | None = None,
+    contacts: Sequence[Contact] = (),
 ) -> Node:
     """A release as a NewsArticle. ``translations``: its other versions, published ones only
-    (``Archive.translations``); ``image_size``: its photo's width and height, where known."""
+    (``Archive.translations``); ``image_size``: its photo's width and height, where known;
+    ``contacts``: whom its page names for more information (``contacts.of``)."""
     _required(release)
     url = absolute(site_url, url_of(release))
     node: Node = {
@@ -179,7 +196,8 @@ def news_article(
     }
     if release.dateline:
         node["dateline"] = release.dateline
-    for part in article_parts(release, publisher, site_url, site_language, taxonomies, translations, image_size):
+    parts = article_parts(release, publisher, site_url, site_language, taxonomies, translations, image_size, contacts)
+    for part in parts:
         node.update(part)
     return node
 
@@ -192,16 +210,19 @@ def article_parts(
     taxonomies: Taxonomies,
     translations: Sequence[Release],
     image_size: tuple[int, int] | None,
+    contacts: Sequence[Contact] = (),
 ) -> list[Node]:
     """The parts of a NewsArticle beyond its text and dates, each a dict of properties (empty
     where the release has nothing for it)."""
     org = organization(publisher, site_url)
+    # The press contacts are the publisher's for this release: schema.org gives articles none.
+    press = {**org, "contactPoint": [contact_point(c) for c in contacts]} if contacts else org
     corrections = [
         {"@type": "CorrectionComment", "datePublished": c.date.isoformat(), "text": c.note} for c in release.corrections
     ]
     return [
         _image(release, site_url, image_size),
-        {"author": org, "publisher": org},
+        {"author": org, "publisher": press},
         _about(release, taxonomies, site_url),
         {"correction": corrections} if corrections else {},
         _translations(release, translations, site_url, site_language),

@@ -17,7 +17,7 @@ from mkdocs.structure.pages import Page
 
 from .. import contacts, images, structured_data
 from ..listings import HomeListing, Listing, TermListing
-from ..model import Release
+from ..model import Contact, Release
 from ..urls import absolute, url_of
 from ..views import release_view
 from .pages import ListingPage, ReleasePage, meta_text
@@ -64,6 +64,7 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
     related = tuple(archive.related(page.release, state.settings.related_count))
     size = image_size(state, page.release)
     translations = tuple(archive.translations(page.release))
+    named = contacts.of(page.release, state.settings.contacts)
     context["release"] = release_view(
         page.release,
         state.formatter,
@@ -71,11 +72,11 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
         related=related,
         image_size=size,
         translations=translations,
-        contacts=contacts.of(page.release, state.settings.contacts),
+        contacts=named,
         permalink=absolute(state.settings.site_url, url_of(page.release)) if state.settings.site_url else None,
         organization=state.publisher.name,
     )
-    context["newsroom_jsonld"] = release_structured_data(state, page.release, translations, size)
+    context["newsroom_jsonld"] = release_structured_data(state, page.release, translations, size, named)
     # Its countries' feeds, for readers who want more of the same.
     context["newsroom_feeds"] = [(term.name, term.url) for term in archive.taxonomies.of(page.release, "countries")]
     # Material's footer and <link rel="prev/next"> walk through releases in time.
@@ -84,7 +85,11 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
 
 
 def release_structured_data(
-    state: BuildState, release: Release, translations: tuple[Release, ...], size: tuple[int, int] | None
+    state: BuildState,
+    release: Release,
+    translations: tuple[Release, ...],
+    size: tuple[int, int] | None,
+    named: tuple[Contact, ...] = (),
 ) -> str:
     """The release's NewsArticle, as the text of its page's JSON-LD script."""
     site_url = state.settings.site_url
@@ -98,6 +103,7 @@ def release_structured_data(
             taxonomies=state.the_archive.taxonomies,
             translations=translations,
             image_size=size,
+            contacts=named,
         )
     except structured_data.StructuredDataError as err:
         raise PluginError(str(err)) from None
