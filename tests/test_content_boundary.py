@@ -20,7 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
@@ -577,6 +577,9 @@ ZONES = [
 
 
 @hypothesis_settings(max_examples=400, deadline=None)
+# Seoul kept local mean time (+08:27:52) until 1908: read at +08:28, to the minute.
+@example(wall=datetime(1908, 1, 1), offset=None, zone_name="Asia/Seoul", date_only=True, near_a_change=False)  # noqa: DTZ001
+@example(wall=datetime(1905, 6, 1, 9), offset=None, zone_name="Asia/Seoul", date_only=False, near_a_change=False)  # noqa: DTZ001
 @given(
     # Hypothesis takes naive bounds and draws naive wall times; the zones come in the test.
     wall=st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59, 59)),  # noqa: DTZ001
@@ -605,10 +608,19 @@ def test_any_moment_is_either_refused_with_a_message_or_read_as_the_right_instan
         # Either outcome is right for a property: a refusal only has to name the input.
         assert str(err) and raw in str(err)  # noqa: PT017 - see above
         return
-    assert moment.tzinfo is zone and has_time is not date_only
+    assert has_time is not date_only
     assert MIN_YEAR <= moment.year <= MAX_YEAR
     instant = moment.astimezone(UTC)
-    assert instant.astimezone(zone).replace(tzinfo=None) == moment.replace(tzinfo=None), "a real wall time there"
+    there = instant.astimezone(zone)
+    if moment.tzinfo is not zone:
+        # Local mean time (an offset with seconds, such as Seoul's before 1908): the same instant, at
+        # the offset rounded to the minute, which is all pages, feeds and sitemaps can write.
+        real = there.utcoffset()
+        assert real is not None and real.seconds % 60, "only an offset with seconds is rounded"
+        assert moment.utcoffset() == timedelta(minutes=round(real.total_seconds() / 60))
+        assert abs(moment.replace(tzinfo=None) - there.replace(tzinfo=None)) < timedelta(seconds=30)
+        moment = there  # as the zone's own clock reads it, for the checks below
+    assert there.replace(tzinfo=None) == moment.replace(tzinfo=None), "a real wall time there"
     if date_only:
         assert moment.date() == wall.date()
         earlier = instant - timedelta(minutes=1)
