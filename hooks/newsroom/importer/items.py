@@ -61,6 +61,9 @@ class Item:
     are reported, not aliased)."""
     notes: tuple[str, ...] = ()
     """What the reader had to guess, for the report (a summary taken from the first sentence...)."""
+    draft: bool = False
+    """The source does not show it to the public (a WordPress draft, pending, private or
+    password-protected post): the release is written with ``draft: true``."""
 
 
 @dataclass(frozen=True, slots=True)
