@@ -266,19 +266,52 @@ def browser():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        if not path.startswith(self.prefix):  # outside the path the site is served under: not found
+            return str(Path(str(self.directory), "\x00nowhere"))
+        return super().translate_path("/" + path[len(self.prefix) :])
+
     def log_message(self, *args):
         pass
 
 
 @functools.cache
-def _server_for(site: str) -> str:
-    handler = functools.partial(_QuietHandler, directory=site)
+def _server_for(site: str, prefix: str) -> str:
+    handler = functools.partial(type("Handler", (_QuietHandler,), {"prefix": prefix}), directory=site)
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/"
+    return f"http://127.0.0.1:{server.server_address[1]}{prefix}"
 
 
-def http_site(build: Build) -> str:
-    """A built site served as static files over HTTP on localhost (not `mkdocs serve`); its base URL."""
-    return _server_for(str(build.site))
+def http_site(build: Build, prefix: str = "/") -> str:
+    """A built site served as static files over HTTP on localhost (not `mkdocs serve`), under the
+    path ``prefix`` as a mirror may serve it; its base URL."""
+    return _server_for(str(build.site), prefix)
+
+
+@contextlib.contextmanager
+def site_tab(browser: Any, build: Build, init_script: str | None = None) -> Iterator[Any]:
+    """A Chromium tab on the built site (served over HTTP; ``tab.base`` is its address) that fails
+    the test if anything is requested from another host; ``init_script`` runs before each page's own."""
+    base = http_site(build)
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def check(route: Any) -> None:
+        if not route.request.url.startswith(base):
+            outside.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", check)
+    if init_script:
+        context.add_init_script(init_script)
+    tab = context.new_page()
+    tab.base = base
+    yield tab
+    context.close()
+    assert outside == [], f"requests left the site: {outside}"

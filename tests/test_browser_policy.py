@@ -5,17 +5,13 @@ address of every page."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import socketserver
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, Project, release_text
+from conftest import FIXTURES, Project, http_site, release_text, site_tab
 from newsroom import text_edition
 from newsroom.browser_policy import digest, inline_scripts
 
@@ -93,31 +89,14 @@ def test_an_alias_cannot_take_the_headers_file(project):
 @pytest.fixture
 def strict_page(browser, site):
     """A tab on the site that records every policy violation and every request to another host."""
-    from conftest import http_site
-
-    base = http_site(site)
-    context = browser.new_context()
-    outside: list[str] = []
-
-    def check(route):
-        if not route.request.url.startswith(base):
-            outside.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", check)
     # Evaluated by the browser itself before the page's scripts, whatever the page's policy says.
-    context.add_init_script(
+    record = (
         "window.__violations = [];"
         "document.addEventListener('securitypolicyviolation', e =>"
         " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + (e.sample || '')));"
     )
-    tab = context.new_page()
-    tab.base = base
-    yield tab
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
+    with site_tab(browser, site, record) as tab:
+        yield tab
 
 
 def violations(tab) -> list[str]:
@@ -169,31 +148,8 @@ def test_injected_remote_image_and_inline_script_are_blocked(strict_page):
 # -- a mirror under another path ------------------------------------------------------
 
 
-class _PrefixHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the site under /mirror/newsroom/ only, as a mirror at another path would."""
-
-    PREFIX = "/mirror/newsroom/"
-
-    def translate_path(self, path):
-        if not path.startswith(self.PREFIX):
-            return str(Path(self.directory) / "\x00nowhere")
-        return super().translate_path("/" + path[len(self.PREFIX) :])
-
-    def log_message(self, *args):
-        pass
-
-
-@functools.cache
-def _mirror_for(site: str) -> str:
-    handler = functools.partial(_PrefixHandler, directory=site)
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}{_PrefixHandler.PREFIX}"
-
-
 def test_the_site_works_from_a_mirror_under_another_path(browser, site):
-    base = _mirror_for(str(site.site))
+    base = http_site(site, "/mirror/newsroom/")
     context = browser.new_context()
     requested: list[tuple[str, int]] = []
     context.on("requestfinished", lambda r: requested.append((r.url, r.response().status if r.response() else 0)))

@@ -107,6 +107,8 @@ def test_pages_have_no_serious_accessibility_violations(site, browser, scheme):
     for url in kinds_of_pages(site):
         page.goto(base + url)
         page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+        # Colours change through CSS transitions: axe must measure them when they have ended.
+        page.wait_for_function("() => document.getAnimations().length === 0")
         page.evaluate(AXE.read_text(encoding="utf-8"))  # not a script tag: the pages' policy refuses it
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         for violation in result["violations"]:

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, Project, http_site, release_text, unavailable
+from conftest import FIXTURES, Project, http_site, release_text, site_tab, unavailable
 from helpers import AXE, RELEASES, all_output_text
 
 KOREAN = "2021-12-01-korean.md"
@@ -56,23 +56,8 @@ def site(tmp_path_factory):
 @pytest.fixture
 def page(browser, site):
     """A page of the site in Chromium that fails the test if anything is requested from another host."""
-    base = http_site(site)
-    context = browser.new_context()
-    outside = []
-
-    def check(route):
-        if not route.request.url.startswith(base):
-            outside.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", check)
-    tab = context.new_page()
-    tab.base = base
-    yield tab
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
+    with site_tab(browser, site) as tab:
+        yield tab
 
 
 # -- the index -------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import Project, http_site, release_text
+from conftest import Project, release_text, site_tab
 
 #: Filed under Torture, with "torture" nowhere in its text.
 FILED = ("2021-01-01-cells.md", "Guards Beat Detainees", "Former detainees describe beatings in the cells.")
@@ -57,23 +57,9 @@ def site(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, site):
-    base = http_site(site)
-    context = browser.new_context()
-    outside = []
-
-    def check(route):
-        if not route.request.url.startswith(base):
-            outside.append(route.request.url)
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", check)
-    tab = context.new_page()
-    tab.base = base
-    yield tab
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
+    """A page of the site in Chromium that fails the test if anything is requested from another host."""
+    with site_tab(browser, site) as tab:
+        yield tab
 
 
 def header_search(page, query: str) -> dict[str, str]:

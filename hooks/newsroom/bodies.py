@@ -225,7 +225,7 @@ class Bodies:
                     else _absolute(value, absolute_base),
                 )
         for permalink in root.xpath(".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
-            _drop(permalink)
+            remove_keeping_tail(permalink)
         feed_html = self.policy.sanitize(_serialize(root)) if feed else None
         return Rendered(
             html=page_html,
@@ -270,7 +270,7 @@ def _parse(body_html: str) -> Any:
     return document.find("body")
 
 
-def _drop(element: Any) -> None:
+def remove_keeping_tail(element: Any) -> None:
     """Remove an element and what it holds, keeping the text that follows it."""
     parent, tail = element.getparent(), element.tail
     if tail:

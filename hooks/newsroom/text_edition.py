@@ -28,6 +28,7 @@ import jinja2
 from lxml import etree
 from markupsafe import Markup
 
+from .bodies import remove_keeping_tail
 from .browser_policy import digest
 from .listings import Listing
 from .urls import absolute
@@ -151,11 +152,11 @@ class _Rewrite:
             if not isinstance(tag, str):
                 continue
             if tag == "a" and "headerlink" in (child.get("class") or "").split():
-                _remove(child)
+                remove_keeping_tail(child)
             elif tag in _MEDIA:
                 self.replace(child, in_link)
             elif tag in ("source", "track"):
-                _remove(child)
+                remove_keeping_tail(child)
             else:
                 child.attrib.pop("style", None)
                 for attribute in _LINKS:
@@ -200,18 +201,6 @@ class _Rewrite:
             target = target[:-10]
         found = self.here.to(target) if text else self.here.file(target)
         return urlunsplit(("", "", found, parts.query, parts.fragment))
-
-
-def _remove(element: Any) -> None:
-    """Remove an element and what it holds, keeping the text that follows it."""
-    parent, tail = element.getparent(), element.tail
-    if tail:
-        previous = element.getprevious()
-        if previous is not None:
-            previous.tail = (previous.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 @dataclass(frozen=True, slots=True)
