@@ -1,0 +1,418 @@
+"""WordPress WXR exports (the XML that Tools → Export writes) read into items.
+
+What becomes an item: each ``<item>`` whose ``wp:post_type`` is one of the mapping's ``post_types``
+and whose ``wp:status`` is one of its ``statuses``. A draft, pending, private or password-protected
+post that is selected is an item with ``draft=True`` (it is never published); a ``future`` (scheduled)
+post keeps its date, which the build waits for.
+
+What is skipped, and said so (``Skipped``, for the report): items of a content type that is not
+selected (``page``, a custom post type), of a status that is not selected (``draft``, ``trash``...),
+without a title, or without a date it can read. Not reported, because no one would call them
+releases: attachments (they are read for featured images), menu entries, revisions, auto-drafts
+and WordPress's own records (``wp_template``, ``custom_css``...).
+
+A hostile file cannot make the reader fetch or expand anything: entities are never resolved, no
+DTD is loaded, nothing comes from the network, and a file that declares a DTD at all is refused
+(WordPress never writes one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from urllib.parse import unquote, urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from newsroom.importer.items import ImportMap, Item, Photo, Skipped
+
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+#: WXR 1.0, 1.1 and 1.2 differ only in this version number.
+WP_NS_PREFIX = "http://wordpress.org/export/"
+
+#: Post types that are never releases and never reported: media, menus, revisions, WordPress's own.
+SILENT_TYPES = frozenset(
+    {
+        "attachment",
+        "nav_menu_item",
+        "revision",
+        "custom_css",
+        "customize_changeset",
+        "oembed_cache",
+        "user_request",
+        "wp_block",
+        "wp_template",
+        "wp_template_part",
+        "wp_global_styles",
+        "wp_navigation",
+        "wp_font_family",
+        "wp_font_face",
+    }
+)
+#: Statuses that are never releases and never reported (empty placeholders, attachments' status).
+SILENT_STATUSES = frozenset({"auto-draft", "inherit"})
+#: Statuses WordPress does not show to the public: imported (when selected) as drafts.
+HIDDEN_STATUSES = frozenset({"draft", "pending", "private"})
+NO_DATE = "0000-00-00 00:00:00"
+
+#: The elements WordPress's wpautop treats as blocks: text between them is not wrapped in <p>.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote caption col colgroup dd details div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr legend li map math menu nav ol p pre "
+    "section style summary table tbody td tfoot th thead tr ul iframe script noscript video audio "
+    "object embed".split()
+)
+BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def read_wordpress(path: Path, mapping: ImportMap) -> Iterator[Item | Skipped]:
+    """Every post of the WXR export at ``path`` that is a release, or why it is not, in the file's order."""
+    source = str(path)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+    try:
+        tree = etree.parse(str(path), parser)
+    except etree.XMLSyntaxError as error:
+        yield Skipped(source, None, f"not a WordPress export it can read: {error.msg}", error.lineno or None)
+        return
+    except OSError as error:
+        yield Skipped(source, None, f"cannot be read: {error.strerror or error}")
+        return
+    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
+        yield Skipped(
+            source,
+            None,
+            "declares a DTD (<!DOCTYPE ...>), which a WordPress export never does: not read, "
+            "so that no entity in it is expanded or fetched",
+            1,
+        )
+        return
+    root = tree.getroot()
+    channel = root.find("channel")
+    wp = _wp_namespace(root)
+    if root.tag != "rss" or channel is None or wp is None:
+        yield Skipped(
+            source,
+            None,
+            f"not a WordPress export: expected <rss> with a <channel> and the wp: namespace ({WP_NS_PREFIX}1.2/)",
+            root.sourceline,
+        )
+        return
+    export = _Export(source, wp, _excerpt_namespace(root, wp), mapping, channel)
+    posts = list(channel.iterfind("item"))
+    export.index_attachments(posts)
+    for element in posts:
+        result = export.read(element)
+        if result is not None:
+            yield result
+
+
+def _wp_namespace(root: etree._Element) -> str | None:
+    for uri in root.nsmap.values():
+        if uri and uri.startswith(WP_NS_PREFIX) and uri.rstrip("/").rsplit("/", 1)[-1][:1].isdigit():
+            return uri
+    return None
+
+
+def _excerpt_namespace(root: etree._Element, wp: str) -> str:
+    return root.nsmap.get("excerpt") or f"{wp}excerpt/"
+
+
+@dataclass(frozen=True, slots=True)
+class _Attachment:
+    url: str
+    alt: str | None
+    caption: str | None
+
+
+class _Export:
+    def __init__(self, source: str, wp: str, excerpt: str, mapping: ImportMap, channel: etree._Element):
+        self.source = source
+        self.wp = f"{{{wp}}}"
+        self.excerpt = f"{{{excerpt}}}"
+        self.mapping = mapping
+        self.attachments: dict[str, _Attachment] = {}
+        base = self.text(channel, "base_blog_url") or _text(channel.find("link"))
+        self.base = base.rstrip("/") if base else None
+
+    def text(self, element: etree._Element, name: str) -> str:
+        return _text(element.find(f"{self.wp}{name}"))
+
+    def meta(self, element: etree._Element) -> list[tuple[str, str]]:
+        return [
+            (self.text(meta, "meta_key"), self.text(meta, "meta_value"))
+            for meta in element.iterfind(f"{self.wp}postmeta")
+        ]
+
+    def index_attachments(self, posts: list[etree._Element]) -> None:
+        for element in posts:
+            if self.text(element, "post_type") != "attachment":
+                continue
+            url = self.text(element, "attachment_url").strip()
+            if not url:
+                continue
+            alt = next((value.strip() for key, value in self.meta(element) if key == "_wp_attachment_image_alt"), "")
+            caption = _plain(_text(element.find(f"{self.excerpt}encoded")))
+            self.attachments[self.text(element, "post_id").strip()] = _Attachment(url, alt or None, caption or None)
+
+    def read(self, element: etree._Element) -> Item | Skipped | None:
+        post_id = self.text(element, "post_id").strip()
+        post_type = self.text(element, "post_type").strip() or "post"
+        status = self.text(element, "status").strip() or "publish"
+        title = " ".join(_text(element.find("title")).split())
+        line = element.sourceline
+        name = title or (f"post {post_id}" if post_id else None)
+        if post_type in SILENT_TYPES or status in SILENT_STATUSES:
+            return None
+        if post_type not in self.mapping.post_types:
+            selected = ", ".join(self.mapping.post_types)
+            return Skipped(self.source, name, f"post type '{post_type}' is not imported (post_types: {selected})", line)
+        if status not in self.mapping.statuses:
+            selected = ", ".join(self.mapping.statuses)
+            return Skipped(self.source, name, f"status '{status}' is not imported (statuses: {selected})", line)
+        if not title:
+            return Skipped(self.source, name, "no title", line)
+        notes: list[str] = []
+        date = self.date(element, notes)
+        if isinstance(date, str):
+            return Skipped(self.source, name, date, line)
+        meta = self.meta(element)
+        draft = status in HIDDEN_STATUSES
+        if self.text(element, "post_password"):
+            draft = True
+            notes.append("password-protected in WordPress: imported as a draft")
+        if status == "future":
+            notes.append("scheduled in WordPress: published when its date comes")
+        link = _text(element.find("link")).strip() or None
+        categories, language = self.terms(element)
+        summary = _plain(_text(element.find(f"{self.excerpt}encoded")))
+        return Item(
+            source=self.source,
+            id=post_id or title,
+            title=title,
+            date=date,
+            body_html=wpautop(_text(element.find(f"{{{CONTENT_NS}}}encoded"))),
+            summary=summary or None,
+            categories=categories,
+            language=language or self.mapping.language,
+            photo=self.photo(meta, notes),
+            link=link,
+            old_addresses=self.old_addresses(element, post_id, link, meta, notes),
+            notes=tuple(notes),
+            draft=draft,
+        )
+
+    def date(self, element: etree._Element, notes: list[str]) -> datetime | str:
+        """The post's date with the offset it was written at, or why there is none."""
+        local_text = self.text(element, "post_date").strip()
+        gmt_text = self.text(element, "post_date_gmt").strip()
+        local = _wp_datetime(local_text)
+        gmt = _wp_datetime(gmt_text)
+        if local is None and gmt is None:
+            if (not local_text or local_text == NO_DATE) and (not gmt_text or gmt_text == NO_DATE):
+                return "no date"
+            shown = local_text if local_text and local_text != NO_DATE else gmt_text
+            return f"date '{shown}' is not a date it can read (expected YYYY-MM-DD HH:MM:SS)"
+        if local is not None and gmt is not None:
+            minutes = round((local - gmt).total_seconds() / 60)
+            if abs(minutes) < 24 * 60:
+                return local.replace(tzinfo=timezone(timedelta(minutes=minutes)))
+            notes.append(f"post_date and post_date_gmt are {minutes} minutes apart: read post_date_gmt (UTC)")
+            return gmt.replace(tzinfo=UTC)
+        if local is None:
+            assert gmt is not None
+            return gmt.replace(tzinfo=UTC)
+        return _zoned(local, self.mapping.timezone, notes)
+
+    def terms(self, element: etree._Element) -> tuple[tuple[tuple[str, str], ...], str | None]:
+        """Categories, tags and custom terms as (taxonomy, name); a Polylang language apart."""
+        found: list[tuple[str, str]] = []
+        language = None
+        for category in element.iterfind("category"):
+            domain = category.get("domain") or "category"
+            name = " ".join(_text(category).split())
+            if domain == "language":
+                language = category.get("nicename") or language
+            elif domain == "post_translations" or not name:
+                continue
+            elif (domain, name) not in found:
+                found.append((domain, name))
+        return tuple(found), language
+
+    def photo(self, meta: list[tuple[str, str]], notes: list[str]) -> Photo | None:
+        thumbnail = next((value.strip() for key, value in meta if key == "_thumbnail_id"), "")
+        if not thumbnail:
+            return None
+        attachment = self.attachments.get(thumbnail)
+        if attachment is None:
+            notes.append(f"featured image {thumbnail} is not among the export's attachments")
+            return None
+        return Photo(attachment.url, attachment.alt, attachment.caption)
+
+    def old_addresses(
+        self,
+        element: etree._Element,
+        post_id: str,
+        link: str | None,
+        meta: list[tuple[str, str]],
+        notes: list[str],
+    ) -> tuple[str, ...]:
+        """The GUID if it is a URL, ``?p=ID`` on the blog, and the permalink under each old slug."""
+        found: list[str] = []
+        guid = _text(element.find("guid")).strip()
+        if urlsplit(guid).scheme in ("http", "https") and urlsplit(guid).netloc:
+            found.append(guid)
+        if post_id and self.base:
+            found.append(f"{self.base}/?p={post_id}")
+        slug = self.text(element, "post_name").strip()
+        for key, old in meta:
+            if key != "_wp_old_slug" or not old.strip():
+                continue
+            moved = _with_slug(link, slug, old.strip()) if link else None
+            if moved is None:
+                notes.append(f"old slug '{unquote(old.strip())}': its permalink could not be made from {link}")
+            else:
+                found.append(moved)
+        unique: list[str] = []
+        for address in found:
+            if address != link and address not in unique:
+                unique.append(address)
+        return tuple(unique)
+
+
+def _with_slug(link: str, slug: str, old: str) -> str | None:
+    """``link`` with its last path segment that is ``slug`` replaced by ``old`` (same date path)."""
+    parts = urlsplit(link)
+    segments = parts.path.split("/")
+    wanted = unquote(slug).casefold()
+    for index in range(len(segments) - 1, -1, -1):
+        if segments[index] and unquote(segments[index]).casefold() == wanted:
+            segments[index] = old
+            return urlunsplit(parts._replace(path="/".join(segments)))
+    return None
+
+
+def _text(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
+    return "".join(element.itertext())
+
+
+def _plain(html_text: str) -> str:
+    """The visible text of an HTML fragment, whitespace collapsed."""
+    if not html_text.strip():
+        return ""
+    fragment = lxml_html.fragment_fromstring(html_text, create_parent="div")
+    return " ".join(fragment.text_content().split())
+
+
+def _wp_datetime(text: str) -> datetime | None:
+    if not text or text == NO_DATE:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d %H:%M:%S")  # noqa: DTZ007 - zoned by the caller
+    except ValueError:
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return parsed.replace(tzinfo=None) if parsed.tzinfo is None else None
+
+
+def _zoned(naive: datetime, zone: str | None, notes: list[str]) -> datetime:
+    """A date written without offset, at the mapping's time zone (UTC if it names none)."""
+    if zone:
+        try:
+            aware = naive.replace(tzinfo=ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            notes.append(f"time zone '{zone}' is not known: {naive.isoformat()} read as UTC")
+            return naive.replace(tzinfo=UTC)
+        offset = aware.utcoffset() or timedelta(0)
+        return naive.replace(tzinfo=timezone(offset))
+    notes.append(f"{naive.isoformat(sep=' ')} has no offset and the mapping names no timezone: read as UTC")
+    return naive.replace(tzinfo=UTC)
+
+
+def wpautop(content: str) -> str:
+    """What WordPress shows of a classic post: text separated by blank lines becomes paragraphs, a
+    single line break a ``<br>``; block elements (``<p>``, ``<ul>``, ``<blockquote>``...) and
+    everything inside them stay as written, so block-editor content passes through unchanged."""
+    if not content.strip():
+        return ""
+    container = lxml_html.fragment_fromstring(content, create_parent="div")
+    nodes: list[str | etree._Element] = [container.text or ""]
+    for child in list(container):
+        tail = child.tail or ""
+        child.tail = None
+        container.remove(child)
+        if not isinstance(child.tag, str):  # a comment (the block editor's <!-- wp:... -->)
+            nodes.append(tail)
+            continue
+        nodes.append(child)
+        nodes.append(tail)
+    container.text = None
+    run: list[str | etree._Element] = []
+    for node in nodes:
+        if isinstance(node, str) or node.tag not in BLOCK_TAGS:
+            run.append(node)
+            continue
+        _paragraphs(container, run)
+        run = []
+        node.tail = "\n"
+        container.append(node)
+    _paragraphs(container, run)
+    return "".join(lxml_html.tostring(child, encoding="unicode") for child in container)
+
+
+def _paragraphs(container: etree._Element, run: list[str | etree._Element]) -> None:
+    """Append the inline content of ``run`` to ``container`` as paragraphs split at blank lines."""
+    paragraphs: list[list[str | etree._Element]] = [[]]
+    for node in run:
+        if isinstance(node, str):
+            parts = BLANK_LINE.split(node)
+            paragraphs[-1].append(parts[0])
+            paragraphs.extend([part] for part in parts[1:])
+        else:
+            paragraphs[-1].append(node)
+    for nodes in paragraphs:
+        if all(isinstance(node, str) and not node.strip() for node in nodes):
+            continue
+        if isinstance(nodes[0], str):
+            nodes[0] = nodes[0].lstrip()
+        if isinstance(nodes[-1], str):
+            nodes[-1] = nodes[-1].rstrip()
+        paragraph = etree.SubElement(container, "p")
+        for node in nodes:
+            if isinstance(node, str):
+                _append_text(paragraph, node)
+            else:
+                paragraph.append(node)
+        paragraph.tail = "\n"
+
+
+def _append_text(paragraph: etree._Element, text: str) -> None:
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if index:
+            etree.SubElement(paragraph, "br").tail = None
+            line = line.lstrip()
+        if index < len(lines) - 1:
+            line = line.rstrip()
+        if not line:
+            continue
+        if len(paragraph):
+            paragraph[-1].tail = (paragraph[-1].tail or "") + line
+        else:
+            paragraph.text = (paragraph.text or "") + line

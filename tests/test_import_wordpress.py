@@ -1,0 +1,315 @@
+"""The WordPress WXR reader: every field of every post, what it skips and why, and hostile XML."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from newsroom.importer.items import ImportMap, Item, Photo, Skipped
+from newsroom.importer.wordpress import read_wordpress, wpautop
+
+EXPORT = Path(__file__).parent / "fixtures" / "import" / "wordpress" / "export.xml"
+SITE = "https://rights-watch.example.org"
+SEOUL = timezone(timedelta(hours=9))
+PUBLISHED = ImportMap()
+
+
+def read(mapping: ImportMap = PUBLISHED, path: Path = EXPORT) -> list[Item | Skipped]:
+    return list(read_wordpress(path, mapping))
+
+
+def items(mapping: ImportMap = PUBLISHED) -> dict[str, Item]:
+    return {entry.id: entry for entry in read(mapping) if isinstance(entry, Item)}
+
+
+def skipped(mapping: ImportMap = PUBLISHED) -> list[tuple[str | None, str, int | None]]:
+    return [(entry.id, entry.reason, entry.line) for entry in read(mapping) if isinstance(entry, Skipped)]
+
+
+def line_of(text: str) -> int:
+    """The line of the ``<item>`` holding ``text`` in the fixture."""
+    lines = EXPORT.read_text(encoding="utf-8").splitlines()
+    found = next(index for index, line in enumerate(lines) if text in line)
+    return next(index for index in range(found, -1, -1) if lines[index].strip() == "<item>") + 1
+
+
+def visible(html_text: str) -> str:
+    return " ".join(lxml_html.fragment_fromstring(html_text, create_parent="div").text_content().split())
+
+
+def test_the_export_in_order_posts_and_what_was_skipped():
+    entries = read()
+    assert [entry.id for entry in entries] == [
+        "10",
+        "11",
+        "About us",
+        "Statement on migrant detention (draft)",
+        "post 13",
+        "14",
+        "Old statement, withdrawn",
+        "17",
+        "Philippines: Stop the killings",
+    ]
+    assert all(entry.source == str(EXPORT) for entry in entries)
+
+
+def test_a_classic_post_every_field():
+    post = items()["10"]
+    assert post == Item(
+        source=str(EXPORT),
+        id="10",
+        title="Court must release detained journalists",
+        date=datetime(2020, 3, 5, 9, 30, tzinfo=SEOUL),
+        body_html=post.body_html,
+        summary="The court should order the release of three journalists detained since February.",
+        categories=(("category", "Asia"), ("category", "North Korea"), ("post_tag", "Press freedom")),
+        language=None,
+        photo=Photo(
+            src=f"{SITE}/wp-content/uploads/2020/03/seoul-vigil.jpg",
+            alt="People holding candles and portraits of journalists outside a courthouse at night",
+            caption="Relatives of detained journalists at a vigil in Seoul, 3 March 2020.",
+            credit=None,
+        ),
+        link=f"{SITE}/2020/03/05/court-must-release-detained-journalists/",
+        old_addresses=(
+            f"{SITE}/?p=10",
+            f"{SITE}/2020/03/05/journalists-detained/",
+            f"{SITE}/2020/03/05/release-the-journalists-now/",
+        ),
+        notes=(),
+        draft=False,
+    )
+    assert post.date.utcoffset() == timedelta(hours=9)
+    assert post.date.astimezone(UTC) == datetime(2020, 3, 5, 0, 30, tzinfo=UTC)
+
+
+def test_blank_lines_become_paragraphs_and_a_single_line_break_a_br():
+    body = lxml_html.fragment_fromstring(items()["10"].body_html, create_parent="div")
+    paragraphs = body.findall("p")
+    assert len(body) == 3 and len(paragraphs) == 3
+    assert paragraphs[0].text.startswith("(Seoul) – The Seoul Central District Court")
+    assert paragraphs[0].find("a").get("href") == f"{SITE}/2019/11/20/myanmar-end-the-internet-shutdown/"
+    assert [child.tag for child in paragraphs[1]] == ["em", "br"]
+    assert paragraphs[1][1].tail == "Their lawyers have not been allowed to see them."
+    assert paragraphs[2].text_content().startswith('"Reporting is not a crime,"')
+
+
+def test_text_between_blocks_becomes_paragraphs_and_blocks_stay_as_written():
+    post = items()["14"]
+    body = lxml_html.fragment_fromstring(post.body_html, create_parent="div")
+    assert [child.tag for child in body] == ["p", "h2", "p", "p", "ul", "blockquote", "p"]
+    assert body[2].text == "The shutdown, ordered in June, cuts off people & aid groups from news of the fighting."
+    assert [li.text for li in body[4]] == [
+        "Farmers could not learn of clearance operations.",
+        "Clinics could not reach suppliers.",
+    ]
+    source = (
+        "(New York) – The Myanmar authorities should immediately lift the internet shutdown in nine "
+        "townships, Rights Watch Asia said today. A blackout of 1.4 million people The shutdown, ordered "
+        "in June, cuts off people & aid groups from news of the fighting. Residents told Rights Watch Asia "
+        "they could not call for help: Farmers could not learn of clearance operations. Clinics could not "
+        'reach suppliers. "We heard the shelling but no one could tell us where to go." The government has '
+        "given no end date."
+    )
+    assert visible(post.body_html) == source
+
+
+def test_a_post_west_of_greenwich_a_photo_without_alt_and_an_html_excerpt():
+    post = items()["14"]
+    assert post.date == datetime(2019, 11, 20, 8, 15, tzinfo=timezone(-timedelta(hours=5)))
+    assert post.date.utcoffset() == -timedelta(hours=5)
+    # The attachment comes after the post in the file.
+    assert post.photo == Photo(f"{SITE}/wp-content/uploads/2019/11/rakhine-map.png", None, None, None)
+    assert post.summary == "The Myanmar authorities should lift the shutdown."
+    assert post.old_addresses == (f"{SITE}/?p=14",)
+    assert post.categories == (("category", "Asia"), ("category", "Myanmar"), ("post_tag", "Internet shutdowns"))
+
+
+def test_a_korean_block_editor_post_with_its_polylang_language_and_percent_encoded_slugs():
+    post = items(ImportMap(language="en"))["11"]
+    assert post.title == "북한 인권 보고서 발표"
+    assert post.language == "ko"
+    assert post.date == datetime(2021, 6, 10, 14, 0, tzinfo=SEOUL)
+    assert post.summary == "북한의 강제 노동 실태를 다룬 보고서."
+    assert post.categories == (("category", "North Korea"), ("post_tag", "강제 노동"))
+    body = lxml_html.fragment_fromstring(post.body_html, create_parent="div")
+    assert [child.tag for child in body] == ["p", "h2", "ul"]
+    assert body[0].text == "(서울) – 라이츠워치 아시아는 오늘 북한의 강제 노동 실태를 다룬 보고서를 발표했다."
+    assert "wp:paragraph" not in post.body_html
+    slug = "%eb%b6%81%ed%95%9c-%ec%9d%b8%ea%b6%8c-%eb%b3%b4%ea%b3%a0%ec%84%9c"
+    assert post.link == f"{SITE}/2021/06/10/{slug}/"
+    assert post.old_addresses == (f"{SITE}/?p=11", f"{SITE}/2021/06/10/%eb%b3%b4%ea%b3%a0%ec%84%9c/")
+
+
+def test_the_mapping_language_where_the_post_says_none():
+    assert items(ImportMap(language="en"))["10"].language == "en"
+    assert items()["10"].language is None
+
+
+def test_skipped_entries_say_why_with_their_line():
+    assert skipped() == [
+        ("About us", "post type 'page' is not imported (post_types: post)", line_of("<title><![CDATA[About us")),
+        (
+            "Statement on migrant detention (draft)",
+            "status 'draft' is not imported (statuses: publish)",
+            line_of("Statement on migrant detention"),
+        ),
+        ("post 13", "no title", line_of("<wp:post_id>13<")),
+        (
+            "Old statement, withdrawn",
+            "status 'trash' is not imported (statuses: publish)",
+            line_of("Old statement, withdrawn"),
+        ),
+        (
+            "Philippines: Stop the killings",
+            "date '2020-13-45 99:00:00' is not a date it can read (expected YYYY-MM-DD HH:MM:SS)",
+            line_of("Philippines: Stop the killings"),
+        ),
+    ]
+
+
+def test_attachments_menus_never_appear_and_pages_are_items_when_selected():
+    entries = items(ImportMap(post_types=("post", "page")))
+    assert "101" not in entries and "102" not in entries and "30" not in entries
+    page = entries["20"]
+    assert page.title == "About us"
+    assert page.body_html == "<p>Rights Watch Asia documents abuses across the region.</p>\n"
+    assert page.old_addresses == (f"{SITE}/?page_id=20", f"{SITE}/?p=20")
+
+
+def test_a_selected_draft_is_a_draft_dated_in_the_mapping_timezone():
+    draft = items(ImportMap(statuses=("publish", "draft"), timezone="Asia/Seoul"))["12"]
+    assert draft.draft is True
+    assert draft.date == datetime(2022, 1, 10, 10, 0, tzinfo=SEOUL)
+    assert draft.date.utcoffset() == timedelta(hours=9)
+    assert draft.link == f"{SITE}/?p=12"
+    assert draft.old_addresses == ()
+    assert draft.notes == ()
+
+
+def test_a_draft_without_a_timezone_is_read_as_utc_and_the_report_says_so():
+    draft = items(ImportMap(statuses=("publish", "draft")))["12"]
+    assert draft.date == datetime(2022, 1, 10, 10, 0, tzinfo=UTC)
+    assert draft.notes == ("2022-01-10 10:00:00 has no offset and the mapping names no timezone: read as UTC",)
+
+
+def test_a_password_protected_post_never_goes_public():
+    post = items()["17"]
+    assert post.draft is True
+    assert post.notes == ("password-protected in WordPress: imported as a draft",)
+    assert all(entry.draft is False for key, entry in items().items() if key != "17")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("", ""),
+        ("One.\n\nTwo.", "<p>One.</p>\n<p>Two.</p>\n"),
+        ("One\nline.\n \n\n\nTwo.", "<p>One<br>line.</p>\n<p>Two.</p>\n"),
+        ("<p>Already.</p>\n\n<p>Paragraphs.</p>", "<p>Already.</p>\n<p>Paragraphs.</p>\n"),
+        ("A <b>bold\n\nmove</b>.", "<p>A <b>bold\n\nmove</b>.</p>\n"),
+        ("Intro.<!-- more -->\n\nRest.", "<p>Intro.</p>\n<p>Rest.</p>\n"),
+        ("a &lt; b &amp; c", "<p>a &lt; b &amp; c</p>\n"),
+    ],
+)
+def test_wpautop(content, expected):
+    assert wpautop(content) == expected
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_billion_laughs_is_refused_at_once(tmp_path):
+    entities = "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">\n' for i in range(1, 10))
+    path = write(
+        tmp_path,
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY lol0 "lol">\n{entities}]>\n'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&lol9;</title>'
+        "<wp:post_id>1</wp:post_id><wp:post_date>2020-01-01 00:00:00</wp:post_date>"
+        "</item></channel></rss>\n",
+    )
+    started = time.monotonic()
+    entries = read(path=path)
+    assert time.monotonic() - started < 2
+    assert len(entries) == 1 and isinstance(entries[0], Skipped)
+    assert entries[0].reason.startswith(("declares a DTD", "not a WordPress export it can read: "))
+    assert entries[0].line == 1
+
+
+def test_an_external_entity_is_never_fetched(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the password is hunter2", encoding="utf-8")
+    path = write(
+        tmp_path,
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [<!ENTITY secret SYSTEM "{secret.as_uri()}">]>\n'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item><title>&secret;</title>'
+        "<wp:post_id>1</wp:post_id><wp:post_date>2020-01-01 00:00:00</wp:post_date>"
+        "<wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt>"
+        "</item></channel></rss>\n",
+    )
+    entries = read(path=path)
+    assert entries == [
+        Skipped(
+            str(path),
+            None,
+            "declares a DTD (<!DOCTYPE ...>), which a WordPress export never does: not read, "
+            "so that no entity in it is expanded or fetched",
+            1,
+        )
+    ]
+    assert "hunter2" not in repr(entries)
+
+
+def test_a_file_that_is_not_xml_or_not_wordpress(tmp_path):
+    not_xml = write(tmp_path, "title: not xml\n")
+    assert read(path=not_xml) == [
+        Skipped(
+            str(not_xml),
+            None,
+            "not a WordPress export it can read: Start tag expected, '<' not found, line 1, column 1",
+            1,
+        )
+    ]
+    feed = tmp_path / "feed.xml"
+    feed.write_text('<?xml version="1.0"?>\n<rss version="2.0"><channel><item/></channel></rss>\n', encoding="utf-8")
+    assert read(path=feed) == [
+        Skipped(
+            str(feed),
+            None,
+            "not a WordPress export: expected <rss> with a <channel> and the wp: namespace "
+            "(http://wordpress.org/export/1.2/)",
+            2,
+        )
+    ]
+
+
+def test_a_post_without_any_date(tmp_path):
+    path = write(
+        tmp_path,
+        '<rss xmlns:wp="http://wordpress.org/export/1.1/"><channel><item><title>Dateless</title>'
+        "<wp:post_id>5</wp:post_id><wp:post_date>0000-00-00 00:00:00</wp:post_date>"
+        "<wp:post_date_gmt>0000-00-00 00:00:00</wp:post_date_gmt><wp:status>publish</wp:status>"
+        "<wp:post_type>post</wp:post_type></item></channel></rss>",
+    )
+    assert read(path=path) == [Skipped(str(path), "Dateless", "no date", 1)]
+
+
+def test_ten_thousand_posts_read_quickly(tmp_path):
+    post = (EXPORT.read_text(encoding="utf-8").split("<item>")[2]).split("</item>")[0]
+    head, tail = EXPORT.read_text(encoding="utf-8").split("<item>", 1)[0], "</channel>\n</rss>\n"
+    posts = "".join(
+        f"<item>{post.replace('<wp:post_id>10<', f'<wp:post_id>{n}<')}</item>\n" for n in range(1000, 11000)
+    )
+    path = write(tmp_path, head + posts + tail)
+    started = time.monotonic()
+    entries = read(path=path)
+    elapsed = time.monotonic() - started
+    assert len(entries) == 10_000 and all(isinstance(entry, Item) for entry in entries)
+    assert elapsed < 20, f"10,000 WXR posts read in {elapsed:.1f} s"
