@@ -1,0 +1,265 @@
+"""The saved-HTML-pages reader: every field of every page through the mapping's selectors, what it
+skips and why, local and remote images, old addresses."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+from lxml import html as lxml_html
+
+from newsroom.importer.html_pages import read_html
+from newsroom.importer.items import HtmlSelectors, ImportMap, Item, Photo, Skipped
+
+FOLDER = Path(__file__).parent / "fixtures" / "import" / "html"
+SEOUL = timezone(timedelta(hours=9))
+SITE = "https://rights-watch.example.org"
+
+
+def fixture_map(**changes) -> ImportMap:
+    """The fixture's import-map.yml as the mapping reader makes it."""
+    data = yaml.safe_load((FOLDER / "import-map.yml").read_text(encoding="utf-8"))
+    html = {**data["html"], **changes.pop("html", {})}
+    return ImportMap(
+        html=HtmlSelectors(**html),
+        language=data["language"],
+        timezone=changes.pop("timezone", data["timezone"]),
+        **changes,
+    )
+
+
+def read(folder: Path = FOLDER, mapping: ImportMap | None = None) -> list[Item | Skipped]:
+    return list(read_html(folder, mapping or fixture_map()))
+
+
+def items(folder: Path = FOLDER, mapping: ImportMap | None = None) -> dict[str, Item]:
+    return {entry.id: entry for entry in read(folder, mapping) if isinstance(entry, Item)}
+
+
+def body(item: Item):
+    return lxml_html.fragment_fromstring(item.body_html, create_parent="div")
+
+
+def visible(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_every_page_in_order_html_and_htm_other_files_ignored():
+    entries = read()
+    assert [entry.id for entry in entries] == [
+        "press/2018/statement.html",
+        "press/2019/myanmar-shutdown.htm",
+        "press/2020/court-journalists.html",
+        "press/2021/north-korea-report/index.html",
+    ]
+    assert [entry.source for entry in entries] == [str(FOLDER / str(entry.id)) for entry in entries]
+
+
+def test_a_page_without_its_date_element_is_skipped_with_the_selector():
+    assert read()[0] == Skipped(
+        str(FOLDER / "press/2018/statement.html"),
+        "press/2018/statement.html",
+        "selector 'article .entry-meta .published' for date matched nothing",
+    )
+
+
+def test_a_page_with_header_nav_and_footer_every_field():
+    page = items()["press/2020/court-journalists.html"]
+    assert page == Item(
+        source=str(FOLDER / "press/2020/court-journalists.html"),
+        id="press/2020/court-journalists.html",
+        title="Court must release detained journalists",
+        date=datetime(2020, 3, 5, 9, 30, tzinfo=SEOUL),
+        body_html=page.body_html,
+        summary="The court should order the release of three journalists detained since February.",
+        dateline="(Seoul)",
+        categories=(("region", "Asia"), ("region", "North Korea"), ("tag", "Press freedom")),
+        language="en",
+        photo=Photo(
+            src=str((FOLDER / "images" / "seoul-vigil.jpg").resolve()),
+            alt="People holding candles outside a courthouse at night",
+            caption="Relatives at a vigil in Seoul, 3 March 2020.",
+            credit="© 2020 Kim Soo-jin",
+        ),
+        link=f"{SITE}/press/2020/court-journalists.html",
+        old_addresses=("/press/2020/court-journalists.html",),
+        notes=(),
+    )
+    assert page.date.utcoffset() == timedelta(hours=9)
+
+
+def test_the_body_is_the_article_text_only_its_links_root_relative():
+    page = items()["press/2020/court-journalists.html"]
+    content = body(page)
+    assert [child.tag for child in content] == ["p", "p", "p"]
+    assert visible(content) == (
+        "The Seoul Central District Court should order the immediate release of the three journalists "
+        "detained since February, Rights Watch Asia said today. The journalists were arrested after "
+        "reporting on conditions in detention at the border. Their lawyers have not been allowed to see "
+        "them. Last year we raised the same concern. “Reporting is not a crime,” said Min-ji Park, Asia director."
+    )
+    assert content.find(".//a").get("href") == "/press/2019/myanmar-shutdown.htm"
+    assert content.find(".//em").text == "conditions in detention"
+    for chrome in ("Press releases", "Donate", "Related", "Privacy", "Press inquiries", "Filed under", "Published"):
+        assert chrome not in page.body_html
+
+
+def test_the_visible_text_of_each_article_survives_but_what_became_front_matter():
+    for item in items().values():
+        document = lxml_html.parse(str(FOLDER / item.id)).getroot()
+        article = document.cssselect("article .entry-content")[0]
+        for dateline in article.cssselect(".dateline"):
+            dateline.drop_tree()
+        expected = visible(article).lstrip("– ")
+        assert visible(body(item)) == expected
+
+
+def test_a_korean_index_page_its_language_folder_address_and_root_relative_image():
+    page = items()["press/2021/north-korea-report/index.html"]
+    assert page.title == "북한 인권 보고서 발표"
+    assert page.language == "ko"
+    # "2021-06-10 14:00" has no offset: the mapping's Asia/Seoul.
+    assert page.date == datetime(2021, 6, 10, 14, 0, tzinfo=SEOUL)
+    assert page.notes == ()
+    assert page.dateline == "(서울)"
+    assert page.summary is None
+    assert page.categories == (("region", "North Korea"), ("tag", "강제 노동"))
+    assert page.photo == Photo(
+        str((FOLDER / "images" / "nk-report.png").resolve()), "보고서 표지", "보고서 표지.", None
+    )
+    assert page.link == "/press/2021/north-korea-report/index.html"
+    assert page.old_addresses == ("/press/2021/north-korea-report/",)
+    assert [child.tag for child in body(page)] == ["p", "h2", "ul"]
+    assert body(page)[0].text == "라이츠워치 아시아는 오늘 북한의 강제 노동 실태를 다룬 보고서를 발표했다."
+
+
+def test_an_old_xhtml_page_with_a_text_date_and_a_remote_photo_without_alt():
+    page = items()["press/2019/myanmar-shutdown.htm"]
+    assert page.title == "Myanmar: End the internet shutdown in Rakhine State"
+    # "November 20, 2019" in a <span>: no datetime attribute, so its text, read by dateutil.
+    assert page.date == datetime(2019, 11, 20, 0, 0, tzinfo=SEOUL)
+    assert page.language == "en"  # no <html lang>: the mapping's
+    assert page.photo == Photo("https://cdn.rights-watch.example.org/2019/11/rakhine-map.png", None, None, None)
+    assert page.summary is None and page.dateline is None
+    assert page.categories == (("region", "Asia"), ("region", "Myanmar"))
+    assert page.link == "/press/2019/myanmar-shutdown.htm"
+    assert page.old_addresses == ()
+    assert [child.tag for child in body(page)] == ["p", "p", "blockquote"]
+
+
+def test_without_a_timezone_a_date_without_offset_is_utc_and_noted():
+    page = items(mapping=fixture_map(timezone=None))["press/2019/myanmar-shutdown.htm"]
+    assert page.date == datetime(2019, 11, 20, tzinfo=UTC)
+    assert page.notes == ("date 'November 20, 2019' has no offset and the mapping names no timezone: read as UTC",)
+    with_offset = items(mapping=fixture_map(timezone=None))["press/2020/court-journalists.html"]
+    assert with_offset.date == datetime(2020, 3, 5, 9, 30, tzinfo=SEOUL) and with_offset.notes == ()
+
+
+def copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "site"
+    shutil.copytree(FOLDER, folder)
+    return folder
+
+
+DATE = '<time class="published" datetime="2020-01-02">2 Jan</time>'
+
+
+def page_text(title: str = "A title", date: str = DATE) -> str:
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>x</title></head><body>'
+        f'<article><h1 class="entry-title">{title}</h1><div class="entry-meta">{date}</div>'
+        '<div class="entry-content"><p>Text.</p></div></article></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "date", "reason"),
+    [
+        ("  ", None, "selector 'article h1.entry-title' for title matched only empty text"),
+        (
+            None,
+            '<span class="published"> </span>',
+            "selector 'article .entry-meta .published' for date matched only empty text",
+        ),
+        (None, '<span class="published">March 5th-ish</span>', "date 'March 5th-ish' is not a date it can read"),
+        (None, '<time class="published" datetime="2020-02-30">x</time>', "date '2020-02-30' is not a date it can read"),
+    ],
+)
+def test_a_page_whose_required_field_is_empty_or_unreadable(tmp_path, title, date, reason):
+    path = tmp_path / "page.html"
+    path.write_text(page_text(title or "A title", date or DATE), encoding="utf-8")
+    [entry] = read(tmp_path)
+    assert isinstance(entry, Skipped)
+    assert (entry.source, entry.id, entry.reason) == (str(path), "page.html", reason)
+    assert entry.line == 1
+
+
+def test_a_body_selector_that_matches_nothing(tmp_path):
+    (tmp_path / "page.html").write_text(page_text(), encoding="utf-8")
+    [entry] = read(tmp_path, fixture_map(html={"body": "main .content"}))
+    assert entry == Skipped(
+        str(tmp_path / "page.html"), "page.html", "selector 'main .content' for body matched nothing"
+    )
+
+
+def test_pages_need_the_mapping_html_selectors(tmp_path):
+    assert read(FOLDER, ImportMap(language="en")) == [
+        Skipped(
+            str(FOLDER),
+            None,
+            "saved HTML pages need the mapping file's html: selectors (title, date and body at least)",
+        )
+    ]
+
+
+def test_an_image_outside_the_folder_is_never_taken_as_a_local_file(tmp_path):
+    folder = copy(tmp_path)
+    (tmp_path / "secret.jpg").write_bytes(b"not yours")
+    page = folder / "press/2020/court-journalists.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("../../images/seoul-vigil.jpg", "../../../secret.jpg"),
+        encoding="utf-8",
+    )
+    item = items(folder)["press/2020/court-journalists.html"]
+    assert item.photo is not None
+    assert item.photo.src == f"{SITE}/secret.jpg"
+    assert item.notes == (
+        "photo '../../../secret.jpg' is not a file in the folder: its address on the old site is used",
+    )
+
+
+def test_a_missing_local_image_without_canonical_link_is_its_old_site_path(tmp_path):
+    folder = copy(tmp_path)
+    (folder / "images" / "nk-report.png").unlink()
+    item = items(folder)["press/2021/north-korea-report/index.html"]
+    assert item.photo is not None and item.photo.src == "/images/nk-report.png"
+    assert item.notes == (
+        "photo '/images/nk-report.png' is not a file in the folder: its address on the old site is used",
+    )
+
+
+def test_a_page_in_a_legacy_korean_encoding(tmp_path):
+    text = page_text("북한 인권 보고서").replace('charset="utf-8"', 'charset="euc-kr"')
+    (tmp_path / "page.html").write_bytes(text.encode("euc-kr"))
+    [entry] = read(tmp_path)
+    assert isinstance(entry, Item) and entry.title == "북한 인권 보고서"
+
+
+def test_non_ascii_file_names_are_percent_encoded_old_paths(tmp_path):
+    (tmp_path / "보도자료").mkdir()
+    (tmp_path / "보도자료" / "index.html").write_text(page_text(), encoding="utf-8")
+    [entry] = read(tmp_path)
+    assert isinstance(entry, Item)
+    assert entry.id == "보도자료/index.html"
+    assert entry.link == "/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C/index.html"
+    assert entry.old_addresses == ("/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C/",)
+    assert entry.date == datetime(2020, 1, 2, tzinfo=SEOUL)
+
+
+def test_one_page_named_alone(tmp_path):
+    (tmp_path / "page.htm").write_text(page_text(), encoding="utf-8")
+    [entry] = read(tmp_path / "page.htm")
+    assert isinstance(entry, Item) and entry.id == "page.htm" and entry.link == "/page.htm"
