@@ -75,7 +75,7 @@ def test_a_page_with_header_nav_and_footer_every_field():
         date=datetime(2020, 3, 5, 9, 30, tzinfo=SEOUL),
         body_html=page.body_html,
         summary="The court should order the release of three journalists detained since February.",
-        dateline="(Seoul)",
+        dateline="Seoul",
         categories=(("region", "Asia"), ("region", "North Korea"), ("tag", "Press freedom")),
         language="en",
         photo=Photo(
@@ -124,7 +124,7 @@ def test_a_korean_index_page_its_language_folder_address_and_root_relative_image
     # "2021-06-10 14:00" has no offset: the mapping's Asia/Seoul.
     assert page.date == datetime(2021, 6, 10, 14, 0, tzinfo=SEOUL)
     assert page.notes == ()
-    assert page.dateline == "(서울)"
+    assert page.dateline == "서울"
     assert page.summary is None
     assert page.categories == (("region", "North Korea"), ("tag", "강제 노동"))
     assert page.photo == Photo(

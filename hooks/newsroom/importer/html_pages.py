@@ -24,6 +24,7 @@ matching a ``<figure>`` finds the image inside).
 - ``photo``: an image whose ``src`` is a file inside the folder becomes that file's absolute path
   (never one outside the folder); any other is an absolute URL, made from the page's ``link`` when
   the page names one, else its old site path.
+- ``dateline``: the place alone (``(Seoul) –`` is ``Seoul``).
 - ``language``: the selector's value, else ``<html lang>``, else the mapping's ``language``.
 - ``link``: the page's own address (``link[rel=canonical]``); the page's path in the folder is its
   old path on the site (``/press/2020/letter.html``, percent-encoded), and an ``index.html`` also
@@ -49,6 +50,8 @@ from newsroom.importer.items import HtmlSelectors, ImportMap, Item, Photo, Skipp
 
 SUFFIXES = (".html", ".htm")
 REQUIRED = ("title", "date", "body")
+#: Around a dateline's place: ``(Seoul) –`` is ``Seoul``.
+DATELINE_MARKS = " \t\n\u00a0()[]–—-:,"
 OPTIONAL = ("summary", "dateline", "photo", "caption", "credit", "language", "link")
 
 
@@ -152,7 +155,7 @@ def _read_page(page: Path, root: Path, selectors: HtmlSelectors, mapping: Import
             if name and (kind, name) not in terms:
                 terms.append((kind, name))
     summary = page_reader.optional("summary")
-    dateline = page_reader.optional("dateline")
+    dateline = (page_reader.optional("dateline") or "").strip(DATELINE_MARKS) or None
     caption = page_reader.optional("caption")
     credit = page_reader.optional("credit")
     body = _body(found["body"], selectors, page, root, old_path)
@@ -295,7 +298,7 @@ def _body(element: etree._Element, selectors: HtmlSelectors, page: Path, root: P
         if not any(ancestor is element for ancestor in match.iterancestors()):
             continue  # outside the body, or inside something removed already
         if css == selectors.dateline:
-            match.tail = (match.tail or "").lstrip(" \t\n\u00a0–—-:,")
+            match.tail = (match.tail or "").lstrip(DATELINE_MARKS)
         parent = match.getparent()
         match.drop_tree()
         while parent is not element and parent is not None and _empty(parent):
