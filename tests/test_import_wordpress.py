@@ -10,7 +10,7 @@ import pytest
 from lxml import html as lxml_html
 
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
-from newsroom.importer.wordpress import read_wordpress, wpautop
+from newsroom.importer.wordpress import read_wordpress, shortcodes, wpautop
 
 EXPORT = Path(__file__).parent / "fixtures" / "import" / "wordpress" / "export.xml"
 SITE = "https://rights-watch.example.org"
@@ -37,6 +37,10 @@ def line_of(text: str) -> int:
     return next(index for index in range(found, -1, -1) if lines[index].strip() == "<item>") + 1
 
 
+def body(item: Item):
+    return lxml_html.fragment_fromstring(item.body_html, create_parent="div")
+
+
 def visible(html_text: str) -> str:
     return " ".join(lxml_html.fragment_fromstring(html_text, create_parent="div").text_content().split())
 
@@ -53,6 +57,7 @@ def test_the_export_in_order_posts_and_what_was_skipped():
         "Old statement, withdrawn",
         "17",
         "Philippines: Stop the killings",
+        "19",
     ]
     assert all(entry.source == str(EXPORT) for entry in entries)
 
@@ -202,6 +207,37 @@ def test_a_password_protected_post_never_goes_public():
     assert post.draft is True
     assert post.notes == ("password-protected in WordPress: imported as a draft",)
     assert all(entry.draft is False for key, entry in items().items() if key != "17")
+
+
+def test_caption_and_embed_shortcodes_become_html_and_a_gallery_is_reported():
+    post = items()["19"]
+    assert post.date == datetime(2018, 9, 12, 9, 0, tzinfo=timezone(timedelta(hours=7)))  # Phnom Penh
+    content = body(post)
+    assert [child.tag for child in content] == ["p", "figure", "p", "p", "p"]
+    figure = content[1]
+    assert figure[0].tag == "a" and figure[0][0].get("alt") == (
+        "Women holding lotus flowers in front of the municipal court"
+    )
+    assert figure[0][0].get("src") == f"{SITE}/wp-content/uploads/2018/09/boeung-kak-640x427.jpg"
+    assert figure.find("figcaption").text_content() == "Boeung Kak lake residents outside the court, September 2018."
+    assert content[3].find("a").get("href") == "https://video.example.net/watch?v=boeung&lang=en"
+    assert content[4].text == '[gallery ids="104,105,106" columns="3"]'
+    assert post.notes == ("the [gallery] shortcode is not converted: its text stays in the body",)
+    assert "[caption" not in post.body_html and "[embed" not in post.body_html
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ('[caption id="a" caption="Old &amp; plain"]<img src="b.jpg" alt="">[/caption]', "Old & plain"),
+        ('[caption id="a"]<img src="b.jpg" alt=""> New <b>style</b>[/caption]', "New style"),
+        ('[wp_caption id="a"]<img src="b.jpg" alt="">Wordpress 2.x[/wp_caption]', "Wordpress 2.x"),
+    ],
+)
+def test_caption_shortcodes_of_every_wordpress_age(content, expected):
+    figure = lxml_html.fragment_fromstring(shortcodes(content, []))
+    assert figure.tag == "figure" and figure[0].tag == "img"
+    assert figure.find("figcaption").text_content() == expected
 
 
 @pytest.mark.parametrize(

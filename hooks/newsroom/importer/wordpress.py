@@ -18,6 +18,7 @@ DTD is loaded, nothing comes from the network, and a file that declares a DTD at
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,6 +70,13 @@ BLOCK_TAGS = frozenset(
     "object embed".split()
 )
 BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+#: WordPress shortcodes (not HTML: WordPress expands them when it shows a post). ``[caption]`` wraps
+#: an image and its caption, ``[embed]`` an address.
+CAPTION = re.compile(r"\[(?:wp_)?caption\b(?P<attributes>[^\]]*)\](?P<inner>.*?)\[/(?:wp_)?caption\]", re.DOTALL)
+CAPTION_ATTRIBUTE = re.compile(r"""\bcaption=(?:"(?P<double>[^"]*)"|'(?P<single>[^']*)')""")
+EMBED = re.compile(r"\[embed\b[^\]]*\](?P<url>[^\[]*)\[/embed\]")
+#: Shortcodes that hold content the reader cannot bring over: noted for the report.
+UNCONVERTED = re.compile(r"\[(?P<name>gallery|video|audio|playlist|contact-form-7|contact-form)\b[^\]]*\]")
 
 
 def read_wordpress(path: Path, mapping: ImportMap) -> Iterator[Item | Skipped]:
@@ -203,7 +211,7 @@ class _Export:
             id=post_id or title,
             title=title,
             date=date,
-            body_html=wpautop(_text(element.find(f"{{{CONTENT_NS}}}encoded"))),
+            body_html=wpautop(shortcodes(_text(element.find(f"{{{CONTENT_NS}}}encoded")), notes)),
             summary=summary or None,
             categories=categories,
             language=language or self.mapping.language,
@@ -343,6 +351,51 @@ def _zoned(naive: datetime, zone: str | None, notes: list[str]) -> datetime:
         return naive.replace(tzinfo=timezone(offset))
     notes.append(f"{naive.isoformat(sep=' ')} has no offset and the mapping names no timezone: read as UTC")
     return naive.replace(tzinfo=UTC)
+
+
+def shortcodes(content: str, notes: list[str]) -> str:
+    """``[caption]`` as a ``<figure>`` with its ``<figcaption>``, ``[embed]`` as a link; the
+    shortcodes whose content cannot be brought over (``[gallery]``...) noted, left as they are."""
+    if "[" not in content:
+        return content
+    content = CAPTION.sub(_figure, content)
+    content = EMBED.sub(_embed_link, content)
+    names = dict.fromkeys(match.group("name") for match in UNCONVERTED.finditer(content))
+    notes.extend(f"the [{name}] shortcode is not converted: its text stays in the body" for name in names)
+    return content
+
+
+def _figure(match: re.Match[str]) -> str:
+    inner = lxml_html.fragment_fromstring(match.group("inner"), create_parent="div")
+    figure = etree.Element("figure")
+    media = next((child for child in inner if isinstance(child.tag, str)), None)
+    caption = etree.SubElement(figure, "figcaption")
+    if media is None:
+        return match.group(0)
+    lead = (inner.text or "").strip()
+    inner.remove(media)
+    caption.text = (media.tail or "").lstrip()
+    media.tail = None
+    figure.insert(0, media)
+    for rest in list(inner):
+        caption.append(rest)
+    if lead:
+        caption.text = f"{lead} {caption.text}".strip()
+    if not caption.text and not len(caption):
+        given = CAPTION_ATTRIBUTE.search(match.group("attributes"))
+        if given:
+            caption.text = html.unescape(given.group("double") or given.group("single") or "")
+        else:
+            figure.remove(caption)
+    return lxml_html.tostring(figure, encoding="unicode")
+
+
+def _embed_link(match: re.Match[str]) -> str:
+    url = lxml_html.fragment_fromstring(f"<p>{match.group('url')}</p>").text_content().strip()
+    paragraph = etree.Element("p")
+    link = etree.SubElement(paragraph, "a", href=url)
+    link.text = url
+    return lxml_html.tostring(paragraph, encoding="unicode")
 
 
 def wpautop(content: str) -> str:
