@@ -71,6 +71,7 @@ def test_a_classic_post_every_field():
         date=datetime(2020, 3, 5, 9, 30, tzinfo=SEOUL),
         body_html=post.body_html,
         summary="The court should order the release of three journalists detained since February.",
+        dateline="Seoul",
         categories=(("category", "Asia"), ("category", "North Korea"), ("post_tag", "Press freedom")),
         language=None,
         photo=Photo(
@@ -126,6 +127,7 @@ def test_text_between_blocks_becomes_paragraphs_and_blocks_stay_as_written():
 def test_a_post_west_of_greenwich_a_photo_without_alt_and_an_html_excerpt():
     post = items()["14"]
     assert post.date == datetime(2019, 11, 20, 8, 15, tzinfo=timezone(-timedelta(hours=5)))
+    assert post.dateline == "New York"
     assert post.date.utcoffset() == -timedelta(hours=5)
     # The attachment comes after the post in the file.
     assert post.photo == Photo(f"{SITE}/wp-content/uploads/2019/11/rakhine-map.png", None, None, None)
@@ -137,6 +139,7 @@ def test_a_post_west_of_greenwich_a_photo_without_alt_and_an_html_excerpt():
 def test_a_korean_block_editor_post_with_its_polylang_language_and_percent_encoded_slugs():
     post = items(ImportMap(language="en"))["11"]
     assert post.title == "북한 인권 보고서 발표"
+    assert post.dateline == "서울"
     assert post.language == "ko"
     assert post.date == datetime(2021, 6, 10, 14, 0, tzinfo=SEOUL)
     assert post.summary == "북한의 강제 노동 실태를 다룬 보고서."
@@ -212,6 +215,7 @@ def test_a_password_protected_post_never_goes_public():
 def test_caption_and_embed_shortcodes_become_html_and_a_gallery_is_reported():
     post = items()["19"]
     assert post.date == datetime(2018, 9, 12, 9, 0, tzinfo=timezone(timedelta(hours=7)))  # Phnom Penh
+    assert post.dateline == "Phnom Penh"
     content = body(post)
     assert [child.tag for child in content] == ["p", "figure", "p", "p", "p"]
     figure = content[1]

@@ -15,12 +15,12 @@ matching a ``<figure>`` finds the image inside).
   month first). A date without an offset is at the mapping's ``timezone``, else UTC, and the item
   notes it for the report.
 - ``body``: the selected element's inner HTML, without the elements the other selectors matched
-  inside it (the title, date, summary, dateline, photo, caption, credit and terms are front matter,
-  not body text; an element left empty by their removal goes too; the dash or colon after a
-  dateline goes with it). Its relative links and images are made root-relative against the page's
-  old path (``../2019/x.html`` → ``/press/2019/x.html``, the old address of that page if it is in
-  the folder too); an image that is a file in the folder becomes that file's absolute path, as the
-  photo does.
+  inside it (the title, date, summary, photo, caption, credit and terms are front matter, not body
+  text; an element left empty by their removal goes too). A dateline stays where it is: a release's
+  text opens with it (``(Seoul) – The court...``), as its ``dateline`` field names the place. Its
+  relative links and images are made root-relative against the page's old path (``../2019/x.html``
+  → ``/press/2019/x.html``, the old address of that page if it is in the folder too); an image that
+  is a file in the folder becomes that file's absolute path, as the photo does.
 - ``photo``: an image whose ``src`` is a file inside the folder becomes that file's absolute path
   (never one outside the folder); any other is an absolute URL, made from the page's ``link`` when
   the page names one, else its old site path.
@@ -46,7 +46,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
-from newsroom.importer.items import HtmlSelectors, ImportMap, Item, Photo, Skipped
+from .items import HtmlSelectors, ImportMap, Item, Photo, Skipped
 
 SUFFIXES = (".html", ".htm")
 REQUIRED = ("title", "date", "body")
@@ -284,7 +284,6 @@ def _body(element: etree._Element, selectors: HtmlSelectors, page: Path, root: P
             selectors.title,
             selectors.date,
             selectors.summary,
-            selectors.dateline,
             selectors.photo,
             selectors.caption,
             selectors.credit,
@@ -293,12 +292,10 @@ def _body(element: etree._Element, selectors: HtmlSelectors, page: Path, root: P
         if css
     ]
     document = element.getroottree().getroot()
-    matches = [(css, match) for css in taken for match in _selector(css)(document) if match is not element]
-    for css, match in matches:
+    matches = [match for css in taken for match in _selector(css)(document) if match is not element]
+    for match in matches:
         if not any(ancestor is element for ancestor in match.iterancestors()):
             continue  # outside the body, or inside something removed already
-        if css == selectors.dateline:
-            match.tail = (match.tail or "").lstrip(DATELINE_MARKS)
         parent = match.getparent()
         match.drop_tree()
         while parent is not element and parent is not None and _empty(parent):

@@ -30,7 +30,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from lxml import etree
 from lxml import html as lxml_html
 
-from newsroom.importer.items import ImportMap, Item, Photo, Skipped
+from .feeds import dateline_of
+from .items import ImportMap, Item, Photo, Skipped
 
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -206,13 +207,15 @@ class _Export:
         link = _text(element.find("link")).strip() or None
         categories, language = self.terms(element)
         summary = _plain(_text(element.find(f"{self.excerpt}encoded")))
+        body = wpautop(shortcodes(_text(element.find(f"{{{CONTENT_NS}}}encoded")), notes))
         return Item(
             source=self.source,
             id=post_id or title,
             title=title,
             date=date,
-            body_html=wpautop(shortcodes(_text(element.find(f"{{{CONTENT_NS}}}encoded")), notes)),
+            body_html=body,
             summary=summary or None,
+            dateline=dateline_of(body),
             categories=categories,
             language=language or self.mapping.language,
             photo=self.photo(meta, notes),
