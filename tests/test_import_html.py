@@ -3,16 +3,17 @@ skips and why, local and remote images, old addresses."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import yaml
 from lxml import html as lxml_html
 
 from newsroom.importer.html_pages import read_html
-from newsroom.importer.items import HtmlSelectors, ImportMap, Item, Photo, Skipped
+from newsroom.importer.items import ImportMap, Item, Photo, Skipped
+from newsroom.importer.mapping import read_map
 
 FOLDER = Path(__file__).parent / "fixtures" / "import" / "html"
 SEOUL = timezone(timedelta(hours=9))
@@ -20,15 +21,11 @@ SITE = "https://rights-watch.example.org"
 
 
 def fixture_map(**changes) -> ImportMap:
-    """The fixture's import-map.yml as the mapping reader makes it."""
-    data = yaml.safe_load((FOLDER / "import-map.yml").read_text(encoding="utf-8"))
-    html = {**data["html"], **changes.pop("html", {})}
-    return ImportMap(
-        html=HtmlSelectors(**html),
-        language=data["language"],
-        timezone=changes.pop("timezone", data["timezone"]),
-        **changes,
-    )
+    """The fixture's import-map.yml as the mapping reader reads it, with ``changes``."""
+    mapping = read_map(FOLDER / "import-map.yml")
+    assert mapping.html is not None
+    html = dataclasses.replace(mapping.html, **changes.pop("html", {}))
+    return dataclasses.replace(mapping, html=html, **changes)
 
 
 def read(folder: Path = FOLDER, mapping: ImportMap | None = None) -> list[Item | Skipped]:
