@@ -257,3 +257,21 @@ def test_one_page_named_alone(tmp_path):
     (tmp_path / "page.htm").write_text(page_text(), encoding="utf-8")
     [entry] = read(tmp_path / "page.htm")
     assert isinstance(entry, Item) and entry.id == "page.htm" and entry.link == "/page.htm"
+
+
+def test_links_and_images_in_the_body_are_old_site_paths_never_local_files(tmp_path):
+    text = page_text().replace(
+        "<p>Text.</p>",
+        '<p>See <a href="../other.html#part">the other</a>, <a href="#top">top</a>, '
+        '<a href="mailto:press@example.org">mail</a>.</p><p><img src="img/map.png" alt="A map"></p>',
+    )
+    (tmp_path / "press").mkdir()
+    (tmp_path / "press" / "img").mkdir()
+    (tmp_path / "press" / "img" / "map.png").write_bytes(b"png")
+    (tmp_path / "press" / "page.html").write_text(text, encoding="utf-8")
+    [entry] = read(tmp_path)
+    assert isinstance(entry, Item)
+    content = body(entry)
+    assert [a.get("href") for a in content.iter("a")] == ["/other.html#part", "#top", "mailto:press@example.org"]
+    assert content.find(".//img").get("src") == "/press/img/map.png"
+    assert str(tmp_path) not in entry.body_html

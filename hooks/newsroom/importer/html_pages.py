@@ -19,8 +19,8 @@ matching a ``<figure>`` finds the image inside).
   text; an element left empty by their removal goes too). A dateline stays where it is: a release's
   text opens with it (``(Seoul) – The court...``), as its ``dateline`` field names the place. Its
   relative links and images are made root-relative against the page's old path (``../2019/x.html``
-  → ``/press/2019/x.html``, the old address of that page if it is in the folder too); an image that
-  is a file in the folder becomes that file's absolute path, as the photo does.
+  → ``/press/2019/x.html``, the old address of that page if it is in the folder too; never a path
+  on this machine).
 - ``photo``: an image whose ``src`` is a file inside the folder becomes that file's absolute path
   (never one outside the folder); any other is an absolute URL, made from the page's ``link`` when
   the page names one, else its old site path.
@@ -158,7 +158,7 @@ def _read_page(page: Path, root: Path, selectors: HtmlSelectors, mapping: Import
     dateline = (page_reader.optional("dateline") or "").strip(DATELINE_MARKS) or None
     caption = page_reader.optional("caption")
     credit = page_reader.optional("credit")
-    body = _body(found["body"], selectors, page, root, old_path)
+    body = _body(found["body"], selectors, old_path)
     return Item(
         source=source,
         id=relative,
@@ -275,9 +275,9 @@ def _local_file(path: str, page: Path, root: Path) -> Path | None:
     return resolved if resolved.is_file() else None
 
 
-def _body(element: etree._Element, selectors: HtmlSelectors, page: Path, root: Path, base: str) -> str:
-    """The element's inner HTML, without what the other selectors took out as front matter, its links
-    and images absolute (an image that is a file in the folder: that file's absolute path)."""
+def _body(element: etree._Element, selectors: HtmlSelectors, base: str) -> str:
+    """The element's inner HTML, without what the other selectors took out as front matter, its
+    relative links and images resolved against ``base`` (the page's old path)."""
     taken = [
         css
         for css in (
@@ -308,8 +308,7 @@ def _body(element: etree._Element, selectors: HtmlSelectors, page: Path, root: P
         parts = urlsplit(target)
         if not target or parts.scheme or target.startswith("#"):
             continue
-        local = _local_file(unquote(parts.path), page, root) if node.tag == "img" and parts.path else None
-        node.set(attribute, str(local) if local is not None else urljoin(base, target))
+        node.set(attribute, urljoin(base, target))
     inner = html.escape(element.text or "", quote=False)
     return (inner + "".join(lxml_html.tostring(child, encoding="unicode") for child in element)).strip()
 
