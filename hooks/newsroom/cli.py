@@ -4,6 +4,7 @@
     python -m newsroom check [-f mkdocs.yml]
     python -m newsroom new "Title of the release" [-f mkdocs.yml]
     python -m newsroom fields
+    python -m newsroom import FROM [--as rss|wordpress|html] [--map import-map.yml] [--dry-run]
 
 (``make check`` and ``make new TITLE="..."`` run these.) ``check`` runs the
 build's own checks through the build itself, stopping before it writes anything
@@ -111,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("fields", help="print the README's table of front-matter fields")
     create = commands.add_parser("new", help="start a new release dated now")
     create.add_argument("title", nargs="?", help=f"the title (else the environment variable {TITLE_VARIABLE})")
+    from .importer import command as importer
+
+    importer.add_arguments(commands.add_parser("import", help="import an existing archive (feeds, WordPress, HTML)"))
     args = parser.parse_args(argv)
     if args.command == "fields":
         print(schema.readme_table(), end="")
@@ -124,5 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, SettingsError, yaml.YAMLError) as err:
         print(f"{args.config_file}: {err}", file=sys.stderr)
         return 2
+    if args.command == "import":
+        return importer.run(settings, args)
     title = args.title if args.title is not None else os.environ.get(TITLE_VARIABLE, "")
     return new(settings, title)
