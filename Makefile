@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/hooks
 
-.PHONY: build serve test lint check new bench clean
+.PHONY: build serve test lint check new import bench clean
 
 build: $(VENV)/.site-deps  ## Build the site into site/
 	$(BIN)/mkdocs build --strict
@@ -44,6 +44,16 @@ unexport TITLE
 new: export NEWSROOM_TITLE = $(value TITLE)
 new: $(VENV)/.site-deps  ## Start a release: make new TITLE="..."
 	@$(BIN)/python -m newsroom new
+
+# Like TITLE, the paths go through the environment, unexpanded, and no shell reads them; the
+# command takes them from there (FROM is required; AS and MAP are optional; make's own AS, the
+# assembler, is not passed).
+unexport FROM AS MAP
+import: export NEWSROOM_IMPORT_FROM = $(value FROM)
+import: export NEWSROOM_IMPORT_AS = $(if $(filter default,$(origin AS)),,$(value AS))
+import: export NEWSROOM_IMPORT_MAP = $(value MAP)
+import: $(VENV)/.site-deps  ## Import an archive: make import FROM=path [AS=rss|wordpress|html] [MAP=import-map.yml]
+	@$(BIN)/python -m newsroom import
 
 N ?= 1000
 bench: $(VENV)/.test-deps  ## Time a build of N synthetic releases: make bench N=10000

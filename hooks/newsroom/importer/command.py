@@ -9,6 +9,7 @@ any was skipped, 2 when the mapping file or the command line is wrong (then noth
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -25,10 +26,18 @@ from .writer import Options, import_items
 REPORT = "import-report.md"
 KINDS = ("rss", "wordpress", "html")
 WXR_NAMESPACE = "http://wordpress.org/export/"
+#: Where ``make import`` puts FROM, AS and MAP: through the environment, never a shell command line.
+FROM_VARIABLE, AS_VARIABLE, MAP_VARIABLE = "NEWSROOM_IMPORT_FROM", "NEWSROOM_IMPORT_AS", "NEWSROOM_IMPORT_MAP"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("source", metavar="FROM", type=Path, help="a feed, a WordPress export, or a folder")
+    parser.add_argument(
+        "source",
+        metavar="FROM",
+        type=Path,
+        nargs="?",
+        help=f"a feed, a WordPress export, or a folder (else the environment variable {FROM_VARIABLE})",
+    )
     parser.add_argument("--as", dest="kind", choices=KINDS, help="what FROM is (guessed from the file when absent)")
     parser.add_argument("--map", dest="mapping", type=Path, help="the mapping file (import-map.yml)")
     parser.add_argument("--dry-run", action="store_true", help="write only the report")
@@ -107,6 +116,17 @@ def _counting(entries: Iterator[Item | Skipped]) -> Iterator[Item | Skipped]:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    if args.source is None:
+        if not os.environ.get(FROM_VARIABLE):
+            print("import: name the archive to import: make import FROM=path [AS=...] [MAP=...]", file=sys.stderr)
+            return 2
+        args.source = Path(os.environ[FROM_VARIABLE])
+        args.kind = args.kind or os.environ.get(AS_VARIABLE) or None
+        if args.mapping is None and os.environ.get(MAP_VARIABLE):
+            args.mapping = Path(os.environ[MAP_VARIABLE])
+    if args.kind is not None and args.kind not in KINDS:
+        print(f"import: AS={args.kind}: expected rss, wordpress or html", file=sys.stderr)
+        return 2
     source: Path = args.source
     if not source.exists():
         print(f"import: {source}: no such file or folder", file=sys.stderr)
