@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import html as lxml_html
 
+from conftest import ROOT, Build, Project, site_tab
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
 from newsroom.importer.wordpress import read_wordpress, shortcodes, wpautop
 
@@ -353,3 +359,154 @@ def test_ten_thousand_posts_read_quickly(tmp_path):
     elapsed = time.monotonic() - started
     assert len(entries) == 10_000 and all(isinstance(entry, Item) for entry in entries)
     assert elapsed < 20, f"10,000 WXR posts read in {elapsed:.1f} s"
+
+
+# -- end to end: `python -m newsroom import`, then `make build` --------------------------------------
+
+MAP = EXPORT.parent / "import-map.yml"
+
+
+def run_import(project: Project, source: Path, *args: str) -> subprocess.CompletedProcess:
+    """`make import FROM=source ...` in the project, as an editor runs it."""
+    (project.path / "mkdocs.yml").write_text(yaml.safe_dump(project.config, allow_unicode=True), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks")}
+    command = [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "import", str(source)]
+    return subprocess.run([*command, *args], cwd=project.path, env=env, capture_output=True, text=True)
+
+
+def imported_ids(project: Project) -> dict[str, Path]:
+    """The releases the import wrote, by the WordPress post ID they came from."""
+    found = {}
+    for path in sorted(project.releases.glob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+        found[front["extra"]["imported"]["id"]] = path
+    return found
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> tuple[Project, subprocess.CompletedProcess, Build]:
+    project = Project(tmp_path_factory.mktemp("wordpress") / "project")
+    done = run_import(project, EXPORT, "--as", "wordpress", "--map", str(MAP))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return project, done, build
+
+
+BLOCKS = {"p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "figure", "figcaption", "br"}
+
+
+def seen_text(element) -> str:
+    """The words a reader sees, in order: blocks and line breaks separate words; heading anchors (¶)
+    and whitespace do not count."""
+    for anchor in element.find_class("headerlink"):
+        anchor.drop_tree()
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.tag in BLOCKS:
+            node.tail = f" {node.tail or ''}"
+            node.text = f" {node.text or ''}"
+    return " ".join(element.text_content().split())
+
+
+def expected_text(item: Item) -> str:
+    """What a reader sees of the item's body once imported: images become links named by their alt."""
+    content = lxml_html.fragment_fromstring(item.body_html, create_parent="div")
+    for image in list(content.iter("img")):
+        image.tail = f" {image.get('alt') or ''} {image.tail or ''}"
+        image.drop_tree()
+    return seen_text(content)
+
+
+def test_every_post_became_a_release_or_is_in_the_report(imported):
+    project, done, _ = imported
+    entries = read(ImportMap(statuses=("publish", "draft"), timezone="Asia/Seoul"))
+    assert done.returncode == 1, done.stderr  # some entries were skipped
+    assert sorted(imported_ids(project)) == sorted(entry.id for entry in entries if isinstance(entry, Item))
+    report = (project.path / "import-report.md").read_text(encoding="utf-8")
+    for entry in entries:
+        if isinstance(entry, Skipped):
+            assert f"{entry.source}:{entry.line}: '{entry.id}': {entry.reason}" in report
+
+
+PUBLISHED_POSTS = ["10", "11", "14", "19"]
+NESTED_LINK = pytest.mark.xfail(
+    strict=True,
+    reason="writer: a [caption]'s linked image (<a><img></a>) becomes a link inside a link, "
+    "which Markdown shows as its source text",
+)
+
+
+@pytest.mark.parametrize("post", [pytest.param(p, marks=NESTED_LINK) if p == "19" else p for p in PUBLISHED_POSTS])
+def test_the_visible_text_of_every_published_post_survived(imported, post):
+    project, _, build = imported
+    name = imported_ids(project)[post].stem
+    [item] = [entry for entry in read() if isinstance(entry, Item) and entry.id == post]
+    [text] = build.html(f"news/{name[:10].replace('-', '/')}/{name[11:]}/").find_class("nr-body")
+    assert seen_text(text) == expected_text(item)
+
+
+def test_the_published_posts_are_those_of_the_fixture(imported):
+    project, _, _ = imported
+    everything = read(ImportMap(statuses=("publish", "draft")))
+    assert [e.id for e in everything if isinstance(e, Item) and not e.draft] == PUBLISHED_POSTS
+    assert set(PUBLISHED_POSTS) <= set(imported_ids(project))
+
+
+def test_drafts_and_password_protected_posts_are_nowhere(imported):
+    project, _, build = imported
+    written = imported_ids(project)
+    for post in ("12", "17"):
+        assert "draft: true" in written[post].read_text(encoding="utf-8")
+    everything = "".join(path.read_text(encoding="utf-8", errors="replace") for path in build.pages())
+    assert "Only for our donors" not in everything and "waiting for the legal team" not in everything
+    assert not build.exists("2023/02/14/briefing-for-donors/")
+
+
+OLD_ADDRESSES = [
+    ("2020/03/05/court-must-release-detained-journalists/", "2020/03/05/court-must-release-detained-journalists/"),
+    ("2020/03/05/journalists-detained/", "2020/03/05/court-must-release-detained-journalists/"),
+    ("2020/03/05/release-the-journalists-now/", "2020/03/05/court-must-release-detained-journalists/"),
+    ("2019/11/20/myanmar-end-the-internet-shutdown/", "2019/11/20/myanmar-end-the-internet-shutdown/"),
+    ("2018/09/12/cambodia-free-the-land-activists/", "2018/09/12/cambodia-free-the-land-activists/"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), OLD_ADDRESSES)
+def test_old_addresses_answer_with_a_redirect_to_the_new_page(imported, old, new):
+    _, _, build = imported
+    [refresh] = build.html(old).xpath("//meta[@http-equiv='refresh']/@content")
+    target = posixpath.normpath("/" + old + refresh.split("url=", 1)[1]) + "/"
+    assert target == f"/news/{new}"
+    assert build.exists(target.lstrip("/"))
+
+
+def test_old_addresses_redirect_in_chromium(imported, browser):
+    _, _, build = imported
+    with site_tab(browser, build) as tab:
+        for old, new in [
+            ("2020/03/05/journalists-detained/", "news/2020/03/05/court-must-release-detained-journalists/"),
+            ("2019/11/20/myanmar-end-the-internet-shutdown/", "news/2019/11/20/myanmar-end-the-internet-shutdown/"),
+        ]:
+            tab.goto(tab.base + old)
+            tab.wait_for_url(tab.base + new)
+            assert tab.locator("h1").first.inner_text().strip() != ""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="aliases keep the percent-encoding of a non-ASCII WordPress slug as the folder's name "
+    "(site/2021/06/10/%eb%b6%81.../), where a web server looks for the decoded name",
+)
+def test_an_old_korean_permalink_redirects_in_chromium(imported, browser):
+    _, _, build = imported
+    with site_tab(browser, build) as tab:
+        tab.goto(tab.base + "2021/06/10/%EB%B3%B4%EA%B3%A0%EC%84%9C/")
+        tab.wait_for_url("**/news/2021/06/10/**", timeout=3000)
+
+
+def test_a_second_import_changes_nothing(imported, tmp_path):
+    project, _, _ = imported
+    before = {path.name: path.read_bytes() for path in project.releases.rglob("*") if path.is_file()}
+    again = run_import(project, EXPORT, "--as", "wordpress", "--map", str(MAP))
+    assert again.returncode == 1
+    after = {path.name: path.read_bytes() for path in project.releases.rglob("*") if path.is_file()}
+    assert after == before
