@@ -124,8 +124,8 @@ def test_a_korean_index_page_its_language_folder_address_and_root_relative_image
     assert page.photo == Photo(
         str((FOLDER / "images" / "nk-report.png").resolve()), "보고서 표지", "보고서 표지.", None
     )
-    assert page.link == "/press/2021/north-korea-report/index.html"
-    assert page.old_addresses == ("/press/2021/north-korea-report/",)
+    assert page.link == "/press/2021/north-korea-report/"
+    assert page.old_addresses == ("/press/2021/north-korea-report/index.html",)
     assert [child.tag for child in body(page)] == ["p", "h2", "ul"]
     assert visible(body(page)[0]) == "(서울) – 라이츠워치 아시아는 오늘 북한의 강제 노동 실태를 다룬 보고서를 발표했다."
 
@@ -248,8 +248,8 @@ def test_non_ascii_file_names_are_percent_encoded_old_paths(tmp_path):
     [entry] = read(tmp_path)
     assert isinstance(entry, Item)
     assert entry.id == "보도자료/index.html"
-    assert entry.link == "/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C/index.html"
-    assert entry.old_addresses == ("/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C/",)
+    assert entry.link == "/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C/"
+    assert entry.old_addresses == ("/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C/index.html",)
     assert entry.date == datetime(2020, 1, 2, tzinfo=SEOUL)
 
 

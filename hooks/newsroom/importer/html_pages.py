@@ -28,7 +28,8 @@ matching a ``<figure>`` finds the image inside).
 - ``language``: the selector's value, else ``<html lang>``, else the mapping's ``language``.
 - ``link``: the page's own address (``link[rel=canonical]``); the page's path in the folder is its
   old path on the site (``/press/2020/letter.html``, percent-encoded), and an ``index.html`` also
-  stands for its folder (``/press/2020/``): both are old addresses (the link when there is none).
+  stands for its folder (``/press/2020/``): both are old addresses, and when the page names no
+  link, its link is its path (an ``index.html``'s folder, as it was served and linked).
 """
 
 from __future__ import annotations
@@ -138,7 +139,8 @@ def _read_page(page: Path, root: Path, selectors: HtmlSelectors, mapping: Import
     old_path = _site_path(relative)
     old_addresses = [old_path]
     if PurePosixPath(relative).name.lower() in ("index.html", "index.htm"):
-        old_addresses.append(_site_path(str(PurePosixPath(relative).parent)).rstrip("/") + "/")
+        # Served and linked as its folder: that is its address, the file's path another one.
+        old_addresses.insert(0, _site_path(str(PurePosixPath(relative).parent)).rstrip("/") + "/")
     link = page_reader.optional("link")
     if link:
         link = urljoin(link, "")
@@ -170,8 +172,8 @@ def _read_page(page: Path, root: Path, selectors: HtmlSelectors, mapping: Import
         categories=tuple(terms),
         language=language.strip() if language else None,
         photo=photo if photo is None else Photo(photo.src, photo.alt, caption, credit),
-        link=link or old_path,
-        old_addresses=tuple(address for address in old_addresses if address != (link or old_path)),
+        link=link or old_addresses[0],
+        old_addresses=tuple(address for address in old_addresses if address != (link or old_addresses[0])),
         notes=tuple(notes),
     )
 
