@@ -4,13 +4,19 @@ skips and why, local and remote images, old addresses."""
 from __future__ import annotations
 
 import dataclasses
+import os
+import posixpath
 import shutil
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import html as lxml_html
 
+from conftest import ROOT, Build, Project, site_tab
 from newsroom.importer.html_pages import read_html
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
 from newsroom.importer.mapping import read_map
@@ -125,7 +131,7 @@ def test_a_korean_index_page_its_language_folder_address_and_root_relative_image
         str((FOLDER / "images" / "nk-report.png").resolve()), "보고서 표지", "보고서 표지.", None
     )
     assert page.link == "/press/2021/north-korea-report/"
-    assert page.old_addresses == ("/press/2021/north-korea-report/index.html",)
+    assert page.old_addresses == ()  # its redirect, .../index.html, answers for the file too
     assert [child.tag for child in body(page)] == ["p", "h2", "ul"]
     assert visible(body(page)[0]) == "(서울) – 라이츠워치 아시아는 오늘 북한의 강제 노동 실태를 다룬 보고서를 발표했다."
 
@@ -249,7 +255,7 @@ def test_non_ascii_file_names_are_percent_encoded_old_paths(tmp_path):
     assert isinstance(entry, Item)
     assert entry.id == "보도자료/index.html"
     assert entry.link == "/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C/"
-    assert entry.old_addresses == ("/%EB%B3%B4%EB%8F%84%EC%9E%90%EB%A3%8C/index.html",)
+    assert entry.old_addresses == ()
     assert entry.date == datetime(2020, 1, 2, tzinfo=SEOUL)
 
 
@@ -275,3 +281,115 @@ def test_links_and_images_in_the_body_are_old_site_paths_never_local_files(tmp_p
     assert [a.get("href") for a in content.iter("a")] == ["/other.html#part", "#top", "mailto:press@example.org"]
     assert content.find(".//img").get("src") == "/press/img/map.png"
     assert str(tmp_path) not in entry.body_html
+
+
+# -- end to end: `python -m newsroom import`, then `make build` --------------------------------------
+
+MAP = FOLDER / "import-map.yml"
+BLOCKS = {"p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "figure", "figcaption", "br"}
+
+
+def run_import(project: Project, source: Path, *args: str) -> subprocess.CompletedProcess:
+    """`make import FROM=source ...` in the project, as an editor runs it."""
+    (project.path / "mkdocs.yml").write_text(yaml.safe_dump(project.config, allow_unicode=True), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks")}
+    command = [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "import", str(source)]
+    return subprocess.run([*command, *args], cwd=project.path, env=env, capture_output=True, text=True)
+
+
+def imported_ids(project: Project) -> dict[str, Path]:
+    """The releases the import wrote, by the page they came from."""
+    found = {}
+    for path in sorted(project.releases.glob("*.md")):
+        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+        found[front["extra"]["imported"]["id"]] = path
+    return found
+
+
+def seen_text(element) -> str:
+    """The words a reader sees, in order: blocks and line breaks separate words; heading anchors (¶)
+    and whitespace do not count."""
+    for anchor in element.find_class("headerlink"):
+        anchor.drop_tree()
+    for node in element.iter():
+        if isinstance(node.tag, str) and node.tag in BLOCKS:
+            node.tail = f" {node.tail or ''}"
+            node.text = f" {node.text or ''}"
+    return " ".join(element.text_content().split())
+
+
+def page_url(release: Path) -> str:
+    return f"news/{release.stem[:10].replace('-', '/')}/{release.stem[11:]}/"
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory) -> tuple[Project, subprocess.CompletedProcess, Build]:
+    project = Project(tmp_path_factory.mktemp("html") / "project")
+    done = run_import(project, FOLDER, "--as", "html", "--map", str(MAP))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return project, done, build
+
+
+def test_every_page_became_a_release_or_is_in_the_report(imported):
+    project, done, _ = imported
+    assert done.returncode == 1, done.stderr  # a page was skipped
+    entries = read()
+    assert sorted(imported_ids(project)) == sorted(entry.id for entry in entries if isinstance(entry, Item))
+    report = (project.path / "import-report.md").read_text(encoding="utf-8")
+    [missing] = [entry for entry in entries if isinstance(entry, Skipped)]
+    assert f"{missing.source}: '{missing.id}': {missing.reason}" in report
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "press/2019/myanmar-shutdown.htm",
+        "press/2020/court-journalists.html",
+        "press/2021/north-korea-report/index.html",
+    ],
+)
+def test_the_visible_text_of_every_article_survived(imported, page):
+    project, _, build = imported
+    [text] = build.html(page_url(imported_ids(project)[page])).find_class("nr-body")
+    article = lxml_html.parse(str(FOLDER / page)).getroot().cssselect("article .entry-content")[0]
+    assert seen_text(text) == seen_text(article)
+    assert seen_text(text) != ""
+
+
+def test_local_photos_are_copied_and_shown_with_their_alt_caption_and_credit(imported):
+    project, _, build = imported
+    release = imported_ids(project)["press/2020/court-journalists.html"]
+    page = build.html(page_url(release))
+    [image] = [
+        img for img in page.iter("img") if img.get("alt") == "People holding candles outside a courthouse at night"
+    ]
+    served = posixpath.normpath(posixpath.join("/" + page_url(release), image.get("src")))
+    assert build.path(served.lstrip("/")).read_bytes() == (FOLDER / "images" / "seoul-vigil.jpg").read_bytes()
+    text = seen_text(page)
+    assert "Relatives at a vigil in Seoul, 3 March 2020." in text and "© 2020 Kim Soo-jin" in text
+
+
+OLD_ADDRESSES = [
+    ("press/2020/court-journalists.html", "press/2020/court-journalists.html"),
+    ("press/2019/myanmar-shutdown.htm", "press/2019/myanmar-shutdown.htm"),
+    ("press/2021/north-korea-report/", "press/2021/north-korea-report/index.html"),
+    ("press/2021/north-korea-report/index.html", "press/2021/north-korea-report/index.html"),
+]
+
+
+@pytest.mark.parametrize(("old", "page"), OLD_ADDRESSES)
+def test_every_old_path_answers_with_a_redirect_to_its_release(imported, old, page):
+    project, _, build = imported
+    [refresh] = build.html(old).xpath("//meta[@http-equiv='refresh']/@content")
+    folder = old if old.endswith("/") else posixpath.dirname(old) + "/"
+    target = posixpath.normpath("/" + folder + refresh.split("url=", 1)[1]) + "/"
+    assert target == "/" + page_url(imported_ids(project)[page])
+
+
+def test_old_paths_redirect_in_chromium(imported, browser):
+    project, _, build = imported
+    with site_tab(browser, build) as tab:
+        for old, page in OLD_ADDRESSES[:3]:
+            tab.goto(tab.base + old)
+            tab.wait_for_url(tab.base + page_url(imported_ids(project)[page]))

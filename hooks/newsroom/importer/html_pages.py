@@ -27,9 +27,9 @@ matching a ``<figure>`` finds the image inside).
 - ``dateline``: the place alone (``(Seoul) –`` is ``Seoul``).
 - ``language``: the selector's value, else ``<html lang>``, else the mapping's ``language``.
 - ``link``: the page's own address (``link[rel=canonical]``); the page's path in the folder is its
-  old path on the site (``/press/2020/letter.html``, percent-encoded), and an ``index.html`` also
-  stands for its folder (``/press/2020/``): both are old addresses, and when the page names no
-  link, its link is its path (an ``index.html``'s folder, as it was served and linked).
+  old path on the site (``/press/2020/letter.html``, percent-encoded), an ``index.html``'s its
+  folder (``/press/2020/``, as it was served and linked; the redirect there is that same
+  ``index.html``); that path is an old address, and the link when the page names none.
 """
 
 from __future__ import annotations
@@ -138,9 +138,10 @@ def _read_page(page: Path, root: Path, selectors: HtmlSelectors, mapping: Import
 
     old_path = _site_path(relative)
     old_addresses = [old_path]
-    if PurePosixPath(relative).name.lower() in ("index.html", "index.htm"):
-        # Served and linked as its folder: that is its address, the file's path another one.
-        old_addresses.insert(0, _site_path(str(PurePosixPath(relative).parent)).rstrip("/") + "/")
+    if PurePosixPath(relative).name.lower() == "index.html":
+        # Served and linked as its folder: that is its address, and the redirect answering it is
+        # the same file (folder/index.html), so the file's path is not another one.
+        old_addresses = [_site_path(str(PurePosixPath(relative).parent)).rstrip("/") + "/"]
     link = page_reader.optional("link")
     if link:
         link = urljoin(link, "")
