@@ -7,7 +7,7 @@ import posixpath
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from conftest import ROOT, Build, Project, site_tab
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
-from newsroom.importer.wordpress import read_wordpress, shortcodes, wpautop
+from newsroom.importer.wordpress import _with_date, read_wordpress, shortcodes, wpautop
 
 EXPORT = Path(__file__).parent / "fixtures" / "import" / "wordpress" / "export.xml"
 SITE = "https://rights-watch.example.org"
@@ -138,7 +138,8 @@ def test_a_post_west_of_greenwich_a_photo_without_alt_and_an_html_excerpt():
     # The attachment comes after the post in the file.
     assert post.photo == Photo(f"{SITE}/wp-content/uploads/2019/11/rakhine-map.png", None, None, None)
     assert post.summary == "The Myanmar authorities should lift the shutdown."
-    assert post.old_addresses == (f"{SITE}/?p=14",)
+    # Published a day earlier, then redated: WordPress redirected the old date's permalink.
+    assert post.old_addresses == (f"{SITE}/?p=14", f"{SITE}/2019/11/19/myanmar-end-the-internet-shutdown/")
     assert post.categories == (("category", "Asia"), ("category", "Myanmar"), ("post_tag", "Internet shutdowns"))
 
 
@@ -234,6 +235,39 @@ def test_caption_and_embed_shortcodes_become_html_and_a_gallery_is_reported():
     assert content[4].text == '[gallery ids="104,105,106" columns="3"]'
     assert post.notes == ("the [gallery] shortcode is not converted: its text stays in the body",)
     assert "[caption" not in post.body_html and "[embed" not in post.body_html
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        (f"{SITE}/2019/11/20/slug/", f"{SITE}/2018/01/31/slug/"),
+        (f"{SITE}/2019/11/slug/", f"{SITE}/2018/01/slug/"),
+        (f"{SITE}/news/2019/11/20/slug/", f"{SITE}/news/2018/01/31/slug/"),
+        (f"{SITE}/2019/10/20/slug/", None),
+        (f"{SITE}/slug/", None),
+    ],
+)
+def test_a_permalink_under_an_old_date(address, expected):
+    assert _with_date(address, date(2019, 11, 20), date(2018, 1, 31)) == expected
+
+
+def test_old_dates_apply_to_old_slugs_too_and_a_bad_one_is_noted(tmp_path):
+    text = EXPORT.read_text(encoding="utf-8").replace(
+        "<wp:meta_value><![CDATA[release-the-journalists-now]]></wp:meta_value>\n\t\t</wp:postmeta>",
+        "<wp:meta_value><![CDATA[release-the-journalists-now]]></wp:meta_value>\n\t\t</wp:postmeta>"
+        "<wp:postmeta><wp:meta_key>_wp_old_date</wp:meta_key><wp:meta_value>2020-03-04</wp:meta_value></wp:postmeta>"
+        "<wp:postmeta><wp:meta_key>_wp_old_date</wp:meta_key><wp:meta_value>yesterday</wp:meta_value></wp:postmeta>",
+    )
+    [post] = [e for e in read(path=write(tmp_path, text)) if isinstance(e, Item) and e.id == "10"]
+    assert post.old_addresses == (
+        f"{SITE}/?p=10",
+        f"{SITE}/2020/03/05/journalists-detained/",
+        f"{SITE}/2020/03/05/release-the-journalists-now/",
+        f"{SITE}/2020/03/04/court-must-release-detained-journalists/",
+        f"{SITE}/2020/03/04/journalists-detained/",
+        f"{SITE}/2020/03/04/release-the-journalists-now/",
+    )
+    assert post.notes == ("old date 'yesterday' is not a date (YYYY-MM-DD): no permalink made from it",)
 
 
 @pytest.mark.parametrize(
@@ -466,6 +500,7 @@ OLD_ADDRESSES = [
     ("2020/03/05/journalists-detained/", "2020/03/05/court-must-release-detained-journalists/"),
     ("2020/03/05/release-the-journalists-now/", "2020/03/05/court-must-release-detained-journalists/"),
     ("2019/11/20/myanmar-end-the-internet-shutdown/", "2019/11/20/myanmar-end-the-internet-shutdown/"),
+    ("2019/11/19/myanmar-end-the-internet-shutdown/", "2019/11/20/myanmar-end-the-internet-shutdown/"),
     ("2018/09/12/cambodia-free-the-land-activists/", "2018/09/12/cambodia-free-the-land-activists/"),
 ]
 

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from datetime import date as date_type
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -220,7 +221,7 @@ class _Export:
             language=language or self.mapping.language,
             photo=self.photo(meta, notes),
             link=link,
-            old_addresses=self.old_addresses(element, post_id, link, meta, notes),
+            old_addresses=self.old_addresses(element, post_id, link, date.date(), meta, notes),
             notes=tuple(notes),
             draft=draft,
         )
@@ -277,10 +278,13 @@ class _Export:
         element: etree._Element,
         post_id: str,
         link: str | None,
+        day: date_type,
         meta: list[tuple[str, str]],
         notes: list[str],
     ) -> tuple[str, ...]:
-        """The GUID if it is a URL, ``?p=ID`` on the blog, and the permalink under each old slug."""
+        """The GUID if it is a URL, ``?p=ID`` on the blog, the permalink under each old slug
+        (``_wp_old_slug``), and those permalinks under each old date (``_wp_old_date``, which
+        WordPress also redirects)."""
         found: list[str] = []
         guid = _text(element.find("guid")).strip()
         if urlsplit(guid).scheme in ("http", "https") and urlsplit(guid).netloc:
@@ -288,6 +292,7 @@ class _Export:
         if post_id and self.base:
             found.append(f"{self.base}/?p={post_id}")
         slug = self.text(element, "post_name").strip()
+        permalinks = [link] if link else []
         for key, old in meta:
             if key != "_wp_old_slug" or not old.strip():
                 continue
@@ -296,6 +301,19 @@ class _Export:
                 notes.append(f"old slug '{unquote(old.strip())}': its permalink could not be made from {link}")
             else:
                 found.append(moved)
+                permalinks.append(moved)
+        for key, old in meta:
+            if key != "_wp_old_date" or not old.strip():
+                continue
+            try:
+                before = date_type.fromisoformat(old.strip())
+            except ValueError:
+                notes.append(f"old date '{old.strip()}' is not a date (YYYY-MM-DD): no permalink made from it")
+                continue
+            redated = [_with_date(address, day, before) for address in permalinks]
+            if permalinks and None in redated:
+                notes.append(f"old date {before.isoformat()}: its permalink could not be made from {link}")
+            found.extend(address for address in redated if address is not None)
         unique: list[str] = []
         for address in found:
             if address != link and address not in unique:
@@ -311,6 +329,20 @@ def _with_slug(link: str, slug: str, old: str) -> str | None:
     for index in range(len(segments) - 1, -1, -1):
         if segments[index] and unquote(segments[index]).casefold() == wanted:
             segments[index] = old
+            return urlunsplit(parts._replace(path="/".join(segments)))
+    return None
+
+
+def _with_date(address: str, day: date_type, before: date_type) -> str | None:
+    """``address`` with the ``/YYYY/MM/DD/`` (or ``/YYYY/MM/``) of ``day`` in its path made ``before``'s."""
+    parts = urlsplit(address)
+    segments = parts.path.split("/")
+    now = [f"{day.year:04d}", f"{day.month:02d}", f"{day.day:02d}"]
+    then = [f"{before.year:04d}", f"{before.month:02d}", f"{before.day:02d}"]
+    for index in range(len(segments) - 1):
+        if segments[index : index + 2] == now[:2]:
+            length = 3 if segments[index + 2 : index + 3] == now[2:] else 2
+            segments[index : index + length] = then[:length]
             return urlunsplit(parts._replace(path="/".join(segments)))
     return None
 
