@@ -225,14 +225,16 @@ def _entry(source: str, file: Path, entry: Any, language: str | None, mapping: I
                 credit=credit,
             )
             break
-    raw_date = entry.get("published") or entry.get("updated") or None
+    # dict.get: feedparser's own get answers 'updated' with 'published' (and a warning) when there is none.
+    raw_updated = dict.get(entry, "updated")
+    raw_date = dict.get(entry, "published") or raw_updated or None
     return _common(
         source,
         file,
         id=guid or link,
         title=title,
         raw_date=raw_date,
-        raw_updated=entry.get("updated"),
+        raw_updated=raw_updated,
         body=body,
         summary=summary,
         tags=[str(t.get("term") or t.get("label") or "").strip() for t in entry.get("tags", [])],

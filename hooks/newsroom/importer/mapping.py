@@ -149,7 +149,7 @@ def parse_map(text: str, name: str = "import-map.yml") -> ImportMap:
         elif key == "categories":
             values["categories"] = _categories(reader, value)
         elif key == "html":
-            values["html"] = _html(reader, value)
+            values["html"] = _html(reader, value, key_node)
         elif key == "wordpress":
             for sub, sub_node, sub_value in reader.pairs(value, "wordpress", "a mapping of post_types and statuses"):
                 if sub not in WORDPRESS:
@@ -224,7 +224,7 @@ def _selector(reader: _Reader, node: Node, field: str) -> str | None:
     return css
 
 
-def _html(reader: _Reader, node: Node) -> HtmlSelectors | None:
+def _html(reader: _Reader, node: Node, heading: Node) -> HtmlSelectors | None:
     allowed = (*SELECTORS, "terms", "attributes")
     values: dict[str, object] = {}
     for key, key_node, value in reader.pairs(node, "html", "a mapping of fields to CSS selectors"):
@@ -255,7 +255,7 @@ def _html(reader: _Reader, node: Node) -> HtmlSelectors | None:
     missing = [key for key in REQUIRED_SELECTORS if key not in values]
     if missing:
         names = ", ".join(missing)
-        reader.error(node, "html", f"missing {names}; expected CSS selectors for title, date and body at least")
+        reader.error(heading, "html", f"missing {names}; expected CSS selectors for title, date and body at least")
         return None
     if any(values.get(key) is None for key in REQUIRED_SELECTORS):
         return None

@@ -15,6 +15,7 @@ It never writes over a file it did not write.
 
 from __future__ import annotations
 
+import copy as copy_module
 import hashlib
 import re
 import shutil
@@ -86,7 +87,10 @@ class _Plan:
 def _key(url: str) -> tuple[str, str, str]:
     """What makes two spellings of an old address the same: host, path without its final slash, query."""
     parts = urlsplit(url)
-    return ((parts.hostname or "").lower(), unquote(parts.path).rstrip("/") or "/", parts.query)
+    path = PurePosixPath(unquote(parts.path) or "/")
+    if path.suffix.lower() in PAGE_SUFFIXES:
+        path = path.parent if path.stem == "index" else path.with_suffix("")
+    return ((parts.hostname or "").lower(), str(path).rstrip("/") or "/", parts.query)
 
 
 def clean(text: str) -> str:
@@ -292,6 +296,20 @@ def _fragment(html_text: str) -> Any:
         return div
 
 
+#: Elements whose text is a block of its own: their words never run into the next block's.
+BLOCKS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol blockquote pre table tr td th figure figcaption br hr dt dd".split()
+)
+
+
+def visible_text(root: Any) -> str:
+    """The words of an element as a reader sees them, blocks apart, whitespace collapsed."""
+    copy = copy_module.deepcopy(root)
+    for element in copy.iter(*BLOCKS):
+        element.tail = " " + (element.tail or "")
+    return " ".join(copy.text_content().split())
+
+
 def _replace_with_link(element: Any, href: str, words: str) -> None:
     link = lxml_html.Element("a", href=href)
     link.text = words
@@ -333,7 +351,7 @@ def body_of(
                 link.set("href", target + (f"#{parts.fragment}" if parts.fragment else ""))
             else:
                 link.set("href", absolute)
-    text = " ".join(root.text_content().split())
+    text = visible_text(root)
     inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in root)
     markdown = markdownify(inner, heading_style="ATX", bullets="-", escape_misc=False)
     markdown = clean(re.sub(r"\n{3,}", "\n\n", markdown)).strip()
