@@ -2,14 +2,15 @@
 network's own share page. Nothing of the networks is on the release page (no script, image,
 button or frame), so no request leaves for them until a reader follows one of these links.
 
-Each query is made with ``urllib.parse.urlencode``; ``mailto:`` takes ``%20`` for a space
-(RFC 6068), every network's page accepts it too.
+Every value in a query is percent-encoded whole (``urllib.parse.quote`` with nothing safe, as
+``urlencode(quote_via=quote)`` does); ``mailto:`` takes ``%20`` for a space (RFC 6068), every
+network's page accepts it too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,19 +22,18 @@ class ShareLink:
     url: str
 
 
-def _query(**fields: str) -> str:
-    return urlencode(fields, quote_via=quote)
-
-
 def share_links(permalink: str, title: str) -> tuple[ShareLink, ...]:
     """The links sharing the release at ``permalink`` (an absolute URL), titled ``title``."""
-    text = f"{title} {permalink}"
+    # Each value is quoted once (``quote(safe="")``, as ``urlencode(quote_via=quote)`` does), not once per link.
+    url, name = quote(permalink, safe=""), quote(title, safe="")
+    both = quote(f"{title} {permalink}", safe="")
+    mail = quote(f"{title}\n{permalink}", safe="")
     return (
-        ShareLink("email", "Email", "mailto:?" + _query(subject=title, body=f"{title}\n{permalink}")),
-        ShareLink("x", "X (Twitter)", "https://twitter.com/intent/tweet?" + _query(text=title, url=permalink)),
-        ShareLink("facebook", "Facebook", "https://www.facebook.com/sharer/sharer.php?" + _query(u=permalink)),
-        ShareLink("linkedin", "LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + _query(url=permalink)),
-        ShareLink("whatsapp", "WhatsApp", "https://wa.me/?" + _query(text=text)),
-        ShareLink("telegram", "Telegram", "https://t.me/share/url?" + _query(url=permalink, text=title)),
-        ShareLink("bluesky", "Bluesky", "https://bsky.app/intent/compose?" + _query(text=text)),
+        ShareLink("email", "Email", f"mailto:?subject={name}&body={mail}"),
+        ShareLink("x", "X (Twitter)", f"https://twitter.com/intent/tweet?text={name}&url={url}"),
+        ShareLink("facebook", "Facebook", f"https://www.facebook.com/sharer/sharer.php?u={url}"),
+        ShareLink("linkedin", "LinkedIn", f"https://www.linkedin.com/sharing/share-offsite/?url={url}"),
+        ShareLink("whatsapp", "WhatsApp", f"https://wa.me/?text={both}"),
+        ShareLink("telegram", "Telegram", f"https://t.me/share/url?url={url}&text={name}"),
+        ShareLink("bluesky", "Bluesky", f"https://bsky.app/intent/compose?text={both}"),
     )
