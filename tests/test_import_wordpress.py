@@ -370,6 +370,16 @@ def test_a_file_that_is_not_xml_or_not_wordpress(tmp_path):
     ]
 
 
+def test_control_characters_pasted_into_wordpress_do_not_make_the_export_unreadable(tmp_path):
+    text = EXPORT.read_text(encoding="utf-8").replace(
+        "Court must release detained journalists]]></title>",
+        "Court must release\x0b detained journalists\x08]]></title>",
+    )
+    assert "\x0b" in text
+    [post] = [e for e in read(path=write(tmp_path, text)) if isinstance(e, Item) and e.id == "10"]
+    assert post.title == "Court must release detained journalists"
+
+
 def test_a_post_without_any_date(tmp_path):
     path = write(
         tmp_path,

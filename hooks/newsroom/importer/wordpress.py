@@ -11,6 +11,9 @@ without a title, or without a date it can read. Not reported, because no one wou
 releases: attachments (they are read for featured images), menu entries, revisions, auto-drafts
 and WordPress's own records (``wp_template``, ``custom_css``...).
 
+Control characters that XML forbids (but WordPress lets through from pasted text) are dropped before
+the file is parsed, so that one of them does not make the whole export unreadable.
+
 A hostile file cannot make the reader fetch or expand anything: entities are never resolved, no
 DTD is loaded, nothing comes from the network, and a file that declares a DTD at all is refused
 (WordPress never writes one).
@@ -63,6 +66,8 @@ SILENT_STATUSES = frozenset({"auto-draft", "inherit"})
 #: Statuses WordPress does not show to the public: imported (when selected) as drafts.
 HIDDEN_STATUSES = frozenset({"draft", "pending", "private"})
 NO_DATE = "0000-00-00 00:00:00"
+#: The control characters XML 1.0 forbids (all but tab, line feed and carriage return).
+CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 #: The elements WordPress's wpautop treats as blocks: text between them is not wrapped in <p>.
 BLOCK_TAGS = frozenset(
@@ -93,12 +98,18 @@ def read_wordpress(path: Path, mapping: ImportMap) -> Iterator[Item | Skipped]:
         remove_blank_text=False,
     )
     try:
-        tree = etree.parse(str(path), parser)
-    except etree.XMLSyntaxError as error:
-        yield Skipped(source, None, f"not a WordPress export it can read: {error.msg}", error.lineno or None)
-        return
+        data = path.read_bytes()
     except OSError as error:
         yield Skipped(source, None, f"cannot be read: {error.strerror or error}")
+        return
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
+        # Pasted from word processors, these reach WordPress's database and its exports, but XML
+        # forbids them; they are invisible, and the newsroom's reader refuses them anyway.
+        data = data.translate(None, CONTROL_BYTES)
+    try:
+        tree = etree.fromstring(data, parser, base_url=str(path)).getroottree()
+    except etree.XMLSyntaxError as error:
+        yield Skipped(source, None, f"not a WordPress export it can read: {error.msg}", error.lineno or None)
         return
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
         yield Skipped(
