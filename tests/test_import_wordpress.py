@@ -472,14 +472,9 @@ def test_every_post_became_a_release_or_is_in_the_report(imported):
 
 
 PUBLISHED_POSTS = ["10", "11", "14", "19"]
-NESTED_LINK = pytest.mark.xfail(
-    strict=True,
-    reason="writer: a [caption]'s linked image (<a><img></a>) becomes a link inside a link, "
-    "which Markdown shows as its source text",
-)
 
 
-@pytest.mark.parametrize("post", [pytest.param(p, marks=NESTED_LINK) if p == "19" else p for p in PUBLISHED_POSTS])
+@pytest.mark.parametrize("post", PUBLISHED_POSTS)
 def test_the_visible_text_of_every_published_post_survived(imported, post):
     project, _, build = imported
     name = imported_ids(project)[post].stem
