@@ -206,7 +206,8 @@ def _entry(source: str, file: Path, entry: Any, language: str | None, mapping: I
         body = contents[0].get("value", "")
         language = contents[0].get("language") or language
         summary = _plain(summary_html)
-        if summary and summary == _plain(body):
+        # a feed that repeats the whole body as its description has no summary
+        if summary and len(summary_html) * 2 >= len(body) and summary == _plain(body):
             summary = ""
     else:
         body, summary = summary_html, ""

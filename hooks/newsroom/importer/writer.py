@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy as copy_module
 import hashlib
+import os
 import re
 import shutil
 import struct
@@ -35,6 +36,7 @@ from markdownify import markdownify
 from PIL import Image as PILImage
 from slugify import slugify
 
+from .. import parallel
 from ..images import PHOTO_FORMATS, check_photo
 from ..model import TAXONOMIES
 from ..policy import Policy
@@ -47,6 +49,8 @@ from .items import ImportMap, Item, Photo, Skipped
 from .report import Report
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: yaml.safe_dump's dumper, the C one where available (it writes only plain data, as safe_dump does).
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 #: Where copied and fetched photos go, under the releases folder.
 IMAGES = "images/imported"
@@ -74,6 +78,9 @@ class Options:
 
 
 PROGRESS_EVERY = 500
+#: From this many items on, the releases are made by forked workers (``parallel``), at most this many.
+PARALLEL_FROM = 200
+MAX_WORKERS = 4
 
 
 @dataclass(slots=True)
@@ -82,6 +89,8 @@ class _Plan:
     name: str
     existing: bool
     aliases: list[str] = field(default_factory=list)
+    image: dict[str, str] | None = None
+    copy: tuple[Path, Path] | None = None
 
 
 def _key(url: str) -> tuple[str, str, str]:
@@ -189,11 +198,26 @@ def import_items(
     claimed: dict[str, str] = {}
     for plan in plans:
         plan.aliases = _aliases(plan, settings, options, claimed, report)
+    for plan in plans:
+        if plan.item.photo is not None:
+            plan.image, plan.copy = _photo(plan.item.photo, plan, settings, options, report)
     policy = Policy(settings.site_url, frozenset(settings.embed_hosts))
-    for done, plan in enumerate(plans, 1):
-        _write(plan, settings, mapping, options, policy, by_link, report)
-        if options.progress is not None and (done % PROGRESS_EVERY == 0 or done == len(plans)):
-            options.progress(done, len(plans))
+
+    def prepare(start: int, end: int) -> list[_Prepared]:
+        return [_prepare(plan, settings, mapping, policy, by_link) for plan in plans[start:end]]
+
+    workers = min(os.cpu_count() or 1, MAX_WORKERS)
+    if len(plans) >= PARALLEL_FROM and workers > 1 and parallel.available():
+        batches = parallel.in_order(prepare, parallel.shares(len(plans), workers, smallest=50), workers)
+    else:
+        batches = iter([prepare(0, len(plans))])
+    done = 0
+    for batch in batches:
+        for prepared in batch:
+            _write(plans[done], prepared, settings, options, report)
+            done += 1
+            if options.progress is not None and (done % PROGRESS_EVERY == 0 or done == len(plans)):
+                options.progress(done, len(plans))
     return report
 
 
@@ -351,9 +375,9 @@ def body_of(
                 link.set("href", target + (f"#{parts.fragment}" if parts.fragment else ""))
             else:
                 link.set("href", absolute)
-    text = visible_text(root)
+    text = visible_text(root) if not item.summary else ""
     inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in root)
-    markdown = markdownify(inner, heading_style="ATX", bullets="-", escape_misc=False)
+    markdown = markdownify(inner, heading_style="ATX", bullets="-", escape_misc=False, bs4_options="lxml")
     markdown = clean(re.sub(r"\n{3,}", "\n\n", markdown)).strip()
     return "\n".join(line.rstrip() for line in markdown.split("\n")), text
 
@@ -478,23 +502,30 @@ def fetch_image(url: str, folder: Path) -> tuple[Path | None, str]:
 
 def render(front: dict[str, Any], body: str) -> str:
     """The release file: YAML front matter written by yaml.safe_dump, and the Markdown body."""
-    text = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    text = yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
     return f"---\n{text}---\n\n{body}\n"
 
 
-def _write(
+@dataclass(slots=True)
+class _Prepared:
+    final: str
+    digest: str
+    found: Report
+    """What preparing it found for the report (guesses, remote images, unmapped names, problems)."""
+
+
+def _prepare(
     plan: _Plan,
     settings: Settings,
     mapping: ImportMap,
-    options: Options,
     policy: Policy,
     by_link: dict[tuple[str, str, str], str],
-    report: Report,
-) -> None:
+) -> _Prepared:
+    """The release file's text and digest, checked by the newsroom's own reader (run in a worker)."""
+    found = Report()
     item = plan.item
     release = f"{settings.releases_dir}/{plan.name}"
-    path = settings.releases_path / plan.name
-    body, text = body_of(item, release, policy, by_link, report)
+    body, text = body_of(item, release, policy, by_link, found)
     front: dict[str, Any] = {"title": clean(item.title)}
     summary = " ".join(clean(item.summary or "").split())
     if not summary:
@@ -502,21 +533,18 @@ def _write(
         if item.dateline and plain.startswith("("):
             plain = plain.split(")", 1)[-1].lstrip(" –—-")
         summary = first_sentence(plain) or front["title"]
-        report.guesses.append((release, f"summary taken from the first sentence: {summary!r}"))
+        found.guesses.append((release, f"summary taken from the first sentence: {summary!r}"))
     front["summary"] = summary
     front["date"] = item.date.isoformat()
     if item.dateline:
         front["dateline"] = clean(item.dateline)
-    terms, unmapped = _terms(item, mapping, report)
+    terms, unmapped = _terms(item, mapping, found)
     for taxonomy in TAXONOMIES:
         names = terms.get(taxonomy)
         if names:
             front[taxonomy] = names[0] if len(names) == 1 else names
-    copy = None
-    if item.photo is not None:
-        image, copy = _photo(item.photo, plan, settings, options, report)
-        if image is not None:
-            front["image"] = image
+    if plan.image is not None:
+        front["image"] = plan.image
     language = _language(item, settings)
     if language:
         front["language"] = language
@@ -532,19 +560,32 @@ def _write(
     imported["hash"] = ""
     front["extra"] = {"imported": imported}
     for note in item.notes:
-        report.guesses.append((release, note))
+        found.guesses.append((release, note))
     draft_text = render(front, body)
     at = draft_text.rfind(HASH_PLACEHOLDER)
     digest = digest_of(draft_text)
     final = draft_text[:at] + f"hash: {digest}" + draft_text[at + len(HASH_PLACEHOLDER) :]
+    # The photo was checked when it was copied or fetched (images.check_photo, as the reader does).
+    _, problems = parse_release(final.encode("utf-8"), plan.name, settings, photos=lambda relative: None)
+    found.problems.extend(str(problem) for problem in problems)
+    return _Prepared(final, digest, found)
 
+
+def _write(plan: _Plan, prepared: _Prepared, settings: Settings, options: Options, report: Report) -> None:
+    release = f"{settings.releases_dir}/{plan.name}"
+    path = settings.releases_path / plan.name
+    found = prepared.found
+    report.guesses.extend(found.guesses)
+    report.remote_images.extend(found.remote_images)
+    report.unmapped.update(found.unmapped)
+    report.problems.extend(found.problems)
     if plan.existing and path.exists():
         current = path.read_text(encoding="utf-8", errors="replace")
         stored, intact = untouched(current)
         if not intact:
             report.kept.append(release)
             return
-        if stored == digest:
+        if stored == prepared.digest:
             report.unchanged.append(release)
             return
         outcome = report.updated
@@ -552,13 +593,10 @@ def _write(
         outcome = report.written
     outcome.append(release)
     if not options.dry_run:
-        if copy is not None:
-            source, target = copy
+        if plan.copy is not None:
+            source, target = plan.copy
             target.parent.mkdir(parents=True, exist_ok=True)
             if source != target and (not target.exists() or target.read_bytes() != source.read_bytes()):
                 shutil.copyfile(source, target)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(final, encoding="utf-8")
-    photos = None if not options.dry_run else (lambda relative: None)
-    _, problems = parse_release(final.encode("utf-8"), plan.name, settings, photos=photos)
-    report.problems.extend(str(problem) for problem in problems)
+        path.write_text(prepared.final, encoding="utf-8")
