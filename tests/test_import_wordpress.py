@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
+import re
 import subprocess
 import sys
 import time
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from conftest import ROOT, Build, Project, site_tab
@@ -298,6 +302,23 @@ def test_caption_shortcodes_of_every_wordpress_age(content, expected):
 )
 def test_wpautop(content, expected):
     assert wpautop(content) == expected
+
+
+WORDS = st.text(alphabet="abcxyz가나다.,“”&<>", min_size=1, max_size=8)
+BREAKS = st.sampled_from([" ", "\n", "\n\n", "\n \n\n", "\t"])
+
+
+@given(st.lists(st.tuples(WORDS, BREAKS), min_size=1, max_size=30))
+def test_wpautop_keeps_every_word_and_makes_a_paragraph_of_each_blank_line_separated_chunk(parts):
+    text = "".join(word + gap for word, gap in parts)
+    content = html.escape(text, quote=False)
+    result = lxml_html.fragment_fromstring(wpautop(content), create_parent="div")
+    chunks = [chunk for chunk in re.split(r"\n[ \t]*\n", text) if chunk.strip()]
+    assert [child.tag for child in result] == ["p"] * len(chunks)
+    assert all(len(p.findall("br")) == chunk.strip().count("\n") for p, chunk in zip(result, chunks, strict=True))
+    for br in result.iter("br"):
+        br.tail = f" {br.tail or ''}"  # a line break separates words
+    assert [" ".join(p.text_content().split()) for p in result] == [" ".join(chunk.split()) for chunk in chunks]
 
 
 def write(tmp_path: Path, text: str) -> Path:
