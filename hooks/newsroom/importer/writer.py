@@ -32,7 +32,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import yaml
 from lxml import etree
 from lxml import html as lxml_html
-from markdownify import markdownify
+from markdownify import MarkdownConverter
 from PIL import Image as PILImage
 from slugify import slugify
 
@@ -320,6 +320,44 @@ def _fragment(html_text: str) -> Any:
         return div
 
 
+#: What must be escaped in text for Python-Markdown (the build's engine) to show it as written.
+#: markdownify's own escaping is CommonMark's, and Python-Markdown would show its backslash before ``<``
+#: or ``=``: it knows the backslash escapes of ``_ESCAPED`` only; ``<`` and ``&`` become entities.
+_ESCAPED = re.compile(r"([\\`*_{}\[\]#])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+#: Markers that start a block when they open a line: a quote, a heading, a list item, a rule.
+_BLOCK_MARKS = (
+    re.compile(r"(\s|^)(>)"),
+    re.compile(r"(\s|^)([-+](?:\s|$))"),
+    re.compile(r"(\s|^)(-{2,})"),
+    re.compile(r"((?:\s|^)[0-9]{1,9})([.)](?:\s|$))"),
+)
+
+
+class _Converter(MarkdownConverter):
+    """markdownify for Python-Markdown: text escaped so that it reads back as the same words."""
+
+    def escape(self, text: str, parent_tags: Any) -> str:
+        if not text:
+            return ""
+        text = _ESCAPED.sub(r"\\\1", text)
+        text = _TAG.sub("&lt;", _ENTITY.sub("&amp;", text))
+        for mark in _BLOCK_MARKS:
+            text = mark.sub(r"\1\\\2", text)
+        return text
+
+
+_CONVERTER = _Converter(
+    heading_style="ATX",
+    bullets="-",
+    escape_misc=False,
+    escape_asterisks=False,
+    escape_underscores=False,
+    bs4_options="lxml",
+)
+
+
 #: Elements whose text is a block of its own: their words never run into the next block's.
 BLOCKS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol blockquote pre table tr td th figure figcaption br hr dt dd".split()
@@ -377,7 +415,7 @@ def body_of(
                 link.set("href", absolute)
     text = visible_text(root) if not item.summary else ""
     inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in root)
-    markdown = markdownify(inner, heading_style="ATX", bullets="-", escape_misc=False, bs4_options="lxml")
+    markdown = _CONVERTER.convert(inner)
     markdown = clean(re.sub(r"\n{3,}", "\n\n", markdown)).strip()
     return "\n".join(line.rstrip() for line in markdown.split("\n")), text
 
