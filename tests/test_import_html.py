@@ -197,6 +197,25 @@ def test_a_page_whose_required_field_is_empty_or_unreadable(tmp_path, title, dat
     assert entry.line == 1
 
 
+def test_a_body_with_no_text_but_what_became_front_matter(tmp_path):
+    text = (
+        page_text()
+        .replace('<div class="entry-content"><p>Text.</p></div>', "")
+        .replace(
+            '<article><h1 class="entry-title">A title</h1>',
+            '<article><div class="entry-content"><h1 class="entry-title">A title</h1><p> </p></div>',
+        )
+    )
+    (tmp_path / "page.html").write_text(text, encoding="utf-8")
+    [entry] = read(tmp_path)
+    assert entry == Skipped(
+        str(tmp_path / "page.html"),
+        "page.html",
+        "selector 'article .entry-content' for body matched no text (once the other fields are taken out)",
+        1,
+    )
+
+
 def test_a_body_selector_that_matches_nothing(tmp_path):
     (tmp_path / "page.html").write_text(page_text(), encoding="utf-8")
     [entry] = read(tmp_path, fixture_map(html={"body": "main .content"}))

@@ -9,7 +9,7 @@ its ``href`` (the ``link`` field), an ``<img>`` its ``src`` and ``alt`` (``photo
 matching a ``<figure>`` finds the image inside).
 
 - ``title``, ``date`` and ``body`` are required: a page where one matches nothing, or only empty
-  text, is skipped with the selector that failed.
+  text (a body: once the other fields are taken out of it), is skipped with the selector that failed.
 - ``date``: ISO 8601 (``2020-03-05``, ``2020-03-05T09:30:00+09:00``), else any date
   ``python-dateutil`` reads (``March 5, 2020``, ``5 Mar 2020 09:30 +0900``; numeric ``03/05/2020`` is
   month first). A date without an offset is at the mapping's ``timezone``, else UTC, and the item
@@ -162,6 +162,13 @@ def _read_page(page: Path, root: Path, selectors: HtmlSelectors, mapping: Import
     caption = page_reader.optional("caption")
     credit = page_reader.optional("credit")
     body = _body(found["body"], selectors, old_path)
+    if _empty(found["body"]):
+        return Skipped(
+            source,
+            relative,
+            f"selector '{selectors.body}' for body matched no text (once the other fields are taken out)",
+            found["body"].sourceline,
+        )
     return Item(
         source=source,
         id=relative,
