@@ -589,3 +589,57 @@ def test_without_fetch_images_remote_photos_are_listed(project, tmp_path):
     run_import(project, feed)
     assert not (project.releases / "images").exists()
     assert "- press_releases/2020-03-01-release-photo.md: https://old.example/images/photo.png\n" in report(project)
+
+
+# -- make import ---------------------------------------------------------------
+
+
+def test_make_import_takes_the_paths_exactly_as_written(tmp_path):
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    project = tmp_path / "project"
+    (project / "press_releases").mkdir(parents=True)
+    shutil.copy(ROOT / "Makefile", project / "Makefile")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    (project / "hooks").symlink_to(ROOT / "hooks")
+    (project / ".venv").symlink_to(ROOT / ".venv")
+    folder = tmp_path / "old $(touch ran) `touch ran` $$HOME 'x' $(FROM)"
+    folder.mkdir()
+    shutil.copy(FEEDS / "rss.xml", folder / "feed.xml")
+    (folder / "map $(id).yml").write_text(MAP, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    made = subprocess.run(
+        [
+            "make",
+            "-s",
+            "-o",
+            ".venv/.site-deps",
+            "import",
+            f"FROM={folder / 'feed.xml'}",
+            f"MAP={folder}/map $(id).yml",
+        ],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    assert not (project / "ran").exists(), "nothing in the paths was run"
+    assert "import: 3 written" in made.stdout
+    assert sorted(p.name for p in (project / "press_releases").glob("*.md")) == [
+        "2020-03-03-coi-six-years-on.md",
+        "2020-03-09-joint-letter-hrc43.md",
+        "2020-03-10-un-must-renew-mandate.md",
+    ]
+    assert "countries: North Korea" in (project / "press_releases" / "2020-03-09-joint-letter-hrc43.md").read_text()
+    wrong = subprocess.run(
+        ["make", "-s", "-o", ".venv/.site-deps", "import", f"FROM={folder / 'feed.xml'}", "AS=word press"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert wrong.returncode != 0
+    assert "import: AS=word press: expected rss, wordpress or html" in wrong.stderr
