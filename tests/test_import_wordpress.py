@@ -401,6 +401,30 @@ def test_control_characters_pasted_into_wordpress_do_not_make_the_export_unreada
     assert post.title == "Court must release detained journalists"
 
 
+def test_a_folder_of_exports_a_featured_image_in_another_file(tmp_path):
+    text = EXPORT.read_text(encoding="utf-8")
+    head, rest = text.split("<item>", 1)
+    entries = ["<item>" + entry for entry in rest.split("</channel>")[0].split("<item>")]
+    attachment = next(entry for entry in entries if "<wp:post_id>101<" in entry)
+    posts = [entry for entry in entries if entry is not attachment]
+    (tmp_path / "export-1.xml").write_text(head + "".join(posts) + "</channel>\n</rss>\n", encoding="utf-8")
+    (tmp_path / "export-2.xml").write_text(head + attachment + "</channel>\n</rss>\n", encoding="utf-8")
+    (tmp_path / "notes.xml").write_text("<notes/>", encoding="utf-8")
+    found = list(read_wordpress(tmp_path, PUBLISHED))
+    assert found[0] == Skipped(
+        str(tmp_path / "notes.xml"),
+        None,
+        "not a WordPress export: expected <rss> with a <channel> and the wp: namespace "
+        "(http://wordpress.org/export/1.2/)",
+        1,
+    )
+    assert [entry.id for entry in found[1:]] == [entry.id for entry in read()]
+    assert all(entry.source == str(tmp_path / "export-1.xml") for entry in found[1:])
+    [post] = [entry for entry in found if isinstance(entry, Item) and entry.id == "10"]
+    assert post.photo == items()["10"].photo
+    assert post.photo is not None and post.photo.alt is not None
+
+
 def test_a_post_without_any_date(tmp_path):
     path = write(
         tmp_path,

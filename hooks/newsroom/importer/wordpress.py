@@ -87,7 +87,31 @@ UNCONVERTED = re.compile(r"\[(?P<name>gallery|video|audio|playlist|contact-form-
 
 
 def read_wordpress(path: Path, mapping: ImportMap) -> Iterator[Item | Skipped]:
-    """Every post of the WXR export at ``path`` that is a release, or why it is not, in the file's order."""
+    """Every post of the WXR export at ``path`` that is a release, or why it is not, in the file's
+    order; ``path`` may be a folder of exports (a large site split into several files), read in the
+    order of their names, a featured image found in any of them."""
+    files = sorted(p for p in path.rglob("*.xml") if p.is_file()) if path.is_dir() else [path]
+    attachments: dict[str, _Attachment] = {}
+    exports: list[tuple[_Export, list[etree._Element]]] = []
+    for file in files:
+        opened = _open(file, mapping, attachments)
+        if isinstance(opened, Skipped):
+            yield opened
+            continue
+        export, posts = opened
+        export.index_attachments(posts)
+        exports.append(opened)
+    for export, posts in exports:
+        for element in posts:
+            result = export.read(element)
+            if result is not None:
+                yield result
+
+
+def _open(
+    path: Path, mapping: ImportMap, attachments: dict[str, _Attachment]
+) -> tuple[_Export, list[etree._Element]] | Skipped:
+    """The export at ``path`` and its items, or why it cannot be read."""
     source = str(path)
     parser = etree.XMLParser(
         resolve_entities=False,
@@ -100,8 +124,7 @@ def read_wordpress(path: Path, mapping: ImportMap) -> Iterator[Item | Skipped]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        yield Skipped(source, None, f"cannot be read: {error.strerror or error}")
-        return
+        return Skipped(source, None, f"cannot be read: {error.strerror or error}")
     if data[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         # Pasted from word processors, these reach WordPress's database and its exports, but XML
         # forbids them; they are invisible, and the newsroom's reader refuses them anyway.
@@ -109,35 +132,27 @@ def read_wordpress(path: Path, mapping: ImportMap) -> Iterator[Item | Skipped]:
     try:
         tree = etree.fromstring(data, parser, base_url=str(path)).getroottree()
     except etree.XMLSyntaxError as error:
-        yield Skipped(source, None, f"not a WordPress export it can read: {error.msg}", error.lineno or None)
-        return
+        return Skipped(source, None, f"not a WordPress export it can read: {error.msg}", error.lineno or None)
     if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        yield Skipped(
+        return Skipped(
             source,
             None,
             "declares a DTD (<!DOCTYPE ...>), which a WordPress export never does: not read, "
             "so that no entity in it is expanded or fetched",
             1,
         )
-        return
     root = tree.getroot()
     channel = root.find("channel")
     wp = _wp_namespace(root)
     if root.tag != "rss" or channel is None or wp is None:
-        yield Skipped(
+        return Skipped(
             source,
             None,
             f"not a WordPress export: expected <rss> with a <channel> and the wp: namespace ({WP_NS_PREFIX}1.2/)",
             root.sourceline,
         )
-        return
-    export = _Export(source, wp, _excerpt_namespace(root, wp), mapping, channel)
-    posts = list(channel.iterfind("item"))
-    export.index_attachments(posts)
-    for element in posts:
-        result = export.read(element)
-        if result is not None:
-            yield result
+    export = _Export(source, wp, _excerpt_namespace(root, wp), mapping, channel, attachments)
+    return export, list(channel.iterfind("item"))
 
 
 def _wp_namespace(root: etree._Element) -> str | None:
@@ -159,12 +174,21 @@ class _Attachment:
 
 
 class _Export:
-    def __init__(self, source: str, wp: str, excerpt: str, mapping: ImportMap, channel: etree._Element):
+    def __init__(
+        self,
+        source: str,
+        wp: str,
+        excerpt: str,
+        mapping: ImportMap,
+        channel: etree._Element,
+        attachments: dict[str, _Attachment],
+    ):
         self.source = source
         self.wp = f"{{{wp}}}"
         self.excerpt = f"{{{excerpt}}}"
         self.mapping = mapping
-        self.attachments: dict[str, _Attachment] = {}
+        self.attachments = attachments
+        """Every export's attachments, by post ID (one site's exports share its IDs)."""
         base = self.text(channel, "base_blog_url") or _text(channel.find("link"))
         self.base = base.rstrip("/") if base else None
 
