@@ -4,6 +4,7 @@ skips and why, local and remote images, old addresses."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import posixpath
 import shutil
@@ -16,7 +17,7 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from conftest import ROOT, Build, Project, site_tab
+from conftest import ROOT, Build, Project, site_tab, unavailable
 from newsroom.importer.html_pages import read_html
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
 from newsroom.importer.mapping import read_map
@@ -428,3 +429,23 @@ def test_a_link_to_another_saved_page_becomes_a_link_to_its_release(imported):
         posixpath.join("/" + page_url(ids["press/2020/court-journalists.html"]), link.get("href"))
     )
     assert target + "/" == "/" + page_url(ids["press/2019/myanmar-shutdown.htm"])
+
+
+def test_imported_release_pages_and_their_redirects_are_valid_html(imported):
+    project, _, build = imported
+    vnu = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+    if not vnu.exists():
+        unavailable("the Nu HTML Checker needs `npm ci` (make test runs it)")
+    if not shutil.which("java"):
+        unavailable("the Nu HTML Checker needs Java (Debian: default-jre-headless)")
+    urls = [page_url(path) for path in imported_ids(project).values() if "draft: true" not in path.read_text("utf-8")]
+    urls += [old for old, _ in OLD_ADDRESSES]
+    files = [str(build.path(url)) for url in urls]
+    assert all(Path(file).is_file() for file in files), files
+    result = subprocess.run(
+        ["java", "-jar", str(vnu), "--format", "json", "--errors-only", *files], capture_output=True, text=True
+    )
+    assert result.stderr.strip(), f"the Nu HTML Checker gave no report (exit {result.returncode}): {result.stdout}"
+    messages = json.loads(result.stderr)["messages"]
+    errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] != "info"]
+    assert errors == []
