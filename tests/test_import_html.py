@@ -415,12 +415,8 @@ def test_old_paths_redirect_in_chromium(imported, browser):
             tab.wait_for_url(tab.base + page_url(imported_ids(project)[page]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a page without a canonical link has only a root-relative old address, which the writer "
-    "does not match links against: the link stays one to the old site",
-)
 def test_a_link_to_another_saved_page_becomes_a_link_to_its_release(imported):
+    """Even to a page that names no canonical link, known by its path alone."""
     project, _, build = imported
     ids = imported_ids(project)
     page = build.html(page_url(ids["press/2020/court-journalists.html"]))
