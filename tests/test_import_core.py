@@ -199,3 +199,27 @@ def test_any_title_and_text_become_a_valid_release_whose_words_survive(title, wo
         seen = " ".join(rendered.text_content().split())
         for paragraph in paragraphs:
             assert " ".join(paragraph.split()) in seen
+
+
+def test_links_to_an_item_known_only_by_its_path(tmp_path):
+    """A saved page without its full address (only ``/press/2019/a.htm``) is still linked to, from a
+    page of the same site, by a root-relative or full link; a link to another site's page of that
+    path is not."""
+    settings = site(tmp_path)
+    items = [
+        an_item(
+            id="page",
+            link="https://old.example/press/2020/b.html",
+            body_html='<p><a href="/press/2019/a.htm">Root</a>, <a href="../2019/a.htm#x">relative</a>, '
+            '<a href="https://old.example/press/2019/a.htm">full</a>, '
+            '<a href="https://elsewhere.example/press/2019/a.htm">other site</a>.</p>',
+        ),
+        an_item(id="a", title="Older", link="/press/2019/a.htm", date=datetime(2019, 5, 1, 9, tzinfo=SEOUL)),
+    ]
+    report = import_items(items, settings, ImportMap())
+    assert report.problems == []
+    body = (settings.releases_path / "2020-03-03-b.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body == (
+        "\n[Root](2019-05-01-a.md), [relative](2019-05-01-a.md#x), [full](2019-05-01-a.md), "
+        "[other site](https://elsewhere.example/press/2019/a.htm).\n"
+    )

@@ -102,6 +102,11 @@ def _key(url: str) -> tuple[str, str, str]:
     return ((parts.hostname or "").lower(), str(path).rstrip("/") or "/", parts.query)
 
 
+def _root_relative(address: str) -> bool:
+    """A path from the old site's root (``/press/a.html``), not a full address nor ``//host/``."""
+    return address.startswith("/") and not address.startswith("//")
+
+
 def clean(text: str) -> str:
     """Text without the characters the newsroom's reader refuses (control characters, noncharacters)."""
     return FORBIDDEN.sub("", text)
@@ -193,8 +198,10 @@ def import_items(
     by_link: dict[tuple[str, str, str], str] = {}
     for plan in plans:
         for address in (plan.item.link, *plan.item.old_addresses):
-            if address and urlsplit(address).scheme in ("http", "https"):
+            if address and (urlsplit(address).scheme in ("http", "https") or _root_relative(address)):
                 by_link.setdefault(_key(address), plan.name)
+                # also by its path alone, for links from items whose only old address is a path
+                by_link.setdefault(("", *_key(address)[1:]), plan.name)
     claimed: dict[str, str] = {}
     for plan in plans:
         plan.aliases = _aliases(plan, settings, options, claimed, report)
@@ -386,7 +393,7 @@ def body_of(
 ) -> tuple[str, str]:
     """The body as Markdown, and its plain text (for the summary's first sentence)."""
     root = _fragment(policy.sanitize(clean(item.body_html)))
-    base = item.link or ""
+    base = item.link or next((a for a in item.old_addresses if _root_relative(a)), "")
     for element in list(root.iter("img", "video", "audio", "picture")):
         if element.getparent() is None:
             continue
@@ -407,11 +414,14 @@ def body_of(
             continue
         absolute = urljoin(base, href) if base else href
         parts = urlsplit(absolute)
-        if parts.scheme in ("http", "https"):
-            target = by_link.get(_key(absolute))
+        if parts.scheme in ("http", "https") or _root_relative(absolute):
+            key = _key(absolute)
+            target = by_link.get(key)
+            if target is None and (parts.hostname or "").lower() == (urlsplit(base).hostname or "").lower():
+                target = by_link.get(("", *key[1:]))  # an item known by its path alone, on the same site
             if target is not None:
                 link.set("href", target + (f"#{parts.fragment}" if parts.fragment else ""))
-            else:
+            elif parts.scheme:
                 link.set("href", absolute)
     text = visible_text(root) if not item.summary else ""
     inner = (root.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in root)
