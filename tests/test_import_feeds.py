@@ -17,7 +17,7 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from conftest import FIXTURES, ROOT, Build, Project, site_tab
+from conftest import FIXTURES, ROOT, Build, Project, release_text, site_tab
 from newsroom.importer.command import guess_kind
 from newsroom.importer.feeds import dateline_of, read_feeds
 from newsroom.importer.items import ImportMap, Item, Skipped
@@ -394,6 +394,19 @@ def test_it_never_writes_over_a_file_it_did_not_write(project):
         f"- {FEEDS / 'rss.xml'}: 'coi-six-years-on': press_releases/2020-03-03-coi-six-years-on.md already exists "
         "and was not written by an import of this item; it is left alone" in report(project)
     )
+
+
+def test_an_old_address_a_release_already_answers_is_not_taken(project):
+    mine = release_text(title="Mine", date="2021-01-01", aliases=["/press/2020/03/un-must-renew-mandate/"])
+    project.release("2021-01-01-mine.md", mine)
+    done = run_import(project, FEEDS / "rss.xml")
+    assert done.returncode == 0, done.stderr
+    path = project.releases / "2020-03-10-un-must-renew-mandate.md"
+    assert "aliases" not in front_of(path)
+    assert (
+        f"- press_releases/{path.name}: old address {OLD}/press/2020/03/un-must-renew-mandate/ is already the alias "
+        "of press_releases/2021-01-01-mine.md: not an alias\n"
+    ) in report(project)
 
 
 # -- bad input -----------------------------------------------------------------

@@ -124,8 +124,11 @@ def slug_for(item: Item) -> str:
     return slugify(item.title, max_length=80, word_boundary=True) or "release"
 
 
-def imported_files(settings: Settings) -> dict[tuple[str, str], str]:
-    """(source, id) → release file name, for the files an import wrote (they say so in ``extra.imported``)."""
+def imported_files(settings: Settings, others: dict[str, str] | None = None) -> dict[tuple[str, str], str]:
+    """(source, id) → release file name, for the files an import wrote (they say so in ``extra.imported``).
+
+    ``others``, if given, receives the old addresses (``aliases``) of the other releases → their file, so
+    that no imported item takes one."""
     found: dict[tuple[str, str], str] = {}
     root = settings.releases_path
     if not root.is_dir():
@@ -135,13 +138,22 @@ def imported_files(settings: Settings) -> dict[tuple[str, str], str]:
             data = path.read_bytes()
         except OSError:
             continue
-        if b"imported:" not in data:
+        has_aliases = others is not None and b"aliases:" in data
+        if b"imported:" not in data and not has_aliases:
             continue
+        name = path.relative_to(root).as_posix()
         meta = _front_matter(data.decode("utf-8", "replace"))
-        extra = meta.get("extra") if isinstance(meta, dict) else None
+        if not isinstance(meta, dict):
+            continue
+        extra = meta.get("extra")
         imported = extra.get("imported") if isinstance(extra, dict) else None
         if isinstance(imported, dict) and "source" in imported and "id" in imported:
-            found[(str(imported["source"]), str(imported["id"]))] = path.relative_to(root).as_posix()
+            found[(str(imported["source"]), str(imported["id"]))] = name
+        elif others is not None and isinstance(meta.get("aliases"), list):
+            for alias in meta["aliases"]:
+                path_alias = normalize_alias(str(alias))
+                if path_alias is not None:
+                    others.setdefault(path_alias, f"{settings.releases_dir}/{name}")
     return found
 
 
@@ -193,7 +205,8 @@ def import_items(
             report.skipped.append(entry)
         else:
             items.append(entry)
-    known = imported_files(settings)
+    claimed: dict[str, str] = {}
+    known = imported_files(settings, claimed)
     plans = _plan(items, settings, known, report)
     by_link: dict[tuple[str, str, str], str] = {}
     for plan in plans:
@@ -202,7 +215,6 @@ def import_items(
                 by_link.setdefault(_key(address), plan.name)
                 # also by its path alone, for links from items whose only old address is a path
                 by_link.setdefault(("", *_key(address)[1:]), plan.name)
-    claimed: dict[str, str] = {}
     for plan in plans:
         plan.aliases = _aliases(plan, settings, options, claimed, report)
     for plan in plans:
