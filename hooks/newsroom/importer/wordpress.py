@@ -216,7 +216,8 @@ class _Export:
         post_id = self.text(element, "post_id").strip()
         post_type = self.text(element, "post_type").strip() or "post"
         status = self.text(element, "status").strip() or "publish"
-        title = " ".join(_text(element.find("title")).split())
+        # WordPress shows a title as HTML: its entities (&#8220;, &amp;) are characters, its tags not text.
+        title = _plain(_text(element.find("title")))
         line = element.sourceline
         name = title or (f"post {post_id}" if post_id else None)
         if post_type in SILENT_TYPES or status in SILENT_STATUSES:
@@ -289,7 +290,8 @@ class _Export:
         language = None
         for category in element.iterfind("category"):
             domain = category.get("domain") or "category"
-            name = " ".join(_text(category).split())
+            # WordPress stores term names escaped (Peace &amp; Security).
+            name = " ".join(html.unescape(_text(category)).split())
             if domain == "language":
                 language = category.get("nicename") or language
             elif domain == "post_translations" or not name:
