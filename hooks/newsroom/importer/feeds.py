@@ -282,9 +282,13 @@ def _json_item(
     link = _string(entry, "url") or None
     body = _string(entry, "content_html")
     if not body and _string(entry, "content_text"):
-        paragraph = etree.Element("p")
-        paragraph.text = _string(entry, "content_text")
-        body = etree.tostring(paragraph, encoding="unicode")
+        paragraphs = []
+        for text in _string(entry, "content_text").split("\n\n"):  # blank lines part paragraphs
+            if text.strip():
+                paragraph = etree.Element("p")
+                paragraph.text = text.strip()
+                paragraphs.append(etree.tostring(paragraph, encoding="unicode"))
+        body = "".join(paragraphs)
     others = [guid] if guid and urlsplit(guid).scheme in ("http", "https") else []
     external = _string(entry, "external_url")
     if external:
