@@ -445,3 +445,40 @@ def test_imported_release_pages_and_their_redirects_are_valid_html(imported):
     messages = json.loads(result.stderr)["messages"]
     errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] != "info"]
     assert errors == []
+
+
+GIF = "data:image/gif;base64,R0lGODlhAQABAAAAACw="
+
+
+@pytest.mark.parametrize(
+    ("image", "src", "notes"),
+    [
+        (
+            '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/images/seoul-vigil.jpg" alt="A">',
+            "local",
+            (),
+        ),
+        ('<img src="" data-lazy-src="https://cdn.example.org/a.jpg" alt="A">', "https://cdn.example.org/a.jpg", ()),
+        (
+            '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="A">',
+            None,
+            ("the photo has no src but a placeholder",),
+        ),
+        ('<img alt="A">', None, ("the photo has no src",)),
+    ],
+)
+def test_a_lazy_loading_page_photo(tmp_path, image, src, notes):
+    folder = copy(tmp_path)
+    page = folder / "press/2020/court-journalists.html"
+    text = page.read_text(encoding="utf-8")
+    start = text.index('<img src="../../images/seoul-vigil.jpg"')
+    end = text.index(">", start) + 1
+    page.write_text(text[:start] + image + text[end:], encoding="utf-8")
+    item = items(folder)["press/2020/court-journalists.html"]
+    if src is None:
+        assert item.photo is None
+    else:
+        assert item.photo is not None
+        expected = str((folder / "images" / "seoul-vigil.jpg").resolve()) if src == "local" else src
+        assert (item.photo.src, item.photo.alt, item.photo.credit) == (expected, "A", "© 2020 Kim Soo-jin")
+    assert item.notes == notes

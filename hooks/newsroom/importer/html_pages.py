@@ -6,7 +6,8 @@ selector matches gives the field: its text (whitespace collapsed), or the attrib
 names for it when the element has that attribute. Without an ``attributes:`` entry, a
 ``<time datetime>`` gives its ``datetime``, a ``<meta>`` its ``content``, a ``<link>`` or ``<a>``
 its ``href`` (the ``link`` field), an ``<img>`` its ``src`` and ``alt`` (``photo``; a selector
-matching a ``<figure>`` finds the image inside).
+matching a ``<figure>`` finds the image inside; a lazy-loading page's placeholder ``src`` gives way
+to its ``data-src``).
 
 - ``title``, ``date`` and ``body`` are required: a page where one matches nothing, or only empty
   text (a body: once the other fields are taken out of it), is skipped with the selector that failed.
@@ -53,7 +54,8 @@ SUFFIXES = (".html", ".htm")
 REQUIRED = ("title", "date", "body")
 #: Around a dateline's place: ``(Seoul) –`` is ``Seoul``.
 DATELINE_MARKS = " \t\n\u00a0()[]–—-:,"
-OPTIONAL = ("summary", "dateline", "photo", "caption", "credit", "language", "link")
+#: Where lazy-loading pages keep an image's address while ``src`` holds a placeholder.
+LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original")
 
 
 def read_html(path: Path, mapping: ImportMap) -> Iterator[Item | Skipped]:
@@ -261,8 +263,11 @@ def _photo(page_reader: _Page, page: Path, root: Path, base: str, notes: list[st
         element = image
     attribute = page_reader.selectors.attributes.get("photo", "src")
     src = (element.get(attribute) or "").strip()
-    if not src:
-        notes.append(f"the photo has no {attribute}")
+    if attribute == "src" and (not src or urlsplit(src).scheme == "data"):
+        # A lazy-loading page's src is a placeholder; the image is in one of these.
+        src = next((element.get(lazy, "").strip() for lazy in LAZY_SOURCES if element.get(lazy, "").strip()), src)
+    if not src or urlsplit(src).scheme == "data":
+        notes.append(f"the photo has no {attribute} but a placeholder" if src else f"the photo has no {attribute}")
         return None
     alt = " ".join((element.get("alt") or "").split()) or None
     parts = urlsplit(src)
