@@ -482,3 +482,12 @@ def test_a_lazy_loading_page_photo(tmp_path, image, src, notes):
         expected = str((folder / "images" / "seoul-vigil.jpg").resolve()) if src == "local" else src
         assert (item.photo.src, item.photo.alt, item.photo.credit) == (expected, "A", "© 2020 Kim Soo-jin")
     assert item.notes == notes
+
+
+def test_a_second_import_of_the_pages_changes_nothing(imported):
+    project, _, _ = imported
+    before = {path: path.read_bytes() for path in project.releases.rglob("*") if path.is_file()}
+    again = run_import(project, FOLDER, "--as", "html", "--map", str(MAP))
+    assert again.returncode == 1, again.stderr
+    assert {path: path.read_bytes() for path in project.releases.rglob("*") if path.is_file()} == before
+    assert "3 unchanged" in again.stderr + again.stdout
