@@ -28,7 +28,7 @@ from pathlib import Path
 
 import cbor2
 
-from . import parallel
+from . import korean, parallel
 from .model import Release
 from .publish import remove_stale
 from .taxonomy import Taxonomies
@@ -56,6 +56,9 @@ class SearchRecord:
     """The names of the release's regions, countries, topics and organizations: indexed after the
     content, so that a release filed under "Torture" is found by "torture" whatever its text says,
     and never shown (excerpts end where the words in order end: ``tail_from``)."""
+    morphemes: str = ""
+    """Of a Korean release, the nouns and stems inside its words (``korean.morphemes``): indexed
+    after the terms, so that ``인권`` finds ``북한인권단체들은``, and never shown either."""
 
 
 _PUNCTUATION = ".,;:!?\"'()[]“”‘’«»"
@@ -111,6 +114,9 @@ def release_record(
     lede, rest = lede_and_rest(body_text, lede_words)
     head = "\n".join(part for part in (release.title, release.summary, release.dateline or "", lede) if part)
     meta["tail_from"] = str(len(head.split()))
+    morphemes = ""
+    if korean.is_korean(release.language):
+        morphemes = korean.morphemes(f"{release.title}\n{release.summary}\n{release.dateline or ''}\n{body_text}")
     return SearchRecord(
         url=url_of(release),
         content=f"{head}\n{rest}" if rest else head,
@@ -120,6 +126,7 @@ def release_record(
         # Sortable as text: the moment in UTC, to the second.
         sort={"date": release.date.astimezone(UTC).strftime("%Y%m%d%H%M%S")},
         terms=terms,
+        morphemes=morphemes,
     )
 
 
@@ -156,6 +163,8 @@ def document(record: SearchRecord) -> str:
     body = "".join(f"<p>{esc(line)}</p>" for line in record.content.splitlines())
     if record.terms:
         body += f"<p>{esc(record.terms)}</p>"
+    if record.morphemes:
+        body += f"<p>{esc(record.morphemes)}</p>"
     return (
         f'<!doctype html><html lang="{esc(record.language)}"><head><meta charset="utf-8">'
         f"{''.join(head)}</head><body><main data-pagefind-body>{body}</main></body></html>"

@@ -20,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-from .. import feeds, organization, search, sitemap
+from .. import feeds, korean, organization, search, sitemap
 from ..urls import absolute
 from .pages import ListingPage, RedirectPage, ReleasePage
 from .rendering import save_conversions
@@ -195,6 +195,8 @@ def search_records(state: BuildState) -> SearchRecords:
         # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
         if type(page) is Page and page.file.src_uri in state.page_bodies
     ]
+    if any(korean.is_korean(release.language) for release in state.the_archive.published):
+        korean.load()  # once, here: the workers that make the records are forked from this process
     return SearchRecords(state, pages)
 
 

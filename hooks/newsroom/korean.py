@@ -1,0 +1,139 @@
+"""Korean words split into their morphemes, for search.
+
+Pagefind splits Korean on spaces only, and a query finds a word by its start: ``북한`` finds
+``북한의``, but ``인권`` never finds ``북한인권단체들은`` and ``수용소`` never finds ``정치범수용소``.
+The search record of a Korean release therefore also indexes the nouns, roots and verb stems
+inside its words, found by Kiwi (``kiwipiepy``, with the model of ``kiwipiepy-model``; both
+pinned, and neither reaches the network). No analyzer runs in the reader's browser: a query of
+one morpheme finds the morpheme indexed here, and a compound typed whole still finds its word as
+written.
+
+Kiwi takes a second or two and about 500 MB to load: it is loaded once a process, when the first
+Korean text is segmented (``load`` does it ahead, before the build forks its workers, so that they
+share it). Each distinct word is analyzed once a process, on its own: a whole text in context
+costs five times as much, and a word's nouns rarely depend on the words around it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+#: Kiwi's tags of the morphemes a reader searches for: common and proper nouns, numerals, roots
+#: (``XR``), and the stems of verbs and adjectives (indexed with ``다``, as a dictionary lists them).
+NOUN_TAGS = frozenset({"NNG", "NNP", "NR", "XR"})
+VERB_TAGS = frozenset({"VV", "VA"})
+
+#: The shortest word worth analyzing, in Hangul syllables, where it begins a word: in a word of
+#: two, the only morpheme a query could not find by the word's start is its last syllable alone.
+SHORTEST = 3
+
+_lock = threading.Lock()
+_kiwi: Any = None
+_analyzed: dict[str, tuple[str, ...]] = {}
+
+
+def is_korean(language: str) -> bool:
+    """Whether a BCP 47 tag names Korean (``ko``, ``ko-KR``, ``KO``)."""
+    return language.split("-")[0].lower() == "ko"
+
+
+def is_hangul(char: str) -> bool:
+    """A Hangul syllable or jamo (conjoining, compatibility or extended)."""
+    code = ord(char)
+    return (
+        0xAC00 <= code <= 0xD7A3
+        or 0x1100 <= code <= 0x11FF
+        or 0x3130 <= code <= 0x318F
+        or 0xA960 <= code <= 0xA97F
+        or 0xD7B0 <= code <= 0xD7FF
+    )
+
+
+def hangul_runs(text: str) -> Iterable[str]:
+    """Each stretch of Hangul in ``text``, in order (``UN인권이사회는`` gives ``인권이사회는``)."""
+    run: list[str] = []
+    for char in text:
+        if is_hangul(char):
+            run.append(char)
+        elif run:
+            yield "".join(run)
+            run = []
+    if run:
+        yield "".join(run)
+
+
+def load() -> Any:
+    """Kiwi, loaded on the first call of this process (and warmed up: its first analysis is slow)."""
+    global _kiwi
+    with _lock:
+        if _kiwi is None:
+            from kiwipiepy import Kiwi  # type: ignore[import-untyped]
+
+            kiwi = Kiwi(num_workers=-1)  # analyses in the calling thread: no pool to break on fork
+            kiwi.tokenize("북한인권")
+            _kiwi = kiwi
+        return _kiwi
+
+
+def loaded() -> bool:
+    return _kiwi is not None
+
+
+def _morphemes_of(tokens: Iterable[Any]) -> tuple[str, ...]:
+    found = []
+    for token in tokens:
+        tag = token.tag.split("-")[0]  # VV-I, VA-R: irregular and regular stems
+        if tag in NOUN_TAGS:
+            form = token.form
+        elif tag in VERB_TAGS:
+            form = token.form + "다"
+        else:
+            continue
+        if all(map(is_hangul, form)):  # Kiwi's forms of Hangul input are Hangul; never pass anything else
+            found.append(form)
+    return tuple(found)
+
+
+def analyze(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The morphemes of each word (a stretch of Hangul), each word analyzed once a process."""
+    wanted = list(dict.fromkeys(words))
+    new = [word for word in wanted if word not in _analyzed]
+    if new:
+        kiwi = load()
+        with _lock:
+            for word, tokens in zip(new, kiwi.tokenize(new), strict=True):
+                _analyzed[word] = _morphemes_of(tokens)
+    return {word: _analyzed[word] for word in wanted}
+
+
+def morphemes(text: str) -> str:
+    """The morphemes inside the Korean words of ``text`` that a query could not find by a word's
+    start: space-separated, once each, in order of first appearance; empty without Hangul.
+
+    ``북한인권단체들은 정치범수용소에서`` gives ``인권 단체 수용소``: ``북한`` and ``정치범`` already
+    begin a word, and Pagefind finds a word by its start.
+    """
+    runs: dict[str, bool] = {}  # each stretch of Hangul -> whether one begins a word
+    for word in text.split():
+        for i, run in enumerate(hangul_runs(word)):
+            leading = i == 0 and _stripped(word).startswith(run)
+            if len(run) >= SHORTEST or not leading:  # "UN인권": 인권 does not begin the word
+                runs[run] = runs.get(run, False) or leading
+    if not runs:
+        return ""
+    out: dict[str, None] = {}
+    for run, found in analyze(runs).items():
+        for form in found:
+            if not (runs[run] and run.startswith(form)):
+                out.setdefault(form, None)
+    return " ".join(out)
+
+
+def _stripped(word: str) -> str:
+    """A word without what Pagefind drops before it (quotes, brackets, dashes)."""
+    for start, char in enumerate(word):
+        if char.isalnum():
+            return word[start:]
+    return ""
