@@ -491,3 +491,8 @@ def test_a_second_import_of_the_pages_changes_nothing(imported):
     assert again.returncode == 1, again.stderr
     assert {path: path.read_bytes() for path in project.releases.rglob("*") if path.is_file()} == before
     assert "3 unchanged" in again.stderr + again.stdout
+
+
+def test_an_empty_file_is_not_a_page(tmp_path):
+    (tmp_path / "empty.html").write_bytes(b" \n")
+    assert read(tmp_path) == [Skipped(str(tmp_path / "empty.html"), "empty.html", "empty file, not an HTML page")]

@@ -627,3 +627,39 @@ def test_imported_release_pages_and_their_redirects_are_valid_html(imported):
     messages = json.loads(result.stderr)["messages"]
     errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] != "info"]
     assert errors == []
+
+
+def test_a_missing_export(tmp_path):
+    assert read(path=tmp_path / "nowhere.xml") == [
+        Skipped(str(tmp_path / "nowhere.xml"), None, "cannot be read: No such file or directory")
+    ]
+
+
+def test_what_could_not_be_made_is_noted_for_the_report(tmp_path):
+    text = (
+        EXPORT.read_text(encoding="utf-8")
+        .replace("<wp:meta_value><![CDATA[101]]></wp:meta_value>", "<wp:meta_value><![CDATA[999]]></wp:meta_value>")
+        .replace(
+            "<link>https://rights-watch.example.org/2020/03/05/court-must-release-detained-journalists/</link>",
+            "<link>https://rights-watch.example.org/?p=10</link>",
+        )
+        .replace(
+            "<wp:post_date_gmt><![CDATA[2020-03-05 00:30:00]]>", "<wp:post_date_gmt><![CDATA[2020-03-07 00:30:00]]>"
+        )
+    )
+    [post] = [e for e in read(path=write(tmp_path, text)) if isinstance(e, Item) and e.id == "10"]
+    assert post.photo is None
+    assert post.date == datetime(2020, 3, 7, 0, 30, tzinfo=UTC)
+    assert post.old_addresses == ()
+    assert post.notes == (
+        "post_date and post_date_gmt are -2340 minutes apart: read post_date_gmt (UTC)",
+        "featured image 999 is not among the export's attachments",
+        f"old slug 'journalists-detained': its permalink could not be made from {SITE}/?p=10",
+        f"old slug 'release-the-journalists-now': its permalink could not be made from {SITE}/?p=10",
+    )
+
+
+def test_an_unknown_timezone_in_a_mapping_made_in_code_is_noted(tmp_path):
+    draft = items(ImportMap(statuses=("draft",), timezone="Mars/Olympus"))["12"]
+    assert draft.date == datetime(2022, 1, 10, 10, 0, tzinfo=UTC)
+    assert draft.notes == ("time zone 'Mars/Olympus' is not known: 2022-01-10T10:00:00 read as UTC",)
