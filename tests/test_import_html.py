@@ -496,3 +496,15 @@ def test_a_second_import_of_the_pages_changes_nothing(imported):
 def test_an_empty_file_is_not_a_page(tmp_path):
     (tmp_path / "empty.html").write_bytes(b" \n")
     assert read(tmp_path) == [Skipped(str(tmp_path / "empty.html"), "empty.html", "empty file, not an HTML page")]
+
+
+def test_a_field_from_a_meta_element_and_a_date_from_an_attribute_the_mapping_names(tmp_path):
+    text = page_text(date='<span class="published" data-when="2020-05-06T07:08:00-04:00">May 6</span>').replace(
+        "<title>x</title>", '<title>x</title><meta name="description" content="  What   happened. ">'
+    )
+    (tmp_path / "page.html").write_text(text, encoding="utf-8")
+    mapping = fixture_map(html={"summary": "meta[name=description]", "attributes": {"date": "data-when"}})
+    [entry] = read(tmp_path, mapping)
+    assert isinstance(entry, Item)
+    assert entry.summary == "What happened."
+    assert entry.date == datetime(2020, 5, 6, 7, 8, tzinfo=timezone(-timedelta(hours=4)))
