@@ -394,6 +394,16 @@ def test_a_changed_source_updates_the_releases_no_one_touched(project, tmp_path)
     changed = [name for name in after if after[name] != before.get(name)]
     assert changed == ["2020-03-03-coi-six-years-on.md"]
     assert "no one is tried" in after["2020-03-03-coi-six-years-on.md"].decode()
+    # an item taken out of the source: its release stays, and the report says so
+    (feeds / "feed.json").unlink()
+    third = run_import(project, feeds)
+    assert third.returncode == 0, third.stderr
+    assert files_of(project) == after
+    assert "import: 2 releases of items no longer in the source (left alone)" in third.stdout
+    assert (
+        "## No longer in the source (an earlier import wrote them; left alone) (2)\n\n"
+        "- press_releases/2020-02-18-briefing.md\n- press_releases/2020-02-25-statement-repatriation.md\n"
+    ) in report(project)
 
 
 def test_a_dry_run_writes_only_the_report(project):

@@ -166,7 +166,13 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     except ImportError as err:
         print(f"import: the {kind} reader is not available yet ({err})", file=sys.stderr)
         return 2
-    options = Options(dry_run=args.dry_run, fetch_images=args.fetch_images, old_sites=tuple(hosts), progress=_progress)
+    options = Options(
+        dry_run=args.dry_run,
+        fetch_images=args.fetch_images,
+        old_sites=tuple(hosts),
+        scope=str(source),
+        progress=_progress,
+    )
     report = import_items(_counting(reader(source, mapping)), settings, mapping, options)
     (settings.project_dir / REPORT).write_text(report.markdown(), encoding="utf-8")
     print(report.summary())

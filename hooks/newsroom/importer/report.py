@@ -25,6 +25,8 @@ class Report:
     """(release, what was guessed or left out): summaries from first sentences, photos without alt..."""
     remote_images: list[tuple[str, str]] = field(default_factory=list)
     """(release, URL) of photos and images on another host, not copied."""
+    gone: list[str] = field(default_factory=list)
+    """Releases an earlier import of the same source wrote whose item is no longer in it: left alone."""
     problems: list[str] = field(default_factory=list)
     """What the newsroom's own reader says about written releases (``file:line: ...``)."""
     dry_run: bool = False
@@ -49,6 +51,8 @@ class Report:
             lines.append(f"import: {len(self.guesses)} guesses to review")
         if self.remote_images:
             lines.append(f"import: {len(self.remote_images)} remote images not copied")
+        if self.gone:
+            lines.append(f"import: {len(self.gone)} releases of items no longer in the source (left alone)")
         if self.problems:
             lines.append(f"import: {len(self.problems)} problems in written releases")
         return "\n".join(lines)
@@ -80,6 +84,7 @@ class Report:
         )
         section("Guesses to review", [f"{release}: {what}" for release, what in self.guesses])
         section("Remote images not copied", [f"{release}: {url}" for release, url in self.remote_images])
+        section("No longer in the source (an earlier import wrote them; left alone)", self.gone)
         section("Written", self.written)
         section("Updated", self.updated)
         section("Unchanged", self.unchanged)

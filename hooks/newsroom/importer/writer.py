@@ -73,6 +73,9 @@ class Options:
     fetch_images: bool = False
     old_sites: tuple[str, ...] = ()
     """Other hosts whose addresses are the old site's (``--old-site``)."""
+    scope: str | None = None
+    """What was imported, as given (a file, or a folder whose files are the sources): a release an
+    earlier import wrote from it whose item is not there any more is reported. None: the sources read."""
     progress: Callable[[int, int], None] | None = None
     """Called every ``PROGRESS_EVERY`` items with (done, total)."""
 
@@ -208,6 +211,20 @@ def import_items(
     claimed: dict[str, str] = {}
     known = imported_files(settings, claimed)
     plans = _plan(items, settings, known, report)
+    sources = {item.source for item in items} | {entry.source for entry in report.skipped}
+    present = {(item.source, item.id) for item in items}
+
+    def imported_now(source: str) -> bool:
+        scope = options.scope
+        if scope is None:
+            return source in sources
+        return source == scope or source.startswith(scope.rstrip("/") + "/")
+
+    report.gone.extend(
+        f"{settings.releases_dir}/{name}"
+        for (source, id_), name in sorted(known.items(), key=lambda pair: pair[1])
+        if imported_now(source) and (source, id_) not in present
+    )
     by_link: dict[tuple[str, str, str], str] = {}
     for plan in plans:
         for address in (plan.item.link, *plan.item.old_addresses):
