@@ -347,9 +347,15 @@ def test_a_billion_laughs_is_refused_at_once(tmp_path):
     started = time.monotonic()
     entries = read(path=path)
     assert time.monotonic() - started < 2
-    assert len(entries) == 1 and isinstance(entries[0], Skipped)
-    assert entries[0].reason.startswith(("declares a DTD", "not a WordPress export it can read: "))
-    assert entries[0].line == 1
+    assert entries == [
+        Skipped(
+            str(path),
+            None,
+            "declares a DTD (<!DOCTYPE ...>), which a WordPress export never does: not read, "
+            "so that no entity in it is expanded or fetched",
+            1,
+        )
+    ]
 
 
 def test_an_external_entity_is_never_fetched(tmp_path):

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from datetime import date as date_type
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -130,17 +131,17 @@ def _open(
         # forbids them; they are invisible, and the newsroom's reader refuses them anyway.
         data = data.translate(None, CONTROL_BYTES)
     try:
+        if _declares_dtd(data):
+            return Skipped(
+                source,
+                None,
+                "declares a DTD (<!DOCTYPE ...>), which a WordPress export never does: not read, "
+                "so that no entity in it is expanded or fetched",
+                1,
+            )
         tree = etree.fromstring(data, parser, base_url=str(path)).getroottree()
     except etree.XMLSyntaxError as error:
         return Skipped(source, None, f"not a WordPress export it can read: {error.msg}", error.lineno or None)
-    if tree.docinfo.internalDTD is not None or tree.docinfo.doctype:
-        return Skipped(
-            source,
-            None,
-            "declares a DTD (<!DOCTYPE ...>), which a WordPress export never does: not read, "
-            "so that no entity in it is expanded or fetched",
-            1,
-        )
     root = tree.getroot()
     channel = root.find("channel")
     wp = _wp_namespace(root)
@@ -153,6 +154,17 @@ def _open(
         )
     export = _Export(source, wp, _excerpt_namespace(root, wp), mapping, channel, attachments)
     return export, list(channel.iterfind("item"))
+
+
+def _declares_dtd(data: bytes) -> bool:
+    """Whether the document has a DOCTYPE, found before any of its content is read."""
+    events = etree.iterparse(
+        BytesIO(data), events=("start",), resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    for _event, element in events:
+        docinfo = element.getroottree().docinfo
+        return bool(docinfo.doctype) or docinfo.internalDTD is not None
+    return False
 
 
 def _wp_namespace(root: etree._Element) -> str | None:
