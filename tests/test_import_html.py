@@ -508,3 +508,17 @@ def test_a_field_from_a_meta_element_and_a_date_from_an_attribute_the_mapping_na
     assert isinstance(entry, Item)
     assert entry.summary == "What happened."
     assert entry.date == datetime(2020, 5, 6, 7, 8, tzinfo=timezone(-timedelta(hours=4)))
+
+
+def test_entities_a_page_declares_are_never_expanded_or_fetched(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the password is hunter2", encoding="utf-8")
+    text = page_text("&x;&y;").replace(
+        "<!DOCTYPE html>", f'<!DOCTYPE html [<!ENTITY x SYSTEM "{secret.as_uri()}"><!ENTITY y "expanded">]>'
+    )
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "page.html").write_text(text, encoding="utf-8")
+    [entry] = read(tmp_path / "pages")
+    assert isinstance(entry, Item)
+    assert entry.title == "&x;&y;"
+    assert "hunter2" not in repr(entry) and "expanded" not in repr(entry)
