@@ -92,6 +92,21 @@ def _plain(text: str) -> str:
     return " ".join(fragment.text_content().split())
 
 
+#: How WordPress and other CMSs end a cut excerpt: "… the court said [&hellip;]".
+MORE_MARKS = ("[\u2026]", "[...]")
+
+
+def _excerpt(summary: str) -> str:
+    """A description without the mark of a cut excerpt (``[…]``): an ellipsis if the sentence was cut."""
+    for mark in MORE_MARKS:
+        if summary.endswith(mark):
+            summary = summary[: -len(mark)].rstrip()
+            if summary and not summary.endswith((".", "!", "?", "\u2026", "\u201d", '"')):
+                summary += "\u2026"
+            break
+    return summary
+
+
 def _parse_date(raw: str, rss: bool, mapping: ImportMap, notes: list[str]) -> datetime | None:
     raw = raw.strip()
     moment: datetime | None = None
@@ -205,7 +220,7 @@ def _entry(source: str, file: Path, entry: Any, language: str | None, mapping: I
     if contents:
         body = contents[0].get("value", "")
         language = contents[0].get("language") or language
-        summary = _plain(summary_html)
+        summary = _excerpt(_plain(summary_html))
         # a feed that repeats the whole body as its description has no summary
         if summary and len(summary_html) * 2 >= len(body) and summary == _plain(body):
             summary = ""
