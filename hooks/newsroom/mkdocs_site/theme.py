@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound
+from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound, nodes
 from mkdocs.structure.pages import Page
+
+from .check import ADVICE_LOGGER
+
+#: A string missing from the site language's file is reported, not failed: English stands in.
+advice = logging.getLogger(ADVICE_LOGGER)
+#: What was reported, per environment (a build's): the site and its text-only edition look strings
+#: up separately, and each missing string is reported once.
+_reported: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+def string_keys(env: Any, name: str) -> list[str] | None:
+    """The keys of a strings file (a macro ``t(key)`` holding one dict literal), in their order,
+    read from its parsed template; None if it is written some other way."""
+    source = env.loader.get_source(env, name)[0]
+    found = list(env.parse(source).find_all(nodes.Dict))
+    if len(found) != 1:
+        return None
+    keys = [pair.key.value for pair in found[0].items if isinstance(pair.key, nodes.Const)]
+    return keys if len(keys) == len(found[0].items) else None
 
 
 class Translations:
@@ -16,6 +37,8 @@ class Translations:
     (``partials/newsroom/strings/<language>.html``, else English) for ``newsroom.*``
     keys, and in Material's ``partials/languages/<language>.html`` (else English)
     for the others, exactly as Material's own ``partials/language.html`` does.
+    A newsroom string the site's language lacks is reported once, as advice (it does
+    not fail a --strict build), and shown in English.
     """
 
     def __init__(self, env: Any, language: str):
@@ -24,6 +47,39 @@ class Translations:
         own = language if self._exists(f"partials/newsroom/strings/{language}.html") else "en"
         self.own = [f"partials/newsroom/strings/{own}.html", "partials/newsroom/strings/en.html"]
         self.theme = [f"partials/languages/{language}.html", "partials/languages/en.html"]
+        self.reported = _reported.setdefault(env, set())
+        if own == "en" and language != "en":
+            self._report(
+                "",
+                f"the site's language is {language!r}, and the newsroom's interface has no strings in it "
+                f"(partials/newsroom/strings/{language}.html): it is in English; copy "
+                "overrides/partials/newsroom/strings/en.html to that name to translate it",
+            )
+        elif own != "en":
+            self._missing()
+
+    def _missing(self) -> None:
+        """Reports every key of English that the site language's file lacks."""
+        try:
+            theirs, english = string_keys(self.env, self.own[0]), string_keys(self.env, self.own[1])
+        except (TemplateError, OSError):
+            return  # the file is checked as it is used (``__call__``)
+        if theirs is not None and english is not None:
+            for key in english:
+                if key not in theirs:
+                    self._fell_back(key)
+
+    def _fell_back(self, key: str) -> None:
+        self._report(
+            key,
+            f"the interface string {key!r} is missing from {self.own[0]}: the English one is used "
+            "(add it there, translated, from partials/newsroom/strings/en.html)",
+        )
+
+    def _report(self, key: str, message: str) -> None:
+        if key not in self.reported:
+            self.reported.add(key)
+            advice.info("advice: " + message)
 
     def _exists(self, name: str) -> bool:
         try:
@@ -36,10 +92,13 @@ class Translations:
         found = self.cache.get(key)
         if found is None:
             found = key
-            for name in self.own if key.startswith("newsroom.") else self.theme:
+            names = self.own if key.startswith("newsroom.") else self.theme
+            for name in names:
                 value = str(self.env.get_template(name).module.t(key))
                 if value:
                     found = value
+                    if name != names[0] and names is self.own:
+                        self._fell_back(key)
                     break
             self.cache[key] = found
         return found
@@ -125,6 +184,12 @@ BASE_CHANGES = [
         """{% include "partials/toc.html" %}""",
         """{% if not (page.meta and page.meta.hide and "toc" in page.meta.hide) %}"""
         """{% include "partials/toc.html" %}{% endif %}""",
+    ),
+    (
+        # The page's direction on <html> too (Material sets it on <body> only), as on text pages.
+        """<html lang="{{ lang.t('language') }}" class="no-js">""",
+        """<html lang="{{ lang.t('language') }}" dir="{{ config.theme.direction or lang.t('direction') }}" """
+        """class="no-js">""",
     ),
 ]
 
