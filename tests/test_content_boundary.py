@@ -666,6 +666,20 @@ def test_a_slug_too_long_is_an_error_whether_given_or_from_the_file_name():
     ]
 
 
+@pytest.mark.parametrize(
+    "alias",
+    ["news/a%2Fb/", "news/%2e%2e/x/", "news/%2E/", "news/a%00b/", "news/%ff%fe/", "news/a%5Cb/", "news/%C2%85/"],
+)
+def test_an_alias_whose_decoding_is_no_file_of_the_site_is_an_error(alias):
+    """A web server decodes %-escapes before it looks for the file: one that decodes to a '/', a
+    '..', a control character or bytes that are not UTF-8 would answer elsewhere, or nowhere."""
+    assert messages(with_front(*BASE, f"aliases: ['{alias}']")) == [
+        f"{SOURCE}:5: field 'aliases': '{alias}' names, once its %-escapes are decoded as a web server decodes "
+        "them, no file this site can hold (an encoded '/', '.' or '..' part, a control character, or bytes that "
+        "are not UTF-8); expected a path such as 'news/2020/%EB%B6%81%ED%95%9C/'"
+    ]
+
+
 def test_an_alias_too_long_is_an_error():
     alias = "old/" + "a" * 200
     assert messages(with_front(*BASE, f"aliases: [ok/, {alias}]")) == [

@@ -164,6 +164,20 @@ def test_aliases_get_redirect_pages(project):
     assert "old-title" not in build.text("sitemap.xml")
 
 
+def test_an_old_address_with_escapes_is_answered_where_a_web_server_looks_for_it(project):
+    """A Korean permalink as old sites write it (%-escaped UTF-8): the server decodes it and looks
+    for the folder 북한/, so that is where the redirect is written."""
+    project.release(
+        "2021-03-01-x.md", release_text(date="2021-03-01", aliases=["2021/06/%EB%B6%81%ED%95%9C/", "a%20b.html"])
+    )
+    build = project.build()
+    assert build.returncode == 0, build.log
+    assert build.exists("2021/06/북한/") and build.exists("a b.html")
+    assert not (build.site / "2021/06/%EB%B6%81%ED%95%9C").exists()
+    page = build.html("2021/06/북한/")
+    assert page.xpath("//meta[@http-equiv='refresh']/@content") == ["0; url=../../../news/2021/03/01/x/"]
+
+
 def test_an_alias_colliding_with_a_page_or_another_alias_names_both_files(project):
     project.release("2021-03-01-a.md", release_text(title="A", date="2021-03-01", aliases=["about/", "old/"]))
     project.release("2021-03-02-b.md", release_text(title="B", date="2021-03-02", aliases=["old/"]))

@@ -594,11 +594,6 @@ def test_old_addresses_redirect_in_chromium(imported, browser):
             assert tab.locator("h1").first.inner_text().strip() != ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="aliases keep the percent-encoding of a non-ASCII WordPress slug as the folder's name "
-    "(site/2021/06/10/%eb%b6%81.../), where a web server looks for the decoded name",
-)
 def test_an_old_korean_permalink_redirects_in_chromium(imported, browser):
     _, _, build = imported
     with site_tab(browser, build) as tab:

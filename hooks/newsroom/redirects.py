@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .errors import Problem
 from .model import Release
+from .reader.values import alias_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,8 +18,11 @@ class Redirect:
 
     @property
     def file_path(self) -> str:
-        """The file that answers the old address."""
-        return self.path + "index.html" if self.path.endswith("/") else self.path
+        """The file that answers the old address, as a web server finds it (%-escapes decoded: the
+        reader refuses an alias whose decoding would not be a file of the site)."""
+        found = alias_file(self.path)
+        assert found is not None, f"an alias the reader let through: {self.path!r}"
+        return found
 
 
 def redirects(published: Iterable[Release]) -> list[Redirect]:

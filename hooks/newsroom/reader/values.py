@@ -8,6 +8,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from slugify import slugify
@@ -15,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..languages import BCP47_RE
 from ..taxonomy import name_key
+from .characters import find_forbidden
 from .moments import DATE_HINT, parse_moment
 from .nodes import BOOL, FLOAT, INT, NULL, STR, TIMESTAMP, Source, describe
 
@@ -219,6 +221,16 @@ class ValueReader:
                     "aliases",
                     (f"'{value}' is not a path on this site; expected a path such as 'news/2020/old-title/'"),
                 )
+            elif alias_file(path) is None:
+                self.src.error(
+                    item,
+                    "aliases",
+                    (
+                        f"'{value}' names, once its %-escapes are decoded as a web server decodes them, no file "
+                        "this site can hold (an encoded '/', '.' or '..' part, a control character, or bytes "
+                        "that are not UTF-8); expected a path such as 'news/2020/%EB%B6%81%ED%95%9C/'"
+                    ),
+                )
             elif path not in aliases:
                 aliases.append(path)
         return tuple(aliases)
@@ -236,6 +248,22 @@ def normalize_alias(value: str) -> str | None:
     if not path.endswith("/") and not posixpath.splitext(parts[-1])[1]:
         path += "/"
     return path
+
+
+def alias_file(path: str) -> str | None:
+    """The file a web server looks for at the old address ``path`` (a ``normalize_alias`` result): its
+    %-escapes decoded (``%EB%B6%81/`` is the folder ``북/``), ``index.html`` in a folder; None when the
+    decoded path would change shape (an encoded '/' or '\\', a '.' or '..' part), holds a control
+    character, or is not UTF-8."""
+    try:
+        decoded = unquote(path, errors="strict")
+    except UnicodeDecodeError:
+        return None
+    if decoded.count("/") != path.count("/") or "\\" in decoded or find_forbidden(decoded):
+        return None
+    if any(part in (".", "..") for part in decoded.split("/")):
+        return None
+    return decoded + "index.html" if decoded.endswith("/") else decoded
 
 
 def shorten(text: str, keep: int = 40) -> str:
