@@ -691,3 +691,29 @@ def test_make_import_takes_the_paths_exactly_as_written(tmp_path):
     )
     assert wrong.returncode != 0
     assert "import: AS=word press: expected rss, wordpress or html" in wrong.stderr
+
+
+def test_a_local_photo_outside_the_imported_folder_is_left_out(project, tmp_path):
+    """A feed may name any file of the machine as its photo (`/home/…/private.png`, `../`, a link that
+    leads out): only photos beside what is imported are copied next to the releases, and published."""
+    source = tmp_path / "export"
+    source.mkdir()
+    private = tmp_path / "private.png"
+    private.write_bytes((ROOT / "press_releases/images/2020-03-03-seoul-placeholder.png").read_bytes())
+    (source / "inside.png").symlink_to(private)
+    entries = ""
+    for number, href in enumerate((str(private), "../private.png", "inside.png"), 1):
+        entries += (
+            f"<entry><title>Release {number}</title><id>urn:x:{number}</id>"
+            f'<link rel="enclosure" type="image/png" href="{href}" title="A photo"/>'
+            f"<published>2020-03-0{number}T09:00:00+09:00</published>"
+            '<content type="html">&lt;p&gt;Text.&lt;/p&gt;</content></entry>'
+        )
+    feed = source / "atom.xml"
+    feed.write_text(f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>{entries}</feed>')
+    done = run_import(project, feed)
+    assert done.returncode == 0, done.stderr
+    assert not (project.releases / "images").exists(), "nothing copied"
+    assert all("image" not in front_of(p) for p in project.releases.glob("*.md"))
+    text = report(project)
+    assert text.count(f"left out: it is outside {source.resolve()}, which is imported") == 3

@@ -512,6 +512,12 @@ def _photo(
         if not source.is_file():
             report.guesses.append((release, f"photo {photo.src} left out: no such file"))
             return None, None
+        root = _imported_folder(options)
+        if not source.resolve().is_relative_to(root):
+            # A source names any file it likes (`/home/…/private.jpg`, `../../`, a link leading out):
+            # only photos shipped with what is imported are copied, and so published.
+            report.guesses.append((release, f"photo {photo.src} left out: it is outside {root}, which is imported"))
+            return None, None
         trouble = check_photo(source)
         if trouble is not None:
             report.guesses.append((release, f"photo {photo.src} left out: it {trouble}"))
@@ -526,6 +532,12 @@ def _photo(
     if photo.credit:
         image["credit"] = clean(photo.credit)
     return image, (source, settings.releases_path / target)
+
+
+def _imported_folder(options: Options) -> Path:
+    """The folder whose files an import may copy: the one imported, or the one holding the file imported."""
+    scope = Path(options.scope).resolve() if options.scope else Path.cwd().resolve()
+    return scope if scope.is_dir() else scope.parent
 
 
 class _SameSchemeRedirects(urllib.request.HTTPRedirectHandler):
