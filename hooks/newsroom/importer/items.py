@@ -116,7 +116,8 @@ class ImportMap:
     language: str | None = None
     """The language of items whose source does not say."""
     timezone: str | None = None
-    """Where a source date has no offset (HTML pages, WordPress ``post_date``): an IANA name; else the site's."""
+    """Where a source date has no offset (HTML pages, WordPress drafts): an IANA name; without it such a
+    date is read as UTC, and the report says so for each item."""
 
 
 class Reader(Protocol):
