@@ -297,6 +297,13 @@ def test_in_chromium_arabic_reads_from_the_right(arabic, english, browser, direc
         assert (sides[1] if direction == "rtl" else sides[0]) != "0px", sides
         assert (sides[0] if direction == "rtl" else sides[1]) == "0px", sides
         tab.goto(http_site(build) + "news/page/2/")
+        # Lists of the newsroom's own (cards, years) are flush with the side the text starts from.
+        for selector in (".nr-card__title", ".nr-years a"):
+            edges = text_edges(tab, selector)
+            if direction == "rtl":
+                assert abs(edges["right"] - edges["boxRight"]) <= 3, (selector, edges)
+            else:
+                assert abs(edges["left"] - edges["boxLeft"]) <= 3, (selector, edges)
         previous = tab.locator(".nr-pagination a[rel=prev]").bounding_box()
         following = tab.locator(".nr-pagination a[rel=next]").bounding_box()
         assert previous and following
