@@ -199,7 +199,14 @@ def releases_for(project: Project) -> None:
             dateline="سيول",
             body="شهد الشهود على ما جرى في المعسكرات.",
             countries=["North Korea"],
-            contacts=[{"name": "المكتب الصحفي", "languages": ["ar", "en"], "phone": "+82 2 3789 1234"}],
+            contacts=[
+                {
+                    "name": "المكتب الصحفي",
+                    "languages": ["ar", "en"],
+                    "phone": "+82 2 3789 1234",
+                    "email": "press@example.org",
+                }
+            ],
             corrections=[{"date": "2020-03-04", "note": "صُحّح التاريخ."}],
             updated="2020-03-05",
         ),
@@ -237,6 +244,10 @@ def test_arabic_strings_and_dates(arabic):
     text = arabic.html("text/" + RELEASE)
     assert "3 مارس 2020" in [t.text_content() for t in text.xpath("//time")]
     assert "الإصدار النصي" in text.xpath("string(//header)")
+    assert [a.get("dir") for a in text.xpath("//a[starts-with(@href, 'tel:') or starts-with(@href, 'mailto:')]")] == [
+        "ltr",
+        "ltr",
+    ]
     listing = arabic.html("news/page/2/")
     assert listing.xpath("//nav[contains(@class, 'nr-pagination')]/@aria-label") == ["الصفحات"]
     assert "الصفحة 2 من 3" in listing.xpath("string(//nav[contains(@class, 'nr-pagination')])")
@@ -296,6 +307,17 @@ def test_in_chromium_arabic_reads_from_the_right(arabic, english, browser, direc
         )
         assert (sides[1] if direction == "rtl" else sides[0]) != "0px", sides
         assert (sides[0] if direction == "rtl" else sides[1]) == "0px", sides
+        # Phone numbers, addresses and links read left to right whatever the page's direction
+        # (else "+82 2 3789 1234" shows as "1234 3789 2 82+").
+        for selector in ("a[href^='tel:']", "a[href^='mailto:press']", ".nr-citation span"):
+            assert tab.evaluate(f'getComputedStyle(document.querySelector("{selector}")).direction') == "ltr"
+        phone = tab.evaluate(
+            """() => { const a = document.querySelector("a[href^='tel:']"), r = document.createRange();
+                       r.setStart(a.firstChild, 0); r.setEnd(a.firstChild, 1); const plus = r.getBoundingClientRect();
+                       r.setStart(a.firstChild, a.textContent.length - 1); r.setEnd(a.firstChild, a.textContent.length);
+                       return [plus.left, r.getBoundingClientRect().left]; }"""
+        )
+        assert phone[0] < phone[1], "the '+' comes first, on the left"
         tab.goto(http_site(build) + "news/page/2/")
         # Lists of the newsroom's own (cards, years) are flush with the side the text starts from.
         for selector in (".nr-card__title", ".nr-years a"):
