@@ -65,6 +65,15 @@ def test_every_strings_file_has_the_keys_and_placeholders_of_english(language):
     assert set(untranslated) <= shared
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_page_links_say_no_direction(language):
+    """Arrows in the words would point the wrong way in one direction: pages are laid out by CSS,
+    which mirrors them right to left (tested in Chromium below)."""
+    values = strings_of(language)
+    for key in ("newsroom.first_page", "newsroom.previous_page", "newsroom.next_page", "newsroom.last_page"):
+        assert not set(values[key]) & set("←→\u2039\u203a«»<>⟨⟩⇐⇒⟵⟶"), (key, values[key])
+
+
 def test_the_build_reads_the_keys_as_the_test_does():
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROOT / "overrides")))
     for language in LANGUAGES:
