@@ -4,18 +4,42 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
+import shutil
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, unavailable
 
 #: The fixture archive: 60 releases over 2018-2021.
 ARCHIVE = FIXTURES / "archive"
 SEOUL = ZoneInfo("Asia/Seoul")
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
+VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def html_errors(files: list[str]) -> list[str]:
+    """What the Nu HTML Checker finds wrong in ``files`` (``page:line: message``); the test is
+    skipped, saying why, where the checker or Java is missing (a failure in CI)."""
+    if not VNU.exists():
+        unavailable("the Nu HTML Checker needs `npm ci` (make test runs it)")
+    if not shutil.which("java"):
+        unavailable("the Nu HTML Checker needs Java (Debian: default-jre-headless)")
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files], capture_output=True, text=True
+    )
+    assert result.stderr.strip(), f"the Nu HTML Checker gave no report (exit {result.returncode}): {result.stdout}"
+    errors = [
+        f"{m.get('url', '').split('/site/')[-1]}:{m.get('lastLine')}: {m['message']}"
+        for m in json.loads(result.stderr)["messages"]
+        if m["type"] in ("error", "non-document-error")
+    ]
+    assert errors or result.returncode == 0, result.stderr
+    return errors
 
 
 def fixture_releases() -> list[dict]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import shutil
 import subprocess
@@ -18,7 +17,8 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from conftest import FIXTURES, ROOT, Build, Project, release_text, site_tab, unavailable
+from conftest import FIXTURES, ROOT, Build, Project, release_text, site_tab
+from helpers import html_errors
 from newsroom.importer.command import guess_kind
 from newsroom.importer.feeds import dateline_of, read_feeds
 from newsroom.importer.items import ImportMap, Item, Skipped
@@ -336,21 +336,11 @@ def test_old_addresses_redirect_in_chromium(imported, browser):
 
 def test_imported_pages_and_their_redirects_are_valid_html(imported):
     project, _, build = imported
-    vnu = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
-    if not vnu.exists():
-        unavailable("the Nu HTML Checker needs `npm ci` (make test runs it)")
-    if not shutil.which("java"):
-        unavailable("the Nu HTML Checker needs Java (Debian: default-jre-headless)")
     urls = [url_of(path) for path in imported_ids(project).values()]
     urls += [alias for path in imported_ids(project).values() for alias in front_of(path).get("aliases", [])]
     files = [str(build.path(url)) for url in urls]
     assert len(files) == 14 and all(Path(file).is_file() for file in files), files
-    result = subprocess.run(
-        ["java", "-jar", str(vnu), "--format", "json", "--errors-only", *files], capture_output=True, text=True
-    )
-    assert result.stderr.strip(), f"the Nu HTML Checker gave no report (exit {result.returncode}): {result.stdout}"
-    messages = json.loads(result.stderr)["messages"]
-    assert [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] != "info"] == []
+    assert html_errors(files) == []
 
 
 # -- imports again -------------------------------------------------------------

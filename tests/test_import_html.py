@@ -4,7 +4,6 @@ skips and why, local and remote images, old addresses."""
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import posixpath
 import shutil
@@ -17,7 +16,8 @@ import pytest
 import yaml
 from lxml import html as lxml_html
 
-from conftest import ROOT, Build, Project, site_tab, unavailable
+from conftest import ROOT, Build, Project, site_tab
+from helpers import html_errors
 from newsroom.importer.html_pages import read_html
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
 from newsroom.importer.mapping import read_map
@@ -429,22 +429,11 @@ def test_a_link_to_another_saved_page_becomes_a_link_to_its_release(imported):
 
 def test_imported_release_pages_and_their_redirects_are_valid_html(imported):
     project, _, build = imported
-    vnu = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
-    if not vnu.exists():
-        unavailable("the Nu HTML Checker needs `npm ci` (make test runs it)")
-    if not shutil.which("java"):
-        unavailable("the Nu HTML Checker needs Java (Debian: default-jre-headless)")
     urls = [page_url(path) for path in imported_ids(project).values() if "draft: true" not in path.read_text("utf-8")]
     urls += [old for old, _ in OLD_ADDRESSES]
     files = [str(build.path(url)) for url in urls]
     assert all(Path(file).is_file() for file in files), files
-    result = subprocess.run(
-        ["java", "-jar", str(vnu), "--format", "json", "--errors-only", *files], capture_output=True, text=True
-    )
-    assert result.stderr.strip(), f"the Nu HTML Checker gave no report (exit {result.returncode}): {result.stdout}"
-    messages = json.loads(result.stderr)["messages"]
-    errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] != "info"]
-    assert errors == []
+    assert html_errors(files) == []
 
 
 GIF = "data:image/gif;base64,R0lGODlhAQABAAAAACw="

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import html
-import json
 import os
 import posixpath
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -20,7 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from conftest import ROOT, Build, Project, site_tab, unavailable
+from conftest import ROOT, Build, Project, site_tab
+from helpers import html_errors
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
 from newsroom.importer.wordpress import _with_date, read_wordpress, shortcodes, wpautop
 
@@ -612,22 +611,11 @@ def test_a_second_import_changes_nothing(imported, tmp_path):
 
 def test_imported_release_pages_and_their_redirects_are_valid_html(imported):
     project, _, build = imported
-    vnu = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
-    if not vnu.exists():
-        unavailable("the Nu HTML Checker needs `npm ci` (make test runs it)")
-    if not shutil.which("java"):
-        unavailable("the Nu HTML Checker needs Java (Debian: default-jre-headless)")
     urls = [page_url(path) for path in imported_ids(project).values() if "draft: true" not in path.read_text("utf-8")]
     urls += [old for old, _ in OLD_ADDRESSES]
     files = [str(build.path(url)) for url in urls]
     assert all(Path(file).is_file() for file in files), files
-    result = subprocess.run(
-        ["java", "-jar", str(vnu), "--format", "json", "--errors-only", *files], capture_output=True, text=True
-    )
-    assert result.stderr.strip(), f"the Nu HTML Checker gave no report (exit {result.returncode}): {result.stdout}"
-    messages = json.loads(result.stderr)["messages"]
-    errors = [f"{m.get('url', '')}:{m.get('lastLine')}: {m['message']}" for m in messages if m["type"] != "info"]
-    assert errors == []
+    assert html_errors(files) == []
 
 
 def test_a_missing_export(tmp_path):

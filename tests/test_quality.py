@@ -3,16 +3,10 @@ accessibility violation (axe-core in Chromium), in the light and the dark palett
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
 from conftest import FIXTURES, ROOT, Project, http_site, release_text, unavailable
-from helpers import AXE
-
-VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+from helpers import AXE, html_errors
 
 
 @pytest.fixture(scope="module")
@@ -78,23 +72,8 @@ def kinds_of_pages(site) -> list[str]:
 
 
 def test_pages_are_valid_html(site):
-    if not VNU.exists():
-        unavailable("the Nu HTML Checker needs `npm ci` (make test runs it)")
-    if not shutil.which("java"):
-        unavailable("the Nu HTML Checker needs Java (Debian: default-jre-headless)")
     files = [str(site.path(url)) for url in kinds_of_pages(site)]
-    result = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", "--errors-only", *files], capture_output=True, text=True
-    )
-    assert result.stderr.strip(), f"the Nu HTML Checker gave no report (exit {result.returncode}): {result.stdout}"
-    messages = json.loads(result.stderr)["messages"]
-    errors = [
-        f"{m.get('url', '').split('/site/')[-1]}:{m.get('lastLine')}: {m['message']}"
-        for m in messages
-        if m["type"] in ("error", "non-document-error")
-    ]
-    assert errors == []
-    assert result.returncode == 0, result.stderr
+    assert html_errors(files) == []
 
 
 @pytest.mark.parametrize("scheme", ["default", "slate"])
