@@ -5,21 +5,52 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import os
 import shutil
 import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
 
-from conftest import FIXTURES, ROOT, unavailable
+from conftest import FIXTURES, ROOT, Project, unavailable
 
 #: The fixture archive: 60 releases over 2018-2021.
 ARCHIVE = FIXTURES / "archive"
 SEOUL = ZoneInfo("Asia/Seoul")
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 VNU = ROOT / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def serious_violations(page, where: str) -> list[str]:
+    """axe's serious and critical violations on the page open in ``page`` (``where`` names it in each)."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a script tag: the pages' policy refuses it
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{where}: {v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def run_import(project: Project, source: Path | str, *args: str) -> subprocess.CompletedProcess:
+    """`python -m newsroom import source ...` in the project, as `make import` runs it."""
+    (project.path / "mkdocs.yml").write_text(yaml.safe_dump(project.config, allow_unicode=True), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks")}
+    command = [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "import", str(source)]
+    return subprocess.run([*command, *args], cwd=project.path, env=env, capture_output=True, text=True)
+
+
+def front_of(path: Path) -> dict:
+    """The front matter of a release file."""
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+def imported_ids(project: Project) -> dict[str, Path]:
+    """The releases an import wrote, by the id of the item they came from."""
+    return {front_of(p)["extra"]["imported"]["id"]: p for p in sorted(project.releases.glob("*.md"))}
 
 
 def html_errors(files: list[str]) -> list[str]:

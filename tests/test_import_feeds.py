@@ -9,16 +9,14 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path, PurePosixPath
 
 import pytest
-import yaml
 from lxml import html as lxml_html
 
 from conftest import FIXTURES, ROOT, Build, Project, release_text, site_tab
-from helpers import html_errors
+from helpers import front_of, html_errors, imported_ids, run_import
 from newsroom.importer.command import guess_kind
 from newsroom.importer.feeds import dateline_of, read_feeds
 from newsroom.importer.items import ImportMap, Item, Skipped
@@ -33,22 +31,6 @@ categories:
   arbitrary-detention: {topics: Arbitrary Detention}
   Accountability: {topics: [Accountability, Crimes Against Humanity]}
 """
-
-
-def run_import(project: Project, source: Path | str, *args: str) -> subprocess.CompletedProcess:
-    """`python -m newsroom import source ...` in the project, as `make import` runs it."""
-    (project.path / "mkdocs.yml").write_text(yaml.safe_dump(project.config, allow_unicode=True), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks")}
-    command = [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "import", str(source)]
-    return subprocess.run([*command, *args], cwd=project.path, env=env, capture_output=True, text=True)
-
-
-def front_of(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-
-
-def imported_ids(project: Project) -> dict[str, Path]:
-    return {front_of(p)["extra"]["imported"]["id"]: p for p in sorted(project.releases.glob("*.md"))}
 
 
 def url_of(path: Path) -> str:

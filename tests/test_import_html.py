@@ -4,20 +4,17 @@ skips and why, local and remote images, old addresses."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import posixpath
 import shutil
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import yaml
 from lxml import html as lxml_html
 
-from conftest import ROOT, Build, Project, site_tab
-from helpers import html_errors
+from conftest import Build, Project, site_tab
+from helpers import html_errors, imported_ids, run_import
 from newsroom.importer.html_pages import read_html
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
 from newsroom.importer.mapping import read_map
@@ -307,23 +304,6 @@ def test_links_and_images_in_the_body_are_old_site_paths_never_local_files(tmp_p
 
 MAP = FOLDER / "import-map.yml"
 BLOCKS = {"p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "figure", "figcaption", "br"}
-
-
-def run_import(project: Project, source: Path, *args: str) -> subprocess.CompletedProcess:
-    """`make import FROM=source ...` in the project, as an editor runs it."""
-    (project.path / "mkdocs.yml").write_text(yaml.safe_dump(project.config, allow_unicode=True), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks")}
-    command = [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "import", str(source)]
-    return subprocess.run([*command, *args], cwd=project.path, env=env, capture_output=True, text=True)
-
-
-def imported_ids(project: Project) -> dict[str, Path]:
-    """The releases the import wrote, by the page they came from."""
-    found = {}
-    for path in sorted(project.releases.glob("*.md")):
-        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-        found[front["extra"]["imported"]["id"]] = path
-    return found
 
 
 def seen_text(element) -> str:

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import html
-import os
 import posixpath
 import re
 import subprocess
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from conftest import ROOT, Build, Project, site_tab
-from helpers import html_errors
+from conftest import Build, Project, site_tab
+from helpers import html_errors, imported_ids, run_import
 from newsroom.importer.items import ImportMap, Item, Photo, Skipped
 from newsroom.importer.wordpress import _with_date, read_wordpress, shortcodes, wpautop
 
@@ -466,23 +463,6 @@ def test_ten_thousand_posts_read_quickly(tmp_path):
 # -- end to end: `python -m newsroom import`, then `make build` --------------------------------------
 
 MAP = EXPORT.parent / "import-map.yml"
-
-
-def run_import(project: Project, source: Path, *args: str) -> subprocess.CompletedProcess:
-    """`make import FROM=source ...` in the project, as an editor runs it."""
-    (project.path / "mkdocs.yml").write_text(yaml.safe_dump(project.config, allow_unicode=True), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks")}
-    command = [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "import", str(source)]
-    return subprocess.run([*command, *args], cwd=project.path, env=env, capture_output=True, text=True)
-
-
-def imported_ids(project: Project) -> dict[str, Path]:
-    """The releases the import wrote, by the WordPress post ID they came from."""
-    found = {}
-    for path in sorted(project.releases.glob("*.md")):
-        front = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-        found[front["extra"]["imported"]["id"]] = path
-    return found
 
 
 def page_url(release: Path) -> str:

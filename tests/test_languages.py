@@ -13,7 +13,7 @@ import jinja2
 import pytest
 
 from conftest import ROOT, Project, http_site, release_text, unavailable
-from helpers import AXE, html_errors
+from helpers import AXE, html_errors, serious_violations
 from newsroom.mkdocs_site.check import ADVICE_LOGGER
 from newsroom.mkdocs_site.theme import Translations, string_keys
 
@@ -369,12 +369,7 @@ def test_arabic_pages_have_no_serious_accessibility_violations(arabic, browser):
     for url in PAGES + TEXT_PAGES:
         page.goto(base + url)
         page.wait_for_function("() => document.getAnimations().length === 0")
-        page.evaluate(AXE.read_text(encoding="utf-8"))
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        for violation in result["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                found.append(f"{url or '/'}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+        found += serious_violations(page, url or "/")
     page.close()
     assert found == []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES, ROOT, Project, http_site, release_text, unavailable
-from helpers import AXE, html_errors
+from helpers import AXE, html_errors, serious_violations
 
 
 @pytest.fixture(scope="module")
@@ -88,12 +88,7 @@ def test_pages_have_no_serious_accessibility_violations(site, browser, scheme):
         page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
         # Colours change through CSS transitions: axe must measure them when they have ended.
         page.wait_for_function("() => document.getAnimations().length === 0")
-        page.evaluate(AXE.read_text(encoding="utf-8"))  # not a script tag: the pages' policy refuses it
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        for violation in result["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                found.append(f"{url or '/'}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+        found += serious_violations(page, url or "/")
     page.close()
     assert found == []
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import FIXTURES, Project, http_site, release_text, site_tab, unavailable
-from helpers import AXE, RELEASES, all_output_text
+from helpers import AXE, RELEASES, all_output_text, serious_violations
 
 KOREAN = "2021-12-01-korean.md"
 KOREAN_TITLE = "북한 인권 보고서"
@@ -325,13 +325,7 @@ def test_the_search_interface_has_no_serious_accessibility_violations(page):
         unavailable("axe-core needs `npm ci` (make test runs it)")
 
     def violations():
-        page.evaluate(AXE.read_text(encoding="utf-8"))  # not a script tag: the pages' policy refuses it
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        return [
-            f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        return serious_violations(page, page.url)
 
     page.goto(page.base + "search/?q=release&country=nigeria")
     page.wait_for_selector(".nr-result")

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from conftest import FIXTURES, ROOT, Project, http_site, release_text, unavailable
-from helpers import AXE, RELEASES, html_errors, leaks
+from helpers import AXE, RELEASES, html_errors, leaks, serious_violations
 from newsroom.text_edition import STYLE, Here, Labels, link, text_body
 from newsroom.urls import relative_url
 
@@ -588,12 +588,7 @@ def test_text_pages_have_no_serious_accessibility_violations(site, browser, sche
         page.goto(base + text_of(url))
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert background == ("rgb(255, 255, 255)" if scheme == "light" else "rgb(18, 18, 18)")
-        page.evaluate(AXE.read_text(encoding="utf-8"))  # not a script tag: the page's policy refuses it
-        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        for violation in result["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                targets = [n["target"] for n in violation["nodes"]][:3]
-                found.append(f"{url or '/'}: {violation['id']} ({violation['impact']}): {violation['help']} {targets}")
+        found += serious_violations(page, url or "/")
     context.close()
     assert found == []
 
