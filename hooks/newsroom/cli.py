@@ -112,9 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("fields", help="print the README's table of front-matter fields")
     create = commands.add_parser("new", help="start a new release dated now")
     create.add_argument("title", nargs="?", help=f"the title (else the environment variable {TITLE_VARIABLE})")
-    from .importer import command as importer
+    from .importer.arguments import add_arguments
 
-    importer.add_arguments(commands.add_parser("import", help="import an existing archive (feeds, WordPress, HTML)"))
+    add_arguments(commands.add_parser("import", help="import an existing archive (feeds, WordPress, HTML)"))
     args = parser.parse_args(argv)
     if args.command == "fields":
         print(schema.readme_table(), end="")
@@ -129,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.config_file}: {err}", file=sys.stderr)
         return 2
     if args.command == "import":
+        from .importer import command as importer
+
         return importer.run(settings, args)
     title = args.title if args.title is not None else os.environ.get(TITLE_VARIABLE, "")
     return new(settings, title)

@@ -19,36 +19,13 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from ..settings import Settings
+from .arguments import AS_VARIABLE, FROM_VARIABLE, KINDS, MAP_VARIABLE
 from .items import ImportMap, Item, Reader, Skipped
 from .mapping import MappingError, read_map
 from .writer import Options, import_items
 
 REPORT = "import-report.md"
-KINDS = ("rss", "wordpress", "html")
 WXR_NAMESPACE = "http://wordpress.org/export/"
-#: Where ``make import`` puts FROM, AS and MAP: through the environment, never a shell command line.
-FROM_VARIABLE, AS_VARIABLE, MAP_VARIABLE = "NEWSROOM_IMPORT_FROM", "NEWSROOM_IMPORT_AS", "NEWSROOM_IMPORT_MAP"
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "source",
-        metavar="FROM",
-        type=Path,
-        nargs="?",
-        help=f"a feed, a WordPress export, or a folder (else the environment variable {FROM_VARIABLE})",
-    )
-    parser.add_argument("--as", dest="kind", choices=KINDS, help="what FROM is (guessed from the file when absent)")
-    parser.add_argument("--map", dest="mapping", type=Path, help="the mapping file (import-map.yml)")
-    parser.add_argument("--dry-run", action="store_true", help="write only the report")
-    parser.add_argument("--fetch-images", action="store_true", help="download photos from the old site")
-    parser.add_argument(
-        "--old-site",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="another address of the old site whose paths become aliases (repeatable)",
-    )
 
 
 def guess_kind(path: Path) -> str | None:
