@@ -1,8 +1,11 @@
-"""Markdown conversions kept between builds (``newsroom.cache``): a warm build is byte for byte
-a cold one, an edited body is converted again, and a tampered cache is still held to the rules."""
+"""What builds and checks keep between runs (``newsroom.cache``, ``newsroom.readcache``): a warm build
+is byte for byte a cold one, an edited body is converted again, a tampered cache is still held to the
+rules, and `make check` walks again a body whose verdict a change elsewhere may alter."""
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 
 from benchmarks.generate import generate
@@ -21,6 +24,7 @@ def test_a_warm_build_is_byte_identical_to_a_cold_one_and_sees_edits(project):
     assert snapshot(first.site) == before, "a build filling the cache gives the same site"
     with sqlite3.connect(cache) as db:
         assert db.execute("SELECT count(*) FROM conversions").fetchone()[0] == 240
+    assert len(_verdicts(project)) == 240, "a build leaves its verdicts to the next `make check`"
     warm = project.build()
     assert warm.returncode == 0, warm.log
     assert snapshot(warm.site) == before, "a build from the cache gives the same site"
@@ -55,7 +59,7 @@ def test_releases_read_from_the_cache_are_read_anew_when_their_photo_or_the_sett
     first = project.build()
     assert first.returncode == 0, first.log
     with sqlite3.connect(project.path / ".cache" / "newsroom" / "releases.sqlite3") as db:
-        assert db.execute("SELECT count(*) FROM releases").fetchone()[0] == 1
+        assert db.execute("SELECT count(*) FROM release_entries").fetchone()[0] == 1
     (project.releases / "images" / "a.png").write_text("not a picture")
     broken = project.build()
     assert broken.returncode == 1
@@ -67,3 +71,68 @@ def test_releases_read_from_the_cache_are_read_anew_when_their_photo_or_the_sett
     assert moved.returncode == 0, moved.log
     assert moved.exists("news/2021/01/01/a/")
     assert "2021-01-01T09:00:00-05:00" in moved.text("news/2021/01/01/a/")
+
+
+def _verdicts(project) -> dict[str, dict]:
+    with sqlite3.connect(project.path / ".cache" / "newsroom" / "verdicts.sqlite3") as db:
+        return {key: json.loads(entry) for key, entry in db.execute("SELECT key, entry FROM verdicts")}
+
+
+def test_make_check_walks_again_a_body_whose_link_target_changed_and_never_lets_a_build_use_a_verdict(project):
+    project.release(
+        "2021-01-01-a.md", release_text(title="A", date="2021-01-01", body="(Seoul) – See [B](2021-01-02-b.md).")
+    )
+    b = project.release("2021-01-02-b.md", release_text(title="B", date="2021-01-02"))
+    first = project.check()
+    assert first.returncode == 0, first.stderr
+    remembered = _verdicts(project)
+    assert len(remembered) == 2
+    assert {"press_releases/2021-01-02-b.md": "news/2021/01/02/b/"} in [v["lookups"] for v in remembered.values()]
+
+    # A's file is unchanged, but what its link names is gone: its verdict no longer holds.
+    b.unlink()
+    gone = project.check()
+    assert gone.returncode == 1
+    assert (
+        "press_releases/2021-01-01-a.md:7: links to '2021-01-02-b.md', which is not a page or file of the site "
+        "(looked for press_releases/2021-01-02-b.md); check the file name"
+    ) in gone.stderr
+    # Held back, B's link is taken out of A (every verdict depends on which releases are held).
+    project.release("2021-01-02-b.md", release_text(title="B", date="2021-01-02", draft=True))
+    held = project.check()
+    assert held.returncode == 0, held.stderr
+    assert "held back (draft): press_releases/2021-01-02-b.md" in held.stdout
+
+    # `make check` believes its verdicts (whoever writes the cache can write the releases folder);
+    # a build never reads them.
+    with sqlite3.connect(project.path / ".cache" / "newsroom" / "verdicts.sqlite3") as db:
+        for key, entry in db.execute("SELECT key, entry FROM verdicts").fetchall():
+            verdict = json.loads(entry)
+            verdict["problems"] = [[7, "a problem only the cache knows of"]]
+            db.execute("UPDATE verdicts SET entry = ? WHERE key = ?", (json.dumps(verdict), key))
+    told = project.check()
+    assert told.returncode == 1 and "a problem only the cache knows of" in told.stderr
+    build = project.build()
+    assert build.returncode == 0, build.log
+
+
+def test_make_check_reports_a_remembered_problem_as_it_found_it(project):
+    body = '(Seoul) – <a href="javascript:alert(1)">here</a>'
+    project.release("2021-01-01-a.md", release_text(title="A", date="2021-01-01", body=body))
+    message = "press_releases/2021-01-01-a.md:7: the address 'javascript:alert(1)' (javascript:) is not allowed"
+    first, second = project.check(), project.check()
+    assert first.returncode == second.returncode == 1
+    assert message in first.stderr and message in second.stderr
+    assert first.stderr == second.stderr
+
+
+def test_a_release_edited_to_the_same_size_is_read_anew(project):
+    a = project.release("2021-01-01-a.md", release_text(title="Alpha", date="2021-01-01"))
+    assert project.check().returncode == 0
+    stat = a.stat()
+    a.write_text(a.read_text().replace("Alpha", "Omega"), encoding="utf-8")
+    assert a.stat().st_size == stat.st_size
+    os.utime(a, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))  # a file system with coarse times
+    build = project.build()
+    assert build.returncode == 0, build.log
+    assert "Omega" in build.text("news/2021/01/01/a/") and "Alpha" not in build.text("news/2021/01/01/a/")

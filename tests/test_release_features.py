@@ -630,7 +630,7 @@ def test_contacts_and_warnings_are_kept_by_the_read_cache_and_read_back_the_same
     assert cold.returncode == 0, cold.log
     page = cold.text("news/2021/01/01/x/")
     with sqlite3.connect(project.path / ".cache" / "newsroom" / "releases.sqlite3") as db:
-        (entry,) = [json.loads(row[0]) for row in db.execute("SELECT entry FROM releases")]
+        (entry,) = [json.loads(row[0]) for row in db.execute("SELECT entry FROM release_entries")]
     fields = entry["release"]["f"]
     assert fields["content_warning"] == WARNING
     assert fields["contacts"]["~t"][0]["~c"] == "Contact"

@@ -6,6 +6,7 @@ import gc
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from stat import S_ISREG
 
 from .errors import ContentError, Problem
 from .model import Release
@@ -71,6 +72,7 @@ class ReadCache:
     def __init__(self) -> None:
         self.settings: Settings | None = None
         self.entries: dict[str, _Entry] = {}
+        self.folder = ""
 
     def read(
         self, settings: Settings, name: str, photos: PhotoCheck | None = None, store: ReleaseStore | None = None
@@ -80,10 +82,11 @@ class ReadCache:
         if settings != self.settings:
             self.entries.clear()
             self.settings = settings
+            self.folder = os.fspath(settings.releases_path)
         if photos is None:
             photos = Photos(settings)
         try:
-            stat = os.stat(settings.releases_path / name)
+            stat = os.stat(os.path.join(self.folder, name))
         except OSError:
             return read_release(settings, name, photos=photos)
         key = (stat.st_mtime_ns, stat.st_size)
@@ -99,7 +102,8 @@ class ReadCache:
         if store is None:
             release, problems = read_release(settings, name, photos=checked)
         else:
-            release, problems = self._read_through(store, settings, name, photos, checked, shipped)
+            unchanged = store.stat_key(stat.st_mtime_ns, stat.st_size) if S_ISREG(stat.st_mode) else None
+            release, problems = self._read_through(store, settings, name, photos, checked, shipped, unchanged)
         self.entries[name] = _Entry(key, release, problems, shipped)
         return release, problems
 
@@ -111,18 +115,27 @@ class ReadCache:
         photos: PhotoCheck,
         checked: PhotoCheck,
         shipped: dict[str, str | None],
+        unchanged: str | None,
     ) -> tuple[Release | None, list[Problem]]:
-        data, problems = read_bytes(settings, name)
-        if data is None:
-            return None, problems
-        digest = store.digest(data)
-        found = store.get(name, digest, photos)
+        """Read through the store: first by the file's time and size (``unchanged``), which spares
+        reading it, then by its bytes (a fresh clone has new times for the same bytes)."""
+        found = store.get(name, "", photos, stat=unchanged) if unchanged is not None else None
         if found is not None:
             release, problems, verdicts = found
             shipped.update(verdicts)
             return release, problems
+        data, problems = read_bytes(settings, name)
+        if data is None:
+            return None, problems
+        found = store.get(name, store.digest(data), photos)
+        if found is not None:
+            release, problems, verdicts = found
+            shipped.update(verdicts)
+            if unchanged is not None:
+                store.touch(name, unchanged)
+            return release, problems
         result = parse_release(data, name, settings, photos=checked)
-        store.put(name, digest, result, shipped)
+        store.put(name, store.digest(data), unchanged or "", result, shipped)
         return result
 
     def keep_only(self, names: set[str]) -> None:

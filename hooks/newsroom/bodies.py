@@ -23,7 +23,9 @@ the walk that enforces it, are in ``policy``.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -33,9 +35,9 @@ from urllib.parse import urljoin
 import markdown
 from lxml import etree
 
-from .cache import Conversions
+from .cache import Conversions, Verdicts, code_version
 from .links import HeldLinks, site_host
-from .policy import MAX_DEPTH, Policy, Walk
+from .policy import HELD, MAX_DEPTH, Policy, Walk
 from .reader.characters import character_message, find_forbidden
 
 #: Where a block ends, for the readable text.
@@ -88,6 +90,10 @@ class Rendered:
     """Links to held releases taken out, by the source path they named."""
     fresh: tuple[str, str, list] | None = None
     """A conversion made for this body (key, HTML, table of contents), not yet in the cache."""
+    lookups: dict[str, str | None] = field(default_factory=dict)
+    """The files its links named and what each resolved to (``policy.Walk.lookups``)."""
+    recalled: bool = False
+    """Found by ``make check`` in its verdicts (``Bodies.recall``), not walked again."""
 
 
 @dataclass(slots=True)
@@ -149,6 +155,71 @@ class Bodies:
         """Only check bodies (``make check``): the walk runs, no page, feed or search form is made."""
         self.feed_sources: AbstractSet[str] | None = None
         """The bodies (by source path) that some feed shows; the others get no feed form. None: all."""
+        self.verdicts: Verdicts | None = None
+        """What walks found in bodies, for ``make check`` (``recall``, ``remember``)."""
+        self._verdict_prefix: bytes | None = None
+
+    def verdict_key(self, source: Source) -> str:
+        """The key of a body's verdict: its text and place, and everything else a walk depends on
+        but the files its links name (code, Markdown settings, policy, the held releases)."""
+        if self._verdict_prefix is None:
+            held = sorted(
+                (path, r.source, r.name, r.draft, repr(r.embargo), repr(r.date))
+                for path, r in self.guard.targets.items()
+            )
+            fingerprint = [
+                code_version(),
+                self.conversions.fingerprint if self.conversions is not None else repr(self.md.registeredExtensions),
+                repr(self.policy),
+                held,
+            ]
+            self._verdict_prefix = json.dumps(fingerprint, default=repr).encode()
+        place = f"\0{source.src_uri}\0{source.page_url}\0{source.first_line}\0"
+        return hashlib.sha256(
+            self._verdict_prefix + place.encode() + source.text.encode("utf-8", "surrogatepass")
+        ).hexdigest()
+
+    def recall(self, source: Source) -> Rendered | None:
+        """``make check``: what an earlier check found in the same body, if every file its links
+        name still resolves as it did then (a verdict is never used by a build)."""
+        if self.verdicts is None or not self.check_only or self.targets is None:
+            return None
+        entry = self.verdicts.get(self.verdict_key(source))
+        if entry is None:
+            return None
+        try:
+            targets = self.targets
+            for target, then in entry["lookups"].items():
+                if (HELD if target in targets.held else targets.urls.get(target)) != then:
+                    return None
+            return Rendered(
+                html="",
+                feed_html=None,
+                text="",
+                anchors=set(entry["anchors"]),
+                referenced=set(entry["referenced"]),
+                problems=[(int(line), str(message)) for line, message in entry["problems"]],
+                removed=[str(target) for target in entry["removed"]],
+                lookups=entry["lookups"],
+                recalled=True,
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def remember(self, source: Source, rendered: Rendered) -> None:
+        """Keep what the walk found in this body for the next ``make check``."""
+        if self.verdicts is None or rendered.recalled:
+            return
+        self.verdicts.put(
+            self.verdict_key(source),
+            {
+                "anchors": sorted(rendered.anchors),
+                "referenced": sorted(rendered.referenced),
+                "problems": rendered.problems,
+                "removed": rendered.removed,
+                "lookups": rendered.lookups,
+            },
+        )
 
     def convert(self, text: str) -> tuple[str, list, tuple[str, str, list] | None]:
         """Markdown to HTML and table of contents, from the cache when an earlier build converted the
@@ -211,6 +282,7 @@ class Bodies:
                 referenced=walk.referenced,
                 problems=walk.problems,
                 removed=walk.removed,
+                lookups=walk.lookups,
             )
         page_html = self.policy.sanitize(_serialize(root))
         feed = self.feed_sources is None or source.src_uri in self.feed_sources
@@ -235,6 +307,7 @@ class Bodies:
             referenced=walk.referenced,
             problems=walk.problems,
             removed=walk.removed,
+            lookups=walk.lookups,
         )
 
 

@@ -25,6 +25,17 @@ from typing import Any
 CACHE_VARIABLE = "NEWSROOM_CACHE"
 FOLDER = ".cache/newsroom"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS conversions (key TEXT PRIMARY KEY, html TEXT NOT NULL, toc TEXT NOT NULL)"
+_VERDICTS = "CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, entry TEXT NOT NULL)"
+
+
+def code_version() -> str:
+    """A digest of the newsroom's own code: a new version reads every release anew."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def fingerprint(extensions: Iterable[Any], configs: Mapping[str, Any]) -> str:
@@ -102,3 +113,55 @@ class Conversions:
             self.fresh.clear()
         except sqlite3.Error:
             pass  # a cache that cannot be written only makes the next build slower
+
+
+class Verdicts:
+    """What the walk found in each body, by key (``bodies.Bodies.verdict_key``), as JSON.
+
+    Builds and ``make check`` write them; only ``make check`` reads them: a build walks every
+    body, every time. A verdict holds plain data (ids, file paths, problems) and is used only
+    while every file its body links to resolves as it did (``bodies.Bodies.recall``).
+    """
+
+    def __init__(self, project_dir: Path | None):
+        self.path = (project_dir / FOLDER / "verdicts.sqlite3") if project_dir is not None else None
+        if os.environ.get(CACHE_VARIABLE, "1") == "0":
+            self.path = None
+        self.known: dict[str, dict[str, Any]] = {}
+        self.fresh: dict[str, str] = {}
+        self.used: set[str] = set()
+
+    def load(self) -> None:
+        if self.path is None or not self.path.is_file():
+            return
+        try:
+            with sqlite3.connect(self.path) as db:
+                self.known = {key: json.loads(entry) for key, entry in db.execute("SELECT key, entry FROM verdicts")}
+        except (sqlite3.Error, ValueError):
+            self.known = {}  # an unreadable cache is no cache
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        self.used.add(key)
+        found = self.known.get(key)
+        return found if isinstance(found, dict) else None
+
+    def put(self, key: str, entry: dict[str, Any]) -> None:
+        self.used.add(key)
+        self.fresh[key] = json.dumps(entry, ensure_ascii=False)
+
+    def save(self, prune: bool = False) -> None:
+        """Write the new verdicts; ``prune``: drop those of bodies this run did not see."""
+        if self.path is None or not (self.fresh or prune):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with sqlite3.connect(self.path, timeout=120) as db:
+                db.execute(_VERDICTS)
+                db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", list(self.fresh.items()))
+                if prune:
+                    db.execute("CREATE TEMP TABLE used (key TEXT PRIMARY KEY)")
+                    db.executemany("INSERT OR IGNORE INTO used VALUES (?)", [(k,) for k in self.used])
+                    db.execute("DELETE FROM verdicts WHERE key NOT IN (SELECT key FROM used)")
+            self.fresh.clear()
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only makes the next check slower

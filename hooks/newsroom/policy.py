@@ -136,6 +136,10 @@ class Policy:
         )
 
 
+#: What a link to a held release's file resolves to, in ``Walk.lookups``.
+HELD = "\0held"
+
+
 class Walk:
     """One walk over a parsed body."""
 
@@ -153,6 +157,9 @@ class Walk:
         self.referenced: set[str] = set()
         self.problems: list[tuple[int, str]] = []
         self.removed: list[str] = []
+        self.lookups: dict[str, str | None] = {}
+        """Each file a link named, and what it resolved to (an address, ``HELD``, or None): the
+        walk's verdict holds for as long as these do (``bodies.Verdict``)."""
 
     def problem(self, message: str, *needles: str) -> None:
         self.problems.append((self.source.line_of(*needles), message))
@@ -245,6 +252,7 @@ class Walk:
         targets = self.bodies.targets
         assert targets is not None
         if target in targets.held:
+            self.lookups[target] = HELD
             self.removed.append(target)
             if tag == "a":
                 element.tag = "span"
@@ -252,7 +260,7 @@ class Walk:
             else:
                 element.attrib.pop(attribute, None)
             return
-        url = targets.urls.get(target)
+        url = self.lookups[target] = targets.urls.get(target)
         if url is None:
             if posixpath.splitext(path)[1]:
                 self.problem(

@@ -24,27 +24,21 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .cache import CACHE_VARIABLE, FOLDER
+from .cache import CACHE_VARIABLE, FOLDER, code_version
 from .errors import Problem
 from .model import Contact, Correction, Image, Release
 from .settings import Settings
 
 _CLASSES: dict[str, type] = {"Release": Release, "Image": Image, "Correction": Correction, "Contact": Contact}
-_SCHEMA = "CREATE TABLE IF NOT EXISTS releases (name TEXT PRIMARY KEY, digest TEXT NOT NULL, entry TEXT NOT NULL)"
+_TABLE = "release_entries"
+_SCHEMA = (
+    f"CREATE TABLE IF NOT EXISTS {_TABLE} "
+    "(name TEXT PRIMARY KEY, digest TEXT NOT NULL, stat TEXT NOT NULL, entry TEXT NOT NULL, body TEXT NOT NULL)"
+)
 
 
 class _NotKeptError(Exception):
     """A value the cache cannot hold exactly (the release is then read anew each time)."""
-
-
-def code_version() -> str:
-    """A digest of the newsroom's own code: a new version reads every release anew."""
-    digest = hashlib.sha256()
-    root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def _encode(value: Any) -> Any:
@@ -68,21 +62,35 @@ def _encode(value: Any) -> Any:
     raise _NotKeptError
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(item) for item in value]
-    if not isinstance(value, dict):
-        return value
+def _decoded(value: dict[str, Any]) -> Any:
+    """Each JSON object of an entry, as ``json.loads`` builds it (innermost first)."""
     if "~dt" in value:
         moment = datetime.fromisoformat(value["~dt"])
         return moment.astimezone(ZoneInfo(value["z"])) if value["z"] else moment
     if "~d" in value:
         return date.fromisoformat(value["~d"])
     if "~t" in value:
-        return tuple(_decode(item) for item in value["~t"])
-    if "~c" in value:
-        return _CLASSES[value["~c"]](**{key: _decode(item) for key, item in value["f"].items()})
-    return {key: _decode(item) for key, item in value.items()}
+        return tuple(value["~t"])
+    if "~c" in value and value["~c"] != "Release":  # a release is made with its body (_decode_entry)
+        return _CLASSES[value["~c"]](**value["f"])
+    return value
+
+
+_DECODER = json.JSONDecoder(object_hook=_decoded)
+
+
+def _decode_entry(text: str, body: str) -> tuple[Release | None, dict[str, Any]]:
+    """An entry, and its release with the body kept beside the entry (a column of its own: long
+    text is read faster as it is than as JSON)."""
+    entry = _DECODER.decode(text)
+    if not isinstance(entry, dict):
+        raise ValueError("not an entry")
+    release = entry["release"]
+    if release is None:
+        return None, entry
+    if release.get("~c") != "Release":
+        raise ValueError("not a release")
+    return Release(**release["f"], body=body), entry
 
 
 Result = tuple[Release | None, list[Problem]]
@@ -96,49 +104,62 @@ class ReleaseStore:
         if os.environ.get(CACHE_VARIABLE, "1") == "0":
             self.path = None
         self.prefix = f"{code_version()}\0{settings!r}\0".encode()
-        self.rows: dict[str, tuple[str, str]] = {}
-        self.fresh: dict[str, tuple[str, str]] = {}
+        self.stat_prefix = hashlib.sha256(self.prefix).hexdigest()
+        self.rows: dict[str, tuple[str, str, str, str]] = {}
+        """By file name: the digest of its bytes, its time and size, the entry, the release's body."""
+        self.fresh: dict[str, tuple[str, str, str, str]] = {}
         if self.path is not None and self.path.is_file():
             try:
                 with sqlite3.connect(self.path) as db:
-                    self.rows = {name: (digest, entry) for name, digest, entry in db.execute("SELECT * FROM releases")}
+                    self.rows = {row[0]: row[1:] for row in db.execute(f"SELECT * FROM {_TABLE}")}
             except sqlite3.Error:
                 self.rows = {}
 
     def digest(self, data: bytes) -> str:
         return hashlib.sha256(self.prefix + data).hexdigest()
 
+    def stat_key(self, modified_ns: int, size: int) -> str:
+        """The file as its modification time and size tell it, read by this code with these settings."""
+        return f"{self.stat_prefix}:{modified_ns}:{size}"
+
     def get(
-        self, name: str, digest: str, photos: Callable[[str], str | None]
+        self, name: str, digest: str, photos: Callable[[str], str | None], *, stat: str | None = None
     ) -> tuple[Release | None, list[Problem], dict[str, str | None]] | None:
-        """The release read from the same bytes, unless a photo it names is judged otherwise now."""
+        """The release read from the same bytes (or, given ``stat``, from the file as unchanged since
+        then by its modification time and size), unless a photo it names is judged otherwise now."""
         row = self.rows.get(name)
-        if row is None or row[0] != digest:
+        if row is None or (row[1] != stat if stat is not None else row[0] != digest):
             return None
         try:
-            entry = json.loads(row[1])
+            release, entry = _decode_entry(row[2], row[3])
             if any(photos(path) != verdict for path, verdict in entry["photos"].items()):
                 return None
-            release = _decode(entry["release"]) if entry["release"] is not None else None
             problems = [Problem(*fields) for fields in entry["problems"]]
         except (ValueError, KeyError, TypeError):
             return None
         return release, problems, entry["photos"]
 
-    def put(self, name: str, digest: str, result: Result, photos: Mapping[str, str | None]) -> None:
+    def put(self, name: str, digest: str, stat: str, result: Result, photos: Mapping[str, str | None]) -> None:
         release, problems = result
         try:
+            encoded = _encode(release) if release is not None else None
+            body = encoded["f"].pop("body") if encoded is not None else ""
             entry = {
-                "release": _encode(release) if release is not None else None,
+                "release": encoded,
                 "problems": [[p.path, p.message, p.line, p.field] for p in problems],
                 "photos": dict(photos),
             }
             text = json.dumps(entry, ensure_ascii=False)
-            if (_decode(json.loads(text)["release"]) if release is not None else None) != release:
+            if _decode_entry(text, body)[0] != release:
                 return  # not held exactly: read anew next time
-        except (_NotKeptError, ValueError, TypeError):
+        except (_NotKeptError, ValueError, TypeError, KeyError):
             return
-        self.fresh[name] = (digest, text)
+        self.fresh[name] = (digest, stat, text, body)
+
+    def touch(self, name: str, stat: str) -> None:
+        """The entry of ``name``, found by its bytes, is also that of the file as it stands now."""
+        digest, _, text, body = self.rows[name]
+        self.fresh[name] = (digest, stat, text, body)
 
     def save(self, names: set[str]) -> None:
         """Write the new entries and forget files that are gone."""
@@ -150,12 +171,13 @@ class ReleaseStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with sqlite3.connect(self.path, timeout=120) as db:
+                db.execute("DROP TABLE IF EXISTS releases")  # of an earlier version of the newsroom
                 db.execute(_SCHEMA)
                 db.executemany(
-                    "INSERT OR REPLACE INTO releases VALUES (?, ?, ?)",
-                    [(name, digest, text) for name, (digest, text) in self.fresh.items()],
+                    f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?, ?, ?)",
+                    [(name, *row) for name, row in self.fresh.items()],
                 )
-                db.executemany("DELETE FROM releases WHERE name = ?", [(name,) for name in gone])
+                db.executemany(f"DELETE FROM {_TABLE} WHERE name = ?", [(name,) for name in gone])
             self.rows.update(self.fresh)
             for name in gone:
                 del self.rows[name]

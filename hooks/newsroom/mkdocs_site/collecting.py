@@ -44,8 +44,10 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
         cache.Conversions(settings.project_dir, cache.fingerprint(extensions, extension_configs)),
     )
     bodies.check_only = state.command == CHECK_COMMAND
+    bodies.verdicts = cache.Verdicts(settings.project_dir)
     state.renderer = ReleaseRenderer(bodies)
     releases = archive.published
+    state.releases_folder = os.fspath(settings.releases_path)
     for newer, release, older in zip([None, *releases], releases, [*releases[1:], None], strict=False):
         state.neighbours[release.name] = (older, newer)
         files.append(release_file(state, release, config))
@@ -74,7 +76,7 @@ def release_file(state: BuildState, release: Release, config: MkDocsConfig) -> F
     file = File.generated(
         config,
         f"{settings.releases_dir}/{release.name}",
-        abs_src_path=str(settings.releases_path / release.name),
+        abs_src_path=os.path.join(state.releases_folder, release.name),
         inclusion=InclusionLevel.NOT_IN_NAV,
     )
     file.dest_uri = url_of(release) + "index.html"
@@ -189,8 +191,9 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             assert isinstance(generated, ListingFile)  # File.generated is typed as making a File
             file = generated
             files.append(file)
-        fingerprints[listing.url] = fingerprint = listings.fingerprint(listing)
-        file.listing_changed = previous.get(listing.url) != fingerprint
+        if state.serving:  # only a rebuild in the same process (`make serve`) compares listings
+            fingerprints[listing.url] = fingerprint = listings.fingerprint(listing)
+            file.listing_changed = previous.get(listing.url) != fingerprint
         state.listing_pages[listing.url] = ListingPage(listing, file, config, intro=intro is not None)
     state.preview.listing_fingerprints = fingerprints
 

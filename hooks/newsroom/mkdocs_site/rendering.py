@@ -46,7 +46,8 @@ class ReleaseRenderer:
     def render(self, page: Page, source: Source) -> Rendered:
         rendered = self.done.pop(source.src_uri, None)
         if rendered is None:
-            rendered = self.bodies.render(source)
+            rendered = self.bodies.recall(source) or self.bodies.render(source)
+        self.bodies.remember(source, rendered)
         self.attach(page, rendered)
         return rendered
 
@@ -114,7 +115,18 @@ def prerender(state: BuildState) -> None:
     MkDocs, in worker processes."""
     renderer = state.the_renderer
     sources = [page.source for page in state.pages.values()]
-    conversions = renderer.bodies.conversions
+    bodies = renderer.bodies
+    if bodies.verdicts is not None and bodies.check_only:  # `make check`: unchanged bodies are not walked again
+        bodies.verdicts.load()
+        remaining = []
+        for source in sources:
+            recalled = bodies.recall(source)
+            if recalled is None:
+                remaining.append(source)
+            else:
+                renderer.done[source.src_uri] = recalled
+        sources = remaining
+    conversions = bodies.conversions
     if conversions is not None:
         conversions.load(source.text for source in sources)
     workers = state.workers()
@@ -174,6 +186,10 @@ def refuse_bad_bodies(state: BuildState) -> None:
 
 def save_conversions(state: BuildState) -> None:
     """Keep this build's Markdown conversions for the next; a full build drops what it did not use."""
-    conversions = state.renderer.bodies.conversions if state.renderer else None
-    if conversions is not None:
-        conversions.save(prune=not state.dirty and not state.serving)
+    bodies = state.renderer.bodies if state.renderer else None
+    whole = not state.dirty and not state.serving  # every body was seen
+    if bodies is not None and bodies.conversions is not None:
+        # `make check` does not fetch the conversions of the bodies it recalls: it keeps them all.
+        bodies.conversions.save(prune=whole and not bodies.check_only)
+    if bodies is not None and bodies.verdicts is not None:
+        bodies.verdicts.save(prune=whole)

@@ -79,6 +79,8 @@ class BuildState:
     held_key: int = 0
     """Which releases are held back, as a number: a preview's cached body is valid for one set."""
     docs_dir: str = ""
+    releases_folder: str = ""
+    """The releases folder, as a path string (``on_files``)."""
     assets: dict[str, File] = field(default_factory=dict)
     """Files shipped with the releases, by source path: published only if a release uses them."""
     neighbours: dict[str, tuple[Release | None, Release | None]] = field(default_factory=dict)
