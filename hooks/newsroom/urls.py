@@ -20,7 +20,7 @@ MEDIA = "media/"
 
 def release_url(when: datetime, slug: str) -> str:
     """``news/YYYY/MM/DD/<slug>/``, from the date in the site's time zone (``when`` is already in it)."""
-    return f"{NEWS}{when:%Y/%m/%d}/{slug}/"
+    return f"{NEWS}{when.year:04}/{when.month:02}/{when.day:02}/{slug}/"  # strftime is slower
 
 
 def url_of(release: Release) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 import os
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,6 +33,49 @@ def meta_text(text: str) -> Markup:
     return Markup(html.escape(text))
 
 
+#: Characters of an address that ``urljoin`` keeps as they are: no dot (no dot segment), no
+#: query, fragment, percent sign or scheme (and, in ``_plain``, no empty segment, which it drops).
+_PLAIN = str.maketrans("", "", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_~/")
+
+
+def _plain(path: str) -> bool:
+    return not path.startswith("/") and "//" not in path and not path.translate(_PLAIN)
+
+
+@lru_cache(maxsize=8)
+def _joined(base: str, relative: str) -> tuple[str, str]:
+    joined = urljoin(base, relative)
+    return joined, urlsplit(joined).path
+
+
+class QuickAddresses(Page):
+    """A page of the site's own making, whose canonical and edit addresses are worked out without
+    parsing a URL per page (a tenth of ``make check`` at 10,000 releases), as MkDocs would."""
+
+    def _set_canonical_url(self, base: str | None) -> None:
+        url = self.url
+        if not base or not _plain(url):
+            super()._set_canonical_url(base)
+            return
+        root, path = _joined(base if base.endswith("/") else base + "/", "")
+        self.canonical_url, self.abs_url = root + url, path + url
+
+    def _set_edit_url(
+        self, repo_url: str | None, edit_uri: str | None = None, edit_uri_template: str | None = None
+    ) -> None:
+        src_uri = self.file.edit_uri
+        if edit_uri_template or not edit_uri or not repo_url or src_uri is None or not src_uri.startswith("../"):
+            super()._set_edit_url(repo_url, edit_uri, edit_uri_template)
+            return
+        rest = src_uri[3:]
+        segments = rest.split("/")
+        if {".", "..", ""} & set(segments) or any(c in edit_uri + rest for c in "?#"):
+            super()._set_edit_url(repo_url, edit_uri, edit_uri_template)
+            return
+        folder, _ = _joined(repo_url if repo_url.endswith("/") else repo_url + "/", edit_uri + "../")
+        self.edit_url = folder + rest
+
+
 class ListingFile(File):
     """The file of a listing page. For `--dirty` rebuilds (``make serve``), it counts as
     modified only when what the listing shows changed since the previous build."""
@@ -43,7 +88,7 @@ class ListingFile(File):
         return self.abs_src_path is not None and super().is_modified()
 
 
-class RedirectPage(Page):
+class RedirectPage(QuickAddresses):
     """The page at an old address of a release, sending readers and crawlers to the release."""
 
     def __init__(self, redirect: Redirect, file: File, config: MkDocsConfig, target: Page):
@@ -60,7 +105,7 @@ class RedirectPage(Page):
         self.content, self.toc = "", get_toc([])
 
 
-class ListingPage(Page):
+class ListingPage(QuickAddresses):
     """A page of a listing; its introduction, if any, is a hand-written page from docs/."""
 
     def __init__(self, listing: Listing, file: File, config: MkDocsConfig, *, intro: bool):
@@ -90,7 +135,7 @@ class ListingPage(Page):
             self.content, self.toc = "", get_toc([])
 
 
-class ReleasePage(Page):
+class ReleasePage(QuickAddresses):
     """A release as a MkDocs page: its Markdown and meta come from the validated model,
     never from MkDocs' own front-matter parser."""
 
