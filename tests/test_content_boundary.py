@@ -1028,3 +1028,50 @@ def test_photos_that_are_not_what_they_say_fail_the_build(project):
         "PNG or JPEG: an SVG can carry script that would run from the site's own address",
     )
     assert "DecompressionBomb" not in build.log and "Traceback" not in build.log
+
+
+def test_languages_outside_the_editions_and_two_versions_in_one_language_fail_the_build(project):
+    project.newsroom(languages=["en", "ko", "ar"])
+    project.release(
+        "2021-01-01-x.md",
+        release_text(title="X", date="2021-01-01", language="kr", translations={"fr": "2021-01-01-x-fr.md"}),
+    )
+    project.release("2021-01-01-x-fr.md", release_text(title="X fr", date="2021-01-01", slug="x-fr", language="fr"))
+    project.release(
+        "2021-01-02-y.md", release_text(title="Y", date="2021-01-02", translations={"ko": "2021-01-02-k.md"})
+    )
+    project.release(
+        "2021-01-02-z.md", release_text(title="Z", date="2021-01-02", translations={"ko": "2021-01-02-k.md"})
+    )
+    project.release("2021-01-02-k.md", release_text(title="K", date="2021-01-02", language="ko"))
+    project.release("2021-01-03-w.md", release_text(title="W", date="2021-01-03", language="en-GB"))
+    project.failing_build(
+        "press_releases/2021-01-01-x.md:5: field 'language': 'kr' is not one of the site's languages (en, ko, ar, "
+        "in extra.newsroom.languages in mkdocs.yml); did you mean 'ko'?",
+        "press_releases/2021-01-01-x.md:7: field 'translations.fr': 'fr' is not one of the site's languages (en, ko, "
+        "ar, in extra.newsroom.languages in mkdocs.yml)\n",
+        "press_releases/2021-01-01-x-fr.md:6: field 'language': 'fr' is not one of the site's languages",
+        "press_releases/2021-01-02-z.md:5: field 'translations': this release and press_releases/2021-01-02-y.md are "
+        "both in 'en' and linked by 'translations:' as versions of the same release (with 2021-01-02-k.md); a "
+        "release has one version per language: link only one of them",
+        "press_releases/2021-01-03-w.md:5: field 'language': 'en-GB' is not one of the site's languages (en, ko, ar, "
+        "in extra.newsroom.languages in mkdocs.yml); did you mean 'en'?",
+    )
+
+
+def test_the_editions_setting_is_checked(project):
+    for languages, message in (
+        ("en", "extra.newsroom.languages: expected a list of BCP 47 language tags, the default first"),
+        (
+            ["en", "english"],
+            "extra.newsroom.languages: expected BCP 47 language tags such as 'en', 'ko' or 'pt-BR', got 'english'",
+        ),
+        (["en", "ko", "KO"], "extra.newsroom.languages: 'KO' is listed twice (as 'ko' before); list it once"),
+    ):
+        project.newsroom(languages=languages)
+        project.failing_build(message)
+    project.newsroom(languages=["ko", "en"], language="en")
+    project.failing_build(
+        "extra.newsroom.language: 'en' must be the first of extra.newsroom.languages (ko, en): the default edition "
+        "is the first; reorder them, or leave 'language' out"
+    )

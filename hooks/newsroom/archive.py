@@ -202,7 +202,9 @@ def build_archive(releases: list[Release], now: datetime, *, drafts: bool = Fals
 
 
 def translation_groups(releases: list[Release]) -> dict[str, list[Release]]:
-    """Each release that has translations among ``releases``, with its whole group, by language."""
+    """Each release that has translations among ``releases``, with its whole group, by language.
+    A link to a release in another language than it is listed under links nothing (the build
+    fails on it: ``check_together``)."""
     by_name = {r.name: r for r in releases}
     parent: dict[str, str] = {}
 
@@ -212,8 +214,8 @@ def translation_groups(releases: list[Release]) -> dict[str, list[Release]]:
         return name
 
     for release in releases:
-        for target in release.translations.values():
-            if target in by_name:
+        for language, target in release.translations.items():
+            if target in by_name and by_name[target].language.casefold() == language.casefold():
                 parent.setdefault(release.name, release.name)
                 parent.setdefault(target, target)
                 parent[root(release.name)] = root(target)
@@ -280,4 +282,33 @@ def check_together(releases: list[Release], files: set[str] | None = None) -> li
                         f"translations.{language}",
                     )
                 )
+    return problems + _two_in_one_slot(releases)
+
+
+def _two_in_one_slot(releases: list[Release]) -> list[Problem]:
+    """A release has one version per language: two releases of one language linked, directly or
+    through others, as versions of the same release are an error (which one would a reader get?)."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    for group in translation_groups(releases).values():
+        if id(group) in seen:
+            continue
+        seen.add(id(group))
+        first: dict[str, Release] = {}
+        for release in group:
+            other = first.setdefault(release.language.casefold(), release)
+            if other is release:
+                continue
+            field = "translations" if "translations" in release.lines else "language"
+            problems.append(
+                Problem(
+                    release.source,
+                    f"this release and {other.source} are both in '{release.language}' and linked by "
+                    f"'translations:' as versions of the same release (with "
+                    f"{', '.join(r.name for r in group if r is not release and r is not other)}); a release has one "
+                    "version per language: link only one of them",
+                    release.line_of(field),
+                    field,
+                )
+            )
     return problems

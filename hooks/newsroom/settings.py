@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .browser_policy import check_onion_location
 from .contacts import Defaults, read_defaults
+from .languages import BCP47_RE
 from .organization import Organization, read_organization
 
 
@@ -32,6 +33,9 @@ class Settings:
     """IANA name of the time zone of dates written without an offset."""
     language: str = "en"
     """Default language of releases (BCP 47); the theme's language by default."""
+    languages: tuple[str, ...] = ()
+    """The site's editions (BCP 47 tags), the default first; empty: one, in ``language``, and a
+    release may then be in any language."""
     site_url: str | None = None
     home_count: int = 10
     """How many of the newest releases the home page shows."""
@@ -114,6 +118,16 @@ class Settings:
                 values["organization"] = read_organization(values["organization"])
             except ValueError as err:
                 raise SettingsError(str(err)) from None
+        if "languages" in values:
+            values["languages"] = _editions(values["languages"])
+            explicit = options.get("language")
+            if explicit is not None and explicit != values["languages"][0]:
+                raise SettingsError(
+                    f"mkdocs.yml: extra.newsroom.language: {explicit!r} must be the first of extra.newsroom.languages "
+                    f"({', '.join(values['languages'])}): the default edition is the first; reorder them, or leave "
+                    "'language' out"
+                )
+            values["language"] = values["languages"][0]
         for key in ("releases_dir", "timezone", "language"):
             if key in values and not (isinstance(values[key], str) and values[key].strip()):
                 raise SettingsError(f"mkdocs.yml: extra.newsroom.{key}: expected text, got {values[key]!r}")
@@ -126,3 +140,20 @@ class Settings:
                 "expected an IANA name such as 'UTC' or 'Asia/Seoul'"
             ) from None
         return settings
+
+
+def _editions(value: Any) -> tuple[str, ...]:
+    """``extra.newsroom.languages``: well-formed BCP 47 tags, each once, at least one."""
+    where = "mkdocs.yml: extra.newsroom.languages"
+    if not isinstance(value, list) or not value:
+        raise SettingsError(
+            f"{where}: expected a list of BCP 47 language tags, the default first, such as [en, ko, ar]"
+        )
+    seen: dict[str, str] = {}
+    for tag in value:
+        if not isinstance(tag, str) or not BCP47_RE.match(tag):
+            raise SettingsError(f"{where}: expected BCP 47 language tags such as 'en', 'ko' or 'pt-BR', got {tag!r}")
+        if tag.casefold() in seen:
+            raise SettingsError(f"{where}: '{tag}' is listed twice (as '{seen[tag.casefold()]}' before); list it once")
+        seen[tag.casefold()] = tag
+    return tuple(value)

@@ -13,6 +13,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .. import contacts, images
+from ..languages import not_an_edition
 from ..model import Contact, Correction, Image
 from ..schema import Field, Kind
 from ..sources import MISSING
@@ -32,11 +33,16 @@ class FieldReader(ValueReader):
     """Types the value of every front-matter field, reporting what does not fit: ``read`` a field
     by its kind (``READERS``)."""
 
-    def __init__(self, src: Source, zone: ZoneInfo, name: str, photos: PhotoCheck, language: str):
+    def __init__(
+        self, src: Source, zone: ZoneInfo, name: str, photos: PhotoCheck, language: str, editions: tuple[str, ...] = ()
+    ):
         super().__init__(src, zone, name)
         self.photos = photos
         self.language_default = language
         """The site's language, a release's unless it says otherwise."""
+        self.editions = editions
+        """The site's editions (``Settings.languages``): a release's language and its translations'
+        must be among them; empty, any language may be."""
 
     def read(self, field: Field, node: Node | None) -> Any:
         """The value of ``field`` for ``model.Release``, from its node (None when it is not given)."""
@@ -202,6 +208,15 @@ class FieldReader(ValueReader):
             self.src.error(node, field, str(err))
             return None
 
+    def edition(self, node: Node | None) -> str | None:
+        """The release's language, which must be one of the site's editions when it has several."""
+        value = self.language(node)
+        wrong = not_an_edition(value, self.editions) if value and self.editions else None
+        if wrong is not None and node is not None:
+            self.src.error(node, "language", wrong)
+            return None
+        return value
+
     def translations(self, node: Node | None, name: str = "") -> dict[str, str]:
         if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):
             return {}
@@ -215,6 +230,10 @@ class FieldReader(ValueReader):
             key = key_node.value
             if not isinstance(key, str) or not BCP47_RE.match(key):
                 self.src.error(key_node, "translations", f"expected a BCP 47 language tag such as 'ko', got '{key}'")
+                continue
+            wrong = not_an_edition(key, self.editions) if self.editions else None
+            if wrong is not None:
+                self.src.error(key_node, f"translations.{key}", wrong)
                 continue
             value = self._scalar_text(value_node, f"translations.{key}", "the file name of the translated release")
             if value and value == name:
@@ -250,7 +269,7 @@ READERS: dict[Kind, Callable[[FieldReader, Field, Node | None], Any]] = {
     Kind.MOMENT: lambda r, f, node: r.moment(f.name, node, f.required),
     Kind.BOOLEAN: lambda r, f, node: bool(r.boolean(f.name, node)),
     Kind.SLUG: lambda r, f, node: r.slug(node, r.name),
-    Kind.LANGUAGE: lambda r, f, node: r.language(node) or r.language_default,
+    Kind.LANGUAGE: lambda r, f, node: r.edition(node) or r.language_default,
     Kind.IMAGE: lambda r, f, node: r.image(node, r.name, r.photos),
     Kind.ALIASES: lambda r, f, node: r.aliases(node),
     Kind.CORRECTIONS: lambda r, f, node: r.corrections(node),

@@ -224,7 +224,7 @@ def _parse_text(
         if key not in nodes:
             src.error(src.first_line, key, f"missing; every release needs a {key}")
 
-    fields = FieldReader(src, settings.zone, name, photos, settings.language)
+    fields = FieldReader(src, settings.zone, name, photos, settings.language, settings.languages)
     values = {f.name: fields.read(f, nodes.get(f.name)) for f in FIELDS}
     when, updated = values["date"], values["updated"]
     if when and updated and updated.astimezone(UTC) < when.astimezone(UTC):
