@@ -414,3 +414,78 @@ def test_readme_lists_the_languages():
     readme = Path(ROOT / "README.md").read_text(encoding="utf-8")
     for language in LANGUAGES:
         assert f"`{language}`" in readme
+
+
+# -- versions of a release in other languages, for search engines --------------------------------
+
+SITE = "https://newsroom.example.org/"
+XHTML_LINK = "{http://www.w3.org/1999/xhtml}link"
+
+
+def _translated(project: Project):
+    project.release(
+        "2021-01-01-x.md",
+        release_text(
+            title="X", date="2021-01-01", translations={"ko": "2021-01-01-x-ko.md", "ar": "2021-01-01-x-ar.md"}
+        ),
+    )
+    project.release("2021-01-01-x-ko.md", release_text(title="X 한국어", date="2021-01-01", slug="x-ko", language="ko"))
+    project.release(
+        "2021-01-01-x-ar.md", release_text(title="X عربي", date="2021-01-01", slug="x-ar", language="ar", draft=True)
+    )
+    project.release("2021-01-02-y.md", release_text(title="Y", date="2021-01-02"))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+def _head_alternates(page: str) -> dict[str, str]:
+    from lxml import html as lxml_html
+
+    head = lxml_html.fromstring(page).find("head")
+    return {link.get("hreflang"): link.get("href") for link in head.iterfind("link[@rel='alternate'][@hreflang]")}
+
+
+def test_a_translated_release_names_its_published_versions_for_search_engines(project):
+    from lxml import etree
+
+    build = _translated(project)
+    versions = {
+        "en": SITE + "news/2021/01/01/x/",
+        "ko": SITE + "news/2021/01/01/x-ko/",
+        "x-default": SITE + "news/2021/01/01/x/",
+    }
+    assert _head_alternates(build.text("news/2021/01/01/x/")) == versions, "the draft in Arabic is named nowhere"
+    assert _head_alternates(build.text("news/2021/01/01/x-ko/")) == versions
+    assert _head_alternates(build.text("news/2021/01/02/y/")) == {}, "a release in one language has none"
+
+    sitemap = etree.parse(str(build.site / "sitemap.xml")).getroot()
+    found = {}
+    for url in sitemap:
+        loc = url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+        found[loc] = {link.get("hreflang"): link.get("href") for link in url.iter(XHTML_LINK)}
+        assert all(link.get("rel") == "alternate" for link in url.iter(XHTML_LINK))
+    assert found[SITE + "news/2021/01/01/x/"] == versions
+    assert found[SITE + "news/2021/01/01/x-ko/"] == versions
+    assert found[SITE + "news/2021/01/02/y/"] == {}
+    assert not any("x-ar" in loc for loc in found)
+
+
+def test_opening_a_translated_release_makes_no_request_for_its_alternates(project, browser):
+    from conftest import site_tab
+
+    build = _translated(project)
+    with site_tab(browser, build) as tab:
+        requested: list[str] = []
+        tab.on("request", lambda request: requested.append(request.url))
+        failed: list[str] = []
+        tab.on("requestfailed", lambda request: failed.append(request.url))
+        tab.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+        tab.goto(tab.base + "news/2021/01/01/x-ko/")
+        tab.wait_for_load_state("networkidle")
+        assert len(tab.locator("link[rel=alternate][hreflang]").all()) == 3
+        tab.get_by_role("link", name="English").first.click()
+        tab.wait_for_load_state("networkidle")
+        assert tab.url == tab.base + "news/2021/01/01/x/"
+    assert not [url for url in requested if "sitemap" in url], requested
+    assert failed == []

@@ -32,3 +32,16 @@ def not_an_edition(tag: str, editions: Sequence[str]) -> str | None:
         f"'{tag}' is not one of the site's languages ({', '.join(editions)}, in extra.newsroom.languages "
         f"in mkdocs.yml){hint}"
     )
+
+
+def alternates(
+    language: str, url: str, versions: Sequence[tuple[str, str]], default: str
+) -> tuple[tuple[str, str], ...]:
+    """The ``hreflang`` alternates of a page in ``language`` at ``url`` whose other versions are
+    ``versions`` (language, url): every version, itself included, by language, then ``x-default``,
+    the version in the site's ``default`` language (else the page itself). None without versions."""
+    if not versions:
+        return ()
+    every = sorted({(language, url), *versions})
+    fallback = next((there for tag, there in every if tag.casefold() == default.casefold()), url)
+    return (*every, ("x-default", fallback))

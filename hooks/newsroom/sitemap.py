@@ -30,6 +30,7 @@ LIMIT = 50_000
 OUTPUTS = ("sitemap.xml", "sitemap.xml.gz")
 NUMBERED = "sitemap-"
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,8 @@ class Entry:
     url: str
     """Relative to the site root."""
     lastmod: datetime | None = None
+    alternates: tuple[tuple[str, str], ...] = ()
+    """The page in other languages (``languages.alternates``): (hreflang, address relative to the root)."""
 
 
 def last_change(releases: Iterable[Release]) -> datetime | None:
@@ -45,10 +48,15 @@ def last_change(releases: Iterable[Release]) -> datetime | None:
 
 
 def _urlset(site_url: str, entries: Sequence[Entry]) -> str:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
+    head = f'<urlset xmlns="{NAMESPACE}" xmlns:xhtml="{XHTML}">' if any(e.alternates for e in entries) else ""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', head or f'<urlset xmlns="{NAMESPACE}">']
     for entry in entries:
         lastmod = f"<lastmod>{entry.lastmod.isoformat()}</lastmod>" if entry.lastmod else ""
-        lines.append(f"<url><loc>{escape(absolute(site_url, entry.url))}</loc>{lastmod}</url>")
+        others = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{escape(tag)}" href="{escape(absolute(site_url, there))}"/>'
+            for tag, there in entry.alternates
+        )
+        lines.append(f"<url><loc>{escape(absolute(site_url, entry.url))}</loc>{lastmod}{others}</url>")
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"
 

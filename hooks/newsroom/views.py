@@ -18,6 +18,7 @@ from babel.dates import format_date
 from babel.lists import format_list
 
 from .contacts import mailto_uri, tel_uri
+from .languages import alternates
 from .model import TAXONOMIES, Contact, Image, Release
 from .sharing import ShareLink, share_links
 from .taxonomy import Taxonomies
@@ -107,6 +108,9 @@ class ReleaseView:
     """Its own, or its regions' (``contacts.of``)."""
     permalink: str | None = None
     """Its absolute URL, where the site has one (``site_url``): cited, shared and printed."""
+    alternates: tuple[tuple[str, str], ...] = ()
+    """Its versions for search engines' ``hreflang`` (``languages.alternates``): (language or
+    ``x-default``, address relative to the site root); none for a release without translations."""
     organization: str = ""
     """Who publishes it, as a citation names them."""
     share: tuple[ShareLink, ...] = ()
@@ -198,8 +202,10 @@ def release_view(
     contacts: tuple[Contact, ...] = (),
     permalink: str | None = None,
     organization: str = "",
+    default_language: str = "",
 ) -> ReleaseView:
-    """``contacts``: whom the page names (``contacts.of``); ``permalink``: its absolute URL."""
+    """``contacts``: whom the page names (``contacts.of``); ``permalink``: its absolute URL;
+    ``default_language``: the site's, whose version of a translated release is its ``x-default``."""
     return ReleaseView(
         title=release.title,
         summary=release.summary,
@@ -219,6 +225,9 @@ def release_view(
         content_warning=release.content_warning,
         contacts=tuple(contact_view(c, fmt) for c in contacts),
         permalink=permalink,
+        alternates=alternates(
+            release.language, url_of(release), [(t.language, url_of(t)) for t in translations], default_language
+        ),
         organization=organization,
         share=share_links(permalink, release.title) if permalink else (),
     )

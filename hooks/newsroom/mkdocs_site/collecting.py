@@ -26,12 +26,14 @@ from .check import CHECK_COMMAND
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
 from .rendering import ReleaseRenderer
 from .state import BuildState, log, project_path
+from .theme import change_bundle
 
 
 def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
     archive, settings = state.the_archive, state.settings
     state.docs_dir = config.docs_dir
     refuse_outside_files(state, files, config)
+    change_bundle(files, config)
     held = {f"{settings.releases_dir}/{r.name}" for r in archive.held}
     state.held_key = hash(frozenset(held))
     extensions, extension_configs = config["markdown_extensions"], config["mdx_configs"] or {}

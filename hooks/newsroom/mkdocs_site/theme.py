@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound, nodes
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .check import ADVICE_LOGGER
@@ -204,6 +208,34 @@ SCRIPT_CHANGES = [
         """__md_scope=new URL(document.currentScript.dataset.scope,location),""",
     ),
 ]
+
+#: The newsroom's changes to Material's script bundle. Material fetches ``sitemap.xml`` beside the
+#: address of every ``<link rel="alternate">`` of a page, for its own language selector, which the
+#: newsroom does not use: with a release's hreflang alternates, every reader of a translated
+#: release would make that request (to the canonical host, from a mirror). The selector is
+#: narrowed to links no page has.
+BUNDLE_CHANGES = [('M("link[rel=alternate]")', 'M("link[rel=alternate][data-md-language-selector]")')]
+BUNDLE = "assets/javascripts/bundle.*.min.js"
+
+
+def change_bundle(files: Files, config: MkDocsConfig) -> None:
+    """Ship Material's script bundle with ``BUNDLE_CHANGES`` (a TemplateError naming what to adjust
+    when an upgrade of Material changed the text a change applies to)."""
+    for file in list(files):
+        if file.generated_by is not None or not fnmatch.fnmatchcase(file.src_uri, BUNDLE) or not file.abs_src_path:
+            continue
+        source = Path(file.abs_src_path).read_text(encoding="utf-8")
+        for theirs, ours in BUNDLE_CHANGES:
+            if source.count(theirs) != 1:
+                raise TemplateError(
+                    f"Material's script bundle ({file.abs_src_path}) holds {source.count(theirs)} times, not once, "
+                    f"the text the newsroom changes:\n{theirs}\nsee what Material changed there, and adjust "
+                    "BUNDLE_CHANGES in hooks/newsroom/mkdocs_site/theme.py"
+                )
+            source = source.replace(theirs, ours)
+        files.remove(file)
+        files.append(File.generated(config, file.src_uri, content=source))
+
 
 #: Templates the newsroom changes as they load, with their changes.
 THEME_CHANGES = {"base.html": BASE_CHANGES, "partials/javascripts/base.html": SCRIPT_CHANGES}

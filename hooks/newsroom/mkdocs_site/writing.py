@@ -21,7 +21,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
 from .. import feeds, korean, organization, search, sitemap
-from ..urls import absolute
+from ..languages import alternates
+from ..urls import absolute, url_of
 from .pages import ListingPage, RedirectPage, ReleasePage
 from .rendering import save_conversions
 from .state import BuildState, log
@@ -159,7 +160,10 @@ def write_sitemap(state: BuildState, config: MkDocsConfig) -> list[Path]:
         if isinstance(page, RedirectPage):
             continue
         if isinstance(page, ReleasePage):
-            entries.append(sitemap.Entry(page.url, page.release.last_changed))
+            release = page.release
+            versions = [(t.language, url_of(t)) for t in state.the_archive.translations(release)]
+            others = alternates(release.language, url_of(release), versions, state.settings.language)
+            entries.append(sitemap.Entry(page.url, release.last_changed, others))
         elif isinstance(page, ListingPage):
             entries.append(sitemap.Entry(page.url, sitemap.last_change(page.listing.releases)))
         else:
