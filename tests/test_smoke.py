@@ -11,3 +11,34 @@ def test_project_builds_a_fixture_release(project):
     build = project.build()
     assert build.returncode == 0, build.log
     assert build.exists("news/2021/01/02/hello/")
+
+
+def test_the_site_ships_no_script_or_style_that_no_page_requests(sample_site):
+    """Material's lunr search and its worker, source maps and Pagefind's ready-made interfaces are
+    left out: every script and style sheet of the site is one some page loads (or, for Pagefind's
+    worker, the one its script starts)."""
+    from urllib.parse import urljoin, urlsplit
+
+    from lxml import html
+
+    site = sample_site.site
+    loaded = set()
+    for page in site.rglob("*.html"):
+        if page.is_relative_to(site / "text"):
+            continue  # the text-only edition loads nothing
+        url = "http://site/" + page.relative_to(site).as_posix()
+        for element in html.parse(str(page)).getroot().iter("script", "link"):
+            address = element.get("src") if element.tag == "script" else element.get("href")
+            if address and (element.tag == "script" or element.get("rel") == "stylesheet"):
+                loaded.add(urlsplit(urljoin(url, address)).path.lstrip("/"))
+    shipped = {
+        path.relative_to(site).as_posix()
+        for path in [*site.rglob("*.js"), *site.rglob("*.css"), *site.rglob("*.map")]
+        if not path.is_relative_to(site / "pagefind")
+    }
+    assert shipped and shipped <= loaded, shipped - loaded
+    assert not list(site.glob("assets/javascripts/lunr")) and not list(site.glob("assets/javascripts/workers"))
+    pagefind = {path.name for path in (site / "pagefind").glob("*.*s")}
+    assert pagefind == {"pagefind.js", "pagefind-worker.js"}, pagefind
+    assert "pagefind/pagefind.js" not in loaded, "loaded by the search script, not by a tag"
+    assert (site / "pagefind" / "pagefind.js").read_text().count("pagefind-worker.js") == 1

@@ -26,7 +26,7 @@ from .check import CHECK_COMMAND
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
 from .rendering import ReleaseRenderer
 from .state import BuildState, log, project_path
-from .theme import change_bundle
+from .theme import change_bundle, leave_out_unrequested
 
 
 def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
@@ -34,6 +34,7 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
     state.docs_dir = config.docs_dir
     refuse_outside_files(state, files, config)
     change_bundle(files, config)
+    leave_out_unrequested(files, config.docs_dir + os.sep)
     held = {f"{settings.releases_dir}/{r.name}" for r in archive.held}
     state.held_key = hash(frozenset(held))
     extensions, extension_configs = config["markdown_extensions"], config["mdx_configs"] or {}

@@ -237,6 +237,29 @@ def change_bundle(files: Files, config: MkDocsConfig) -> None:
         files.append(File.generated(config, file.src_uri, content=source))
 
 
+#: Files of the theme that no page of the site ever requests, left out of it: Material's own search
+#: (lunr and its worker: the newsroom's search is Pagefind's, and no page has the form that would
+#: start Material's) and the source maps of its bundles (read only by a browser's developer tools).
+UNREQUESTED = (
+    "assets/javascripts/lunr/*",
+    "assets/javascripts/workers/*",
+    "assets/javascripts/*.map",
+    "assets/stylesheets/*.map",
+)
+
+
+def leave_out_unrequested(files: Files, docs_dir: str) -> None:
+    """Drop the theme's ``UNREQUESTED`` files (a file of the same name in docs/ is kept)."""
+    for file in list(files):
+        source = file.abs_src_path or ""
+        if (
+            file.generated_by is None
+            and not source.startswith(docs_dir)
+            and any(fnmatch.fnmatchcase(file.src_uri, pattern) for pattern in UNREQUESTED)
+        ):
+            files.remove(file)
+
+
 #: Templates the newsroom changes as they load, with their changes.
 THEME_CHANGES = {"base.html": BASE_CHANGES, "partials/javascripts/base.html": SCRIPT_CHANGES}
 

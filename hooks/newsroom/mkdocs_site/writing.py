@@ -50,6 +50,19 @@ def start_search_index(state: BuildState, config: MkDocsConfig) -> None:
         finish_search_index(state, "search (Pagefind, in the foreground)")
 
 
+#: What Pagefind writes that no page requests, left out of the site: its ready-made search
+#: interfaces (the newsroom's is its own, on pagefind.js) and its highlighter of result pages.
+PAGEFIND_UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+
+
 def finish_search_index(state: BuildState, phase: str) -> None:
     indexing = state.indexing
     assert indexing is not None, "start_search_index has not run"
@@ -60,6 +73,8 @@ def finish_search_index(state: BuildState, phase: str) -> None:
             raise PluginError(_search_failed(err)) from None
         finally:
             state.indexing = None
+        for name in PAGEFIND_UNUSED:
+            (indexing.output / name).unlink(missing_ok=True)
         state.progress.figures["pagefind peak MiB"] = indexing.peak_mib
         state.progress.figures["pagefind seconds"] = time.perf_counter() - state.indexing_started
         state.progress.figures["pagefind CPU seconds"] = indexing.cpu_seconds
