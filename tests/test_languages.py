@@ -489,3 +489,48 @@ def test_opening_a_translated_release_makes_no_request_for_its_alternates(projec
         assert tab.url == tab.base + "news/2021/01/01/x/"
     assert not [url for url in requested if "sitemap" in url], requested
     assert failed == []
+
+
+def test_an_arabic_release_on_an_english_site_reads_from_the_right(project, browser):
+    project.release(
+        "2020-03-03-witnesses.md",
+        release_text(
+            title="شهود يصفون المعسكرات",
+            date="2020-03-03T10:00",
+            summary="ما حدث، في جملة واحدة.",
+            dateline="سيول",
+            body="(سيول) – شهد الشهود على ما جرى في المعسكرات.",
+            language="ar",
+        ),
+    )
+    build = project.build()
+    assert build.returncode == 0, build.log
+    page = build.html(RELEASE)
+    assert page.xpath("/html/@dir") == ["ltr"], "the site's interface stays English"
+    for part in ("header", "div"):
+        (element,) = page.xpath(f"//{part}[contains(@class, 'nr-release__header') or contains(@class, 'nr-body')]")
+        assert (element.get("lang"), element.get("dir")) == ("ar", "rtl")
+    text = build.html("text/" + RELEASE)
+    assert text.xpath("//article/@dir") == ["rtl"] and text.xpath("/html/@dir") == ["ltr"]
+    assert html_errors([str(build.path(RELEASE)), str(build.path("text/" + RELEASE))]) == []
+
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        tab.goto(http_site(build) + RELEASE)
+        # The page keeps its left-to-right layout; inside the release's own column, its words start at the right.
+        for selector in ("h1", ".nr-body p"):
+            edges = tab.evaluate(
+                """(selector) => {
+                    const element = document.querySelector(selector);
+                    const range = document.createRange();
+                    range.selectNodeContents(element);
+                    const words = range.getBoundingClientRect();
+                    const box = element.closest('[dir=rtl]').getBoundingClientRect();
+                    return {left: words.left, right: words.right, boxLeft: box.left, boxRight: box.right};
+                }""",
+                selector,
+            )
+            assert edges["left"] - edges["boxLeft"] > 100, (selector, edges)  # a short line, away from the left
+            assert abs(edges["right"] - edges["boxRight"]) <= 3, (selector, edges)
+    finally:
+        tab.close()

@@ -91,6 +91,8 @@ class ReleaseView:
     dateline: str | None
     updated: When | None
     language: str
+    direction: str
+    """Of its language: ``rtl`` (Arabic, Hebrew, Persian, Urdu…) or ``ltr``."""
     image: Image | None
     image_url: str | None
     image_size: tuple[int, int] | None
@@ -171,6 +173,16 @@ def contact_view(contact: Contact, fmt: Formatter) -> ContactView:
 
 
 @cache
+@cache
+def direction(tag: str) -> str:
+    """``rtl`` for a language written right to left (by Babel's CLDR data), else ``ltr``."""
+    try:
+        order = Locale.parse(tag, sep="-").character_order
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
 def language_name(tag: str, locale: Locale | None = None) -> str:
     """A language's name in itself ("한국어" for ko), or in the language of ``locale``; the tag
     where Babel does not know it."""
@@ -214,6 +226,7 @@ def release_view(
         dateline=release.dateline,
         updated=fmt.when(release.updated) if release.updated else None,
         language=release.language,
+        direction=direction(release.language),
         image=release.image,
         image_url=media_url(release.image.src) if release.image else None,
         image_size=image_size,
