@@ -427,7 +427,10 @@ class Example:
     def text(self) -> str:
         """The release file: the date first (a plain YAML scalar or a quoted string), then the rest."""
         date = self.date.text if self.date.plain else yaml.safe_dump(self.date.text).removesuffix("\n...\n").strip()
-        front = yaml.safe_dump(self.fields, allow_unicode=True, sort_keys=False)
+        # PyYAML writes U+0085 (NEL) as it is when allowed Unicode, then reads it back as a line break:
+        # a value holding one is written with escapes, as an editor's YAML tool would.
+        raw = not any("\x85" in str(value) for value in self.fields.values())
+        front = yaml.safe_dump(self.fields, allow_unicode=raw, sort_keys=False)
         return f"---\ndate: {date}\n{front}---\n\n{self.body.text}\n"
 
 

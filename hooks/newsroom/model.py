@@ -157,7 +157,8 @@ class Release:
         metadata=front_matter(
             Kind.LANGUAGE,
             "BCP 47 tag (`ko`, `pt-BR`) if the release is not in the site's language; its page marks the release's "
-            "text with it, so screen readers read it in the right voice.",
+            "text with it, so screen readers read it in the right voice (and right to left for Arabic, Hebrew, "
+            "Persian, Urdu…). One of the site's `languages` when it lists them.",
             "BCP 47 language of the release, if not the site's ({language}).",
             "{language}",
         ),
@@ -233,7 +234,8 @@ class Release:
             "Language tag → file name of the same release in that language (`ko: 2020-03-03-letter-ko.md`). Each "
             'version links the others under "Also in", in their own languages; naming them in one file is enough. A '
             "version not yet published is not linked. Each file must be in the language it is listed under (its "
-            "`language`, else the site's), and not the release itself.",
+            "`language`, else the site's), and not the release itself; two releases of one language linked as "
+            "versions of the same release fail the build.",
             "The same release in other languages: language tag -> file name.",
             "\n  ko: {day}-{slug}-ko.md",
         ),
