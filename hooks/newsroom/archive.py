@@ -16,6 +16,7 @@ from .reader import PhotoCheck, parse_release, read_bytes, read_release
 from .settings import Settings
 from .sources import Photos, scan
 from .taxonomy import RelatedIndex, Taxonomies, build_taxonomies, check_terms
+from .term_names import TermNames, missing_names, read_term_names
 from .urls import url_of
 
 
@@ -30,6 +31,8 @@ class Archive:
     taxonomies: Taxonomies = field(default_factory=lambda: build_taxonomies([]))
     """Terms of the published releases only: a term used only by held releases does not exist."""
     warnings: list[str] = field(default_factory=list)
+    term_names: TermNames = field(default_factory=TermNames)
+    """Terms' names in other languages (``_terms.yml``)."""
     assets: list[str] = field(default_factory=list)
     """Every other file of the releases folder that may be published (``sources.Scan.assets``)."""
     _related: RelatedIndex | None = None
@@ -185,10 +188,15 @@ def read_archive(
     problems.extend(check_together(releases, set(names)))
     term_problems, warnings = check_terms(releases)
     problems.extend(term_problems)
+    term_names, name_problems, name_advice = read_term_names(settings, releases)
+    problems.extend(name_problems)
     if problems:
         raise ContentError(problems)
     archive = build_archive(releases, now, drafts=drafts)
-    archive.warnings = warnings
+    archive.warnings = warnings + name_advice
+    if settings.languages:  # a site of several languages is told which names it lacks
+        archive.warnings += missing_names(term_names, archive.published, settings.language)
+    archive.term_names = term_names
     archive.assets = found.assets
     return archive
 

@@ -22,6 +22,7 @@ from .languages import alternates
 from .model import TAXONOMIES, Contact, Image, Release
 from .sharing import ShareLink, share_links
 from .taxonomy import Taxonomies
+from .term_names import TermNames
 from .urls import media_url, url_of
 
 
@@ -193,13 +194,24 @@ def language_name(tag: str, locale: Locale | None = None) -> str:
     return name[:1].upper() + name[1:] if name else tag
 
 
-def term_links(release: Release, taxonomies: Taxonomies) -> tuple[tuple[str, tuple[TermLink, ...]], ...]:
-    """Links to the release's term pages, under each term's usual spelling."""
+def term_links(
+    release: Release, taxonomies: Taxonomies, names: TermNames | None = None
+) -> tuple[tuple[str, tuple[TermLink, ...]], ...]:
+    """Links to the release's term pages, under each term's usual spelling, or its name in the
+    release's language where ``names`` (``_terms.yml``) has one."""
     found = []
     for taxonomy in TAXONOMIES:
         terms = taxonomies.of(release, taxonomy)
         if terms:
-            found.append((taxonomy, tuple(TermLink(taxonomy, t.name, t.url) for t in terms)))
+            found.append(
+                (
+                    taxonomy,
+                    tuple(
+                        TermLink(taxonomy, names.name(taxonomy, t.name, release.language) if names else t.name, t.url)
+                        for t in terms
+                    ),
+                )
+            )
     return tuple(found)
 
 
@@ -215,6 +227,7 @@ def release_view(
     permalink: str | None = None,
     organization: str = "",
     default_language: str = "",
+    term_names: TermNames | None = None,
 ) -> ReleaseView:
     """``contacts``: whom the page names (``contacts.of``); ``permalink``: its absolute URL;
     ``default_language``: the site's, whose version of a translated release is its ``x-default``."""
@@ -230,7 +243,7 @@ def release_view(
         image=release.image,
         image_url=media_url(release.image.src) if release.image else None,
         image_size=image_size,
-        terms=term_links(release, taxonomies),
+        terms=term_links(release, taxonomies, term_names),
         corrections=tuple(CorrectionView(fmt.when(c.date), c.note) for c in release.corrections),
         translations=tuple(TranslationLink(t.language, language_name(t.language), url_of(t)) for t in translations),
         related=tuple(fmt.link(r) for r in related),

@@ -76,6 +76,7 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
         permalink=absolute(state.settings.site_url, url_of(page.release)) if state.settings.site_url else None,
         organization=state.publisher.name,
         default_language=state.settings.language,
+        term_names=archive.term_names,
     )
     context["newsroom_jsonld"] = release_structured_data(state, page.release, translations, size, named)
     # Its countries' feeds, for readers who want more of the same.

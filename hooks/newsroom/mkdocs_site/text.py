@@ -185,6 +185,7 @@ class TextPages:
             related=tuple(archive.related(release, state.settings.related_count)),
             translations=tuple(archive.translations(release)),
             contacts=contacts.of(release, state.settings.contacts),
+            term_names=archive.term_names,
         )
         return self.edition.release(view, state.rendered(release).html, draft=release.draft)
 
