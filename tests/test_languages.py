@@ -194,16 +194,22 @@ PAGES = [
 TEXT_PAGES = ["text/" + url for url in PAGES if url not in ("search/", "subscribe/")]
 
 
+#: An Arabic release's own fields.
+ARABIC = {
+    "title": "شهود يصفون المعسكرات",
+    "date": "2020-03-03T10:00",
+    "summary": "ما حدث، في جملة واحدة.",
+    "dateline": "سيول",
+    "body": "شهد الشهود على ما جرى في المعسكرات.",
+}
+
+
 def releases_for(project: Project) -> None:
     project.newsroom(per_page=1)
     project.release(
         "2020-03-03-witnesses.md",
         release_text(
-            title="شهود يصفون المعسكرات",
-            date="2020-03-03T10:00",
-            summary="ما حدث، في جملة واحدة.",
-            dateline="سيول",
-            body="شهد الشهود على ما جرى في المعسكرات.",
+            **ARABIC,
             countries=["North Korea"],
             contacts=[
                 {
@@ -492,17 +498,7 @@ def test_opening_a_translated_release_makes_no_request_for_its_alternates(projec
 
 
 def test_an_arabic_release_on_an_english_site_reads_from_the_right(project, browser):
-    project.release(
-        "2020-03-03-witnesses.md",
-        release_text(
-            title="شهود يصفون المعسكرات",
-            date="2020-03-03T10:00",
-            summary="ما حدث، في جملة واحدة.",
-            dateline="سيول",
-            body="(سيول) – شهد الشهود على ما جرى في المعسكرات.",
-            language="ar",
-        ),
-    )
+    project.release("2020-03-03-witnesses.md", release_text(**ARABIC, language="ar"))
     build = project.build()
     assert build.returncode == 0, build.log
     page = build.html(RELEASE)

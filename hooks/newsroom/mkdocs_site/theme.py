@@ -225,14 +225,7 @@ def change_bundle(files: Files, config: MkDocsConfig) -> None:
         if file.generated_by is not None or not fnmatch.fnmatchcase(file.src_uri, BUNDLE) or not file.abs_src_path:
             continue
         source = Path(file.abs_src_path).read_text(encoding="utf-8")
-        for theirs, ours in BUNDLE_CHANGES:
-            if source.count(theirs) != 1:
-                raise TemplateError(
-                    f"Material's script bundle ({file.abs_src_path}) holds {source.count(theirs)} times, not once, "
-                    f"the text the newsroom changes:\n{theirs}\nsee what Material changed there, and adjust "
-                    "BUNDLE_CHANGES in hooks/newsroom/mkdocs_site/theme.py"
-                )
-            source = source.replace(theirs, ours)
+        source = apply_changes(source, BUNDLE_CHANGES, f"script bundle ({file.abs_src_path})", "BUNDLE_CHANGES")
         files.remove(file)
         files.append(File.generated(config, file.src_uri, content=source))
 
@@ -267,11 +260,17 @@ THEME_CHANGES = {"base.html": BASE_CHANGES, "partials/javascripts/base.html": SC
 def change_base(source: str, filename: str | None, template: str = "base.html") -> str:
     """Material's template with the newsroom's changes; a TemplateError naming what to adjust when
     an upgrade of Material changed the text a change applies to."""
-    for theirs, ours in THEME_CHANGES[template]:
+    return apply_changes(source, THEME_CHANGES[template], f"{template} ({filename})", "THEME_CHANGES")
+
+
+def apply_changes(source: str, changes: list[tuple[str, str]], what: str, table: str) -> str:
+    """``source`` (a file of Material's) with each of ``changes`` made; a TemplateError when a text
+    to change is not there exactly once (an upgrade of Material changed it: adjust ``table``)."""
+    for theirs, ours in changes:
         if source.count(theirs) != 1:
             raise TemplateError(
-                f"Material's {template} ({filename}) holds {source.count(theirs)} times, not once, the text the "
-                f"newsroom changes:\n{theirs}\nsee what Material changed there, and adjust THEME_CHANGES in "
+                f"Material's {what} holds {source.count(theirs)} times, not once, the text the newsroom "
+                f"changes:\n{theirs}\nsee what Material changed there, and adjust {table} in "
                 "hooks/newsroom/mkdocs_site/theme.py"
             )
         source = source.replace(theirs, ours)
