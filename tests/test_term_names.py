@@ -5,10 +5,12 @@ advice that does not fail a --strict build."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from conftest import release_text
 
+SITE = "https://newsroom.example.org/"
 TERMS = """\
 countries:
   North Korea: {ko: 북한, ar: كوريا الشمالية}
@@ -44,6 +46,10 @@ def test_a_korean_release_shows_its_terms_korean_names_at_the_same_addresses(pro
     english = [name for name, _ in _terms_of(build.html("news/2021/01/01/x/"))]
     assert "North Korea" in english and "북한" not in english
     assert "북한" in build.text("text/news/2021/01/01/x-ko/")
+    (data,) = build.html("news/2021/01/01/x-ko/").xpath("//script[@type='application/ld+json']/text()")
+    article = json.loads(data)
+    assert {"@type": "Country", "name": "북한", "url": SITE + "countries/north-korea/"} in article["about"]
+    assert "고문" in article["keywords"] and "Torture" not in article["keywords"]
     assert not build.exists("_terms.yml") and not build.exists("media/_terms.yml"), "the file is not published"
 
 

@@ -20,6 +20,7 @@ from .model import TAXONOMIES, Contact, Release
 from .organization import Publisher
 from .publication import instant
 from .taxonomy import Taxonomies
+from .term_names import TermNames
 from .urls import SEARCH, absolute, media_url, url_of
 
 CONTEXT = "https://schema.org"
@@ -129,9 +130,13 @@ def _image(release: Release, site_url: str, size: tuple[int, int] | None) -> Nod
     return {"image": node}
 
 
-def _about(release: Release, taxonomies: Taxonomies, site_url: str) -> Node:
+def _about(release: Release, taxonomies: Taxonomies, site_url: str, names: TermNames | None) -> Node:
     about = [
-        {"@type": ABOUT_TYPE[taxonomy], "name": term.name, "url": absolute(site_url, term.url)}
+        {
+            "@type": ABOUT_TYPE[taxonomy],
+            "name": names.name(taxonomy, term.name, release.language) if names else term.name,
+            "url": absolute(site_url, term.url),
+        }
         for taxonomy in TAXONOMIES
         for term in taxonomies.of(release, taxonomy)
     ]
@@ -175,10 +180,12 @@ def news_article(
     translations: Sequence[Release] = (),
     image_size: tuple[int, int] | None = None,
     contacts: Sequence[Contact] = (),
+    term_names: TermNames | None = None,
 ) -> Node:
     """A release as a NewsArticle. ``translations``: its other versions, published ones only
     (``Archive.translations``); ``image_size``: its photo's width and height, where known;
-    ``contacts``: whom its page names for more information (``contacts.of``)."""
+    ``contacts``: whom its page names for more information (``contacts.of``); ``term_names``:
+    its terms' names in its language (``_terms.yml``)."""
     _required(release)
     url = absolute(site_url, url_of(release))
     node: Node = {
@@ -196,7 +203,9 @@ def news_article(
     }
     if release.dateline:
         node["dateline"] = release.dateline
-    parts = article_parts(release, publisher, site_url, site_language, taxonomies, translations, image_size, contacts)
+    parts = article_parts(
+        release, publisher, site_url, site_language, taxonomies, translations, image_size, contacts, term_names
+    )
     for part in parts:
         node.update(part)
     return node
@@ -211,6 +220,7 @@ def article_parts(
     translations: Sequence[Release],
     image_size: tuple[int, int] | None,
     contacts: Sequence[Contact] = (),
+    term_names: TermNames | None = None,
 ) -> list[Node]:
     """The parts of a NewsArticle beyond its text and dates, each a dict of properties (empty
     where the release has nothing for it)."""
@@ -223,7 +233,7 @@ def article_parts(
     return [
         _image(release, site_url, image_size),
         {"author": org, "publisher": press},
-        _about(release, taxonomies, site_url),
+        _about(release, taxonomies, site_url, term_names),
         {"correction": corrections} if corrections else {},
         _translations(release, translations, site_url, site_language),
     ]

@@ -106,6 +106,7 @@ def release_structured_data(
             translations=translations,
             image_size=size,
             contacts=named,
+            term_names=state.the_archive.term_names,
         )
     except structured_data.StructuredDataError as err:
         raise PluginError(str(err)) from None
