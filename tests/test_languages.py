@@ -530,3 +530,13 @@ def test_an_arabic_release_on_an_english_site_reads_from_the_right(project, brow
             assert abs(edges["right"] - edges["boxRight"]) <= 3, (selector, edges)
     finally:
         tab.close()
+
+
+def test_the_palette_toggle_is_named_in_the_site_language(sample_site, arabic):
+    for build, names in (
+        (sample_site, ["Switch to dark mode", "Switch to light mode"]),
+        (arabic, ["التبديل إلى الوضع الداكن", "التبديل إلى الوضع الفاتح"]),
+    ):
+        page = build.html("news/")
+        assert page.xpath("//form[@data-md-component='palette']/input/@aria-label") == names
+        assert page.xpath("//form[@data-md-component='palette']/label/@title") == names
