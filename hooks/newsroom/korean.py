@@ -8,7 +8,7 @@ pinned, and neither reaches the network). No analyzer runs in the reader's brows
 one morpheme finds the morpheme indexed here, and a compound typed whole still finds its word as
 written.
 
-Kiwi takes a second or two and about 500 MB to load: it is loaded once a process, when the first
+Kiwi takes about a second and 330 MB to load: it is loaded once a process, when the first
 Korean text is segmented (``load`` does it ahead, before the build forks its workers, so that they
 share it). Each distinct word is analyzed once a process, on its own: a whole text in context
 costs five times as much, and a word's nouns rarely depend on the words around it.
@@ -17,6 +17,7 @@ costs five times as much, and a word's nouns rarely depend on the words around i
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +29,13 @@ VERB_TAGS = frozenset({"VV", "VA"})
 #: The shortest word worth analyzing, in Hangul syllables, where it begins a word: in a word of
 #: two, the only morpheme a query could not find by the word's start is its last syllable alone.
 SHORTEST = 3
+
+#: How Kiwi is made. ``num_workers=0``: every analysis in the calling thread, with no pool of
+#: threads (since kiwipiepy 0.21, -1 starts one thread per core, which a forked worker does not
+#: inherit: its first analysis of a list of words then waits for them forever). No multi-word
+#: dictionary (WikiData's names of several words): a word analyzed alone holds no space, so none
+#: of its entries can match, and it is two thirds of Kiwi's loading time and 190 MB.
+OPTIONS = {"num_workers": 0, "load_multi_dict": False}
 
 _lock = threading.Lock()
 _kiwi: Any = None
@@ -71,7 +79,9 @@ def load() -> Any:
         if _kiwi is None:
             from kiwipiepy import Kiwi  # type: ignore[import-untyped]
 
-            kiwi = Kiwi(num_workers=-1)  # analyses in the calling thread: no pool to break on fork
+            with warnings.catch_warnings():  # "num_workers=0 changed in 0.21": it is the new meaning we want
+                warnings.simplefilter("ignore", DeprecationWarning)
+                kiwi = Kiwi(**OPTIONS)
             kiwi.tokenize("북한인권")
             _kiwi = kiwi
         return _kiwi
@@ -103,8 +113,8 @@ def analyze(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     if new:
         kiwi = load()
         with _lock:
-            for word, tokens in zip(new, kiwi.tokenize(new), strict=True):
-                _analyzed[word] = _morphemes_of(tokens)
+            for word in new:  # one at a time: a list is analyzed by the pool of threads, which there is not
+                _analyzed[word] = _morphemes_of(kiwi.tokenize(word))
     return {word: _analyzed[word] for word in wanted}
 
 
@@ -117,10 +127,12 @@ def morphemes(text: str) -> str:
     """
     runs: dict[str, bool] = {}  # each stretch of Hangul -> whether one begins a word
     for word in text.split():
-        for i, run in enumerate(hangul_runs(word)):
-            leading = i == 0 and _stripped(word).startswith(run)
-            if len(run) >= SHORTEST or not leading:  # "UN인권": 인권 does not begin the word
-                runs[run] = runs.get(run, False) or leading
+        seen = _words.get(word)
+        for run, leading in _runs_of(word) if seen is None else seen:
+            if leading:
+                runs[run] = True
+            elif run not in runs:
+                runs[run] = False
     if not runs:
         return ""
     out: dict[str, None] = {}
@@ -129,6 +141,22 @@ def morphemes(text: str) -> str:
             if not (runs[run] and run.startswith(form)):
                 out.setdefault(form, None)
     return " ".join(out)
+
+
+#: Each word (as split on spaces) seen by this process -> its stretches of Hangul worth analyzing,
+#: each with whether it begins the word: an archive repeats its words, and this is the slow part
+#: of reading them.
+_words: dict[str, tuple[tuple[str, bool], ...]] = {}
+
+
+def _runs_of(word: str) -> tuple[tuple[str, bool], ...]:
+    found = []
+    for i, run in enumerate(hangul_runs(word)):
+        leading = i == 0 and _stripped(word).startswith(run)
+        if len(run) >= SHORTEST or not leading:  # "UN인권": 인권 does not begin the word
+            found.append((run, leading))
+    _words[word] = runs = tuple(found)
+    return runs
 
 
 def _stripped(word: str) -> str:

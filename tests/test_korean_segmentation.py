@@ -1,0 +1,123 @@
+"""Korean segmentation for search (hooks/newsroom/korean.py), fast and the same as before:
+Kiwi made as it is gives what Kiwi with its defaults gives for a word, the words a process
+remembers give what reading them afresh gives, and forked workers analyze after ``load``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT
+from newsroom import korean
+
+NOUNS = (
+    "북한 인권 단체 정치범 수용소 정부 당국 유엔 국제 사회 보고서 증언 피해자 가족 구금 석방 고문 재판 법원 "
+    "난민 탈북민 강제 송환 국경 여성 아동 노동 식량 이사회 위원회 사무총장 대한민국 서울 제네바 인도주의 "
+    "특별보고관 활동가 변호사 종교 실종 납치 처형 감시 검열 박해 차별 폭력 평화 고양이 사과 나무 하늘"
+).split()
+PARTICLES = "은 는 이 가 을 를 의 에 에서 에게 과 와 으로 로 도 만 들은 들이 들의 까지 부터 처럼".split()
+ENDINGS = "했다 밝혔다 촉구했다 있다 없다 되었다 풀려난 모자란다 올랐다".split()
+
+#: Words as written in a release: a noun or a compound of two or three, with or without a particle.
+korean_words = st.builds(
+    lambda nouns, particle: "".join(nouns) + particle,
+    st.lists(st.sampled_from(NOUNS), min_size=1, max_size=3),
+    st.sampled_from(["", *PARTICLES]),
+)
+
+
+@pytest.fixture(scope="module")
+def kiwi_as_shipped():
+    """Kiwi with its defaults (in this thread: no pool of threads)."""
+    from kiwipiepy import Kiwi  # type: ignore[import-untyped]
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Kiwi(num_workers=0)
+
+
+def tokens(kiwi, word: str) -> list[tuple[str, str, int, int]]:
+    return [(t.form, t.tag, t.start, t.len) for t in kiwi.tokenize(word)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(korean_words, st.sampled_from(ENDINGS), st.text(alphabet="가나다라마바사인권수용소들은의", min_size=1))
+)
+def test_kiwi_as_loaded_analyzes_a_word_as_kiwi_with_its_defaults(kiwi_as_shipped, word):
+    # Without the multi-word dictionary: a word analyzed alone holds no space for its entries.
+    assert tokens(korean.load(), word) == tokens(kiwi_as_shipped, word)
+
+
+def reference_morphemes(text: str) -> str:
+    """``korean.morphemes`` as it was before the words of a process were remembered."""
+    runs: dict[str, bool] = {}
+    for word in text.split():
+        for i, run in enumerate(korean.hangul_runs(word)):
+            leading = i == 0 and korean._stripped(word).startswith(run)
+            if len(run) >= korean.SHORTEST or not leading:
+                runs[run] = runs.get(run, False) or leading
+    out: dict[str, None] = {}
+    for run, found in korean.analyze(runs).items():
+        for form in found:
+            if not (runs[run] and run.startswith(form)):
+                out.setdefault(form, None)
+    return " ".join(out)
+
+
+#: A word as it may stand in a text: Korean, after Latin letters or digits, in quotes or brackets.
+written_words = st.builds(
+    lambda before, word, after: before + word + after,
+    st.sampled_from(["", "", "", "UN", "(", "“", "'", "2021", "-"]),
+    korean_words,
+    st.sampled_from(["", "", "", ".", ",", ")", "”", "UN", "s"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(written_words, st.sampled_from(["UN", "2021", "–", "(서울)", "북한", "북한의"])), max_size=30)
+)
+def test_morphemes_of_remembered_words_are_those_of_words_read_afresh(words):
+    text = " ".join(words)
+    assert korean.morphemes(text) == reference_morphemes(text)
+    assert korean.morphemes(text) == reference_morphemes(text)  # every word now remembered
+
+
+def test_the_same_word_leading_once_and_inside_another_word_once():
+    # 인권이사회는 begins a word the second time: 인권 is then found by its start, 이사회 still is not.
+    assert korean.morphemes("UN인권이사회는 밝혔다") == "인권 이사회 밝히다"
+    assert korean.morphemes("UN인권이사회는 인권이사회는") == "이사회"
+    assert korean.morphemes("인권이사회는 UN인권이사회는") == "이사회"
+
+
+FORKED = """
+import json, sys
+from newsroom import korean, parallel
+
+words = sys.argv[1].split()
+korean.load()  # as the build does, before its workers fork
+shares = [(i, i + 40) for i in range(0, len(words), 40)]
+made = list(parallel.in_order(lambda start, end: [korean.morphemes(w) for w in words[start:end]], shares, 2))
+print(json.dumps([m for share in made for m in share], ensure_ascii=False))
+"""
+
+
+def test_workers_forked_after_kiwi_is_loaded_analyze_their_words():
+    # With Kiwi's pool of threads (num_workers=-1), a forked worker waited forever on its first list.
+    words = [f"{a}{b}{p}" for a in NOUNS[:10] for b in NOUNS[10:18] for p in ("", "에서")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks")}
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED, " ".join(words)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    assert made == [reference_morphemes(word) for word in words]
+    assert made[words.index("정치범보고서에서")] == "보고서"
