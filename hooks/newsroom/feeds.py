@@ -204,14 +204,17 @@ class Site:
     """Absolute URL of a large square icon (512×512 PNG), JSON Feed's ``icon``."""
 
 
-def output_paths(taxonomies: Taxonomies) -> list[str]:
-    """Every file the feeds write: three for the site and three for each term."""
-    return [feed_url(base, kind) for base in ["", *(t.url for t in taxonomies.all_terms())] for kind in MIME]
+def output_paths(taxonomies: Taxonomies, prefix: str = "") -> list[str]:
+    """Every file an edition's feeds write (``prefix``: its folder): three for it and three for each term."""
+    return [feed_url(base, kind) for base in [prefix, *(t.url for t in taxonomies.all_terms())] for kind in MIME]
 
 
-def site_feeds(releases: Sequence[Release], taxonomies: Taxonomies, site: Site, limit: int) -> list[Feed]:
-    """The site's feed and one per term, each with its newest ``limit`` releases."""
-    feeds = [Feed("", site.name, "", site.description, releases[:limit])]
+def site_feeds(
+    releases: Sequence[Release], taxonomies: Taxonomies, site: Site, limit: int, prefix: str = ""
+) -> list[Feed]:
+    """An edition's feed (``prefix``: its folder, '' for the site's) and one per term, each with its
+    newest ``limit`` releases."""
+    feeds = [Feed(prefix, site.name, prefix, site.description, releases[:limit])]
     feeds.extend(
         Feed(
             term.url,

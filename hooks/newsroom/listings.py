@@ -84,6 +84,8 @@ class Listing:
     url: str
     title: str
     """Shown as given; an interface-string key ('newsroom.news') until the site fills it in."""
+    prefix: str = ""
+    """Its edition's (``editions``): '' for the default edition, else ``<language>/``."""
 
     @property
     def releases(self) -> Sequence[Release]:
@@ -176,8 +178,8 @@ class TermListing(PagedListing):
 
     @property
     def search_url(self) -> str:
-        """The search page filtered to the term."""
-        return search_url(self.term.taxonomy, self.term.slug)
+        """Its edition's search page filtered to the term."""
+        return self.prefix + search_url(self.term.taxonomy, self.term.slug)
 
     def shown(self) -> tuple:
         return (*ReleaseListing.shown(self), self.term.taxonomy, self.term.slug)
@@ -242,39 +244,45 @@ def paginate(make: Callable[..., P], base: str, releases: Sequence[Release], per
     return pages
 
 
-def year_counts(published: Sequence[Release]) -> tuple[YearCount, ...]:
+def year_counts(published: Sequence[Release], prefix: str = "") -> tuple[YearCount, ...]:
     counts = Counter(release.date.year for release in published)
-    return tuple(YearCount(year, counts[year], year_url(year)) for year in sorted(counts, reverse=True))
+    return tuple(YearCount(year, counts[year], prefix + year_url(year)) for year in sorted(counts, reverse=True))
 
 
-def home(published: Sequence[Release], count: int, title: str) -> HomeListing:
-    return HomeListing(url="", title=title, releases=published[:count], total=len(published))
+def home(published: Sequence[Release], count: int, title: str, prefix: str = "") -> HomeListing:
+    return HomeListing(url=prefix, title=title, releases=published[:count], total=len(published), prefix=prefix)
 
 
-def news(published: Sequence[Release], per_page: int, title: str) -> list[NewsListing]:
-    return paginate(NewsListing, NEWS, published, per_page, title=title, years=year_counts(published))
+def news(published: Sequence[Release], per_page: int, title: str, prefix: str = "") -> list[NewsListing]:
+    counts = year_counts(published, prefix)
+    return paginate(NewsListing, prefix + NEWS, published, per_page, title=title, years=counts, prefix=prefix)
 
 
-def years(published: Sequence[Release], per_page: int) -> Iterator[YearListing]:
+def years(published: Sequence[Release], per_page: int, prefix: str = "") -> Iterator[YearListing]:
     by_year: dict[int, list[Release]] = defaultdict(list)
     for release in published:
         by_year[release.date.year].append(release)
-    counts = year_counts(published)
+    counts = year_counts(published, prefix)
     for year, releases in by_year.items():
-        yield from paginate(YearListing, year_url(year), releases, per_page, title=str(year), year=year, years=counts)
+        base = prefix + year_url(year)
+        yield from paginate(
+            YearListing, base, releases, per_page, title=str(year), year=year, years=counts, prefix=prefix
+        )
 
 
 def term_counts(terms: Sequence[Term]) -> tuple[TermCount, ...]:
     return tuple(TermCount(t.name, t.slug, len(t), t.url) for t in terms)
 
 
-def taxonomy_index(taxonomies: Taxonomies, taxonomy: str, title: str) -> TaxonomyIndex:
+def taxonomy_index(taxonomies: Taxonomies, taxonomy: str, title: str, prefix: str = "") -> TaxonomyIndex:
     """Every term of a taxonomy with its count, by name; countries also under the regions they are filed with."""
     groups: tuple[TermGroup, ...] = ()
     if taxonomy == "countries":
         groups = _countries_by_region(taxonomies)
     terms = term_counts(taxonomies.by_name(taxonomy))
-    return TaxonomyIndex(url=taxonomy_url(taxonomy), title=title, taxonomy=taxonomy, terms=terms, groups=groups)
+    return TaxonomyIndex(
+        url=prefix + taxonomy_url(taxonomy), title=title, taxonomy=taxonomy, terms=terms, groups=groups, prefix=prefix
+    )
 
 
 def _countries_by_region(taxonomies: Taxonomies) -> tuple[TermGroup, ...]:
@@ -295,25 +303,26 @@ def _countries_by_region(taxonomies: Taxonomies) -> tuple[TermGroup, ...]:
     return tuple(groups)
 
 
-def subscribe(taxonomies: Taxonomies, title: str) -> SubscribePage:
+def subscribe(taxonomies: Taxonomies, title: str, prefix: str = "") -> SubscribePage:
     """The page listing every feed: the site's, then each term's, by taxonomy."""
     groups = tuple(
-        TermGroup(taxonomy, taxonomy_url(taxonomy), term_counts(taxonomies.by_name(taxonomy)))
+        TermGroup(taxonomy, prefix + taxonomy_url(taxonomy), term_counts(taxonomies.by_name(taxonomy)))
         for taxonomy in TAXONOMIES
         if taxonomies.terms[taxonomy]
     )
-    return SubscribePage(url=SUBSCRIBE, title=title, groups=groups)
+    return SubscribePage(url=prefix + SUBSCRIBE, title=title, groups=groups, prefix=prefix)
 
 
-def term_listings(taxonomies: Taxonomies, per_page: int) -> Iterator[TermListing]:
+def term_listings(taxonomies: Taxonomies, per_page: int, prefix: str = "") -> Iterator[TermListing]:
+    """The pages of every term (whose addresses carry their edition's prefix: ``Term.prefix``)."""
     for term in taxonomies.all_terms():
-        yield from paginate(TermListing, term.url, term.releases, per_page, title=term.name, term=term)
+        yield from paginate(TermListing, term.url, term.releases, per_page, title=term.name, term=term, prefix=prefix)
 
 
-def search_page(taxonomies: Taxonomies, title: str) -> SearchPage:
+def search_page(taxonomies: Taxonomies, title: str, prefix: str = "") -> SearchPage:
     """The search page; the interface gets each term's slug and name to keep filters in its URL."""
     terms = {FACET_OF[taxonomy]: {t.slug: t.name for t in taxonomies.by_name(taxonomy)} for taxonomy in TAXONOMIES}
-    return SearchPage(url=SEARCH, title=title, search_terms=terms)
+    return SearchPage(url=prefix + SEARCH, title=title, search_terms=terms, prefix=prefix)
 
 
 def fingerprint(listing: Listing) -> int:

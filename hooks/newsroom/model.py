@@ -256,6 +256,9 @@ class Release:
     """Line of each front-matter field in the source, for messages."""
     body_line: int = 1
     """Line of the source where the Markdown body starts."""
+    edition: str = ""
+    """Where its edition's pages are (``editions.release_prefix``): '' for the default edition, else
+    ``<language>/``; its address starts with it."""
 
     def terms(self, taxonomy: str) -> tuple[str, ...]:
         return getattr(self, taxonomy)

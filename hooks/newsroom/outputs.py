@@ -9,6 +9,8 @@ naming both instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from . import feeds, organization, sitemap
 from .browser_policy import HEADERS_FILE
 from .images import THUMBNAILS
@@ -45,12 +47,13 @@ class Claims:
         self.folders[prefix] = who
 
 
-def site_outputs(taxonomies: Taxonomies) -> Claims:
-    """What the site writes beside its pages: feeds and their icon, sitemaps, robots.txt, the 404 page,
-    search index, thumbnails."""
+def site_outputs(taxonomies: Taxonomies, editions: Sequence[tuple[str, Taxonomies]] = ()) -> Claims:
+    """What the site writes beside its pages: feeds (each edition's: ``editions``, by prefix, else the
+    site's) and their icon, sitemaps, robots.txt, the 404 page, search index, thumbnails."""
     claims = Claims()
-    for path in feeds.output_paths(taxonomies):
-        claims.claim(path, "the site itself (a feed)")
+    for prefix, terms in editions or [("", taxonomies)]:
+        for path in feeds.output_paths(terms, prefix):
+            claims.claim(path, "the site itself (a feed)")
     for path in sitemap.OUTPUTS:
         claims.claim(path, "the site itself (the sitemap)")
     claims.claim_folder(sitemap.NUMBERED, "the site itself (the sitemap)")

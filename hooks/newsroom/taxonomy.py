@@ -39,10 +39,12 @@ class Term:
     slug: str
     releases: list[Release] = field(default_factory=list)
     """Published releases filed under the term, newest first."""
+    prefix: str = ""
+    """Its edition's (``editions``): '' for the default edition."""
 
     @property
     def url(self) -> str:
-        return term_url(self.taxonomy, self.slug)
+        return self.prefix + term_url(self.taxonomy, self.slug)
 
     def __len__(self) -> int:
         return len(self.releases)
@@ -220,3 +222,20 @@ class RelatedIndex:
                             return found
                         mask ^= low
         return found
+
+
+def edition_taxonomies(taxonomies: Taxonomies, prefix: str) -> Taxonomies:
+    """The terms of one edition's releases (those whose ``edition`` is ``prefix``), under their
+    names and slugs in the whole archive: a term has one address in every edition, but its prefix."""
+    terms: dict[str, dict[str, Term]] = {taxonomy: {} for taxonomy in TAXONOMIES}
+    by_key: dict[tuple[str, str], Term] = {}
+    for (taxonomy, key), term in taxonomies._by_key.items():
+        members = [release for release in term.releases if release.edition == prefix]
+        if members:
+            by_key[(taxonomy, key)] = Term(taxonomy, term.name, term.slug, members, prefix)
+    for taxonomy in TAXONOMIES:
+        for slug, term in taxonomies.terms[taxonomy].items():  # in the whole archive's order
+            found = by_key.get((taxonomy, name_key(term.name)))
+            if found is not None:
+                terms[taxonomy][slug] = found
+    return Taxonomies(terms, by_key)

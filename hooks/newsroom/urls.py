@@ -24,7 +24,8 @@ def release_url(when: datetime, slug: str) -> str:
 
 
 def url_of(release: Release) -> str:
-    return release_url(release.date, release.slug)
+    """Its address: under its edition's prefix (``ko/news/...``), at the root in the default edition."""
+    return release.edition + release_url(release.date, release.slug)
 
 
 #: Apostrophes join, as in most newsrooms' addresses: "Women's Rights" -> womens-rights.

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .. import cache, listings, outputs
+from .. import cache, editions, listings, outputs
 from ..bodies import Bodies, Policy, Targets
 from ..errors import ContentError, Problem
 from ..links import HeldLinks
@@ -32,6 +32,7 @@ from .theme import change_bundle, leave_out_unrequested
 def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
     archive, settings = state.the_archive, state.settings
     state.docs_dir = config.docs_dir
+    state.editions = editions.split(archive.published, archive.taxonomies, editions.editions_of(settings))
     refuse_outside_files(state, files, config)
     change_bundle(files, config)
     leave_out_unrequested(files, config.docs_dir + os.sep)
@@ -108,7 +109,9 @@ def add_redirects(state: BuildState, files: Files, config: MkDocsConfig) -> None
     site writes itself (declared by each writer), hand-written pages, releases, then aliases; an
     address claimed twice fails the build, naming both."""
     archive, settings = state.the_archive, state.settings
-    claims = outputs.site_outputs(archive.taxonomies)
+    claims = outputs.site_outputs(
+        archive.taxonomies, [(part.edition.prefix, part.taxonomies) for part in state.editions]
+    )
     docs = project_path(state, config.docs_dir)
     release_files = {f"{settings.releases_dir}/{r.name}" for r in archive.published}
     for file in files:
@@ -151,8 +154,7 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     A hand-written page in docs/ at the URL of a listing's first page (docs/index.md
     for home, docs/countries/north-korea.md for a country...) is its introduction.
     """
-    archive, settings = state.the_archive, state.settings
-    published = archive.published
+    settings = state.settings
     titles = nav_titles(config.nav)
     docs = {("" if f.url == "./" else f.url): f for f in files.documentation_pages()}
 
@@ -160,16 +162,24 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
         """The page's title in mkdocs.yml's nav, else the interface string ``key`` (filled in later)."""
         return titles.get(f"{url}index.md") or titles.get(url.rstrip("/") + ".md") or key
 
-    found: list[Listing] = [listings.home(published, settings.home_count, config.site_name)]
-    found += listings.news(published, settings.per_page, title(NEWS, "newsroom.news"))
-    found += listings.years(published, settings.per_page)
-    for taxonomy in TAXONOMIES:
-        found.append(
-            listings.taxonomy_index(archive.taxonomies, taxonomy, title(taxonomy_url(taxonomy), f"newsroom.{taxonomy}"))
-        )
-    found.append(listings.subscribe(archive.taxonomies, title(SUBSCRIBE, "newsroom.subscribe")))
-    found.append(listings.search_page(archive.taxonomies, title(SEARCH, "newsroom.search.title")))
-    found += listings.term_listings(archive.taxonomies, settings.per_page)
+    found: list[Listing] = []
+    for part in state.editions:
+        prefix, terms = part.edition.prefix, part.taxonomies
+        if prefix:  # mkdocs.yml's nav names the default edition's pages; the others' take their strings
+
+            def named(url: str, key: str) -> str:
+                return key
+        else:
+            named = title
+        found.append(listings.home(part.published, settings.home_count, config.site_name, prefix))
+        found += listings.news(part.published, settings.per_page, named(NEWS, "newsroom.news"), prefix)
+        found += listings.years(part.published, settings.per_page, prefix)
+        for taxonomy in TAXONOMIES:
+            name = named(taxonomy_url(taxonomy), f"newsroom.{taxonomy}")
+            found.append(listings.taxonomy_index(terms, taxonomy, name, prefix))
+        found.append(listings.subscribe(terms, named(SUBSCRIBE, "newsroom.subscribe"), prefix))
+        found.append(listings.search_page(terms, named(SEARCH, "newsroom.search.title"), prefix))
+        found += listings.term_listings(terms, settings.per_page, prefix)
 
     previous = state.preview.listing_fingerprints
     fingerprints = {}

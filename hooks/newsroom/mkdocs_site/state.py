@@ -25,6 +25,7 @@ from .. import parallel, search
 from ..archive import Archive, ReadCache
 from ..bodies import Rendered
 from ..browser_policy import BrowserPolicy
+from ..editions import EditionArchive
 from ..errors import ContentError
 from ..model import Release
 from ..organization import Publisher
@@ -79,6 +80,8 @@ class BuildState:
     held_key: int = 0
     """Which releases are held back, as a number: a preview's cached body is valid for one set."""
     docs_dir: str = ""
+    editions: list[EditionArchive] = field(default_factory=list)
+    """What each edition publishes (``on_files``); one, the whole archive, on a site of one language."""
     releases_folder: str = ""
     """The releases folder, as a path string (``on_files``)."""
     assets: dict[str, File] = field(default_factory=dict)

@@ -8,6 +8,7 @@ another core while MkDocs renders the pages; the build waits for it at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import resource
@@ -148,19 +149,23 @@ def feed_site(state: BuildState, config: MkDocsConfig) -> feeds.Site:
 
 
 def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
-    archive = state.the_archive
     # The large icon JSON Feed names (``icon``), made from the organization's logo.
     organization.feed_icon(state.publisher.logo, Path(config.site_dir) / organization.FEED_ICON)
-    writer = feeds.FeedWriter(
-        state.settings,
-        feed_site(state, config),
-        archive.taxonomies,
-        lambda release: state.feed_html(release),
-        state.preview.feed_fingerprints,
-        feeds.Labels(state.translations("newsroom.content_warning"), state.translations("newsroom.show_photo")),
-    )
-    channels = feeds.site_feeds(archive.published, archive.taxonomies, writer.site, state.settings.feed_items)
-    return writer.write(Path(config.site_dir), channels)
+    written = []
+    site = feed_site(state, config)
+    for part in state.editions:  # each edition its own feeds, in its language, under its folder
+        writer = feeds.FeedWriter(
+            state.settings,
+            site if part.edition.is_default else dataclasses.replace(site, language=part.edition.language),
+            part.taxonomies,
+            lambda release: state.feed_html(release),
+            state.preview.feed_fingerprints,
+            feeds.Labels(state.translations("newsroom.content_warning"), state.translations("newsroom.show_photo")),
+        )
+        limit = state.settings.feed_items
+        channels = feeds.site_feeds(part.published, part.taxonomies, writer.site, limit, part.edition.prefix)
+        written += writer.write(Path(config.site_dir), channels)
+    return written
 
 
 def write_sitemap(state: BuildState, config: MkDocsConfig) -> list[Path]:

@@ -13,6 +13,7 @@ from datetime import UTC
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from ..editions import release_prefix
 from ..errors import Problem
 from ..model import Release
 from ..schema import BY_NAME, FIELDS, REQUIRED
@@ -241,7 +242,13 @@ def _parse_text(
         problems.sort(key=lambda p: p.line or 0)
         return None, problems
     return Release(
-        source=source, name=name, body=body.strip("\n"), lines=lines, body_line=body_line, **values
+        source=source,
+        name=name,
+        body=body.strip("\n"),
+        lines=lines,
+        body_line=body_line,
+        edition=release_prefix(values["language"], settings),
+        **values,
     ), problems
 
 

@@ -1,0 +1,74 @@
+"""Editions: the site in each of its languages (``extra.newsroom.languages``).
+
+The first language is the default edition, at the site root; each other is under its tag
+(``ko/``, ``ko/news/2020/03/03/<slug>/``, ``ko/countries/north-korea/``). A release belongs to the
+edition of its language and appears in that edition only; a term keeps its slug in every
+edition, so that the same page in another edition is the same address with another prefix.
+One language configured (or none) is one edition at the root: the site as it has always been.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import Release
+from .settings import Settings
+from .taxonomy import Taxonomies, edition_taxonomies
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    language: str
+    """Its BCP 47 tag, as ``languages`` spells it."""
+    prefix: str
+    """Where its pages are, relative to the site root: '' for the default edition, else ``<tag>/``."""
+
+    @property
+    def is_default(self) -> bool:
+        return not self.prefix
+
+
+def editions_of(settings: Settings) -> tuple[Edition, ...]:
+    """The site's editions, the default first."""
+    languages = settings.languages or (settings.language,)
+    return tuple(Edition(tag, "" if number == 0 else prefix_of(tag)) for number, tag in enumerate(languages))
+
+
+def prefix_of(tag: str) -> str:
+    """The folder of an edition other than the default: its tag in lower case (``ko/``, ``pt-br/``)."""
+    return tag.lower() + "/"
+
+
+def release_prefix(language: str, settings: Settings) -> str:
+    """Where a release in ``language`` is published: under its edition's prefix; at the root when the
+    site has one edition, or the release is in the default language."""
+    if not settings.languages:
+        return ""
+    for number, tag in enumerate(settings.languages):
+        if tag.casefold() == language.casefold():
+            return "" if number == 0 else prefix_of(tag)
+    return ""  # not an edition: the reader has refused it already
+
+
+@dataclass(slots=True)
+class EditionArchive:
+    """What one edition publishes: its releases (newest first) and their terms, under its prefix."""
+
+    edition: Edition
+    published: list[Release]
+    taxonomies: Taxonomies
+
+
+def split(published: Sequence[Release], taxonomies: Taxonomies, editions: Sequence[Edition]) -> list[EditionArchive]:
+    """Each edition's part of the archive. With one edition, it is the whole archive as it is."""
+    if len(editions) == 1:
+        return [EditionArchive(editions[0], list(published), taxonomies)]
+    return [
+        EditionArchive(
+            edition,
+            [r for r in published if r.edition == edition.prefix],
+            edition_taxonomies(taxonomies, edition.prefix),
+        )
+        for edition in editions
+    ]

@@ -1,0 +1,69 @@
+"""Editions (``extra.newsroom.languages``): each language's releases under its own prefix, with its
+own home, news, years, taxonomy indexes and term pages at the same slugs (work in progress: the
+pages' interface language, feeds, search, the text-only edition and the language switcher per
+edition are not done yet)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from conftest import release_text
+
+TERMS: dict[str, Any] = {"countries": ["North Korea"], "topics": ["Torture"]}
+
+
+def _site(project):
+    project.newsroom(languages=["en", "ko"])
+    project.release(
+        "2021-01-01-x.md",
+        release_text(title="X", date="2021-01-01", translations={"ko": "2021-01-01-x-ko.md"}, **TERMS),
+    )
+    project.release(
+        "2021-01-01-x-ko.md", release_text(title="엑스", date="2021-01-01", slug="x", language="ko", **TERMS)
+    )
+    project.release("2021-01-02-y.md", release_text(title="Y only in English", date="2021-01-02", **TERMS))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+def _listed(page) -> list[str]:
+    return [a.text_content().strip() for a in page.xpath("//main//article//h2//a | //main//article//h3//a")]
+
+
+def test_each_release_is_published_in_its_language_edition_only(project):
+    build = _site(project)
+    assert build.exists("news/2021/01/01/x/") and build.exists("ko/news/2021/01/01/x/")
+    assert not build.exists("news/2021/01/01/x-ko/"), "a slug may repeat across editions: each has its folder"
+    for url in ("", "news/", "news/2021/", "countries/north-korea/", "topics/torture/"):
+        text = build.text(url)
+        assert "X" in text and "Y only in English" in text and "엑스" not in text, url
+    for url in ("ko/", "ko/news/", "ko/news/2021/", "ko/countries/north-korea/", "ko/topics/torture/"):
+        text = build.text("ko/" if url == "ko/" else url)
+        assert "엑스" in text and "Y only in English" not in text, url
+    assert build.exists("ko/countries/") and build.exists("ko/subscribe/") and build.exists("ko/search/")
+    links = build.html("news/2021/01/01/x/").xpath("//p[@class='nr-translations']/a/@href")
+    assert links == ["../../../../../ko/news/2021/01/01/x/"]
+
+
+def test_a_site_of_one_language_has_no_prefix(project):
+    project.release("2021-01-01-x-ko.md", release_text(title="엑스", date="2021-01-01", language="ko"))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    assert build.exists("news/2021/01/01/x-ko/") and not build.exists("ko/")
+
+
+def test_each_edition_has_its_own_feeds_in_its_language(project):
+    import feedparser
+
+    build = _site(project)
+    for prefix, language, titles in (("", "en", {"X", "Y only in English"}), ("ko/", "ko", {"엑스"})):
+        for base in (prefix, prefix + "countries/north-korea/"):
+            for name in ("feed.xml", "atom.xml"):
+                parsed = feedparser.parse(build.text(base + name))
+                assert not parsed.bozo, (base + name, parsed.bozo_exception)
+                assert {entry.title for entry in parsed.entries} == titles, base + name
+                assert parsed.feed.get("language", "").startswith(language), base + name
+            data = json.loads(build.text(base + "feed.json"))  # feedparser 6 reads no JSON Feed
+            assert {item["title"] for item in data["items"]} == titles and data["language"] == language
