@@ -13,8 +13,8 @@ from conftest import release_text
 TERMS: dict[str, Any] = {"countries": ["North Korea"], "topics": ["Torture"]}
 
 
-def _site(project):
-    project.newsroom(languages=["en", "ko"])
+def _site(project, languages=("en", "ko")):
+    project.newsroom(languages=list(languages))
     project.release(
         "2021-01-01-x.md",
         release_text(title="X", date="2021-01-01", translations={"ko": "2021-01-01-x-ko.md"}, **TERMS),
@@ -67,3 +67,23 @@ def test_each_edition_has_its_own_feeds_in_its_language(project):
                 assert parsed.feed.get("language", "").startswith(language), base + name
             data = json.loads(build.text(base + "feed.json"))  # feedparser 6 reads no JSON Feed
             assert {item["title"] for item in data["items"]} == titles and data["language"] == language
+
+
+def test_each_edition_speaks_its_language(project):
+    build = _site(project, ("en", "ko", "ar"))
+    for url, language, direction in (
+        ("ko/", "ko", "ltr"),
+        ("ko/news/", "ko", "ltr"),
+        ("ko/news/2021/01/01/x/", "ko", "ltr"),
+        ("ko/countries/north-korea/", "ko", "ltr"),
+        ("news/2021/01/01/x/", "en", "ltr"),
+        ("ar/", "ar", "rtl"),
+    ):
+        page = build.html(url)
+        assert (page.xpath("string(/html/@lang)"), page.xpath("string(/html/@dir)")) == (language, direction), url
+    korean = build.html("ko/news/2021/01/01/x/")
+    assert "2021년 1월 1일" in korean.xpath("string(//time)")
+    assert korean.xpath("string(//h1)") == "엑스"
+    assert build.html("ko/news/").xpath("string(//title)").startswith("보도자료")
+    assert "Switch to dark mode" not in build.text("ko/") and "어두운 모드로 전환" in build.text("ko/")
+    assert "Switch to dark mode" in build.text("")

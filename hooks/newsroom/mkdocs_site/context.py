@@ -19,8 +19,8 @@ from .. import contacts, images, structured_data
 from ..listings import HomeListing, Listing, TermListing
 from ..model import Contact, Release
 from ..urls import absolute, url_of
-from ..views import release_view
-from .pages import ListingPage, ReleasePage, meta_text
+from ..views import Formatter, release_view
+from .pages import ListingPage, ReleasePage, edition_prefix, meta_text
 from .state import BuildState, log
 from .theme import ChangedBase, ChromeCache, Translations
 
@@ -31,7 +31,19 @@ def prepare_env(state: BuildState, env: Any, config: MkDocsConfig, files: Files,
     env.globals["newsroom_chrome"] = state.chrome = nav_chrome
     prune_assets(state, files)
     env.globals["newsroom_t"] = state.translations = Translations(env, config.theme.get("language") or "en")
+    state.env = env
     return env
+
+
+def in_language(state: BuildState, prefix: str) -> tuple[Any, Formatter]:
+    """The interface strings and the date formatter of the edition at ``prefix``."""
+    if not prefix:
+        return state.translations, state.formatter
+    found = state.editions_language.get(prefix)
+    if found is None:
+        language = next(part.edition.language for part in state.editions if part.edition.prefix == prefix)
+        found = state.editions_language[prefix] = (Translations(state.env, language), Formatter(language))
+    return found
 
 
 def prune_assets(state: BuildState, files: Files) -> None:
@@ -51,14 +63,18 @@ def prune_assets(state: BuildState, files: Files) -> None:
 
 def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict[str, Any]:
     state.render_started[page.file.src_uri] = time.perf_counter()
+    prefix = edition_prefix(page)
+    strings, formatter = in_language(state, prefix)
+    if prefix:  # a page of another edition: its interface in its language (Material's strings too)
+        context["newsroom_t"] = strings
     if isinstance(page, ReleasePage):
-        release_context(state, context, page)
+        release_context(state, context, page, formatter)
     elif isinstance(page, ListingPage):
-        listing_context(state, context, page)
+        listing_context(state, context, page, strings, formatter)
     return context
 
 
-def release_context(state: BuildState, context: dict[str, Any], page: ReleasePage) -> None:
+def release_context(state: BuildState, context: dict[str, Any], page: ReleasePage, formatter: Formatter) -> None:
     older, newer = state.neighbours.get(page.release.name, (None, None))
     archive = state.the_archive
     related = tuple(archive.related(page.release, state.settings.related_count))
@@ -67,7 +83,7 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
     named = contacts.of(page.release, state.settings.contacts)
     context["release"] = release_view(
         page.release,
-        state.formatter,
+        formatter,
         archive.taxonomies,
         related=related,
         image_size=size,
@@ -113,13 +129,15 @@ def release_structured_data(
     return structured_data.script_text(article)
 
 
-def listing_context(state: BuildState, context: dict[str, Any], page: ListingPage) -> None:
+def listing_context(
+    state: BuildState, context: dict[str, Any], page: ListingPage, strings: Any, formatter: Formatter
+) -> None:
     listing = page.listing
     if listing.title.startswith("newsroom."):  # no title in the nav: the interface string
-        listing.title = state.translations(listing.title)
+        listing.title = strings(listing.title)
         page.meta["title"] = meta_text(listing.title)
     context["listing"] = listing
-    context["cards"] = [state.formatter.link(r) for r in listing.releases]
+    context["cards"] = [formatter.link(r) for r in listing.releases]
     if isinstance(listing, TermListing):
         context["newsroom_feeds"] = [(listing.term.name, listing.term.url)]
     if isinstance(listing, HomeListing):

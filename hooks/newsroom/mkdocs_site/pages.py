@@ -163,3 +163,12 @@ class ReleasePage(QuickAddresses):
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
         self.renderer.render(self, self.source)
+
+
+def edition_prefix(page: Page) -> str:
+    """The prefix of the edition a page belongs to ('' for the default edition and hand-written pages)."""
+    if isinstance(page, ReleasePage):
+        return page.release.edition
+    if isinstance(page, ListingPage):
+        return page.listing.prefix
+    return ""

@@ -98,6 +98,10 @@ class BuildState:
     pages_done: int = 0
     chrome: Any = None
     translations: Any = None
+    env: Any = None
+    """The site's template environment (``on_env``)."""
+    editions_language: dict[str, Any] = field(default_factory=dict)
+    """By edition prefix: (interface strings, date formatter) of the editions other than the default."""
     indexing: search.Indexing | None = None
     indexing_started: float = 0.0
     indexed: int = 0

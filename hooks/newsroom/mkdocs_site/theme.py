@@ -15,6 +15,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .check import ADVICE_LOGGER
+from .pages import edition_prefix
 
 #: A string missing from the site language's file is reported, not failed: English stands in.
 advice = logging.getLogger(ADVICE_LOGGER)
@@ -162,12 +163,13 @@ class ChromeCache:
     def key(self, block: str, page: Any, base_url: str) -> tuple | None:
         if page is None or not isinstance(page, Page):
             return None
+        edition = edition_prefix(page)  # each edition's chrome is in its language
         if block in ("config", "styles", "scripts", "footer_meta"):
-            return (block, base_url)
+            return (block, base_url, edition)
         hide = tuple(page.meta.get("hide") or ())
         if block == "site_nav" and "toc" not in hide:
             return None
-        return (block, base_url, page.url if id(page) in self.in_nav else None, hide)
+        return (block, base_url, page.url if id(page) in self.in_nav else None, hide, edition)
 
 
 #: The newsroom's changes to Material's base.html: (Material's text, the newsroom's), each found
