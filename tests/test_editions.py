@@ -87,3 +87,39 @@ def test_each_edition_speaks_its_language(project):
     assert build.html("ko/news/").xpath("string(//title)").startswith("보도자료")
     assert "Switch to dark mode" not in build.text("ko/") and "어두운 모드로 전환" in build.text("ko/")
     assert "Switch to dark mode" in build.text("")
+
+
+def _switcher(page) -> dict[str, str]:
+    return {a.get("lang"): a.get("href") for a in page.xpath("//nav[@class='nr-editions']//a")}
+
+
+def test_the_language_switcher_leads_to_the_same_page_in_each_edition(project, browser):
+    from conftest import site_tab
+
+    build = _site(project, ("en", "ko", "ar"))
+    assert _switcher(build.html("news/2021/01/01/x/")) == {
+        "en": "./",
+        "ko": "../../../../../ko/news/2021/01/01/x/",
+        "ar": "../../../../../ar/",  # not translated: that edition's home
+    }
+    assert _switcher(build.html("ko/countries/north-korea/")) == {
+        "en": "../../../countries/north-korea/",
+        "ko": "./",
+        "ar": "../../../ar/",  # no Arabic release has the term
+    }
+    assert _switcher(build.html("ko/news/")) == {"en": "../../news/", "ko": "./", "ar": "../../ar/news/"}
+    assert not build.html("").xpath("//nav[@class='nr-editions']//a[@lang='en']/@hreflang"), "not its own alternate"
+
+    with site_tab(browser, build) as tab:
+        tab.goto(tab.base + "news/2021/01/01/x/")
+        tab.get_by_role("navigation", name="Languages").get_by_role("link", name="한국어").click()
+        assert tab.url == tab.base + "ko/news/2021/01/01/x/"
+        assert tab.evaluate("document.documentElement.lang") == "ko"
+        tab.get_by_role("navigation", name="언어").get_by_role("link", name="English").click()
+        assert tab.url == tab.base + "news/2021/01/01/x/"
+
+
+def test_a_site_of_one_language_has_no_switcher(project):
+    project.release("2021-01-01-x.md", release_text(title="X", date="2021-01-01"))
+    build = project.build()
+    assert not build.html("news/2021/01/01/x/").xpath("//nav[@class='nr-editions']")

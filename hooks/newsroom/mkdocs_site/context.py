@@ -19,7 +19,7 @@ from .. import contacts, images, structured_data
 from ..listings import HomeListing, Listing, TermListing
 from ..model import Contact, Release
 from ..urls import absolute, url_of
-from ..views import Formatter, release_view
+from ..views import Formatter, language_name, release_view
 from .pages import ListingPage, ReleasePage, edition_prefix, meta_text
 from .state import BuildState, log
 from .theme import ChangedBase, ChromeCache, Translations
@@ -67,6 +67,8 @@ def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict
     strings, formatter = in_language(state, prefix)
     if prefix:  # a page of another edition: its interface in its language (Material's strings too)
         context["newsroom_t"] = strings
+    if len(state.editions) > 1:
+        context["newsroom_editions"] = switcher(state, page, prefix)
     if isinstance(page, ReleasePage):
         release_context(state, context, page, formatter)
     elif isinstance(page, ListingPage):
@@ -198,3 +200,26 @@ def thumbnails(state: BuildState, listing: Listing, config: MkDocsConfig) -> dic
 def freeze() -> None:
     """The rendered pages live until the end of the build: keep the collector from walking them."""
     gc.freeze()
+
+
+def switcher(state: BuildState, page: Page, prefix: str) -> list[tuple[str, str, str, bool]]:
+    """The same page in each edition, for the language switcher: (language, its name in itself,
+    address, whether it is this page's). A release leads to its published translations, a listing
+    to the same listing in the other edition; where there is none, to that edition's home."""
+    versions: dict[str, str] = {}
+    if isinstance(page, ReleasePage):
+        versions = {r.edition: url_of(r) for r in state.the_archive.translations(page.release)}
+    elif isinstance(page, ListingPage):
+        rest = page.listing.url[len(prefix) :]
+        versions = {
+            part.edition.prefix: part.edition.prefix + rest
+            for part in state.editions
+            if part.edition.prefix + rest in state.listing_pages
+        }
+    found = []
+    for part in state.editions:
+        edition = part.edition
+        here = edition.prefix == prefix
+        url = page.url if here else versions.get(edition.prefix, edition.prefix)
+        found.append((edition.language, language_name(edition.language), url, here))
+    return found
