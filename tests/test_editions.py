@@ -123,3 +123,13 @@ def test_a_site_of_one_language_has_no_switcher(project):
     project.release("2021-01-01-x.md", release_text(title="X", date="2021-01-01"))
     build = project.build()
     assert not build.html("news/2021/01/01/x/").xpath("//nav[@class='nr-editions']")
+
+
+def test_an_editions_terms_are_named_in_its_language(project):
+    project.release("_terms.yml", "countries:\n  North Korea: {ko: 북한}\ntopics:\n  Torture: {ko: 고문}\n")
+    build = _site(project)
+    assert build.html("ko/countries/north-korea/").xpath("string(//h1)").strip() == "북한"
+    assert "북한" in build.html("ko/countries/").xpath("string(//main)")
+    assert build.html("countries/north-korea/").xpath("string(//h1)").strip() == "North Korea"
+    feed = json.loads(build.text("ko/countries/north-korea/feed.json"))
+    assert "북한" in feed["title"]

@@ -11,10 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import Release
 from .settings import Settings
 from .taxonomy import Taxonomies, edition_taxonomies
+
+if TYPE_CHECKING:  # the reader, which term_names uses, asks this module for prefixes
+    from .term_names import TermNames
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +64,20 @@ class EditionArchive:
     taxonomies: Taxonomies
 
 
-def split(published: Sequence[Release], taxonomies: Taxonomies, editions: Sequence[Edition]) -> list[EditionArchive]:
-    """Each edition's part of the archive. With one edition, it is the whole archive as it is."""
+def split(
+    published: Sequence[Release], taxonomies: Taxonomies, editions: Sequence[Edition], names: TermNames | None = None
+) -> list[EditionArchive]:
+    """Each edition's part of the archive, its terms named in its language where ``names``
+    (``_terms.yml``) says how. With one edition, it is the whole archive as it is."""
     if len(editions) == 1:
         return [EditionArchive(editions[0], list(published), taxonomies)]
-    return [
-        EditionArchive(
-            edition,
-            [r for r in published if r.edition == edition.prefix],
-            edition_taxonomies(taxonomies, edition.prefix),
-        )
-        for edition in editions
-    ]
+    parts = []
+    for edition in editions:
+        language = edition.language
+
+        def rename(taxonomy: str, name: str, language: str = language) -> str:
+            return names.name(taxonomy, name, language) if names else name
+
+        terms = edition_taxonomies(taxonomies, edition.prefix, None if edition.is_default else rename)
+        parts.append(EditionArchive(edition, [r for r in published if r.edition == edition.prefix], terms))
+    return parts

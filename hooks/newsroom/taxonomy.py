@@ -12,7 +12,7 @@ dozen bitwise operations instead of comparing it with every other release.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import Problem
@@ -224,18 +224,19 @@ class RelatedIndex:
         return found
 
 
-def edition_taxonomies(taxonomies: Taxonomies, prefix: str) -> Taxonomies:
+def edition_taxonomies(
+    taxonomies: Taxonomies, prefix: str, rename: Callable[[str, str], str] | None = None
+) -> Taxonomies:
     """The terms of one edition's releases (those whose ``edition`` is ``prefix``), under their
-    names and slugs in the whole archive: a term has one address in every edition, but its prefix."""
+    slugs in the whole archive (a term has one address in every edition, but its prefix), and
+    their names in the edition's language (``rename(taxonomy, name)``), in the order of those names."""
     terms: dict[str, dict[str, Term]] = {taxonomy: {} for taxonomy in TAXONOMIES}
     by_key: dict[tuple[str, str], Term] = {}
     for (taxonomy, key), term in taxonomies._by_key.items():
         members = [release for release in term.releases if release.edition == prefix]
         if members:
-            by_key[(taxonomy, key)] = Term(taxonomy, term.name, term.slug, members, prefix)
-    for taxonomy in TAXONOMIES:
-        for slug, term in taxonomies.terms[taxonomy].items():  # in the whole archive's order
-            found = by_key.get((taxonomy, name_key(term.name)))
-            if found is not None:
-                terms[taxonomy][slug] = found
+            name = rename(taxonomy, term.name) if rename else term.name
+            by_key[(taxonomy, key)] = Term(taxonomy, name, term.slug, members, prefix)
+    for (taxonomy, _), term in sorted(by_key.items(), key=lambda item: (name_key(item[1].name), item[1].slug)):
+        terms[taxonomy][term.slug] = term
     return Taxonomies(terms, by_key)

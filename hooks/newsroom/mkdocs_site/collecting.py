@@ -32,7 +32,9 @@ from .theme import change_bundle, leave_out_unrequested
 def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
     archive, settings = state.the_archive, state.settings
     state.docs_dir = config.docs_dir
-    state.editions = editions.split(archive.published, archive.taxonomies, editions.editions_of(settings))
+    state.editions = editions.split(
+        archive.published, archive.taxonomies, editions.editions_of(settings), archive.term_names
+    )
     refuse_outside_files(state, files, config)
     change_bundle(files, config)
     leave_out_unrequested(files, config.docs_dir + os.sep)
