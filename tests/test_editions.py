@@ -133,3 +133,18 @@ def test_an_editions_terms_are_named_in_its_language(project):
     assert build.html("countries/north-korea/").xpath("string(//h1)").strip() == "North Korea"
     feed = json.loads(build.text("ko/countries/north-korea/feed.json"))
     assert "북한" in feed["title"]
+
+
+def test_an_editions_tabs_lead_to_its_own_listings_in_its_language(project):
+    from urllib.parse import urljoin
+
+    build = _site(project)
+
+    def tabs(url: str) -> dict[str, str]:
+        links = build.html(url).xpath("//nav[@class='md-tabs']//a")
+        return {a.text_content().strip(): urljoin("http://site/" + url, a.get("href")) for a in links}
+
+    korean = tabs("ko/news/2021/01/01/x/")
+    assert korean["보도자료"] == "http://site/ko/news/"
+    assert "http://site/ko/countries/" in korean.values() and "http://site/ko/topics/" in korean.values()
+    assert tabs("news/2021/01/01/x/")["News"] == "http://site/news/"

@@ -69,6 +69,8 @@ def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict
         context["newsroom_t"] = strings
     if len(state.editions) > 1:
         context["newsroom_editions"] = switcher(state, page, prefix)
+    if prefix:
+        context["newsroom_tabs"] = edition_tabs(state, prefix, strings)
     if isinstance(page, ReleasePage):
         release_context(state, context, page, formatter)
     elif isinstance(page, ListingPage):
@@ -223,3 +225,25 @@ def switcher(state: BuildState, page: Page, prefix: str) -> list[tuple[str, str,
         url = page.url if here else versions.get(edition.prefix, edition.prefix)
         found.append((edition.language, language_name(edition.language), url, here))
     return found
+
+
+def edition_tabs(state: BuildState, prefix: str, strings: Any) -> list[tuple[str, str]]:
+    """The top tabs of a page of another edition than the default: each entry of mkdocs.yml's nav
+    that is a listing leads to that listing in the edition, named in its language; any other
+    entry (a hand-written page) to the page itself. (title, address)."""
+    tabs = []
+    for item in getattr(state.nav, "items", ()):
+        target = item
+        while getattr(target, "children", None):
+            target = target.children[0]
+        url = getattr(target, "url", None)
+        if url is None:
+            continue
+        url = "" if url in ("./", ".") else url
+        listing = state.listing_pages.get(prefix + url)
+        if listing is not None:
+            title = listing.listing.title
+            tabs.append((strings(title) if title.startswith("newsroom.") else title, prefix + url))
+        else:
+            tabs.append((str(item.title), url))
+    return tabs

@@ -62,6 +62,7 @@ class NewsroomSite:
 
     def nav_ready(self, nav: Any) -> None:
         self.chrome = ChromeCache(nav)
+        self.state.nav = nav
         rendering.prerender(self.state)
 
     def page_content(self, content: str, page: Page) -> str:

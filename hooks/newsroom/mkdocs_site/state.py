@@ -100,6 +100,8 @@ class BuildState:
     translations: Any = None
     env: Any = None
     """The site's template environment (``on_env``)."""
+    nav: Any = None
+    """MkDocs' navigation (``on_nav``)."""
     editions_language: dict[str, Any] = field(default_factory=dict)
     """By edition prefix: (interface strings, date formatter) of the editions other than the default."""
     indexing: search.Indexing | None = None
