@@ -148,3 +148,38 @@ def test_an_editions_tabs_lead_to_its_own_listings_in_its_language(project):
     assert korean["보도자료"] == "http://site/ko/news/"
     assert "http://site/ko/countries/" in korean.values() and "http://site/ko/topics/" in korean.values()
     assert tabs("news/2021/01/01/x/")["News"] == "http://site/news/"
+
+
+def test_listings_name_their_other_editions_for_search_engines(project):
+    from lxml import etree
+
+    site = "https://newsroom.example.org/"
+    build = _site(project, ("en", "ko", "ar"))
+    head = build.html("ko/countries/north-korea/").find("head")
+    found = {link.get("hreflang"): link.get("href") for link in head.iterfind("link[@rel='alternate'][@hreflang]")}
+    assert found == {
+        "en": site + "countries/north-korea/",
+        "ko": site + "ko/countries/north-korea/",
+        "x-default": site + "countries/north-korea/",
+    }, "no Arabic release has the term: no Arabic version"
+    sitemap = etree.parse(str(build.site / "sitemap.xml")).getroot()
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    by_loc = {
+        url.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"): {
+            link.get("hreflang"): link.get("href") for link in url.iter(xhtml)
+        }
+        for url in sitemap
+    }
+    assert by_loc[site + "ko/news/"] == {
+        "ar": site + "ar/news/",
+        "en": site + "news/",
+        "ko": site + "ko/news/",
+        "x-default": site + "news/",
+    }
+
+
+def test_listings_of_a_site_of_one_language_name_no_alternates(project):
+    project.release("2021-01-01-x.md", release_text(title="X", date="2021-01-01", countries=["Chad"]))
+    build = project.build()
+    assert not build.html("countries/chad/").xpath("//head/link[@hreflang]")
+    assert "xhtml:link" not in build.text("sitemap.xml")

@@ -16,6 +16,8 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .. import contacts, images, structured_data
+from ..editions import Edition
+from ..languages import alternates
 from ..listings import HomeListing, Listing, TermListing
 from ..model import Contact, Release
 from ..urls import absolute, url_of
@@ -142,6 +144,7 @@ def listing_context(
         page.meta["title"] = meta_text(listing.title)
     context["listing"] = listing
     context["cards"] = [formatter.link(r) for r in listing.releases]
+    context["newsroom_alternates"] = listing_alternates(state, listing)
     if isinstance(listing, TermListing):
         context["newsroom_feeds"] = [(listing.term.name, listing.term.url)]
     if isinstance(listing, HomeListing):
@@ -212,12 +215,7 @@ def switcher(state: BuildState, page: Page, prefix: str) -> list[tuple[str, str,
     if isinstance(page, ReleasePage):
         versions = {r.edition: url_of(r) for r in state.the_archive.translations(page.release)}
     elif isinstance(page, ListingPage):
-        rest = page.listing.url[len(prefix) :]
-        versions = {
-            part.edition.prefix: part.edition.prefix + rest
-            for part in state.editions
-            if part.edition.prefix + rest in state.listing_pages
-        }
+        versions = {edition.prefix: url for edition, url in listing_versions(state, page.listing)}
     found = []
     for part in state.editions:
         edition = part.edition
@@ -247,3 +245,23 @@ def edition_tabs(state: BuildState, prefix: str, strings: Any) -> list[tuple[str
         else:
             tabs.append((str(item.title), url))
     return tabs
+
+
+def listing_versions(state: BuildState, listing: Listing) -> list[tuple[Edition, str]]:
+    """The same listing in every edition that has it (itself included): (edition, address)."""
+    rest = listing.url[len(listing.prefix) :]
+    return [
+        (part.edition, part.edition.prefix + rest)
+        for part in state.editions
+        if part.edition.prefix + rest in state.listing_pages
+    ]
+
+
+def listing_alternates(state: BuildState, listing: Listing) -> tuple[tuple[str, str], ...]:
+    """A listing's hreflang alternates on a site of several editions (``languages.alternates``)."""
+    if len(state.editions) < 2:
+        return ()
+    versions = listing_versions(state, listing)
+    language = next(edition.language for edition, url in versions if url == listing.url)
+    others = [(edition.language, url) for edition, url in versions if url != listing.url]
+    return alternates(language, listing.url, others, state.settings.language)

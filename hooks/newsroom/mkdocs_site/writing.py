@@ -24,6 +24,7 @@ from mkdocs.structure.pages import Page
 from .. import feeds, korean, organization, search, sitemap
 from ..languages import alternates
 from ..urls import absolute, url_of
+from .context import listing_alternates
 from .pages import ListingPage, RedirectPage, ReleasePage
 from .rendering import save_conversions
 from .state import BuildState, log
@@ -185,7 +186,9 @@ def write_sitemap(state: BuildState, config: MkDocsConfig) -> list[Path]:
             others = alternates(release.language, url_of(release), versions, state.settings.language)
             entries.append(sitemap.Entry(page.url, release.last_changed, others))
         elif isinstance(page, ListingPage):
-            entries.append(sitemap.Entry(page.url, sitemap.last_change(page.listing.releases)))
+            listing = page.listing
+            others = listing_alternates(state, listing)
+            entries.append(sitemap.Entry(page.url, sitemap.last_change(listing.releases), others))
         else:
             entries.append(sitemap.Entry(page.url))
     return sitemap.write_sitemaps(site_dir, config.site_url, entries)
