@@ -183,3 +183,13 @@ def test_listings_of_a_site_of_one_language_name_no_alternates(project):
     build = project.build()
     assert not build.html("countries/chad/").xpath("//head/link[@hreflang]")
     assert "xhtml:link" not in build.text("sitemap.xml")
+
+
+def test_each_edition_has_its_text_only_pages_in_its_language(project):
+    build = _site(project, ("en", "ko", "ar"))
+    for url, language in (("text/ko/news/2021/01/01/x/", "ko"), ("text/ko/", "ko"), ("text/ar/", "ar")):
+        page = build.html(url)
+        assert page.xpath("string(/html/@lang)") == language, url
+    assert "2021년 1월 1일" in build.text("text/ko/news/2021/01/01/x/")
+    assert build.html("text/ar/").xpath("string(/html/@dir)") == "rtl"
+    assert build.html("text/").xpath("string(/html/@lang)") == "en"

@@ -41,11 +41,24 @@ def in_language(state: BuildState, prefix: str) -> tuple[Any, Formatter]:
     """The interface strings and the date formatter of the edition at ``prefix``."""
     if not prefix:
         return state.translations, state.formatter
-    found = state.editions_language.get(prefix)
+    strings = state.editions_language.get(prefix)
+    if strings is None:
+        strings = state.editions_language[prefix] = Translations(state.env, edition_language(state, prefix))
+    return strings, formatter_for(state, prefix)
+
+
+def formatter_for(state: BuildState, prefix: str) -> Formatter:
+    """The date formatter of the edition at ``prefix`` (no template environment needed)."""
+    if not prefix:
+        return state.formatter
+    found = state.editions_formatter.get(prefix)
     if found is None:
-        language = next(part.edition.language for part in state.editions if part.edition.prefix == prefix)
-        found = state.editions_language[prefix] = (Translations(state.env, language), Formatter(language))
+        found = state.editions_formatter[prefix] = Formatter(edition_language(state, prefix))
     return found
+
+
+def edition_language(state: BuildState, prefix: str) -> str:
+    return next(part.edition.language for part in state.editions if part.edition.prefix == prefix)
 
 
 def prune_assets(state: BuildState, files: Files) -> None:

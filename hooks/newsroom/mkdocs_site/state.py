@@ -103,7 +103,9 @@ class BuildState:
     nav: Any = None
     """MkDocs' navigation (``on_nav``)."""
     editions_language: dict[str, Any] = field(default_factory=dict)
-    """By edition prefix: (interface strings, date formatter) of the editions other than the default."""
+    """By edition prefix: the interface strings of the editions other than the default."""
+    editions_formatter: dict[str, Formatter] = field(default_factory=dict)
+    """By edition prefix: the date formatters of the editions other than the default."""
     indexing: search.Indexing | None = None
     indexing_started: float = 0.0
     indexed: int = 0

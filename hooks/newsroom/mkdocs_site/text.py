@@ -39,6 +39,7 @@ from ..text_edition import TEXT, Site, TextEdition, has_text_version, text_url
 from ..urls import url_of
 from ..views import release_view
 from .check import CHECK_COMMAND
+from .context import formatter_for
 from .pages import ListingPage, ReleasePage
 from .state import BuildState, log, project_path
 from .theme import Translations
@@ -139,13 +140,14 @@ class TextPages:
         self.listings = [page for page in state.listing_pages.values() if has_text_version(page.listing)]
         addresses = {url_of(release) for release in self.releases}
         addresses.update(page.listing.url for page in self.listings)
-        strings = Translations(env, config.theme.get("language") or "en")
-        self.edition = TextEdition(
-            jinja2.FileSystemLoader(config.theme.dirs),
-            strings,
-            Site(config.site_name, config.site_url or "", strings("language"), state.settings.onion_location),
-            addresses,
-        )
+        loader = jinja2.FileSystemLoader(config.theme.dirs)
+        #: By edition prefix: its text pages in its language (the default edition's: the theme's language).
+        self.editions: dict[str, TextEdition] = {}
+        for part in state.editions:
+            prefix = part.edition.prefix
+            strings = Translations(env, part.edition.language if prefix else config.theme.get("language") or "en")
+            site = Site(config.site_name, config.site_url or "", strings("language"), state.settings.onion_location)
+            self.editions[prefix] = TextEdition(loader, strings, site, addresses)
         # Made once here rather than in each process that renders pages (they are forked from this one).
         if self.releases:
             state.the_archive.related(self.releases[0], state.settings.related_count)
@@ -178,21 +180,23 @@ class TextPages:
 
     def release(self, release: Release) -> str:
         state, archive = self.state, self.state.the_archive
+        formatter = formatter_for(state, release.edition)
         view = release_view(
             release,
-            state.formatter,
+            formatter,
             archive.taxonomies,
             related=tuple(archive.related(release, state.settings.related_count)),
             translations=tuple(archive.translations(release)),
             contacts=contacts.of(release, state.settings.contacts),
             term_names=archive.term_names,
         )
-        return self.edition.release(view, state.rendered(release).html, draft=release.draft)
+        return self.editions[release.edition].release(view, state.rendered(release).html, draft=release.draft)
 
     def listing(self, page: ListingPage) -> str:
-        listing, formatter = page.listing, self.state.formatter
+        listing = page.listing
+        formatter = formatter_for(self.state, listing.prefix)
         intro = self.state.page_bodies.get(page.file.src_uri) if page.intro else None
-        return self.edition.listing(
+        return self.editions[listing.prefix].listing(
             listing, [formatter.link(r) for r in listing.releases], intro.html if intro is not None else None
         )
 
