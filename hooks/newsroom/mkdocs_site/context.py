@@ -82,6 +82,7 @@ def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict
     strings, formatter = in_language(state, prefix)
     if prefix:  # a page of another edition: its interface in its language (Material's strings too)
         context["newsroom_t"] = strings
+        context["newsroom_prefix"] = prefix
     if len(state.editions) > 1:
         context["newsroom_editions"] = switcher(state, page, prefix)
     if prefix:
