@@ -219,3 +219,31 @@ def test_every_internal_link_of_a_site_of_several_editions_resolves(project):
     assert "feed.xml" in head and "../feed.xml" not in head, "ko/feed.xml, not the English feed"
     subscribe = build.html("ko/subscribe/").xpath("//ul[@class='nr-feeds']//a/@href")
     assert "../feed.xml" in subscribe
+
+
+EDITION_PAGES = ["", "ko/", "ko/news/", "ko/news/2021/01/01/x/", "ko/countries/north-korea/", "ar/", "ar/countries/"]
+
+
+def test_the_pages_of_every_edition_are_valid_html(project):
+    from helpers import html_errors
+
+    build = _site(project, ("en", "ko", "ar"))
+    assert html_errors([str(build.path(url)) for url in EDITION_PAGES]) == []
+
+
+def test_the_pages_of_every_edition_have_no_serious_accessibility_violations(project, browser):
+    from conftest import http_site, unavailable
+    from helpers import AXE, serious_violations
+
+    if not AXE.exists():
+        unavailable("axe-core needs `npm ci` (make test runs it)")
+    build = _site(project, ("en", "ko", "ar"))
+    base = http_site(build)
+    page = browser.new_page()
+    found = []
+    for url in EDITION_PAGES:
+        page.goto(base + url)
+        page.wait_for_function("() => document.getAnimations().length === 0")
+        found += serious_violations(page, url or "/")
+    page.close()
+    assert found == []
