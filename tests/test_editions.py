@@ -247,3 +247,28 @@ def test_the_pages_of_every_edition_have_no_serious_accessibility_violations(pro
         found += serious_violations(page, url or "/")
     page.close()
     assert found == []
+
+
+def test_an_edition_searches_its_own_releases_and_all_languages_on_request(project, browser):
+    from conftest import site_tab
+
+    build = _site(project)
+    with site_tab(browser, build) as tab:
+        tab.goto(tab.base + "ko/search/?q=Seoul")
+        tab.wait_for_selector(".nr-result")
+        titles = tab.locator(".nr-result h2, .nr-result h3").all_inner_texts()
+        assert titles == ["엑스"], titles
+        # Every language: the language filter taken off, which the address keeps.
+        tab.locator("input[name=language][value=ko]").uncheck()
+        tab.wait_for_url("**language=*")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 3")
+        tab.goto(tab.base + "search/?q=Seoul")  # the default edition: its own language too
+        tab.wait_for_selector(".nr-result")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 2")
+        # The header's box of the Korean edition suggests Korean releases and leads to its search page.
+        tab.goto(tab.base + "ko/")
+        tab.locator("#nr-search-input").fill("Seoul")
+        tab.wait_for_selector("#nr-search-list [role=option]")
+        assert tab.locator("#nr-search-list [role=option]").all_inner_texts()[0].startswith("엑스")
+        assert tab.locator("#nr-search-list [role=option]").count() == 1
+        assert tab.locator(".nr-search__all").get_attribute("href").endswith("ko/search/?q=Seoul")

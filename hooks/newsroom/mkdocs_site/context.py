@@ -85,6 +85,7 @@ def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict
         context["newsroom_prefix"] = prefix
     if len(state.editions) > 1:
         context["newsroom_editions"] = switcher(state, page, prefix)
+        context["newsroom_edition_language"] = edition_language(state, prefix)
     if prefix:
         context["newsroom_tabs"] = edition_tabs(state, prefix, strings)
     if isinstance(page, ReleasePage):

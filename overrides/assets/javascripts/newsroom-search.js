@@ -14,6 +14,10 @@
   if (!form) return;
   const strings = JSON.parse(document.getElementById("nr-search-strings").textContent);
   const root = new URL(form.dataset.root.replace(/\/?$/, "/"), document.baseURI);
+  // On a site of several languages, the page's edition: its releases are searched unless the
+  // reader asks for every language (language=* in the search page's address).
+  const EDITION = form.dataset.edition || "";
+  const ALL_LANGUAGES = "*";
   const FACETS = ["region", "country", "topic", "organization", "year", "language"];
   const PAGE_SIZE = 10;
   const EXCERPT_WORDS = 24;
@@ -188,7 +192,7 @@
       // index chunks of every prefix typed, which multiplies what a first query downloads.)
       await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
       if (id !== searchId) return;  // a newer query is on its way
-      search = await module.search(query);
+      search = await module.search(query, EDITION ? { filters: { language: { any: [EDITION] } } } : {});
     } catch {
       status.textContent = strings.unavailable;
       return;
@@ -271,19 +275,28 @@
     const params = new URLSearchParams(window.location.search);
     const filters = {};
     for (const facet of FACETS) {
-      const values = params.getAll(facet).filter(Boolean);
+      const values = params.getAll(facet).filter((v) => v && v !== ALL_LANGUAGES);
       if (values.length) filters[facet] = values;
     }
+    // An edition searches its own language unless the address says otherwise (language=*: all).
+    if (EDITION && !params.has("language")) filters.language = [EDITION];
     return { q: params.get("q") || "", sort: params.get("sort") === "date" ? "date" : "",
              page: Math.max(1, parseInt(params.get("page") || "1", 10) || 1), filters };
   }
 
-  function writeState(state, push) {
+  /** The address of a state: what readState reads back. */
+  function paramsOf(state) {
     const params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
     for (const facet of FACETS) for (const value of state.filters[facet] || []) params.append(facet, value);
+    if (EDITION && !(state.filters.language || []).length) params.set("language", ALL_LANGUAGES);
     if (state.sort) params.set("sort", state.sort);
     if (state.page > 1) params.set("page", String(state.page));
+    return params;
+  }
+
+  function writeState(state, push) {
+    const params = paramsOf(state);
     const url = window.location.pathname + (params.toString() ? "?" + params : "");
     (push ? history.pushState : history.replaceState).call(history, null, "", url);
   }
@@ -331,12 +344,7 @@
     const count = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (count < 2) { pages.hidden = true; pages.replaceChildren(); return; }
     const link = (number, text, rel) => {
-      const copy = { ...state, page: number };
-      const params = new URLSearchParams();
-      if (copy.q) params.set("q", copy.q);
-      for (const facet of FACETS) for (const v of copy.filters[facet] || []) params.append(facet, v);
-      if (copy.sort) params.set("sort", copy.sort);
-      if (number > 1) params.set("page", String(number));
+      const params = paramsOf({ ...state, page: number });
       const attributes = { href: "?" + params.toString(), "data-page": String(number) };
       if (rel) attributes.rel = rel;
       return el("li", null, el("a", attributes, text));
