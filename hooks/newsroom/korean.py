@@ -16,10 +16,17 @@ costs five times as much, and a word's nouns rarely depend on the words around i
 
 from __future__ import annotations
 
+import json
+import os
+import sqlite3
 import threading
 import warnings
 from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
 from typing import Any
+
+from . import cache
 
 #: Kiwi's tags of the morphemes a reader searches for: common and proper nouns, numerals, roots
 #: (``XR``), and the stems of verbs and adjectives (indexed with ``다``, as a dictionary lists them).
@@ -114,8 +121,75 @@ def analyze(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
         kiwi = load()
         with _lock:
             for word in new:  # one at a time: a list is analyzed by the pool of threads, which there is not
-                _analyzed[word] = _morphemes_of(kiwi.tokenize(word))
+                _analyzed[word] = _fresh[word] = _morphemes_of(kiwi.tokenize(word))
     return {word: _analyzed[word] for word in wanted}
+
+
+# -- words analyzed by earlier builds ------------------------------------------------------------
+#
+# Kept in ``.cache/newsroom/korean.sqlite3``, as plain text (a word, its morphemes separated by
+# spaces), with the version of what analyzed them: another Kiwi, model, set of options or tags
+# starts the cache anew. A build reads it all before its workers fork (``remember``); each worker
+# adds the words it analyzed at the end of each share (``save``).
+
+CACHE_FILE = "korean.sqlite3"
+_cache_path: Path | None = None
+_fresh: dict[str, tuple[str, ...]] = {}  # analyzed by this process and not yet saved
+
+
+def version() -> str:
+    """What shapes the morphemes of a word besides the word itself."""
+    versions = []
+    for package in ("kiwipiepy", "kiwipiepy_model"):
+        try:
+            versions.append(f"{package}={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{package}=none")
+    return json.dumps([versions, OPTIONS, sorted(NOUN_TAGS), sorted(VERB_TAGS), SHORTEST])
+
+
+def remember(project_dir: Path | None) -> bool:
+    """Read the words earlier builds of this project analyzed (before forking), and keep what this
+    process analyzes for ``save``; whether any was read (if not, call ``load`` before forking)."""
+    global _cache_path
+    if project_dir is None or os.environ.get(cache.CACHE_VARIABLE, "1") == "0":
+        return False
+    _cache_path = project_dir / cache.FOLDER / CACHE_FILE
+    if not _cache_path.is_file():
+        return False
+    try:
+        with sqlite3.connect(_cache_path) as db:
+            row = db.execute("SELECT version FROM version").fetchone()
+            if row is None or row[0] != version():
+                return False
+            known = {word: tuple(found.split()) for word, found in db.execute("SELECT word, morphemes FROM words")}
+    except sqlite3.Error:
+        return False  # an unreadable cache is no cache
+    for word, found in known.items():
+        _analyzed.setdefault(word, found)
+    return bool(known)
+
+
+def save() -> None:
+    """Add the words this process analyzed to the cache ``remember`` read, if any."""
+    if _cache_path is None or not _fresh:
+        return
+    rows = [(word, " ".join(found)) for word, found in _fresh.items()]
+    try:
+        _cache_path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(_cache_path, timeout=120) as db:  # workers may write at the same time
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("CREATE TABLE IF NOT EXISTS version (version TEXT NOT NULL)")
+            db.execute("CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, morphemes TEXT NOT NULL)")
+            row = db.execute("SELECT version FROM version").fetchone()
+            if row is None or row[0] != version():
+                db.execute("DELETE FROM words")
+                db.execute("DELETE FROM version")
+                db.execute("INSERT INTO version VALUES (?)", (version(),))
+            db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", rows)
+        _fresh.clear()
+    except sqlite3.Error:
+        pass  # a cache that cannot be written only makes the next build slower
 
 
 def morphemes(text: str) -> str:
