@@ -16,12 +16,14 @@ costs five times as much, and a word's nouns rarely depend on the words around i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
 import threading
 import warnings
 from collections.abc import Iterable
+from contextlib import closing
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -125,16 +127,25 @@ def analyze(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {word: _analyzed[word] for word in wanted}
 
 
-# -- words analyzed by earlier builds ------------------------------------------------------------
+# -- texts and words analyzed by earlier builds ----------------------------------------------------
 #
-# Kept in ``.cache/newsroom/korean.sqlite3``, as plain text (a word, its morphemes separated by
-# spaces), with the version of what analyzed them: another Kiwi, model, set of options or tags
-# starts the cache anew. A build reads it all before its workers fork (``remember``); each worker
-# adds the words it analyzed at the end of each share (``save``).
+# Kept in ``.cache/newsroom/korean.sqlite3``, as plain text (the morphemes of a text by a hash of
+# it; those of a word, separated by spaces), with the version of what analyzed them: another
+# Kiwi, model, set of options or tags starts the cache anew. A build reads the texts before its
+# workers fork (``remember``); a worker reads the words when it meets a text not in the cache,
+# and adds what it analyzed at the end of each share (``save``).
 
 CACHE_FILE = "korean.sqlite3"
 _cache_path: Path | None = None
-_fresh: dict[str, tuple[str, ...]] = {}  # analyzed by this process and not yet saved
+_words_read = False
+_texts: dict[str, str] = {}  # a hash of a text -> its morphemes
+_fresh: dict[str, tuple[str, ...]] = {}  # words analyzed by this process and not yet saved
+_fresh_texts: dict[str, str] = {}
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS version (version TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, morphemes TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, morphemes TEXT NOT NULL)",
+)
 
 
 def version() -> str:
@@ -149,45 +160,60 @@ def version() -> str:
 
 
 def remember(project_dir: Path | None) -> bool:
-    """Read the words earlier builds of this project analyzed (before forking), and keep what this
-    process analyzes for ``save``; whether any was read (if not, call ``load`` before forking)."""
-    global _cache_path
+    """Read the texts earlier builds of this project segmented (before forking), and keep what
+    this process analyzes for ``save``; whether any was read (if not, call ``load`` before forking:
+    every text is new)."""
+    global _cache_path, _words_read
     if project_dir is None or os.environ.get(cache.CACHE_VARIABLE, "1") == "0":
         return False
     _cache_path = project_dir / cache.FOLDER / CACHE_FILE
-    if not _cache_path.is_file():
-        return False
+    _words_read = False
+    known = _read("SELECT key, morphemes FROM texts")
+    _texts.update(known)
+    return bool(known)
+
+
+def _read_words() -> None:
+    global _words_read
+    if not _words_read:
+        _words_read = True
+        for word, found in _read("SELECT word, morphemes FROM words").items():
+            _analyzed.setdefault(word, tuple(found.split()))
+
+
+def _read(query: str) -> dict[str, str]:
+    if _cache_path is None or not _cache_path.is_file():
+        return {}
     try:
-        with sqlite3.connect(_cache_path) as db:
+        with closing(sqlite3.connect(_cache_path)) as db:
             row = db.execute("SELECT version FROM version").fetchone()
             if row is None or row[0] != version():
-                return False
-            known = {word: tuple(found.split()) for word, found in db.execute("SELECT word, morphemes FROM words")}
+                return {}
+            return dict(db.execute(query))
     except sqlite3.Error:
-        return False  # an unreadable cache is no cache
-    for word, found in known.items():
-        _analyzed.setdefault(word, found)
-    return bool(known)
+        return {}  # an unreadable cache is no cache
 
 
 def save() -> None:
     """Add the words this process analyzed to the cache ``remember`` read, if any."""
-    if _cache_path is None or not _fresh:
+    if _cache_path is None or not (_fresh or _fresh_texts):
         return
     rows = [(word, " ".join(found)) for word, found in _fresh.items()]
     try:
         _cache_path.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(_cache_path, timeout=120) as db:  # workers may write at the same time
             db.execute("BEGIN IMMEDIATE")
-            db.execute("CREATE TABLE IF NOT EXISTS version (version TEXT NOT NULL)")
-            db.execute("CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, morphemes TEXT NOT NULL)")
+            for table in _TABLES:
+                db.execute(table)
             row = db.execute("SELECT version FROM version").fetchone()
             if row is None or row[0] != version():
-                db.execute("DELETE FROM words")
-                db.execute("DELETE FROM version")
+                for table in ("words", "texts", "version"):
+                    db.execute(f"DELETE FROM {table}")
                 db.execute("INSERT INTO version VALUES (?)", (version(),))
             db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?)", list(_fresh_texts.items()))
         _fresh.clear()
+        _fresh_texts.clear()
     except sqlite3.Error:
         pass  # a cache that cannot be written only makes the next build slower
 
@@ -199,6 +225,20 @@ def morphemes(text: str) -> str:
     ``북한인권단체들은 정치범수용소에서`` gives ``인권 단체 수용소``: ``북한`` and ``정치범`` already
     begin a word, and Pagefind finds a word by its start.
     """
+    key = ""
+    if _cache_path is not None:
+        key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        known = _texts.get(key)
+        if known is not None:
+            return known
+        _read_words()
+    found = _segment(text)
+    if key:
+        _texts[key] = _fresh_texts[key] = found
+    return found
+
+
+def _segment(text: str) -> str:
     runs: dict[str, bool] = {}  # each stretch of Hangul -> whether one begins a word
     for word in text.split():
         seen = _words.get(word)
