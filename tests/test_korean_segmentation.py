@@ -136,7 +136,7 @@ from newsroom.reader import parse_release
 from newsroom.settings import Settings
 from newsroom.taxonomy import build_taxonomies
 
-project, work, kiwi_version = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+project, work, kiwi_version, added = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 if kiwi_version:  # another Kiwi installed
     real = metadata.version
     korean.metadata.version = lambda package: kiwi_version if package == "kiwipiepy" else real(package)
@@ -149,6 +149,7 @@ for index in range(2 * search.WORKER_SHARE):  # enough for two forked workers
     assert parsed is not None and not problems, problems
     releases.append(parsed)
     bodies.append(body)
+bodies[0] += added  # an edited release
 records = Records(releases, bodies, build_taxonomies(releases), settings.search_lede_words)
 read = korean.remember(project)
 if not read:
@@ -162,11 +163,11 @@ print(json.dumps({"read": read, "loaded": korean.loaded(), "documents": digest.h
 """
 
 
-def search_documents(project, work, kiwi_version: str = "", cache: str = "1") -> dict:
+def search_documents(project, work, kiwi_version: str = "", cache: str = "1", added: str = "") -> dict:
     """Pagefind's documents of 500 Korean releases, made by two forked workers, as a digest."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "hooks")]), "NEWSROOM_CACHE": cache}
     done = subprocess.run(
-        [sys.executable, "-c", BUILD, str(project), str(work), kiwi_version],
+        [sys.executable, "-c", BUILD, str(project), str(work), kiwi_version, added],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -189,6 +190,14 @@ def test_a_second_build_reads_the_words_analyzed_by_the_first_and_writes_the_sam
     uncached = search_documents(tmp_path / "elsewhere", tmp_path / "uncached", cache="0")
     assert uncached["documents"] == first["documents"]
     assert not (tmp_path / "elsewhere/.cache").exists()
+
+    # An edited release: its text is segmented anew, with the words cached and Kiwi for the new one.
+    edited = search_documents(project, tmp_path / "edited", added=" 고양이보호소에서 정치범수용소는")
+    assert edited["read"] is True and edited["documents"] != first["documents"]
+    fresh = search_documents(
+        tmp_path / "elsewhere", tmp_path / "fresh", cache="0", added=" 고양이보호소에서 정치범수용소는"
+    )
+    assert edited["documents"] == fresh["documents"]
 
     # Another Kiwi: the words are analyzed anew, and the cache is theirs from then on.
     other = search_documents(project, tmp_path / "other", kiwi_version="0.99.0")

@@ -11,7 +11,9 @@ written.
 Kiwi takes about a second and 330 MB to load: it is loaded once a process, when the first
 Korean text is segmented (``load`` does it ahead, before the build forks its workers, so that they
 share it). Each distinct word is analyzed once a process, on its own: a whole text in context
-costs five times as much, and a word's nouns rarely depend on the words around it.
+costs five times as much, and a word's nouns rarely depend on the words around it. That is about
+80 µs a word, the most of the time: ``remember`` and ``save`` keep the texts and words analyzed
+between builds, in ``.cache/newsroom/``, and a build then loads Kiwi only for a text not in it.
 """
 
 from __future__ import annotations
