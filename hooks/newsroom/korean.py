@@ -18,6 +18,7 @@ between builds, in ``.cache/newsroom/``, and a build then loads Kiwi only for a 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -150,6 +151,7 @@ _TABLES = (
 )
 
 
+@functools.cache
 def version() -> str:
     """What shapes the morphemes of a word besides the word itself."""
     versions = []
@@ -158,7 +160,8 @@ def version() -> str:
             versions.append(f"{package}={metadata.version(package)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{package}=none")
-    return json.dumps([versions, OPTIONS, sorted(NOUN_TAGS), sorted(VERB_TAGS), SHORTEST])
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()  # how a text is read and segmented
+    return json.dumps([versions, OPTIONS, sorted(NOUN_TAGS), sorted(VERB_TAGS), SHORTEST, code])
 
 
 def remember(project_dir: Path | None) -> bool:
