@@ -213,3 +213,20 @@ def test_an_unreadable_cache_is_no_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(korean, "_cache_path", None)
     assert korean.remember(tmp_path) is False
     assert korean.morphemes("북한인권단체들은") == "인권 단체"
+
+
+def test_a_build_keeps_what_it_segmented_and_the_next_gives_the_same_index(project):
+    import sqlite3
+
+    from conftest import release_text, snapshot
+
+    body = "(서울) – 북한인권단체들은 정치범수용소의 실태를 알렸다."
+    project.release("2021-01-01-k.md", release_text(title="보고서", date="2021-01-01", language="ko", body=body))
+    first = project.build()
+    assert first.returncode == 0, first.log
+    index = snapshot(first.site / "pagefind")
+    with sqlite3.connect(project.path / ".cache" / "newsroom" / "korean.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM texts").fetchone()[0] == 1, "the build keeps its segmented text"
+    second = project.build()
+    assert second.returncode == 0, second.log
+    assert snapshot(second.site / "pagefind") == index
