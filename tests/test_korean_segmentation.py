@@ -121,3 +121,112 @@ def test_workers_forked_after_kiwi_is_loaded_analyze_their_words():
     made = json.loads(done.stdout)
     assert made == [reference_morphemes(word) for word in words]
     assert made[words.index("정치범보고서에서")] == "보고서"
+
+
+# -- the words analyzed by earlier builds ---------------------------------------------------------
+
+BUILD = """
+import hashlib, json, random, sys
+from importlib import metadata
+from pathlib import Path
+
+from benchmarks.korean_search import Records, release
+from newsroom import korean, search
+from newsroom.reader import parse_release
+from newsroom.settings import Settings
+from newsroom.taxonomy import build_taxonomies
+
+project, work, kiwi_version, added = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+if kiwi_version:  # another Kiwi installed
+    real = metadata.version
+    korean.metadata.version = lambda package: kiwi_version if package == "kiwipiepy" else real(package)
+rng = random.Random(7)
+settings = Settings(project_dir=project, language="ko")
+releases, bodies = [], []
+for index in range(2 * search.WORKER_SHARE):  # enough for two forked workers
+    name, text, body = release(rng, index)
+    parsed, problems = parse_release(text.encode(), name, settings)
+    assert parsed is not None and not problems, problems
+    releases.append(parsed)
+    bodies.append(body)
+bodies[0] += added  # an edited release
+records = Records(releases, bodies, build_taxonomies(releases), settings.search_lede_words)
+read = korean.remember(project)
+if not read:
+    korean.load()  # before the workers fork
+search.write_documents(work, records, 2)
+digest = hashlib.sha256()
+for path in sorted(work.rglob("*")):
+    if path.is_file():
+        digest.update(path.relative_to(work).as_posix().encode() + b"\\0" + path.read_bytes())
+print(json.dumps({"read": read, "loaded": korean.loaded(), "documents": digest.hexdigest()}))
+"""
+
+
+def search_documents(project, work, kiwi_version: str = "", cache: str = "1", added: str = "") -> dict:
+    """Pagefind's documents of 500 Korean releases, made by two forked workers, as a digest."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "hooks")]), "NEWSROOM_CACHE": cache}
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD, str(project), str(work), kiwi_version, added],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_second_build_reads_the_words_analyzed_by_the_first_and_writes_the_same_documents(tmp_path):
+    project = tmp_path / "project"
+    first = search_documents(project, tmp_path / "first")
+    assert first["read"] is False and first["loaded"] is True
+    assert (project / ".cache/newsroom/korean.sqlite3").is_file()
+
+    second = search_documents(project, tmp_path / "second")
+    assert second == {"read": True, "loaded": False, "documents": first["documents"]}  # Kiwi not even loaded
+
+    uncached = search_documents(tmp_path / "elsewhere", tmp_path / "uncached", cache="0")
+    assert uncached["documents"] == first["documents"]
+    assert not (tmp_path / "elsewhere/.cache").exists()
+
+    # An edited release: its text is segmented anew, with the words cached and Kiwi for the new one.
+    edited = search_documents(project, tmp_path / "edited", added=" 고양이보호소에서 정치범수용소는")
+    assert edited["read"] is True and edited["documents"] != first["documents"]
+    fresh = search_documents(
+        tmp_path / "elsewhere", tmp_path / "fresh", cache="0", added=" 고양이보호소에서 정치범수용소는"
+    )
+    assert edited["documents"] == fresh["documents"]
+
+    # Another Kiwi: the words are analyzed anew, and the cache is theirs from then on.
+    other = search_documents(project, tmp_path / "other", kiwi_version="0.99.0")
+    assert other == {"read": False, "loaded": True, "documents": first["documents"]}
+    again = search_documents(project, tmp_path / "again")
+    assert again["read"] is False and again["documents"] == first["documents"]
+
+
+def test_an_unreadable_cache_is_no_cache(tmp_path, monkeypatch):
+    target = tmp_path / ".cache/newsroom/korean.sqlite3"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"not a database at all" * 100)
+    monkeypatch.setattr(korean, "_cache_path", None)
+    assert korean.remember(tmp_path) is False
+    assert korean.morphemes("북한인권단체들은") == "인권 단체"
+
+
+def test_a_build_keeps_what_it_segmented_and_the_next_gives_the_same_index(project):
+    import sqlite3
+
+    from conftest import release_text, snapshot
+
+    body = "(서울) – 북한인권단체들은 정치범수용소의 실태를 알렸다."
+    project.release("2021-01-01-k.md", release_text(title="보고서", date="2021-01-01", language="ko", body=body))
+    first = project.build()
+    assert first.returncode == 0, first.log
+    index = snapshot(first.site / "pagefind")
+    with sqlite3.connect(project.path / ".cache" / "newsroom" / "korean.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM texts").fetchone()[0] == 1, "the build keeps its segmented text"
+    second = project.build()
+    assert second.returncode == 0, second.log
+    assert snapshot(second.site / "pagefind") == index

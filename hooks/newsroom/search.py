@@ -212,7 +212,9 @@ def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: in
     """
 
     def make(start: int, end: int) -> list[tuple[str, str]]:
-        return [(record.url, document(record)) for record in map(records.__getitem__, range(start, end))]
+        made = [(record.url, document(record)) for record in map(records.__getitem__, range(start, end))]
+        korean.save()  # the Korean words this process analyzed, for the next build
+        return made
 
     if workers <= 1 or len(records) < 2 * WORKER_SHARE or not parallel.available():
         _write(work_dir, make(0, len(records)))

@@ -194,8 +194,8 @@ BASE_CHANGES = [
     (
         # Material's own search is not shipped (UNREQUESTED): its worker is named nowhere. No page has
         # the form that would start it.
-        """"search": "assets/javascripts/workers/search.a7633da7.min.js" | url,""",
-        "",
+        """"search": "assets/javascripts/workers/search.a7633da7.min.js" | url,\n          "annotate": """,
+        """"annotate": """,
     ),
     (
         # The page's direction on <html> too (Material sets it on <body> only), as on text pages.

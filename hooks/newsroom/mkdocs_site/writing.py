@@ -222,8 +222,11 @@ def search_records(state: BuildState) -> SearchRecords:
         # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
         if type(page) is Page and page.file.src_uri in state.page_bodies
     ]
-    if any(korean.is_korean(release.language) for release in state.the_archive.published):
-        korean.load()  # once, here: the workers that make the records are forked from this process
+    # Kiwi once, here: the workers that make the records are forked from this process. Texts segmented
+    # by earlier builds come from the cache; Kiwi is loaded here only when every text is new.
+    korean_texts = any(korean.is_korean(release.language) for release in state.the_archive.published)
+    if korean_texts and not korean.remember(state.settings.project_dir):
+        korean.load()
     return SearchRecords(state, pages)
 
 
