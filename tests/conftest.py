@@ -73,6 +73,9 @@ class Project:
             (path / name).symlink_to(ROOT / name)
         shutil.copytree(ROOT / "docs", path / "docs")
         self.config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+        # A test project has one edition, the site's language, unless its test lists languages
+        # (the repository's own site, ``sample_site``, has the repository's editions).
+        self.config.get("extra", {}).get("newsroom", {}).pop("languages", None)
 
     def release(self, name: str, text: str | bytes) -> Path:
         target = self.releases / name
@@ -205,6 +208,12 @@ def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "project")
 
 
+#: The editions of the repository's own site (mkdocs.yml).
+REPOSITORY_LANGUAGES = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["extra"]["newsroom"][
+    "languages"
+]
+
+
 def release_text(
     title: str = "A release",
     date: str = "2020-03-03",
@@ -221,6 +230,7 @@ def release_text(
 def sample_site(tmp_path_factory) -> Build:
     """The repository's own site, as `make build` makes it."""
     project = Project(tmp_path_factory.mktemp("sample") / "project")
+    project.newsroom(languages=REPOSITORY_LANGUAGES)
     project.copy_releases(ROOT / "press_releases")
     build = project.build()
     assert build.returncode == 0, build.log

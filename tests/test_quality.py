@@ -17,8 +17,10 @@ def site(tmp_path_factory):
     project.newsroom(per_page=5)
     project.doc("countries/north-korea.md", "An introduction with a [link](../about.md).\n")
     project.release(
-        "2020-03-03-stand-with-victims-ko.md",
-        release_text(  # a translation, linked both ways
+        # In place of the repository's own Korean version, at an address of its own.
+        "2020-03-03-south-korea-stand-with-north-korean-victims-ko.md",
+        release_text(
+            slug="stand-with-victims-ko",  # a translation, linked both ways
             title="북한 인권 피해자와 함께",
             date="2020-03-03T10:00",
             language="ko",

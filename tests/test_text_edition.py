@@ -95,8 +95,10 @@ def make_site(root: Path, **settings) -> Project:
         ),
     )
     project.release(
-        "2020-03-03-stand-with-victims-ko.md",
+        # In place of the repository's own Korean version, at an address of its own.
+        "2020-03-03-south-korea-stand-with-north-korean-victims-ko.md",
         release_text(
+            slug="stand-with-victims-ko",
             title="북한 인권 피해자와 함께",
             date="2020-03-03T10:00",
             language="ko",
