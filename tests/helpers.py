@@ -6,11 +6,14 @@ import contextlib
 import gzip
 import json
 import os
+import posixpath
 import shutil
 import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -51,6 +54,26 @@ def front_of(path: Path) -> dict:
 def imported_ids(project: Project) -> dict[str, Path]:
     """The releases an import wrote, by the id of the item they came from."""
     return {front_of(p)["extra"]["imported"]["id"]: p for p in sorted(project.releases.glob("*.md"))}
+
+
+def broken_links(build: Any) -> list[str]:
+    """Every link, stylesheet, image or script address of a built site's pages that leads to no
+    file of the site ('page: address')."""
+    broken = []
+    for path in build.pages():
+        url = str(path.relative_to(build.site))
+        for link in build.html(url).xpath("//a/@href | //link/@href | //img/@src | //script/@src"):
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path:
+                continue
+            if parts.path.startswith("/"):  # the 404 page links from the site root
+                target = parts.path.lstrip("/") or "."
+            else:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(url), parts.path))
+            resolved = build.site / target
+            if not (resolved.is_file() or (resolved / "index.html").is_file()):
+                broken.append(f"{url}: {link}")
+    return broken
 
 
 def html_errors(files: list[str]) -> list[str]:

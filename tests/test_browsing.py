@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import posixpath
-from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import Project, http_site
-from helpers import ARCHIVE, RELEASES
+from helpers import ARCHIVE, RELEASES, broken_links
 
 PER_PAGE = 5
 
@@ -228,22 +227,7 @@ def test_nav_is_the_same_small_set_on_every_page(site):
 
 
 def test_every_internal_link_resolves(site):
-    broken = []
-    for path in site.pages():
-        url = str(path.relative_to(site.site))
-        page = site.html(url)
-        for link in page.xpath("//a/@href | //link/@href | //img/@src | //script/@src"):
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or not parts.path:
-                continue
-            if parts.path.startswith("/"):  # the 404 page links from the site root
-                target = parts.path.lstrip("/") or "."
-            else:
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(url), parts.path))
-            resolved = site.site / target
-            if not (resolved.is_file() or (resolved / "index.html").is_file()):
-                broken.append(f"{url}: {link}")
-    assert broken == []
+    assert broken_links(site) == []
 
 
 def test_pages_ask_for_materials_stylesheets_and_scripts_by_the_names_the_build_ships(site):

@@ -196,25 +196,10 @@ def test_each_edition_has_its_text_only_pages_in_its_language(project):
 
 
 def test_every_internal_link_of_a_site_of_several_editions_resolves(project):
-    import posixpath
-    from urllib.parse import urlsplit
+    from helpers import broken_links
 
     build = _site(project, ("en", "ko", "ar"))
-    broken = []
-    for path in build.pages():
-        url = str(path.relative_to(build.site))
-        for link in build.html(url).xpath("//a/@href | //link/@href | //img/@src | //script/@src"):
-            parts = urlsplit(link)
-            if parts.scheme or parts.netloc or not parts.path:
-                continue
-            if parts.path.startswith("/"):
-                target = parts.path.lstrip("/") or "."
-            else:
-                target = posixpath.normpath(posixpath.join(posixpath.dirname(url), parts.path))
-            resolved = build.site / target
-            if not (resolved.is_file() or (resolved / "index.html").is_file()):
-                broken.append(f"{url}: {link}")
-    assert broken == []
+    assert broken_links(build) == []
     head = build.html("ko/").xpath("//head/link[@rel='alternate feed']/@href")
     assert "feed.xml" in head and "../feed.xml" not in head, "ko/feed.xml, not the English feed"
     subscribe = build.html("ko/subscribe/").xpath("//ul[@class='nr-feeds']//a/@href")
