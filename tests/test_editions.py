@@ -257,3 +257,16 @@ def test_an_edition_searches_its_own_releases_and_all_languages_on_request(proje
         assert tab.locator("#nr-search-list [role=option]").all_inner_texts()[0].startswith("엑스")
         assert tab.locator("#nr-search-list [role=option]").count() == 1
         assert tab.locator(".nr-search__all").get_attribute("href").endswith("ko/search/?q=Seoul")
+
+
+def test_a_term_search_of_an_edition_finds_its_releases_under_translated_names(project, browser):
+    from conftest import site_tab
+
+    project.release("_terms.yml", "countries:\n  North Korea: {ko: 북한}\n")
+    build = _site(project)
+    search = build.html("ko/countries/north-korea/").xpath("//a[contains(@href, 'search/?country=')]/@href")
+    assert search, "the term page links its search"
+    with site_tab(browser, build) as tab:
+        tab.goto(tab.base + "ko/search/?country=north-korea")
+        tab.wait_for_selector(".nr-result")
+        assert tab.locator(".nr-result h2, .nr-result h3").all_inner_texts() == ["엑스"]

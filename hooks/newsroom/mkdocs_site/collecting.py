@@ -180,7 +180,9 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             name = named(taxonomy_url(taxonomy), f"newsroom.{taxonomy}")
             found.append(listings.taxonomy_index(terms, taxonomy, name, prefix))
         found.append(listings.subscribe(terms, named(SUBSCRIBE, "newsroom.subscribe"), prefix))
-        found.append(listings.search_page(terms, named(SEARCH, "newsroom.search.title"), prefix))
+        # The search index holds every term under its name in the whole archive: filters use those.
+        search = listings.search_page(state.the_archive.taxonomies, named(SEARCH, "newsroom.search.title"), prefix)
+        found.append(search)
         found += listings.term_listings(terms, settings.per_page, prefix)
 
     previous = state.preview.listing_fingerprints
