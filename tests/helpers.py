@@ -56,6 +56,19 @@ def imported_ids(project: Project) -> dict[str, Path]:
     return {front_of(p)["extra"]["imported"]["id"]: p for p in sorted(project.releases.glob("*.md"))}
 
 
+def header_search(page, query: str) -> dict[str, str]:
+    """Type ``query`` into the header box and wait for its results: each title listed, with its excerpt."""
+    page.goto(page.base)
+    page.focus("#nr-search-input")
+    page.keyboard.type(query)
+    page.wait_for_function(
+        "() => /^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)"
+    )
+    titles = page.locator("#nr-search-list .nr-search__title").all_inner_texts()
+    excerpts = page.locator("#nr-search-list .nr-search__excerpt").all_inner_texts()
+    return dict(zip(titles, excerpts, strict=True))
+
+
 def broken_links(build: Any) -> list[str]:
     """Every link, stylesheet, image or script address of a built site's pages that leads to no
     file of the site ('page: address')."""

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, Project, release_text, site_tab
+from helpers import header_search
 
 #: "Human-rights groups of North Korea", "at the political prison camp": 인권 and 수용소 appear in
 #: this release only inside compounds, never at the start of a word.
@@ -51,19 +52,6 @@ def page(browser, site):
     """A page of the site in Chromium that fails the test if anything is requested from another host."""
     with site_tab(browser, site) as tab:
         yield tab
-
-
-def header_search(page, query: str) -> dict[str, str]:
-    """Type ``query`` into the header box and wait for its results: each title listed, with its excerpt."""
-    page.goto(page.base)
-    page.focus("#nr-search-input")
-    page.keyboard.type(query)
-    page.wait_for_function(
-        "() => /^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)"
-    )
-    titles = page.locator("#nr-search-list .nr-search__title").all_inner_texts()
-    excerpts = page.locator("#nr-search-list .nr-search__excerpt").all_inner_texts()
-    return dict(zip(titles, excerpts, strict=True))
 
 
 def words_of(*texts: str) -> set[str]:

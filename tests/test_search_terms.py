@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import Project, release_text, site_tab
+from helpers import header_search
 
 #: Filed under Torture, with "torture" nowhere in its text.
 FILED = ("2021-01-01-cells.md", "Guards Beat Detainees", "Former detainees describe beatings in the cells.")
@@ -60,19 +61,6 @@ def page(browser, site):
     """A page of the site in Chromium that fails the test if anything is requested from another host."""
     with site_tab(browser, site) as tab:
         yield tab
-
-
-def header_search(page, query: str) -> dict[str, str]:
-    """Type ``query`` into the header box and wait for its results: each title listed, with its excerpt."""
-    page.goto(page.base)
-    page.focus("#nr-search-input")
-    page.keyboard.type(query)
-    page.wait_for_function(
-        "() => /^(No results|\\d+ results?)$/.test(document.querySelector('#nr-search-status').textContent)"
-    )
-    titles = page.locator("#nr-search-list .nr-search__title").all_inner_texts()
-    excerpts = page.locator("#nr-search-list .nr-search__excerpt").all_inner_texts()
-    return dict(zip(titles, excerpts, strict=True))
 
 
 def test_a_topic_finds_the_releases_filed_under_it(page):
