@@ -10,6 +10,7 @@ from typing import Any
 
 from conftest import release_text
 
+SITE = "https://newsroom.example.org/"
 TERMS: dict[str, Any] = {"countries": ["North Korea"], "topics": ["Torture"]}
 
 
@@ -270,3 +271,21 @@ def test_a_term_search_of_an_edition_finds_its_releases_under_translated_names(p
         tab.goto(tab.base + "ko/search/?country=north-korea")
         tab.wait_for_selector(".nr-result")
         assert tab.locator(".nr-result h2, .nr-result h3").all_inner_texts() == ["엑스"]
+
+
+def test_a_release_links_its_editions_term_pages_and_feeds(project):
+    from urllib.parse import urljoin
+
+    build = _site(project)
+    url = "ko/news/2021/01/01/x/"
+    page = build.html(url)
+    terms = {urljoin("http://site/" + url, href) for href in page.xpath("//dl[@class='nr-terms']//a/@href")}
+    assert terms == {"http://site/ko/countries/north-korea/", "http://site/ko/topics/torture/"}
+    feeds = {urljoin("http://site/" + url, h) for h in page.xpath("//head/link[@rel='alternate feed']/@href")}
+    assert "http://site/ko/countries/north-korea/feed.xml" in feeds
+    (data,) = page.xpath("//script[@type='application/ld+json']/text()")
+    about = {entry["url"] for entry in json.loads(data)["about"]}
+    assert about == {SITE + "ko/countries/north-korea/", SITE + "ko/topics/torture/"}
+    text = build.html("text/" + url)
+    linked = {urljoin("http://site/text/" + url, h) for h in text.xpath("//dl//a/@href")}
+    assert "http://site/text/ko/countries/north-korea/" in linked

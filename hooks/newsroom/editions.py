@@ -45,14 +45,10 @@ def prefix_of(tag: str) -> str:
 
 
 def release_prefix(language: str, settings: Settings) -> str:
-    """Where a release in ``language`` is published: under its edition's prefix; at the root when the
-    site has one edition, or the release is in the default language."""
-    if not settings.languages:
-        return ""
-    for number, tag in enumerate(settings.languages):
-        if tag.casefold() == language.casefold():
-            return "" if number == 0 else prefix_of(tag)
-    return ""  # not an edition: the reader has refused it already
+    """Where a release in ``language`` is published: its edition's prefix ('' at the root, where a
+    site of one edition publishes everything; a language outside the editions the reader refuses)."""
+    folded = language.casefold()
+    return next((e.prefix for e in editions_of(settings) if e.language.casefold() == folded), "")
 
 
 @dataclass(slots=True)

@@ -16,10 +16,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .. import contacts, images, structured_data
-from ..editions import Edition
+from ..editions import Edition, EditionArchive
 from ..languages import alternates
 from ..listings import HomeListing, Listing, TermListing
 from ..model import Contact, Release
+from ..taxonomy import Taxonomies
 from ..urls import absolute, url_of
 from ..views import Formatter, language_name, release_view
 from .pages import ListingPage, ReleasePage, edition_prefix, meta_text
@@ -58,7 +59,12 @@ def formatter_for(state: BuildState, prefix: str) -> Formatter:
 
 
 def edition_language(state: BuildState, prefix: str) -> str:
-    return next(part.edition.language for part in state.editions if part.edition.prefix == prefix)
+    return edition_part(state, prefix).edition.language
+
+
+def edition_part(state: BuildState, prefix: str) -> EditionArchive:
+    """What the edition at ``prefix`` publishes: a release's terms are that edition's pages."""
+    return next(part for part in state.editions if part.edition.prefix == prefix)
 
 
 def prune_assets(state: BuildState, files: Files) -> None:
@@ -102,10 +108,11 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
     size = image_size(state, page.release)
     translations = tuple(archive.translations(page.release))
     named = contacts.of(page.release, state.settings.contacts)
+    terms = edition_part(state, page.release.edition).taxonomies
     context["release"] = release_view(
         page.release,
         formatter,
-        archive.taxonomies,
+        terms,
         related=related,
         image_size=size,
         translations=translations,
@@ -115,9 +122,9 @@ def release_context(state: BuildState, context: dict[str, Any], page: ReleasePag
         default_language=state.settings.language,
         term_names=archive.term_names,
     )
-    context["newsroom_jsonld"] = release_structured_data(state, page.release, translations, size, named)
+    context["newsroom_jsonld"] = release_structured_data(state, page.release, translations, size, named, terms)
     # Its countries' feeds, for readers who want more of the same.
-    context["newsroom_feeds"] = [(term.name, term.url) for term in archive.taxonomies.of(page.release, "countries")]
+    context["newsroom_feeds"] = [(term.name, term.url) for term in terms.of(page.release, "countries")]
     # Material's footer and <link rel="prev/next"> walk through releases in time.
     page.previous_page = state.pages.get(older.name) if older else None
     page.next_page = state.pages.get(newer.name) if newer else None
@@ -128,9 +135,10 @@ def release_structured_data(
     release: Release,
     translations: tuple[Release, ...],
     size: tuple[int, int] | None,
-    named: tuple[Contact, ...] = (),
+    named: tuple[Contact, ...],
+    terms: Taxonomies,
 ) -> str:
-    """The release's NewsArticle, as the text of its page's JSON-LD script."""
+    """The release's NewsArticle, as the text of its page's JSON-LD script; ``terms``: its edition's."""
     site_url = state.settings.site_url
     assert site_url, "site_url is required (reading.configure)"
     try:
@@ -139,7 +147,7 @@ def release_structured_data(
             publisher=state.publisher,
             site_url=site_url,
             site_language=state.settings.language,
-            taxonomies=state.the_archive.taxonomies,
+            taxonomies=terms,
             translations=translations,
             image_size=size,
             contacts=named,

@@ -39,7 +39,7 @@ from ..text_edition import TEXT, Site, TextEdition, has_text_version, text_url
 from ..urls import url_of
 from ..views import release_view
 from .check import CHECK_COMMAND
-from .context import formatter_for
+from .context import edition_part, formatter_for
 from .pages import ListingPage, ReleasePage
 from .state import BuildState, log, project_path
 from .theme import Translations
@@ -184,7 +184,7 @@ class TextPages:
         view = release_view(
             release,
             formatter,
-            archive.taxonomies,
+            edition_part(state, release.edition).taxonomies,
             related=tuple(archive.related(release, state.settings.related_count)),
             translations=tuple(archive.translations(release)),
             contacts=contacts.of(release, state.settings.contacts),
