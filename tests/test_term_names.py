@@ -107,3 +107,11 @@ def test_a_malformed_terms_file_fails_the_build_at_its_line(project):
         project.failing_build(message)
     project.release("_terms.yml", b"countries:\n  North Korea: {ko: \xff}\n")
     project.failing_build("press_releases/_terms.yml:2: is not UTF-8 text; save it as UTF-8")
+
+
+def test_a_terms_file_that_is_a_link_is_refused(project):
+    _releases(project)
+    (project.releases / "_terms.yml").symlink_to("/etc/passwd")
+    project.failing_build(
+        "press_releases/_terms.yml: is not a regular file (a link, a folder...); only regular files are read"
+    )

@@ -18,6 +18,7 @@ advice only (it may be ahead of the releases).
 from __future__ import annotations
 
 import difflib
+import errno
 import os
 import stat
 from collections.abc import Iterable, Mapping
@@ -64,23 +65,21 @@ def read_term_names(settings: Settings, releases: Iterable[Release]) -> tuple[Te
     """The names of ``_terms.yml`` (none without the file), what is wrong with it, and advice."""
     shown = f"{settings.releases_dir.rstrip('/')}/{TERMS_FILE}"
     path = os.path.join(settings.releases_path, TERMS_FILE)
-    try:
-        info = os.lstat(path)
+    not_regular = Problem(shown, "is not a regular file (a link, a folder...); only regular files are read")
+    try:  # never through a link, never blocking on a pipe; checked on what was opened, not before
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return TermNames(), [], []
     except OSError as err:
-        return TermNames(), [Problem(shown, f"cannot be read: {err.strerror}")], []
-    if not stat.S_ISREG(info.st_mode):
-        return (
-            TermNames(),
-            [Problem(shown, "is not a regular file (a link, a folder...); only regular files are read")],
-            [],
-        )
-    try:
-        with open(path, "rb") as file:
+        problem = not_regular if err.errno == errno.ELOOP else Problem(shown, f"cannot be read: {err.strerror}")
+        return TermNames(), [problem], []
+    with open(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return TermNames(), [not_regular], []
+        try:
             data = file.read()
-    except OSError as err:
-        return TermNames(), [Problem(shown, f"cannot be read: {err.strerror}")], []
+        except OSError as err:
+            return TermNames(), [Problem(shown, f"cannot be read: {err.strerror}")], []
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
