@@ -1,8 +1,13 @@
 """A deterministic synthetic archive of N press releases, for the benchmark and the tests.
 
     python -m benchmarks.generate --releases 10000 --out /tmp/archive/press_releases
+    python -m benchmarks.generate --releases 10000 --languages en,ko,ar --translated 0.3 --out ...
 
-The same N always gives the same files, byte for byte.
+The same N always gives the same files, byte for byte. With ``--languages``, a share of the
+releases (``--translated``, drawn apart from everything else) also has a version in each other
+language, written in that language's words, with the same date and terms and linked by
+``translations``; the releases of the first language are the same files as without it but for
+those links.
 """
 
 from __future__ import annotations
@@ -159,7 +164,10 @@ def paragraph(rng: random.Random, words: int) -> str:
     return " ".join(out)
 
 
-def release(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
+def release(
+    rng: random.Random, index: int, when: datetime, versions: dict[str, str] | None = None
+) -> tuple[str, str, list[str]]:
+    """A file name, its text, and the YAML lines of its terms (for its versions in other languages)."""
     region = rng.choice(list(GEOGRAPHY))
     countries = rng.sample(GEOGRAPHY[region], rng.randint(1, 2))
     topics = rng.sample(TOPICS, rng.randint(1, 3))
@@ -176,14 +184,12 @@ def release(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
         f'summary: "{sentence(rng, 30)}"',
         f"date: {when.isoformat()}",
         f"dateline: {rng.choice(['Seoul', 'Geneva', 'New York', 'Nairobi', 'Beirut', 'Bangkok', 'Mexico City'])}",
-        f"regions: {region}",
-        "countries:",
-        *[f'  - "{c}"' for c in countries],
-        "topics:",
-        *[f'  - "{t}"' for t in topics],
     ]
+    terms = [f"regions: {region}", "countries:", *[f'  - "{c}"' for c in countries]]
+    terms += ["topics:", *[f'  - "{t}"' for t in topics]]
     if organizations:
-        lines += ["organizations:", *[f'  - "{o}"' for o in organizations]]
+        terms += ["organizations:", *[f'  - "{o}"' for o in organizations]]
+    lines += terms
     if index % 3 == 0:
         lines += [
             "image:",
@@ -192,6 +198,8 @@ def release(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
             f'  caption: "{sentence(rng, 20)}"',
             f'  credit: "© {when.year} Newsroom Photo Desk"',
         ]
+    if versions:
+        lines += ["translations:", *[f"  {language}: {file}" for language, file in versions.items()]]
     lines.append("---")
     body = [f"({lines[4].split(': ')[1]}) – {paragraph(rng, 60)}", ""]
     for _ in range(2):
@@ -199,11 +207,66 @@ def release(rng: random.Random, index: int, when: datetime) -> tuple[str, str]:
         body += [f"“{sentence(rng, 25)}” said {person}, {role} at {organization}. “{sentence(rng, 18)}”", ""]
         body += [f"## {sentence(rng, 5)[:-1].title()}", ""]
     body += [paragraph(rng, 100), "", f"- {sentence(rng, 12)}", f"- {sentence(rng, 12)}", "", paragraph(rng, 80), ""]
-    return name, "\n".join(lines) + "\n\n" + "\n".join(body)
+    return name, "\n".join(lines) + "\n\n" + "\n".join(body), terms
 
 
-def generate(out: Path, count: int, seed: int = 2020) -> None:
-    """Write ``count`` releases into ``out`` (a releases folder), one every ~13 hours back from 2026."""
+#: Words of the other languages a benchmark can publish in, as the English ones above.
+ARABIC = (
+    "الحكومة السلطات منظمات حقوق الإنسان التحالف رسالة طالبت الإفراج المعتقلين الناشطين الصحفيين "
+    "المحامين العائلات الضحايا الانتهاكات العدالة المساءلة التحقيق تقرير الأدلة الشهود الشهادة "
+    "قوات الأمن الشرطة الجيش المحاكم المحاكمة الحكم السجن الاحتجاز التعذيب الاحتجاج التجمع التعبير "
+    "الانتخابات المجلس القرار اللجنة المستقلة الدولي المجتمع الضغط العقوبات الحوار الإصلاح القانون "
+    "الطوارئ القيود الوصول الإنسانية المساعدات اللاجئين النازحين المخيمات الحدود الأطفال النساء "
+    "الأقليات العمال الأرض المياه الصحة المدارس المستشفيات الهجمات المدنيين النزاع"
+).split()
+DATELINES = {"ko": "서울", "ar": "سول"}
+
+
+def translation(rng: random.Random, index: int, when: datetime, language: str, front: list[str]) -> tuple[str, str]:
+    """Release ``index`` in ``language`` (Korean, Arabic or any other, in Arabic words): its own
+    words, the English version's date and terms (``front``: its YAML lines of the four taxonomies)."""
+    if language == "ko":
+        from benchmarks.korean_search import sentence as korean_sentence
+
+        def sentence_of(words: int) -> str:
+            return korean_sentence(rng)
+    else:
+
+        def sentence_of(words: int) -> str:
+            return " ".join(rng.choice(ARABIC) for _ in range(words)) + "."
+
+    def paragraph_of(words: int) -> str:
+        out, left = [], words
+        while left > 0:
+            out.append(sentence_of(min(left, rng.randint(12, 24))))
+            left -= len(out[-1].split())
+        return " ".join(out)
+
+    lines = [
+        "---",
+        f'title: "{sentence_of(6)[:-1]} ({index})"',
+        f'summary: "{sentence_of(24)}"',
+        f"date: {when.isoformat()}",
+        f"dateline: {DATELINES.get(language, 'Seoul')}",
+        f"language: {language}",
+        *front,
+        "---",
+    ]
+    body = [f"({DATELINES.get(language, 'Seoul')}) – {paragraph_of(60)}", ""]
+    for _ in range(4):
+        body += [paragraph_of(130), ""]
+    return translation_name(when, index, language), "\n".join(lines) + "\n\n" + "\n".join(body)
+
+
+def translation_name(when: datetime, index: int, language: str) -> str:
+    return f"{when:%Y-%m-%d}-release-{index:06d}-{language}.md"
+
+
+def generate(
+    out: Path, count: int, seed: int = 2020, languages: tuple[str, ...] = ("en",), translated: float = 0.0
+) -> None:
+    """Write ``count`` releases into ``out`` (a releases folder), one every ~13 hours back from 2026,
+    and the versions in ``languages`` after the first of a share ``translated`` of them."""
     from scripts.make_placeholder import png  # the sample photo's maker, reused for synthetic photos
 
     rng = random.Random(seed)
@@ -213,10 +276,19 @@ def generate(out: Path, count: int, seed: int = 2020) -> None:
         colour = (30 + i * 20, 60, 120 - i * 10)
         (out / "images" / f"photo-{i}.png").write_bytes(png(320, 180, lambda x, y, colour=colour: colour))
     start = datetime(2026, 6, 1, 9, 0, tzinfo=timezone(timedelta(hours=9)))  # with its offset: no clock change
+    others = languages[1:]
+    chance = random.Random(seed + 1)  # apart: the first language's releases stay the same
     for index in range(count):
         when = start - timedelta(hours=13 * index + rng.randint(0, 6))
-        name, text = release(rng, index, when)
+        versions = {}
+        if others and chance.random() < translated:
+            versions = {language: translation_name(when, index, language) for language in others}
+        name, text, terms = release(rng, index, when, versions)
         (out / name).write_text(text, encoding="utf-8")
+        if versions:
+            for language in others:
+                file, version = translation(chance, index, when, language, terms)
+                (out / file).write_text(version, encoding="utf-8")
 
 
 def main() -> None:
@@ -224,8 +296,10 @@ def main() -> None:
     parser.add_argument("--releases", type=int, default=1000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--seed", type=int, default=2020)
+    parser.add_argument("--languages", default="en", help="the editions, the first the releases' own: en,ko,ar")
+    parser.add_argument("--translated", type=float, default=0.0, help="share of releases also in each other language")
     args = parser.parse_args()
-    generate(args.out, args.releases, args.seed)
+    generate(args.out, args.releases, args.seed, tuple(args.languages.split(",")), args.translated)
 
 
 if __name__ == "__main__":

@@ -27,21 +27,32 @@ from benchmarks.generate import generate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def prepare(work: Path, count: int) -> Path:
-    """A project folder with the repository's config, hooks and theme, and ``count`` releases."""
-    project = work / f"n{count}"
+#: The editions line of the repository's mkdocs.yml, which ``--languages`` replaces.
+REPOSITORY_LANGUAGES = "    languages: [en, ko, ar]\n"
+
+
+def prepare(work: Path, count: int, languages: tuple[str, ...] = (), translated: float = 0.0) -> Path:
+    """A project folder with the repository's config, hooks and theme, and ``count`` releases
+    (and, with ``languages``, their versions in the other languages, and those editions configured)."""
+    name = f"n{count}" + (f"-{'-'.join(languages)}-t{translated:g}" if languages else "")
+    project = work / name
     releases = project / "press_releases"
     stamp = project / ".generated"
     if not stamp.exists():
         shutil.rmtree(project, ignore_errors=True)
-        generate(releases, count)
-        stamp.write_text(str(count))
+        generate(releases, count, languages=languages or ("en",), translated=translated)
+        stamp.write_text(name)
     for name in ("mkdocs.yml", "hooks", "overrides", "docs"):
         target = project / name
         if target.is_symlink() or target.exists():
             target.unlink() if target.is_symlink() or target.is_file() else shutil.rmtree(target)
         if name == "docs":  # published files must lie inside the project: copied, not linked
             shutil.copytree(ROOT / name, target)
+        elif name == "mkdocs.yml" and languages:
+            config = (ROOT / name).read_text(encoding="utf-8")
+            if config.count(REPOSITORY_LANGUAGES) != 1:
+                sys.exit(f"mkdocs.yml has no line {REPOSITORY_LANGUAGES.strip()!r} for --languages to replace")
+            target.write_text(config.replace(REPOSITORY_LANGUAGES, f"    languages: [{', '.join(languages)}]\n"))
         else:
             target.symlink_to(ROOT / name)
     return project
@@ -65,6 +76,16 @@ def sizes(site: Path) -> dict[str, float | str]:
         "listing_page_max": str(heaviest.relative_to(site)) if heaviest else "",
         "html_pages": sum(1 for _ in site.rglob("*.html")),
     }
+
+
+def by_language(releases: Path) -> dict[str, int]:
+    """How many releases of each language the archive has (a version's file ends in -<tag>.md)."""
+    counts: dict[str, int] = {}
+    for path in releases.glob("*.md"):
+        tail = path.stem.rsplit("-", 1)[-1]
+        language = tail if tail.isalpha() and len(tail) <= 3 else "default"
+        counts[language] = counts.get(language, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def preview(project: Path, site: Path) -> dict[str, float]:
@@ -162,6 +183,32 @@ def search_alone(command: list[str], env: dict[str, str], project: Path, site: P
     }
 
 
+def korean_cost(command: list[str], env: dict[str, str], project: Path, site: Path, timings: Path) -> dict[str, object]:
+    """What segmenting Korean adds to search indexing (in the foreground, nothing beside it):
+    without it, in a first build (no words analyzed yet), and in a build after it."""
+    no_segmentation = [command[0], "-m", "benchmarks.without_korean", *command[3:]]
+    runs = {
+        "without": (no_segmentation, False),
+        "first": (command, True),
+        "after": (command, False),
+    }
+    seconds = {}
+    for run, (argv, fresh) in runs.items():
+        if fresh:
+            (project / ".cache" / "newsroom" / "korean.sqlite3").unlink(missing_ok=True)
+        seconds[run] = search_alone(
+            argv, {**env, "PYTHONPATH": f"{ROOT / 'hooks'}{os.pathsep}{ROOT}"}, project, site, timings
+        )["search_alone_s"]
+    base = seconds["without"]
+    return {
+        "search_without_korean_segmentation_s": base,
+        "search_first_build_s": seconds["first"],
+        "search_after_it_s": seconds["after"],
+        "korean_segmentation_adds_first_build": f"{seconds['first'] / base - 1:+.1%}",
+        "korean_segmentation_adds_after_it": f"{seconds['after'] / base - 1:+.1%}",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--releases", type=int, default=1000)
@@ -175,9 +222,20 @@ def main() -> None:
         action="store_true",
         help="also build once with Pagefind in the foreground, to time indexing alone",
     )
+    parser.add_argument(
+        "--languages",
+        help="editions, the first the releases' own (en,ko,ar): the others' versions of --translated of them",
+    )
+    parser.add_argument("--translated", type=float, default=0.3, help="with --languages: the share translated")
+    parser.add_argument(
+        "--korean-cost",
+        action="store_true",
+        help="also time search indexing without segmenting Korean, in a first build and in one after it",
+    )
     args = parser.parse_args()
 
-    project = prepare(args.work, args.releases)
+    languages = tuple(args.languages.split(",")) if args.languages else ()
+    project = prepare(args.work, args.releases, languages, args.translated)
     site = project / "site"
     timings = project / "timings.json"
     env = {
@@ -227,8 +285,11 @@ def main() -> None:
             sys.exit(f"make check failed: {checked.stderr}")
     title = next((project / "press_releases").glob("*.md")).read_text(encoding="utf-8").split("title: ")[1]
     report.update(first_query_bytes(site, title.strip('"').split(":")[0]))
+    report["releases_by_language"] = by_language(project / "press_releases")
     if args.search_alone:
         report.update(search_alone(command, env, project, site, timings))
+    if args.korean_cost:
+        report.update(korean_cost(command, env, project, site, timings))
     if args.preview:
         report.update(preview(project, site))
     print(json.dumps(report, indent=2, ensure_ascii=False))

@@ -1,7 +1,6 @@
 """Editions (``extra.newsroom.languages``): each language's releases under its own prefix, with its
-own home, news, years, taxonomy indexes and term pages at the same slugs (work in progress: the
-pages' interface language, feeds, search, the text-only edition and the language switcher per
-edition are not done yet)."""
+own home, news, years, taxonomy indexes and term pages at the same slugs, feeds, search, text-only
+pages and interface language, and a switcher between them."""
 
 from __future__ import annotations
 
@@ -289,3 +288,27 @@ def test_a_release_links_its_editions_term_pages_and_feeds(project):
     text = build.html("text/" + url)
     linked = {urljoin("http://site/text/" + url, h) for h in text.xpath("//dl//a/@href")}
     assert "http://site/text/ko/countries/north-korea/" in linked
+
+
+def test_the_benchmarks_archive_in_three_languages_builds_as_three_editions(project):
+    import re
+
+    from benchmarks.generate import generate
+
+    generate(project.releases, 30, languages=("en", "ko", "ar"), translated=0.5)
+    english = sorted(p.name for p in project.releases.glob("*.md") if not p.stem.endswith(("-ko", "-ar")))
+    translated = [name for name in english if "translations:" in (project.releases / name).read_text()]
+    assert len(english) == 30 and 5 <= len(translated) <= 25
+    project.newsroom(languages=["en", "ko", "ar"])
+    build = project.build()
+    assert build.returncode == 0, build.log
+    pages = {language: [] for language in ("en", "ko", "ar")}
+    for page in build.site.rglob("index.html"):
+        found = re.fullmatch(r"(?:(ko|ar)/)?news/\d{4}/\d\d/\d\d/[^/]+/index\.html", str(page.relative_to(build.site)))
+        if found:
+            pages[found[1] or "en"].append(page)
+    assert {k: len(v) for k, v in pages.items()} == {"en": 30, "ko": len(translated), "ar": len(translated)}
+    korean = build.html(str(pages["ko"][0].parent.relative_to(build.site)) + "/")
+    assert korean.xpath("string(/html/@lang)") == "ko"
+    assert len(korean.xpath("//p[@class='nr-translations']/a")) == 2, "linked with its English and Arabic versions"
+    assert build.html("ar/").xpath("string(/html/@dir)") == "rtl"
