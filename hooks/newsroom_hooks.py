@@ -37,6 +37,10 @@ def on_page_context(context, page, config, nav):
     return site.page_context(context, page)
 
 
+def on_template_context(context, template_name, config):
+    return site.template_context(context, template_name)
+
+
 def on_post_page(output, page, config):
     site.page_done(page, output)
     return output

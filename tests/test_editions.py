@@ -150,6 +150,45 @@ def test_an_editions_tabs_lead_to_its_own_listings_in_its_language(project):
     assert tabs("news/2021/01/01/x/")["News"] == "http://site/news/"
 
 
+def test_each_edition_has_its_404_page_in_its_language(project):
+    project.config["site_url"] = SITE + "archive/"
+    build = _site(project, ("en", "ko", "ar"))
+
+    def links(page, path: str) -> dict[str, str]:
+        return {a.text_content().strip(): a.get("href") for a in page.xpath(path)}
+
+    english, korean, arabic = (build.html(url) for url in ("404.html", "ko/404.html", "ar/404.html"))
+    assert (korean.get("lang"), arabic.get("lang"), arabic.get("dir")) == ("ko", "ar", "rtl")
+    assert korean.xpath("string(//main//h1)") == "페이지를 찾을 수 없습니다"
+    assert english.xpath("string(//main//h1)") == "Page not found"
+    # It answers any address of its edition: its links are absolute paths, to the edition's own pages.
+    assert links(korean, "//main//p/a") == {"첫 페이지": "/archive/ko/", "자료실을 검색": "/archive/ko/search/"}
+    assert links(korean, "//nav[@class='md-tabs']//a")["보도자료"] == "/archive/ko/news/"
+    assert links(korean, "//link[@rel='alternate feed'][@type='application/rss+xml']/@title/..") == {
+        "": "/archive/ko/feed.xml"
+    }
+    switcher = links(korean, "//nav[@class='nr-editions']//a")
+    assert switcher == {"English": "/archive/.", "한국어": "/archive/ko/", "العربية": "/archive/ar/"}
+    assert links(english, "//nav[@class='nr-editions']//a") == switcher
+    assert links(english, "//main//p/a")["home page"] == "/archive/."
+
+
+def test_the_menu_of_small_screens_leads_to_the_editions_own_listings_in_its_language(project):
+    build = _site(project, ("en", "ko"))
+    for url in ("ko/news/2021/01/01/x/", "ko/404.html"):
+        page = build.html(url)
+        drawer = page.xpath("//nav[contains(@class, 'md-nav--primary')]")[0]
+        entries = {a.text_content().strip(): a.get("href") for a in drawer.xpath(".//ul//a")}
+        assert "보도자료" in entries and "News" not in entries, url
+        assert entries["보도자료"] in ("../../../../", "/ko/news/"), url
+        logo = drawer.xpath(".//a[contains(@class, 'md-logo')]/@href") + page.xpath(
+            "//header//a[contains(@class, 'md-logo')]/@href"
+        )
+        assert set(logo) <= {"../../../../../", "/ko/"} and len(logo) == 2, (url, logo)
+    english = build.html("news/2021/01/01/x/").xpath("//nav[contains(@class, 'md-nav--primary')]//ul//a")
+    assert "News" in [a.text_content().strip() for a in english]
+
+
 def test_listings_name_their_other_editions_for_search_engines(project):
     from lxml import etree
 
@@ -206,7 +245,10 @@ def test_every_internal_link_of_a_site_of_several_editions_resolves(project):
     assert "../feed.xml" in subscribe
 
 
-EDITION_PAGES = ["", "ko/", "ko/news/", "ko/news/2021/01/01/x/", "ko/countries/north-korea/", "ar/", "ar/countries/"]
+EDITION_PAGES = [
+    *("", "ko/", "ko/news/", "ko/news/2021/01/01/x/", "ko/countries/north-korea/", "ar/", "ar/countries/"),
+    *("404.html", "ko/404.html", "ar/404.html"),
+]
 
 
 def test_the_pages_of_every_edition_are_valid_html(project):
@@ -302,7 +344,7 @@ def test_the_benchmarks_archive_in_three_languages_builds_as_three_editions(proj
     project.newsroom(languages=["en", "ko", "ar"])
     build = project.build()
     assert build.returncode == 0, build.log
-    pages = {language: [] for language in ("en", "ko", "ar")}
+    pages: dict[str, list] = {language: [] for language in ("en", "ko", "ar")}
     for page in build.site.rglob("index.html"):
         found = re.fullmatch(r"(?:(ko|ar)/)?news/\d{4}/\d\d/\d\d/[^/]+/index\.html", str(page.relative_to(build.site)))
         if found:

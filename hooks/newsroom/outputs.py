@@ -19,7 +19,7 @@ from .taxonomy import Taxonomies
 from .text_edition import TEXT
 from .urls import media_url
 
-#: Written by MkDocs from the theme (Material's 404.html).
+#: Written by MkDocs from the theme (overrides/404.html); each other edition's by the newsroom.
 NOT_FOUND_PAGE = "404.html"
 
 
@@ -54,13 +54,13 @@ def site_outputs(taxonomies: Taxonomies, editions: Sequence[tuple[str, Taxonomie
     for prefix, terms in editions or [("", taxonomies)]:
         for path in feeds.output_paths(terms, prefix):
             claims.claim(path, "the site itself (a feed)")
+        claims.claim(prefix + NOT_FOUND_PAGE, "the site itself (the 404 page)")
     for path in sitemap.OUTPUTS:
         claims.claim(path, "the site itself (the sitemap)")
     claims.claim_folder(sitemap.NUMBERED, "the site itself (the sitemap)")
     claims.claim(sitemap.NEWS, "the site itself (the news sitemap)")
     claims.claim(sitemap.ROBOTS, "the site itself (robots.txt)")
     claims.claim(organization.FEED_ICON, "the site itself (the feeds' icon)")
-    claims.claim(NOT_FOUND_PAGE, "the site itself (the 404 page)")
     claims.claim(HEADERS_FILE, "the site itself (the headers file)")
     claims.claim_folder(f"{SEARCH_OUTPUT}/", "the site itself (the search index)")
     claims.claim_folder(media_url(THUMBNAILS), "the site itself (thumbnails)")

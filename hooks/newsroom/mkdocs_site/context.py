@@ -101,6 +101,23 @@ def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict
     return context
 
 
+def error_page_context(state: BuildState, context: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The context of the page a host shows for an address with no page (``404.html``), of the
+    edition at ``prefix``: its language, tabs and feeds, and a switcher to each edition's home."""
+    strings, _ = in_language(state, prefix)
+    if prefix:
+        context["newsroom_t"] = strings
+        context["newsroom_prefix"] = prefix
+        context["newsroom_tabs"] = edition_tabs(state, prefix, strings)
+    if len(state.editions) > 1:
+        context["newsroom_editions"] = [
+            (part.edition.language, language_name(part.edition.language), part.edition.prefix, False)
+            for part in state.editions
+        ]
+        context["newsroom_edition_language"] = edition_language(state, prefix)
+    return context
+
+
 def release_context(state: BuildState, context: dict[str, Any], page: ReleasePage, formatter: Formatter) -> None:
     older, newer = state.neighbours.get(page.release.name, (None, None))
     archive = state.the_archive

@@ -8,6 +8,7 @@
     on_env        rendering.refuse_bad_bodies, text.prepare (the text-only edition started),
                   context.prepare_env, browser.make_policy, writing.start_search_index
     on_page_context / on_post_page  context.page_context / browser.check_page, context.page_done
+    on_template_context context.error_page_context   the 404 page (each other edition's: writing)
     on_post_build browser.write_headers, text.finish, writing.post_build    _headers, text-only edition,
                   sitemap, feeds, search index
     on_build_error text.cancel, writing.build_failed
@@ -25,6 +26,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from ..outputs import NOT_FOUND_PAGE
 from . import browser, collecting, context, reading, rendering, text, writing
 from .check import CHECK_COMMAND, CheckPassed
 from .state import BuildState, PreviewCache
@@ -85,6 +87,11 @@ class NewsroomSite:
 
     def page_context(self, page_context: dict[str, Any], page: Page) -> dict[str, Any]:
         return context.page_context(self.state, page_context, page)
+
+    def template_context(self, template_context: dict[str, Any], template_name: str) -> dict[str, Any]:
+        if template_name == NOT_FOUND_PAGE:
+            return context.error_page_context(self.state, template_context, "")
+        return template_context
 
     def page_done(self, page: Page, output: str) -> None:
         browser.check_page(self.state, page, output)

@@ -16,15 +16,18 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import overload
+from urllib.parse import urlsplit
 
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
 from .. import feeds, korean, organization, search, sitemap
 from ..languages import alternates
+from ..outputs import NOT_FOUND_PAGE
 from ..urls import absolute, url_of
-from .context import listing_alternates
+from .context import error_page_context, listing_alternates
 from .pages import ListingPage, RedirectPage, ReleasePage
 from .rendering import save_conversions
 from .state import BuildState, log
@@ -95,6 +98,7 @@ def post_build(state: BuildState, config: MkDocsConfig) -> None:
     with state.progress.phase("feeds") as report:
         written = write_feeds(state, config)
         report["done"] = f"{len(written)} files"
+    write_not_found_pages(state, config)
     if state.indexing is not None:
         finish_search_index(state, "search (waiting for Pagefind)")
     state.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -192,6 +196,23 @@ def write_sitemap(state: BuildState, config: MkDocsConfig) -> list[Path]:
         else:
             entries.append(sitemap.Entry(page.url))
     return sitemap.write_sitemaps(site_dir, config.site_url, entries)
+
+
+def write_not_found_pages(state: BuildState, config: MkDocsConfig) -> list[Path]:
+    """Each other edition's 404 page at ``<prefix>404.html``, in its language, as MkDocs writes the
+    default edition's: from the theme's ``404.html``, its links absolute (it answers any address)."""
+    written = []
+    base_url = urlsplit(config.site_url or "/").path
+    for part in state.editions:
+        prefix = part.edition.prefix
+        if not prefix:
+            continue
+        context = error_page_context(state, dict(get_context(state.nav, [], config, base_url=base_url)), prefix)
+        target = Path(config.site_dir) / prefix / NOT_FOUND_PAGE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(state.env.get_template(NOT_FOUND_PAGE).render(context), encoding="utf-8")
+        written.append(target)
+    return written
 
 
 def write_news_sitemap(state: BuildState, config: MkDocsConfig) -> int:
