@@ -354,3 +354,30 @@ def test_the_benchmarks_archive_in_three_languages_builds_as_three_editions(proj
     assert korean.xpath("string(/html/@lang)") == "ko"
     assert len(korean.xpath("//p[@class='nr-translations']/a")) == 2, "linked with its English and Arabic versions"
     assert build.html("ar/").xpath("string(/html/@dir)") == "rtl"
+
+
+def test_a_content_warning_is_labelled_in_its_editions_language_in_feeds_and_search(project):
+    import feedparser
+
+    from test_output_encoding import pagefind_data
+
+    project.newsroom(languages=["en", "ko"])
+    warning = "증언에 고문 묘사가 있습니다."
+    project.release(
+        "2021-01-01-w-ko.md",
+        release_text(title="경고", date="2021-01-01", language="ko", content_warning=warning, summary="요약."),
+    )
+    project.release("2021-01-02-y.md", release_text(title="Y", date="2021-01-02", content_warning="Torture."))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    for name in ("ko/feed.xml", "ko/atom.xml"):
+        entry = feedparser.parse(build.text(name)).entries[0]
+        assert entry.summary == f"내용 경고: {warning} 요약.", name
+        assert entry.content[0].value.startswith(f"<p><strong>내용 경고:</strong> {warning}</p>"), name
+    assert json.loads(build.text("ko/feed.json"))["items"][0]["summary"].startswith("내용 경고: ")
+    assert feedparser.parse(build.text("feed.xml")).entries[0].summary.startswith("Content warning: Torture.")
+    found = {}
+    for path in (build.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        fragment = pagefind_data(path)
+        found[fragment["meta"]["title"]] = fragment["meta"].get("warning")
+    assert found["경고"] == f"내용 경고: {warning}" and found["Y"] == "Content warning: Torture."

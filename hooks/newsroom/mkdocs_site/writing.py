@@ -27,7 +27,7 @@ from .. import feeds, korean, organization, search, sitemap
 from ..languages import alternates
 from ..outputs import NOT_FOUND_PAGE
 from ..urls import absolute, url_of
-from .context import error_page_context, listing_alternates
+from .context import error_page_context, in_language, listing_alternates
 from .pages import ListingPage, RedirectPage, ReleasePage
 from .rendering import save_conversions
 from .state import BuildState, log
@@ -159,13 +159,14 @@ def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
     written = []
     site = feed_site(state, config)
     for part in state.editions:  # each edition its own feeds, in its language, under its folder
+        strings, _ = in_language(state, part.edition.prefix)
         writer = feeds.FeedWriter(
             state.settings,
             site if part.edition.is_default else dataclasses.replace(site, language=part.edition.language),
             part.taxonomies,
             lambda release: state.feed_html(release),
             state.preview.feed_fingerprints,
-            feeds.Labels(state.translations("newsroom.content_warning"), state.translations("newsroom.show_photo")),
+            feeds.Labels(strings("newsroom.content_warning"), strings("newsroom.show_photo")),
         )
         limit = state.settings.feed_items
         channels = feeds.site_feeds(part.published, part.taxonomies, writer.site, limit, part.edition.prefix)
@@ -266,6 +267,11 @@ class SearchRecords(Sequence[search.SearchRecord]):
         self.state = state
         self.releases = state.the_archive.published
         self.pages = pages
+        #: The label of a content warning in each edition's language, by prefix (before the workers fork).
+        self.warning = {
+            part.edition.prefix: in_language(state, part.edition.prefix)[0]("newsroom.content_warning")
+            for part in state.editions
+        }
 
     def __len__(self) -> int:
         return len(self.releases) + len(self.pages)
@@ -290,5 +296,5 @@ class SearchRecords(Sequence[search.SearchRecord]):
             settings.language,
             state.formatter.when(release.date).text,
             settings.search_lede_words,
-            state.translations("newsroom.content_warning"),
+            self.warning[release.edition],
         )
