@@ -312,6 +312,13 @@ def test_a_term_search_of_an_edition_finds_its_releases_under_translated_names(p
         tab.goto(tab.base + "ko/search/?country=north-korea")
         tab.wait_for_selector(".nr-result")
         assert tab.locator(".nr-result h2, .nr-result h3").all_inner_texts() == ["엑스"]
+        # Its filter is shown by the edition's name of the term, ticked, and still filters by it.
+        box = tab.locator("#nr-facet-country-north-korea")
+        assert box.is_checked()
+        assert tab.locator("label[for='nr-facet-country-north-korea']").inner_text().split() == ["북한", "1"]
+        tab.goto(tab.base + "search/?country=north-korea")
+        tab.wait_for_selector(".nr-result")
+        assert tab.locator("label[for='nr-facet-country-north-korea']").inner_text().split()[:2] == ["North", "Korea"]
 
 
 def test_a_release_links_its_editions_term_pages_and_feeds(project):

@@ -217,11 +217,14 @@ class SearchPage(Listing):
 
     kind: ClassVar[str] = "search"
     search_terms: dict[str, dict[str, str]]
-    """For each facet, the slug used in URLs of every term, and its name."""
+    """For each facet, the slug used in URLs of every term, and its name (as the index holds it)."""
+    search_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    """For each facet, the name the edition shows for a term the index holds under another."""
 
     def shown(self) -> tuple:
         terms = tuple((facet, tuple(names.items())) for facet, names in self.search_terms.items())
-        return (*Listing.shown(self), terms)
+        labels = tuple((facet, tuple(names.items())) for facet, names in self.search_labels.items())
+        return (*Listing.shown(self), terms, labels)
 
 
 AnyListing = HomeListing | NewsListing | YearListing | TermListing | TaxonomyIndex | SubscribePage | SearchPage
@@ -319,10 +322,19 @@ def term_listings(taxonomies: Taxonomies, per_page: int, prefix: str = "") -> It
         yield from paginate(TermListing, term.url, term.releases, per_page, title=term.name, term=term, prefix=prefix)
 
 
-def search_page(taxonomies: Taxonomies, title: str, prefix: str = "") -> SearchPage:
-    """The search page; the interface gets each term's slug and name to keep filters in its URL."""
+def search_page(
+    taxonomies: Taxonomies, title: str, prefix: str = "", shown: Callable[[str, str], str] | None = None
+) -> SearchPage:
+    """The search page; the interface gets each term's slug and name to keep filters in its URL,
+    and the names the page shows where ``shown(taxonomy, name)`` differs (an edition's language)."""
     terms = {FACET_OF[taxonomy]: {t.slug: t.name for t in taxonomies.by_name(taxonomy)} for taxonomy in TAXONOMIES}
-    return SearchPage(url=prefix + SEARCH, title=title, search_terms=terms, prefix=prefix)
+    labels: dict[str, dict[str, str]] = {}
+    if shown is not None:
+        for taxonomy in TAXONOMIES:
+            names = {t.name: shown(taxonomy, t.name) for t in taxonomies.by_name(taxonomy)}
+            if changed := {name: label for name, label in names.items() if label != name}:
+                labels[FACET_OF[taxonomy]] = changed
+    return SearchPage(url=prefix + SEARCH, title=title, search_terms=terms, search_labels=labels, prefix=prefix)
 
 
 def fingerprint(listing: Listing) -> int:

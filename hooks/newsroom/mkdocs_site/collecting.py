@@ -4,6 +4,7 @@ once (``newsroom.outputs``); the body renderer is set up with what links may lea
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from pathlib import Path
@@ -180,8 +181,12 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             name = named(taxonomy_url(taxonomy), f"newsroom.{taxonomy}")
             found.append(listings.taxonomy_index(terms, taxonomy, name, prefix))
         found.append(listings.subscribe(terms, named(SUBSCRIBE, "newsroom.subscribe"), prefix))
-        # The search index holds every term under its name in the whole archive: filters use those.
-        search = listings.search_page(state.the_archive.taxonomies, named(SEARCH, "newsroom.search.title"), prefix)
+        # The search index holds every term under its name in the whole archive: filters use those,
+        # and an edition's page shows them by its own names.
+        shown = functools.partial(state.the_archive.term_names.name, language=part.edition.language)
+        search = listings.search_page(
+            state.the_archive.taxonomies, named(SEARCH, "newsroom.search.title"), prefix, shown if prefix else None
+        )
         found.append(search)
         found += listings.term_listings(terms, settings.per_page, prefix)
 

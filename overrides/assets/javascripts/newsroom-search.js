@@ -260,6 +260,9 @@
     names[facet] = terms[facet];
     slugs[facet] = Object.fromEntries(Object.entries(terms[facet]).map(([slug, name]) => [name, slug]));
   }
+  // An edition's names of terms the index holds under their usual ones: index name -> shown name.
+  const labelsElement = document.getElementById("nr-search-labels");
+  const labels = labelsElement ? JSON.parse(labelsElement.textContent) : {};
   const languageNames = (() => {
     try { return new Intl.DisplayNames([strings.lang], { type: "language" }); } catch { return null; }
   })();
@@ -317,7 +320,7 @@
     if (facet === "language" && languageNames) {
       try { return languageNames.of(value) || value; } catch { return value; }
     }
-    return value;
+    return (labels[facet] && labels[facet][value]) || value;
   }
 
   function renderFacets(state, counts) {
@@ -326,7 +329,8 @@
       const values = Object.entries(counts[facet] || {}).map(([value, count]) => [fromIndex(value), count]);
       const chosen = new Set((state.filters[facet] || []).map((v) => toFilterValue(facet, v)));
       if (!values.length && !chosen.size) continue;
-      values.sort((a, b) => facet === "year" ? b[0].localeCompare(a[0]) : a[0].localeCompare(b[0], strings.lang));
+      values.sort((a, b) => facet === "year" ? b[0].localeCompare(a[0])
+        : label(facet, a[0]).localeCompare(label(facet, b[0]), strings.lang));
       const items = values.filter(([value, count]) => count > 0 || chosen.has(value)).map(([value, count]) => {
         const id = "nr-facet-" + facet + "-" + toUrlValue(facet, value).replace(/[^a-z0-9-]/gi, "_");
         const box = el("input", { type: "checkbox", id, name: facet, value: toUrlValue(facet, value) });
