@@ -199,3 +199,40 @@ def test_text_without_hangul_is_never_analyzed(text):
 
     text = "".join(char for char in text if not korean.is_hangul(char))
     assert korean.morphemes(text) == ""
+
+
+# -- on the Korean edition of a site of several --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def edition_site(tmp_path_factory):
+    """The same releases on a site whose editions are English and Korean."""
+    project = Project(tmp_path_factory.mktemp("search-korean-edition") / "project")
+    project.newsroom(languages=["en", "ko"])
+    for (name, title, summary, body), language in ((COMPOUNDS, "ko"), (OTHER_KOREAN, "ko"), (ENGLISH, "en")):
+        date = name[:10]
+        project.release(name, release_text(title=title, date=date, summary=summary, body=body, language=language))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+@pytest.mark.parametrize("query", ["인권", "수용소", "camps", NOWHERE])
+def test_the_korean_editions_search_page_finds_korean_morphemes_and_all_languages_on_request(
+    browser, edition_site, query
+):
+    def titles(address: str) -> list[str]:
+        tab.goto(tab.base + address)
+        tab.wait_for_function("() => document.querySelector('#nr-results-status').textContent.trim() !== ''")
+        tab.wait_for_function("() => !document.querySelector('#nr-results-status').textContent.includes('…')")
+        return tab.locator(".nr-result__title a").all_inner_texts()
+
+    with site_tab(browser, edition_site) as tab:
+        in_korean, in_all = titles(f"ko/search/?q={query}"), titles(f"ko/search/?q={query}&language=*")
+        status = tab.locator("#nr-results-status").inner_text()
+    if query == NOWHERE:  # the negative control
+        assert in_korean == in_all == [] and status == "결과 없음"
+    elif query == "camps":  # English: not in the Korean edition's own search, found among all languages
+        assert in_korean == [] and in_all == [ENGLISH[1]]
+    else:
+        assert in_korean == in_all == [COMPOUNDS[1]]
