@@ -388,3 +388,25 @@ def test_a_content_warning_is_labelled_in_its_editions_language_in_feeds_and_sea
         fragment = pagefind_data(path)
         found[fragment["meta"]["title"]] = fragment["meta"].get("warning")
     assert found["경고"] == f"내용 경고: {warning}" and found["Y"] == "Content warning: Torture."
+
+
+def test_a_release_is_related_to_releases_of_its_own_edition_only(project):
+    project.newsroom(languages=["en", "ko"])
+    for name, title, language in (
+        ("2021-01-01-a.md", "English A", "en"),
+        ("2021-01-02-b.md", "English B", "en"),
+        ("2021-01-03-c-ko.md", "한국어 C", "ko"),
+        ("2021-01-04-d-ko.md", "한국어 D", "ko"),
+    ):
+        project.release(name, release_text(title=title, date=name[:10], language=language, **TERMS))
+    build = project.build()
+    assert build.returncode == 0, build.log
+
+    def related(url: str) -> list[str]:
+        page = build.html(url)
+        return [a.text_content().strip() for a in page.xpath("//section[@class='nr-related']//a")]
+
+    assert related("ko/news/2021/01/04/d-ko/") == ["한국어 C"]
+    assert related("news/2021/01/02/b/") == ["English A"]
+    text = build.html("text/ko/news/2021/01/04/d-ko/")
+    assert "한국어 C" in text.text_content() and "English A" not in text.text_content()

@@ -15,7 +15,7 @@ from .readcache import ReleaseStore
 from .reader import PhotoCheck, parse_release, read_bytes, read_release
 from .settings import Settings
 from .sources import Photos, scan
-from .taxonomy import RelatedIndex, Taxonomies, build_taxonomies, check_terms
+from .taxonomy import Taxonomies, build_taxonomies, check_terms
 from .term_names import TermNames, missing_names, read_term_names
 from .urls import url_of
 
@@ -35,13 +35,7 @@ class Archive:
     """Terms' names in other languages (``_terms.yml``)."""
     assets: list[str] = field(default_factory=list)
     """Every other file of the releases folder that may be published (``sources.Scan.assets``)."""
-    _related: RelatedIndex | None = None
     _translations: dict[str, list[Release]] | None = None
-
-    def related(self, release: Release, limit: int) -> list[Release]:
-        if self._related is None:
-            self._related = RelatedIndex(self.published, self.taxonomies)
-        return self._related.related(release, limit)
 
     def translations(self, release: Release) -> list[Release]:
         """The published releases that are this one in other languages, by language.

@@ -10,12 +10,12 @@ One language configured (or none) is one edition at the root: the site as it has
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .model import Release
 from .settings import Settings
-from .taxonomy import Taxonomies, edition_taxonomies
+from .taxonomy import RelatedIndex, Taxonomies, edition_taxonomies
 
 if TYPE_CHECKING:  # the reader, which term_names uses, asks this module for prefixes
     from .term_names import TermNames
@@ -58,6 +58,14 @@ class EditionArchive:
     edition: Edition
     published: list[Release]
     taxonomies: Taxonomies
+    _related: RelatedIndex | None = field(default=None, init=False, repr=False, compare=False)
+
+    def related(self, release: Release, limit: int) -> list[Release]:
+        """The releases of this edition most like ``release`` (one of them): a reader of an edition
+        is led to releases in its language (``taxonomy.RelatedIndex``)."""
+        if self._related is None:
+            self._related = RelatedIndex(self.published, self.taxonomies)
+        return self._related.related(release, limit)
 
 
 def split(

@@ -121,7 +121,7 @@ def error_page_context(state: BuildState, context: dict[str, Any], prefix: str) 
 def release_context(state: BuildState, context: dict[str, Any], page: ReleasePage, formatter: Formatter) -> None:
     older, newer = state.neighbours.get(page.release.name, (None, None))
     archive = state.the_archive
-    related = tuple(archive.related(page.release, state.settings.related_count))
+    related = tuple(edition_part(state, page.release.edition).related(page.release, state.settings.related_count))
     size = image_size(state, page.release)
     translations = tuple(archive.translations(page.release))
     named = contacts.of(page.release, state.settings.contacts)

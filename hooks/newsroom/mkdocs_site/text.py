@@ -149,8 +149,10 @@ class TextPages:
             site = Site(config.site_name, config.site_url or "", strings("language"), state.settings.onion_location)
             self.editions[prefix] = TextEdition(loader, strings, site, addresses)
         # Made once here rather than in each process that renders pages (they are forked from this one).
+        for part in state.editions:
+            if part.published:
+                part.related(part.published[0], state.settings.related_count)
         if self.releases:
-            state.the_archive.related(self.releases[0], state.settings.related_count)
             state.the_archive.translations(self.releases[0])
 
     def __len__(self) -> int:
@@ -181,11 +183,12 @@ class TextPages:
     def release(self, release: Release) -> str:
         state, archive = self.state, self.state.the_archive
         formatter = formatter_for(state, release.edition)
+        part = edition_part(state, release.edition)
         view = release_view(
             release,
             formatter,
-            edition_part(state, release.edition).taxonomies,
-            related=tuple(archive.related(release, state.settings.related_count)),
+            part.taxonomies,
+            related=tuple(part.related(release, state.settings.related_count)),
             translations=tuple(archive.translations(release)),
             contacts=contacts.of(release, state.settings.contacts),
             term_names=archive.term_names,
