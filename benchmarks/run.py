@@ -127,7 +127,7 @@ def preview(project: Path, site: Path) -> dict[str, float]:
     return {"preview_first_build_s": round(first, 2), "preview_rebuild_after_one_edit_s": round(second, 2)}
 
 
-def first_query_bytes(site: Path, query: str) -> dict[str, object]:
+def first_query_bytes(site: Path, query: str, start: str = "about/", key: str = "first_query") -> dict[str, object]:
     """What a reader's first search downloads: type ``query`` in the header box of a page in
     headless Chromium and add up the index files it fetches (served as they are on disk)."""
     import functools
@@ -149,7 +149,7 @@ def first_query_bytes(site: Path, query: str) -> dict[str, object]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         page = browser.new_page()
-        page.goto(base + "about/")
+        page.goto(base + start)
         page.on("request", lambda request: fetched.append(request.url))
         started = time.monotonic()
         page.focus("#nr-search-input")
@@ -161,10 +161,10 @@ def first_query_bytes(site: Path, query: str) -> dict[str, object]:
     files = {url[len(base) :].split("?")[0] for url in fetched if url.startswith(base)}
     total = sum((site / name).stat().st_size for name in files if (site / name).is_file())
     return {
-        "first_query": query,
-        "first_query_kb": round(total / 1024, 1),
-        "first_query_s": round(seconds, 2),
-        "first_query_files": len(files),
+        key: query,
+        f"{key}_kb": round(total / 1024, 1),
+        f"{key}_s": round(seconds, 2),
+        f"{key}_files": len(files),
     }
 
 
@@ -283,8 +283,12 @@ def main() -> None:
         report[f"make_check_{state}_s"] = round(time.monotonic() - started, 2)
         if checked.returncode:
             sys.exit(f"make check failed: {checked.stderr}")
-    title = next((project / "press_releases").glob("*.md")).read_text(encoding="utf-8").split("title: ")[1]
+    versions = tuple(f"-{language}" for language in languages[1:])  # the other languages' files
+    first = next(p for p in sorted((project / "press_releases").glob("*.md")) if not p.stem.endswith(versions))
+    title = first.read_text(encoding="utf-8").split("title: ")[1]
     report.update(first_query_bytes(site, title.strip('"').split(":")[0]))
+    if "ko" in languages[1:]:  # a Korean reader's first query, from the Korean edition's home
+        report.update(first_query_bytes(site, "인권", "ko/", "first_query_ko"))
     report["releases_by_language"] = by_language(project / "press_releases")
     if args.search_alone:
         report.update(search_alone(command, env, project, site, timings))
