@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from conftest import release_text
 
 SITE = "https://newsroom.example.org/"
@@ -410,3 +412,31 @@ def test_a_release_is_related_to_releases_of_its_own_edition_only(project):
     assert related("news/2021/01/02/b/") == ["English A"]
     text = build.html("text/ko/news/2021/01/04/d-ko/")
     assert "한국어 C" in text.text_content() and "English A" not in text.text_content()
+
+
+def test_make_serve_shows_an_edit_of_a_release_in_its_edition(project):
+    import time
+    import urllib.request
+
+    project.newsroom(languages=["en", "ko"])
+    project.release("2021-01-01-x.md", release_text(title="X", date="2021-01-01", **TERMS))
+    korean = project.release("2021-01-01-x-ko.md", release_text(title="엑스", date="2021-01-01", language="ko"))
+
+    def fetch(url: str, wanted: str) -> str:
+        for _ in range(150):
+            try:
+                page = urllib.request.urlopen(url).read().decode()
+                if wanted in page:
+                    return page
+            except OSError:
+                pass
+            time.sleep(0.2)
+        pytest.fail(f"{url} never showed {wanted!r}")
+
+    with project.serving() as base:
+        page = fetch(base + "ko/news/2021/01/01/x-ko/", "<h1>엑스</h1>")
+        assert '<html lang="ko"' in page
+        assert "엑스" in fetch(base + "ko/", "엑스") and "엑스" not in fetch(base, "X")
+        korean.write_text(korean.read_text(encoding="utf-8").replace("엑스", "고친 제목"), encoding="utf-8")
+        assert '<html lang="ko"' in fetch(base + "ko/news/2021/01/01/x-ko/", "<h1>고친 제목</h1>")
+        assert "고친 제목" in fetch(base + "ko/", "고친 제목")
