@@ -230,3 +230,31 @@ def test_a_build_keeps_what_it_segmented_and_the_next_gives_the_same_index(proje
     second = project.build()
     assert second.returncode == 0, second.log
     assert snapshot(second.site / "pagefind") == index
+
+
+def test_the_cache_keeps_the_texts_of_the_releases_built_and_drops_an_edited_ones_earlier_text(project):
+    import sqlite3
+
+    from conftest import release_text
+
+    cache_file = project.path / ".cache" / "newsroom" / "korean.sqlite3"
+
+    def texts() -> int:
+        with sqlite3.connect(cache_file) as db:
+            return db.execute("SELECT count(*) FROM texts").fetchone()[0]
+
+    body = "(서울) – 북한인권단체들은 정치범수용소의 실태를 알렸다."
+    project.release("2021-01-01-k.md", release_text(title="보고서", date="2021-01-01", language="ko", body=body))
+    edited = project.release("2021-01-02-e.md", release_text(title="성명", date="2021-01-02", language="ko", body=body))
+    assert project.build().returncode == 0
+    assert texts() == 2
+    edited.write_text(edited.read_text(encoding="utf-8").replace("성명", "고친 성명"), encoding="utf-8")
+    assert project.build().returncode == 0
+    assert texts() == 2, "the edited release's earlier text is dropped, the other one's kept"
+    # A cache of an earlier version (other columns) is started anew, not left unwritable.
+    with sqlite3.connect(cache_file) as db:
+        db.execute("UPDATE version SET version = 'older'")
+        db.execute("DROP TABLE texts")
+        db.execute("CREATE TABLE texts (key TEXT PRIMARY KEY, morphemes TEXT NOT NULL)")
+    assert project.build().returncode == 0
+    assert texts() == 2

@@ -24,6 +24,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 import warnings
 from collections.abc import Iterable
 from contextlib import closing
@@ -136,7 +137,10 @@ def analyze(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
 # it; those of a word, separated by spaces), with the version of what analyzed them: another
 # Kiwi, model, set of options or tags starts the cache anew. A build reads the texts before its
 # workers fork (``remember``); a worker reads the words when it meets a text not in the cache,
-# and adds what it analyzed at the end of each share (``save``).
+# and adds what it analyzed at the end of each share (``save``), marking the texts it used with
+# the build's stamp. Once every record is made, ``prune`` drops the texts this build did not use
+# (an edited release's earlier versions): the cache holds what the archive holds. Words stay:
+# they are bounded by the language's vocabulary, not by the archive's history.
 
 CACHE_FILE = "korean.sqlite3"
 _cache_path: Path | None = None
@@ -144,10 +148,12 @@ _words_read = False
 _texts: dict[str, str] = {}  # a hash of a text -> its morphemes
 _fresh: dict[str, tuple[str, ...]] = {}  # words analyzed by this process and not yet saved
 _fresh_texts: dict[str, str] = {}
+_used: list[str] = []  # texts of the cache this process used and has not marked yet
+_stamp = 0  # this build's, set by ``remember``: the texts it used are marked with it
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS version (version TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, morphemes TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, morphemes TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS texts (key TEXT PRIMARY KEY, morphemes TEXT NOT NULL, seen INTEGER NOT NULL)",
 )
 
 
@@ -168,11 +174,13 @@ def remember(project_dir: Path | None) -> bool:
     """Read the texts earlier builds of this project segmented (before forking), and keep what
     this process analyzes for ``save``; whether any was read (if not, call ``load`` before forking:
     every text is new)."""
-    global _cache_path, _words_read
+    global _cache_path, _words_read, _stamp
     if project_dir is None or os.environ.get(cache.CACHE_VARIABLE, "1") == "0":
         return False
     _cache_path = project_dir / cache.FOLDER / CACHE_FILE
     _words_read = False
+    _stamp = time.time_ns()
+    _used.clear()
     known = _read("SELECT key, morphemes FROM texts")
     _texts.update(known)
     return bool(known)
@@ -201,26 +209,42 @@ def _read(query: str) -> dict[str, str]:
 
 def save() -> None:
     """Add the words this process analyzed to the cache ``remember`` read, if any."""
-    if _cache_path is None or not (_fresh or _fresh_texts):
+    if _cache_path is None or not (_fresh or _fresh_texts or _used):
         return
     rows = [(word, " ".join(found)) for word, found in _fresh.items()]
     try:
         _cache_path.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(_cache_path, timeout=120) as db:  # workers may write at the same time
             db.execute("BEGIN IMMEDIATE")
+            db.execute(_TABLES[0])
+            row = db.execute("SELECT version FROM version").fetchone()
+            if row is None or row[0] != version():  # another version's tables, perhaps of other columns
+                for table in ("words", "texts", "version"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
             for table in _TABLES:
                 db.execute(table)
-            row = db.execute("SELECT version FROM version").fetchone()
             if row is None or row[0] != version():
-                for table in ("words", "texts", "version"):
-                    db.execute(f"DELETE FROM {table}")
                 db.execute("INSERT INTO version VALUES (?)", (version(),))
             db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?)", rows)
-            db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?)", list(_fresh_texts.items()))
+            texts = [(key, found, _stamp) for key, found in _fresh_texts.items()]
+            db.executemany("INSERT OR REPLACE INTO texts VALUES (?, ?, ?)", texts)
+            db.executemany("UPDATE texts SET seen = ? WHERE key = ?", [(_stamp, key) for key in _used])
         _fresh.clear()
         _fresh_texts.clear()
+        _used.clear()
     except sqlite3.Error:
         pass  # a cache that cannot be written only makes the next build slower
+
+
+def prune() -> None:
+    """Drop the texts this build did not use (once every record of the build is made)."""
+    if _cache_path is None or not _cache_path.is_file():
+        return
+    try:
+        with sqlite3.connect(_cache_path, timeout=120) as db:
+            db.execute("DELETE FROM texts WHERE seen < ?", (_stamp,))
+    except sqlite3.Error:
+        pass  # kept a build longer
 
 
 def morphemes(text: str) -> str:
@@ -235,6 +259,7 @@ def morphemes(text: str) -> str:
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         known = _texts.get(key)
         if known is not None:
+            _used.append(key)
             return known
         _read_words()
     found = _segment(text)

@@ -218,9 +218,10 @@ def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: in
 
     if workers <= 1 or len(records) < 2 * WORKER_SHARE or not parallel.available():
         _write(work_dir, make(0, len(records)))
-        return
-    for made in parallel.in_order(make, parallel.shares(len(records), workers, WORKER_SHARE), workers):
-        _write(work_dir, made)
+    else:
+        for made in parallel.in_order(make, parallel.shares(len(records), workers, WORKER_SHARE), workers):
+            _write(work_dir, made)
+    korean.prune()  # every record made: the texts of Korean releases no longer published go
 
 
 #: The fewest records worth a share of their own in a worker process.
