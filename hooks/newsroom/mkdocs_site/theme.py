@@ -198,10 +198,31 @@ BASE_CHANGES = [
         """"annotate": """,
     ),
     (
+        # Material renders the announcement block twice, once only to see whether it is empty (the
+        # newsroom's holds the text-only link and the language switcher): rendered once, and kept.
+        # The block stays defined, so that a template extending base.html may still fill it.
+        """{% if self.announce() %}""",
+        """{% set newsroom_announce = self.announce() %}{% if newsroom_announce %}""",
+    ),
+    (
+        """{% block announce %}{% endblock %}""",
+        """{{ newsroom_announce }}{% if false %}{% block announce %}{% endblock %}{% endif %}""",
+    ),
+    (
         # The page's direction on <html> too (Material sets it on <body> only), as on text pages.
+        # Strings that every page looks up are asked of ``newsroom_t`` itself, which is what the
+        # ``lang.t`` macro calls (partials/language.html), without a macro call each.
         """<html lang="{{ lang.t('language') }}" class="no-js">""",
-        """<html lang="{{ lang.t('language') }}" dir="{{ config.theme.direction or lang.t('direction') }}" """
+        """<html lang="{{ newsroom_t('language') }}" dir="{{ config.theme.direction or newsroom_t('direction') }}" """
         """class="no-js">""",
+    ),
+    (
+        """{% set direction = config.theme.direction or lang.t("direction") %}""",
+        """{% set direction = config.theme.direction or newsroom_t("direction") %}""",
+    ),
+    (
+        """{{ lang.t("action.skip") }}""",
+        """{{ newsroom_t("action.skip") }}""",
     ),
 ]
 
