@@ -24,10 +24,11 @@ class ShareLink:
 
 def share_links(permalink: str, title: str) -> tuple[ShareLink, ...]:
     """The links sharing the release at ``permalink`` (an absolute URL), titled ``title``."""
-    # Each value is quoted once (``quote(safe="")``, as ``urlencode(quote_via=quote)`` does), not once per link.
+    # Each value is quoted once (``quote(safe="")``, as ``urlencode(quote_via=quote)`` does), not once per link;
+    # quoting goes byte by byte, so the title and permalink together are their quoted forms joined.
     url, name = quote(permalink, safe=""), quote(title, safe="")
-    both = quote(f"{title} {permalink}", safe="")
-    mail = quote(f"{title}\n{permalink}", safe="")
+    both = f"{name}%20{url}"  # quote(f"{title} {permalink}", safe="")
+    mail = f"{name}%0A{url}"  # quote(f"{title}\n{permalink}", safe="")
     return (
         ShareLink("email", "Email", f"mailto:?subject={name}&body={mail}"),
         ShareLink("x", "X (Twitter)", f"https://twitter.com/intent/tweet?text={name}&url={url}"),

@@ -184,9 +184,11 @@ def direction(tag: str) -> str:
     return "rtl" if order == "right-to-left" else "ltr"
 
 
+@cache
 def language_name(tag: str, locale: Locale | None = None) -> str:
     """A language's name in itself ("한국어" for ko), or in the language of ``locale``; the tag
-    where Babel does not know it."""
+    where Babel does not know it. Looked up once (every page of a site of several
+    languages names each in its switcher)."""
     try:
         name = Locale.parse(tag, sep="-").get_display_name(locale)
     except (UnknownLocaleError, ValueError):
