@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -136,7 +137,8 @@ def test_a_korean_record_indexes_its_morphemes_after_its_text(language, site_lan
     assert len(morphemes) == len(set(morphemes))
     assert not set(morphemes) & set(record.content.split())
     paragraphs = lxml_html.fromstring(document(record)).xpath("//main[@data-pagefind-body]/p/text()")
-    assert paragraphs[-1] == record.morphemes
+    # Decomposed, as the whole of a Korean document (see the test of the index chunks below).
+    assert paragraphs[-1] == unicodedata.normalize("NFD", record.morphemes) != record.morphemes
     # The excerpt's words end before them.
     assert int(record.meta["tail_from"]) == len(record.content.split())
 
@@ -236,3 +238,34 @@ def test_the_korean_editions_search_page_finds_korean_morphemes_and_all_language
         assert in_korean == [] and in_all == [ENGLISH[1]]
     else:
         assert in_korean == in_all == [COMPOUNDS[1]]
+
+
+# -- the index ------------------------------------------------------------------------
+
+
+def test_korean_words_are_spread_over_the_index_chunks_so_a_query_loads_a_few_of_them(tmp_path):
+    """Pagefind 1.5.2 counted no Korean word when it cut its index into chunks (it keeps each as
+    a variant of its decomposed form): every Korean word of a site was in one chunk, 8.6 MB at
+    10,000 releases, downloaded by any Korean query. Given decomposed, they are counted."""
+    import gzip
+    import random
+
+    import cbor2
+
+    from benchmarks.korean_search import release
+
+    project = Project(tmp_path / "project")
+    rng = random.Random(7)
+    for index in range(80):  # about 50,000 Korean words: Pagefind cuts chunks of about 20,000
+        name, text, _ = release(rng, index)
+        project.release(name, text)
+    build = project.build()
+    assert build.returncode == 0, build.log
+    bundle = build.site / "pagefind"
+    meta_file = next(bundle.glob("pagefind.*.pf_meta"))
+    meta = cbor2.loads(gzip.decompress(meta_file.read_bytes())[len(b"pagefind_dcd") :])
+    chunks = meta[2]  # [from, to, name] of each chunk, in the order of the words
+    korean = [name for start, end, name in chunks if "\u1100" <= end[:1] <= "\u11ff"]  # ending in a Korean word
+    assert len(korean) >= 3, chunks
+    sizes = [(bundle / "index" / f"{name}.pf_index").stat().st_size for name in korean]
+    assert max(sizes) < 200_000, sizes

@@ -60,10 +60,11 @@
 
   /** The words of a result's text as Pagefind counts them (its locations are indexes into them).
    * Pagefind's own excerpt escapes "<" and ">" but not "&": an editor's "&lt;" and a "<" would
-   * both show as "<". The words are taken from the plain text instead. */
+   * both show as "<". The words are taken from the plain text instead, its Hangul composed again:
+   * the index holds it decomposed into jamo (indexable in hooks/newsroom/search.py). */
   function contentWords(data) {
-    const content = data.content || "";
-    const raw = data.raw_content;
+    const content = composed(data.content || "");
+    const raw = typeof data.raw_content === "string" ? composed(data.raw_content) : data.raw_content;
     if (typeof raw !== "string" || !raw.includes("\u200B")) return { words: content.split(/[\r\n\s]+/g), joiner: " " };
     // A language Pagefind segments itself: its words end at zero-width spaces, which data.content has
     // lost, in a copy with "<" and ">" as "&lt;" and "&gt;"; each word is matched to the plain text.
@@ -128,6 +129,11 @@
   function countText(count) {
     const key = count === 0 ? "results_none" : count === 1 ? "results_one" : "results_many";
     return strings[key].replace("{count}", count.toLocaleString(strings.lang));
+  }
+
+  /** Text with its runs of Hangul jamo composed into syllables (NFC), and nothing else changed. */
+  function composed(text) {
+    return text.replace(/[\u1100-\u11FF]+/g, (run) => run.normalize("NFC"));
   }
 
   /** An excerpt led by the release's content warning, where it has one (text, never HTML). */
