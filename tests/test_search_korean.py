@@ -37,15 +37,22 @@ ENGLISH = (
 NOWHERE = "고양이"
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    project = Project(tmp_path_factory.mktemp("search-korean") / "project")
+def built(folder: Path, languages: list[str] | None = None):
+    """A site of the three releases above (with these editions, if any)."""
+    project = Project(folder / "project")
+    if languages:
+        project.newsroom(languages=languages)
     for (name, title, summary, body), language in ((COMPOUNDS, "ko"), (OTHER_KOREAN, "ko"), (ENGLISH, "en")):
         date = name[:10]
         project.release(name, release_text(title=title, date=date, summary=summary, body=body, language=language))
     build = project.build()
     assert build.returncode == 0, build.log
     return build
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    return built(tmp_path_factory.mktemp("search-korean"))
 
 
 @pytest.fixture
@@ -209,14 +216,7 @@ def test_text_without_hangul_is_never_analyzed(text):
 @pytest.fixture(scope="module")
 def edition_site(tmp_path_factory):
     """The same releases on a site whose editions are English and Korean."""
-    project = Project(tmp_path_factory.mktemp("search-korean-edition") / "project")
-    project.newsroom(languages=["en", "ko"])
-    for (name, title, summary, body), language in ((COMPOUNDS, "ko"), (OTHER_KOREAN, "ko"), (ENGLISH, "en")):
-        date = name[:10]
-        project.release(name, release_text(title=title, date=date, summary=summary, body=body, language=language))
-    build = project.build()
-    assert build.returncode == 0, build.log
-    return build
+    return built(tmp_path_factory.mktemp("search-korean-edition"), ["en", "ko"])
 
 
 @pytest.mark.parametrize("query", ["인권", "수용소", "camps", NOWHERE])
