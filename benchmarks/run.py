@@ -192,15 +192,16 @@ def korean_cost(command: list[str], env: dict[str, str], project: Path, site: Pa
         "first": (command, True),
         "after": (command, False),
     }
-    seconds = {}
+    seconds, phases = {}, {}
     for run, (argv, fresh) in runs.items():
         if fresh:
             (project / ".cache" / "newsroom" / "korean.sqlite3").unlink(missing_ok=True)
-        seconds[run] = search_alone(
-            argv, {**env, "PYTHONPATH": f"{ROOT / 'hooks'}{os.pathsep}{ROOT}"}, project, site, timings
-        )["search_alone_s"]
+        paths = f"{ROOT / 'hooks'}{os.pathsep}{ROOT}"
+        measured = search_alone(argv, {**env, "PYTHONPATH": paths}, project, site, timings)
+        seconds[run], phases[run] = measured["search_alone_s"], measured["search_alone_phases_s"]
     base = seconds["without"]
     return {
+        "search_phases_s": phases,
         "search_without_korean_segmentation_s": base,
         "search_first_build_s": seconds["first"],
         "search_after_it_s": seconds["after"],
