@@ -77,7 +77,11 @@ def link(url: str, here: str) -> str:
     """``url`` as a relative link from the page at ``here`` (both relative to the site root; a page's
     address ends in '/', the site root's is ''), as ``urls.relative_url`` makes it; always ending
     in '/' for a page, the site root included."""
-    folders = here.split("/")[:-1]
+    return _link(here.split("/")[:-1], url)
+
+
+def _link(folders: list[str], url: str) -> str:
+    """``link`` from the page whose folders (from the site root) are ``folders``."""
     there = url.split("/")
     name = there.pop()
     common = 0
@@ -85,7 +89,8 @@ def link(url: str, here: str) -> str:
         if a != b:
             break
         common += 1
-    found = "../" * (len(folders) - common) + "".join(part + "/" for part in there[common:]) + name
+    rest = there[common:]
+    found = "../" * (len(folders) - common) + ("/".join(rest) + "/" if rest else "") + name
     return found or "./"
 
 
@@ -96,6 +101,8 @@ class Here:
         self.url = url
         """The text page's own address."""
         self.addresses = addresses
+        self.folders = url.split("/")[:-1]
+        """Its folders, split once for the dozens of links a page has."""
 
     @property
     def depth(self) -> int:
@@ -105,12 +112,12 @@ class Here:
     def to(self, url: str) -> str:
         """To the text version of the page at ``url`` if it has one, else to the page itself."""
         if url in self.addresses:
-            return link(TEXT + url, self.url)
-        return link(url, self.url)
+            return _link(self.folders, TEXT + url)
+        return _link(self.folders, url)
 
     def file(self, url: str) -> str:
         """To the site's own page or file at ``url`` (a photo; the full version of a page)."""
-        return link(url, self.url)
+        return _link(self.folders, url)
 
 
 @dataclass(frozen=True, slots=True)
