@@ -57,6 +57,9 @@ class Taxonomies:
     terms: dict[str, dict[str, Term]]
     """taxonomy -> slug -> term, sorted by name."""
     _by_key: dict[tuple[str, str], Term] = field(default_factory=dict)
+    _of: dict[tuple[str, tuple[str, ...]], tuple[Term, ...]] = field(default_factory=dict, compare=False, repr=False)
+    """``of``'s answers, by taxonomy and names: a release page asks a dozen times (its links,
+    structured data, feeds, related releases), and ``_by_key`` does not change once made."""
 
     def by_name(self, taxonomy: str) -> list[Term]:
         """The taxonomy's terms in the order of their names (``build_taxonomies`` keeps them so)."""
@@ -65,10 +68,14 @@ class Taxonomies:
     def term(self, taxonomy: str, name: str) -> Term | None:
         return self._by_key.get((taxonomy, name_key(name)))
 
-    def of(self, release: Release, taxonomy: str) -> list[Term]:
+    def of(self, release: Release, taxonomy: str) -> tuple[Term, ...]:
         """The release's terms in one taxonomy, in the order the editor listed them."""
-        found = (self.term(taxonomy, name) for name in release.terms(taxonomy))
-        return [term for term in found if term is not None]
+        key = (taxonomy, release.terms(taxonomy))
+        known = self._of.get(key)
+        if known is None:
+            found = (self.term(taxonomy, name) for name in key[1])
+            known = self._of[key] = tuple(term for term in found if term is not None)
+        return known
 
     def all_terms(self) -> Iterable[Term]:
         for taxonomy in TAXONOMIES:
