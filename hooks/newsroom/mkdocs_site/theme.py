@@ -306,8 +306,43 @@ def apply_changes(source: str, changes: list[tuple[str, str]], what: str, table:
     return source
 
 
+#: The newsroom's partials that every page includes, by the template that includes them. Each
+#: ``{% include %}`` costs a page a template lookup and a copy of its whole context (about a tenth
+#: of a release page's rendering for these seven), so their text is put in place of the include
+#: as the template loads (``inline_partials``): the same output, by the same files, which a site
+#: may still replace in its own overrides.
+INLINED = {
+    "main.html": ("policy-meta", "feeds-head", "alternates", "text-link", "edition-switcher"),
+    "release.html": ("release-meta", "release-extra"),
+}
+
+
+def inline_partials(loader: BaseLoader, environment: Environment, source: str, names: tuple[str, ...]) -> str:
+    """``source`` with each ``{% include "partials/newsroom/<name>.html" %}`` of ``names`` replaced
+    by that partial's text, as included: in a scope of its own (``{% with %}``, so that what it
+    sets stays in it, and its whitespace control stops at its edges), without the one newline
+    that ends a template's text (Jinja drops it from a template of its own). A partial that
+    extends a template or defines blocks stays an include."""
+    for name in names:
+        path = f"partials/newsroom/{name}.html"
+        tag = f'{{% include "{path}" %}}'
+        if tag not in source:
+            continue
+        partial = loader.get_source(environment, path)[0]
+        parsed = environment.parse(partial)
+        if parsed.find(nodes.Extends) is not None or parsed.find(nodes.Block) is not None:
+            continue
+        for ending in ("\r\n", "\n", "\r"):
+            if partial.endswith(ending):
+                partial = partial[: -len(ending)]
+                break
+        source = source.replace(tag, "{% with %}" + partial + "{% endwith %}")
+    return source
+
+
 class ChangedBase(BaseLoader):
-    """The theme's loader, with ``change_base`` applied to the templates of THEME_CHANGES as they load."""
+    """The theme's loader, with ``change_base`` applied to the templates of THEME_CHANGES as they
+    load, and the partials of ``INLINED`` put in place of their includes."""
 
     def __init__(self, inner: BaseLoader):
         self.inner = inner
@@ -316,6 +351,8 @@ class ChangedBase(BaseLoader):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if template in THEME_CHANGES:
             source = change_base(source, filename, template)
+        if template in INLINED:
+            source = inline_partials(self.inner, environment, source, INLINED[template])
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:

@@ -1,0 +1,71 @@
+"""The partials every page includes are put in place of their includes as templates load
+(``mkdocs_site.theme.inline_partials``): a page renders exactly as it would with the includes."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jinja2 import DictLoader, Environment, FileSystemLoader
+
+from conftest import ROOT
+from newsroom.mkdocs_site.theme import INLINED, ChangedBase, inline_partials
+
+PARENT = (
+    "{% set v = 'outer' %}<head>\n"
+    '  {% include "partials/newsroom/p.html" %}\n'
+    "  {{ v }}|{{ w | default('none') }}\n"
+    '{% for i in [1, 2] %}[{% include "partials/newsroom/p.html" %}]{% endfor %}'
+    '{% block b %}  {% include "partials/newsroom/p.html" %}  {% endblock %}</head>\n'
+)
+#: Pieces of a partial: whitespace control at its edges, assignments, loops, text, line ends.
+PIECES = st.sampled_from(
+    [
+        "{#- a comment -#}",
+        "{# a comment #}",
+        "{%- set v = 'inner' -%}",
+        "{% set w = 'inner' %}",
+        "{{ v }}",
+        "{{ i | default('-') }}",
+        "{%- if true -%} t {%- endif -%}",
+        "{% for x in 'ab' %}{{ x }}{% endfor %}",
+        "<p>text</p>",
+        "\n",
+        "\r\n",
+        "  ",
+        "{{- ' trimmed ' -}}",
+    ]
+)
+
+
+def rendered(partial: str, *, inlined: bool) -> str:
+    loader = DictLoader({"page.html": PARENT, "partials/newsroom/p.html": partial})
+    env = Environment(loader=loader, auto_reload=False)  # as MkDocs makes it
+    if not inlined:
+        return env.get_template("page.html").render()
+    return env.from_string(inline_partials(loader, env, PARENT, ("p",))).render()
+
+
+@given(st.lists(PIECES, max_size=8).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_an_inlined_partial_renders_as_its_include_did(partial):
+    assert rendered(partial, inlined=True) == rendered(partial, inlined=False)
+
+
+def test_a_partial_that_defines_blocks_or_extends_a_template_stays_an_include():
+    for partial in ("{% block x %}y{% endblock %}", '{% extends "base.html" %}'):
+        loader = DictLoader({"partials/newsroom/p.html": partial})
+        env = Environment(loader=loader)
+        assert inline_partials(loader, env, PARENT, ("p",)) == PARENT
+
+
+def test_the_pages_templates_load_with_the_partials_in_place_of_their_includes():
+    loader = ChangedBase(FileSystemLoader([str(ROOT / "overrides")]))
+    env = Environment(loader=loader)
+    for template, names in INLINED.items():
+        original = (ROOT / "overrides" / template).read_text(encoding="utf-8")
+        source = loader.get_source(env, template)[0]
+        for name in names:
+            tag = f'{{% include "partials/newsroom/{name}.html" %}}'
+            assert tag in original, f"{template} no longer includes {name}: update INLINED"
+            assert tag not in source
+        assert source.count("{% with %}") == len(names)
