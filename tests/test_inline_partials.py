@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2 import DictLoader, Environment, FileSystemLoader
@@ -42,7 +45,7 @@ def rendered(partial: str, *, inlined: bool) -> str:
     env = Environment(loader=loader, auto_reload=False)  # as MkDocs makes it
     if not inlined:
         return env.get_template("page.html").render()
-    return env.from_string(inline_partials(loader, env, PARENT, ("p",))).render()
+    return env.from_string(inline_partials(loader, env, PARENT, ("partials/newsroom/p.html",))).render()
 
 
 @given(st.lists(PIECES, max_size=8).map("".join))
@@ -55,17 +58,24 @@ def test_a_partial_that_defines_blocks_or_extends_a_template_stays_an_include():
     for partial in ("{% block x %}y{% endblock %}", '{% extends "base.html" %}'):
         loader = DictLoader({"partials/newsroom/p.html": partial})
         env = Environment(loader=loader)
-        assert inline_partials(loader, env, PARENT, ("p",)) == PARENT
+        assert inline_partials(loader, env, PARENT, ("partials/newsroom/p.html",)) == PARENT
 
 
 def test_the_pages_templates_load_with_the_partials_in_place_of_their_includes():
-    loader = ChangedBase(FileSystemLoader([str(ROOT / "overrides")]))
+    """The newsroom's templates and Material's base.html, through the theme's folders as MkDocs searches them."""
+    spec = importlib.util.find_spec("material")
+    assert spec is not None and spec.origin is not None
+    folders = [str(ROOT / "overrides"), str(Path(spec.origin).parent / "templates")]
+    inner = FileSystemLoader(folders)
+    loader = ChangedBase(inner)
     env = Environment(loader=loader)
-    for template, names in INLINED.items():
-        original = (ROOT / "overrides" / template).read_text(encoding="utf-8")
+    for template, paths in INLINED.items():
+        original = inner.get_source(env, template)[0]
         source = loader.get_source(env, template)[0]
-        for name in names:
-            tag = f'{{% include "partials/newsroom/{name}.html" %}}'
-            assert tag in original, f"{template} no longer includes {name}: update INLINED"
+        for path in paths:
+            tag = f'{{% include "{path}" %}}'
+            assert original.count(tag) == 1, f"{template} no longer includes {path} once: update INLINED"
             assert tag not in source
-        assert source.count("{% with %}") == len(names)
+        assert source.count("{% with %}") == len(paths)
+    # Material's partial is inlined with the newsroom's change to it (theme.SCRIPT_CHANGES).
+    assert "document.currentScript.dataset.scope" in loader.get_source(env, "base.html")[0]

@@ -306,25 +306,33 @@ def apply_changes(source: str, changes: list[tuple[str, str]], what: str, table:
     return source
 
 
-#: The newsroom's partials that every page includes, by the template that includes them. Each
-#: ``{% include %}`` costs a page a template lookup and a copy of its whole context (about a tenth
-#: of a release page's rendering for these seven), so their text is put in place of the include
-#: as the template loads (``inline_partials``): the same output, by the same files, which a site
-#: may still replace in its own overrides.
+#: The partials that every page includes, by the template that includes them (the newsroom's own
+#: and Material's). Each ``{% include %}`` costs a page a template lookup and a copy of its whole
+#: context (together about a sixth of a release page's rendering), so their text is put in place
+#: of the include as the template loads (``inline_partials``): the same output, from the same
+#: files, which a site may still replace in its own overrides.
 INLINED = {
-    "main.html": ("policy-meta", "feeds-head", "alternates", "text-link", "edition-switcher"),
-    "release.html": ("release-meta", "release-extra"),
+    "main.html": tuple(
+        f"partials/newsroom/{name}.html"
+        for name in ("policy-meta", "feeds-head", "alternates", "text-link", "edition-switcher")
+    ),
+    "release.html": ("partials/newsroom/release-meta.html", "partials/newsroom/release-extra.html"),
+    "base.html": (
+        "partials/javascripts/base.html",
+        "partials/integrations/analytics.html",
+        "partials/javascripts/content.html",
+        "partials/footer.html",
+    ),
 }
 
 
-def inline_partials(loader: BaseLoader, environment: Environment, source: str, names: tuple[str, ...]) -> str:
-    """``source`` with each ``{% include "partials/newsroom/<name>.html" %}`` of ``names`` replaced
-    by that partial's text, as included: in a scope of its own (``{% with %}``, so that what it
-    sets stays in it, and its whitespace control stops at its edges), without the one newline
-    that ends a template's text (Jinja drops it from a template of its own). A partial that
-    extends a template or defines blocks stays an include."""
-    for name in names:
-        path = f"partials/newsroom/{name}.html"
+def inline_partials(loader: BaseLoader, environment: Environment, source: str, paths: tuple[str, ...]) -> str:
+    """``source`` with each ``{% include "<path>" %}`` of ``paths`` replaced by that partial's text
+    (from ``loader``), as included: in a scope of its own (``{% with %}``, so that what it sets
+    stays in it, and its whitespace control stops at its edges), without the one newline that
+    ends a template's text (Jinja drops it from a template of its own). A partial that extends a
+    template or defines blocks stays an include."""
+    for path in paths:
         tag = f'{{% include "{path}" %}}'
         if tag not in source:
             continue
@@ -351,8 +359,8 @@ class ChangedBase(BaseLoader):
         source, filename, uptodate = self.inner.get_source(environment, template)
         if template in THEME_CHANGES:
             source = change_base(source, filename, template)
-        if template in INLINED:
-            source = inline_partials(self.inner, environment, source, INLINED[template])
+        if template in INLINED:  # the partials as this loader gives them (Material's with the newsroom's changes)
+            source = inline_partials(self, environment, source, INLINED[template])
         return source, filename, uptodate
 
     def list_templates(self) -> list[str]:
