@@ -6,9 +6,10 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jinja2 import DictLoader, Environment, FileSystemLoader
+from jinja2 import DictLoader, Environment, FileSystemLoader, TemplateSyntaxError
 
 from conftest import ROOT
 from newsroom.mkdocs_site.theme import INLINED, ChangedBase, inline_partials
@@ -59,6 +60,17 @@ def test_a_partial_that_defines_blocks_or_extends_a_template_stays_an_include():
         loader = DictLoader({"partials/newsroom/p.html": partial})
         env = Environment(loader=loader)
         assert inline_partials(loader, env, PARENT, ("partials/newsroom/p.html",)) == PARENT
+
+
+def test_a_partial_jinja_cannot_read_is_named_with_its_line_as_its_include_would_be():
+    loader = DictLoader({"partials/newsroom/p.html": "<p>\n{% if x %}unclosed\n"})
+    env = Environment(loader=loader)
+    with pytest.raises(TemplateSyntaxError) as raised:
+        inline_partials(loader, env, PARENT, ("partials/newsroom/p.html",))
+    assert (raised.value.name, raised.value.lineno) == ("partials/newsroom/p.html", 2)
+    with pytest.raises(TemplateSyntaxError) as included:
+        Environment(loader=DictLoader({"page.html": PARENT, **loader.mapping})).get_template("page.html").render()
+    assert (included.value.name, included.value.lineno) == (raised.value.name, raised.value.lineno)
 
 
 def test_the_pages_templates_load_with_the_partials_in_place_of_their_includes():

@@ -331,13 +331,14 @@ def inline_partials(loader: BaseLoader, environment: Environment, source: str, p
     (from ``loader``), as included: in a scope of its own (``{% with %}``, so that what it sets
     stays in it, and its whitespace control stops at its edges), without the one newline that
     ends a template's text (Jinja drops it from a template of its own). A partial that extends a
-    template or defines blocks stays an include."""
+    template or defines blocks stays an include; one that Jinja cannot read fails with an error
+    naming that partial and its line, as its include would."""
     for path in paths:
         tag = f'{{% include "{path}" %}}'
         if tag not in source:
             continue
-        partial = loader.get_source(environment, path)[0]
-        parsed = environment.parse(partial)
+        partial, filename, _ = loader.get_source(environment, path)
+        parsed = environment.parse(partial, path, filename)  # a mistake in it is reported as its own
         if parsed.find(nodes.Extends) is not None or parsed.find(nodes.Block) is not None:
             continue
         for ending in ("\r\n", "\n", "\r"):
