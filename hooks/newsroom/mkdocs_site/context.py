@@ -26,13 +26,11 @@ from ..views import Formatter, language_name, release_view
 from .pages import ListingPage, ReleasePage, edition_prefix, meta_text
 from .state import BuildState, log
 from .theme import ChangedBase, ChromeCache, Translations
-from .url_filter import make_url_filter
 
 
 def prepare_env(state: BuildState, env: Any, config: MkDocsConfig, files: Files, nav_chrome: ChromeCache) -> Any:
     assert env.loader is not None
     env.loader = ChangedBase(env.loader)  # before any page loads base.html
-    env.filters["url"] = make_url_filter()  # MkDocs' results, with less work per call
     env.globals["newsroom_chrome"] = state.chrome = nav_chrome
     prune_assets(state, files)
     env.globals["newsroom_t"] = state.translations = Translations(env, config.theme.get("language") or "en")
