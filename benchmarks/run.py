@@ -75,7 +75,18 @@ def sizes(site: Path) -> dict[str, float | str]:
         "listing_page_kb_max": round(heaviest.stat().st_size / 1024, 1) if heaviest else 0,
         "listing_page_max": str(heaviest.relative_to(site)) if heaviest else "",
         "html_pages": sum(1 for _ in site.rglob("*.html")),
+        **published(site),
     }
+
+
+def published(site: Path) -> dict[str, float]:
+    """What a host is sent: every file of the site, and their bytes (GitHub Pages asks for under 1 GB)."""
+    files, size = 0, 0
+    for folder, _, names in os.walk(site):
+        for name in names:
+            files += 1
+            size += os.lstat(os.path.join(folder, name)).st_size
+    return {"site_files": files, "site_mib": round(size / 2**20, 1)}
 
 
 def by_language(releases: Path) -> dict[str, int]:
