@@ -71,11 +71,17 @@ class Project:
         self.releases.mkdir(parents=True)
         for name in ("hooks", "overrides"):
             (path / name).symlink_to(ROOT / name)
-        shutil.copytree(ROOT / "docs", path / "docs")
         self.config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
         # A test project has one edition, the site's language, unless its test lists languages
-        # (the repository's own site, ``sample_site``, has the repository's editions).
-        self.config.get("extra", {}).get("newsroom", {}).pop("languages", None)
+        # (the repository's own site, ``sample_site``, has the repository's editions), and the
+        # hand-written pages of the default edition only (docs/<language>/ are the others').
+        editions = self.config.get("extra", {}).get("newsroom", {}).pop("languages", None) or []
+        others = set(editions[1:])
+        shutil.copytree(
+            ROOT / "docs",
+            path / "docs",
+            ignore=lambda folder, names: others & set(names) if Path(folder) == ROOT / "docs" else set(),
+        )
 
     def release(self, name: str, text: str | bytes) -> Path:
         target = self.releases / name
@@ -231,6 +237,9 @@ def sample_site(tmp_path_factory) -> Build:
     """The repository's own site, as `make build` makes it."""
     project = Project(tmp_path_factory.mktemp("sample") / "project")
     project.newsroom(languages=REPOSITORY_LANGUAGES)
+    for language in REPOSITORY_LANGUAGES[1:]:  # the other editions' hand-written pages
+        if (ROOT / "docs" / language).is_dir():
+            shutil.copytree(ROOT / "docs" / language, project.path / "docs" / language)
     project.copy_releases(ROOT / "press_releases")
     build = project.build()
     assert build.returncode == 0, build.log

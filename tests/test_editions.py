@@ -440,3 +440,39 @@ def test_make_serve_shows_an_edit_of_a_release_in_its_edition(project):
         korean.write_text(korean.read_text(encoding="utf-8").replace("엑스", "고친 제목"), encoding="utf-8")
         assert '<html lang="ko"' in fetch(base + "ko/news/2021/01/01/x-ko/", "<h1>고친 제목</h1>")
         assert "고친 제목" in fetch(base + "ko/", "고친 제목")
+
+
+def test_a_hand_written_page_of_an_edition_speaks_its_language_and_is_linked_with_its_versions(project):
+    from urllib.parse import urljoin
+
+    project.doc("ko/about.md", "# 소개\n\n이 자료실은 우리 연대의 보도자료를 싣습니다.\n")
+    build = _site(project, ("en", "ko", "ar"))
+    korean, english, arabic = (build.html(url) for url in ("ko/about/", "about/", "ar/"))
+    assert korean.get("lang") == "ko" and korean.xpath("string(//main//h1/text())") == "소개"
+
+    def links(page, url: str, path: str) -> dict[str, str]:
+        return {a.text_content().strip(): urljoin(SITE + url, a.get("href")) for a in page.xpath(path)}
+
+    switcher = "//nav[@class='nr-editions']//a"
+    assert links(korean, "ko/about/", switcher)["English"] == SITE + "about/"
+    assert links(english, "about/", switcher)["한국어"] == SITE + "ko/about/"
+    assert links(english, "about/", switcher)["العربية"] == SITE + "ar/", "no Arabic version: the Arabic home"
+    # The edition's tabs lead to its version of the page, under its own title.
+    assert links(korean, "ko/about/", "//nav[@class='md-tabs']//a")["소개"] == SITE + "ko/about/"
+    assert links(arabic, "ar/", "//nav[@class='md-tabs']//a")["About"] == SITE + "about/"
+    head = {link.get("hreflang"): link.get("href") for link in korean.iterfind("head/link[@hreflang]")}
+    assert head == {"en": SITE + "about/", "ko": SITE + "ko/about/", "x-default": SITE + "about/"}
+    sitemap = build.text("sitemap.xml")
+    assert 'hreflang="ko" href="https://newsroom.example.org/ko/about/"' in sitemap
+
+
+def test_the_repositorys_editions_have_their_about_page_in_their_language(sample_site):
+    from helpers import broken_links, html_errors
+
+    for url, language, title in (("ko/about/", "ko", "소개"), ("ar/about/", "ar", "عن الأرشيف")):
+        page = sample_site.html(url)
+        assert page.get("lang") == language and page.xpath("string(//main//h1/text())") == title
+        tabs = {a.text_content().strip(): a.get("href") for a in page.xpath("//nav[@class='md-tabs']//a")}
+        assert tabs[title] == "./", "the edition's tab leads to its own About page"
+    assert html_errors([str(sample_site.path(url)) for url in ("ko/about/", "ar/about/")]) == []
+    assert broken_links(sample_site) == []

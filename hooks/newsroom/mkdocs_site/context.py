@@ -84,7 +84,7 @@ def prune_assets(state: BuildState, files: Files) -> None:
 
 def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict[str, Any]:
     state.render_started[page.file.src_uri] = time.perf_counter()
-    prefix = edition_prefix(page)
+    prefix = edition_prefix(page, state.chrome.prefixes)
     strings, formatter = in_language(state, prefix)
     if prefix:  # a page of another edition: its interface in its language (Material's strings too)
         context["newsroom_t"] = strings
@@ -98,7 +98,30 @@ def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict
         release_context(state, context, page, formatter)
     elif isinstance(page, ListingPage):
         listing_context(state, context, page, strings, formatter)
+    elif len(state.editions) > 1:
+        context["newsroom_alternates"] = page_alternates(state, page, prefix)
     return context
+
+
+def page_versions(state: BuildState, page: Page, prefix: str) -> dict[str, str]:
+    """A hand-written page in every edition that has it (itself included): its address in each,
+    by prefix. ``docs/about.md`` in the default edition is ``docs/ko/about.md`` in ``ko/``."""
+    rest = page.url[len(prefix) :]
+    return {
+        part.edition.prefix: part.edition.prefix + rest
+        for part in state.editions
+        if part.edition.prefix + rest in state.hand_written
+    }
+
+
+def page_alternates(state: BuildState, page: Page, prefix: str) -> tuple[tuple[str, str], ...]:
+    """A hand-written page's hreflang alternates, where another edition has its version."""
+    versions = page_versions(state, page, prefix)
+    if len(versions) < 2:
+        return ()
+    language = {part.edition.prefix: part.edition.language for part in state.editions}
+    others = [(language[there], url) for there, url in versions.items() if there != prefix]
+    return alternates(language[prefix], page.url, others, state.settings.language)
 
 
 def error_page_context(state: BuildState, context: dict[str, Any], prefix: str) -> dict[str, Any]:
@@ -256,6 +279,8 @@ def switcher(state: BuildState, page: Page, prefix: str) -> list[tuple[str, str,
         versions = {r.edition: url_of(r) for r in state.the_archive.translations(page.release)}
     elif isinstance(page, ListingPage):
         versions = {edition.prefix: url for edition, url in listing_versions(state, page.listing)}
+    else:
+        versions = page_versions(state, page, prefix)
     found = []
     for part in state.editions:
         edition = part.edition
@@ -268,7 +293,8 @@ def switcher(state: BuildState, page: Page, prefix: str) -> list[tuple[str, str,
 def edition_tabs(state: BuildState, prefix: str, strings: Any) -> list[tuple[str, str]]:
     """The top tabs of a page of another edition than the default: each entry of mkdocs.yml's nav
     that is a listing leads to that listing in the edition, named in its language; any other
-    entry (a hand-written page) to the page itself. (title, address)."""
+    entry (a hand-written page) to the edition's version of it where there is one
+    (``docs/ko/about.md``), else to the page itself. (title, address)."""
     tabs = []
     for item in getattr(state.nav, "items", ()):
         target = item
@@ -279,9 +305,12 @@ def edition_tabs(state: BuildState, prefix: str, strings: Any) -> list[tuple[str
             continue
         url = "" if url in ("./", ".") else url
         listing = state.listing_pages.get(prefix + url)
+        own = state.hand_written.get(prefix + url)  # the edition's version of a hand-written page
         if listing is not None:
             title = listing.listing.title
             tabs.append((strings(title) if title.startswith("newsroom.") else title, prefix + url))
+        elif own is not None:
+            tabs.append((str(own.title), prefix + url))
         else:
             tabs.append((str(item.title), url))
     return tabs

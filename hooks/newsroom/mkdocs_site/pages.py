@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
@@ -165,10 +166,12 @@ class ReleasePage(QuickAddresses):
         self.renderer.render(self, self.source)
 
 
-def edition_prefix(page: Page) -> str:
-    """The prefix of the edition a page belongs to ('' for the default edition and hand-written pages)."""
+def edition_prefix(page: Page, prefixes: Sequence[str] = ()) -> str:
+    """The prefix of the edition a page belongs to ('' for the default edition): a hand-written
+    page's is the one of ``prefixes`` its address begins with (``docs/ko/about.md``: ``ko/``)."""
     if isinstance(page, ReleasePage):
         return page.release.edition
     if isinstance(page, ListingPage):
         return page.listing.prefix
-    return ""
+    url = page.url
+    return next((prefix for prefix in prefixes if prefix and url.startswith(prefix)), "")

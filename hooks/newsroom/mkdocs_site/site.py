@@ -63,7 +63,7 @@ class NewsroomSite:
         return collecting.add_files(self.state, files, config)
 
     def nav_ready(self, nav: Any) -> None:
-        self.chrome = ChromeCache(nav)
+        self.chrome = ChromeCache(nav, [part.edition.prefix for part in self.state.editions])
         self.state.nav = nav
         rendering.prerender(self.state)
 
@@ -74,6 +74,7 @@ class NewsroomSite:
         state = self.state
         context.freeze()
         state.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        state.hand_written = {page.url: page for page in state.documentation_pages if type(page) is Page}
         rendering.refuse_bad_bodies(state)
         text.prepare(state, env, config, files)
         if state.command == CHECK_COMMAND:  # `make check`: everything a build checks before writing has passed

@@ -93,6 +93,8 @@ class BuildState:
     page_bodies: dict[str, Rendered] = field(default_factory=dict)
     """Hand-written pages and listing introductions, checked, by source path."""
     documentation_pages: list[Page] = field(default_factory=list)
+    hand_written: dict[str, Page] = field(default_factory=dict)
+    """The hand-written pages (``docs/``) by address (``on_env``): an edition's are under its prefix."""
     render_started: dict[str, float] = field(default_factory=dict)
     """When each page's rendering began, by source path (for the benchmark's timings)."""
     pages_done: int = 0

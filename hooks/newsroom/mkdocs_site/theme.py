@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +119,9 @@ class ChromeCache:
     table of contents are rendered as usual.
     """
 
-    def __init__(self, nav: Any):
+    def __init__(self, nav: Any, prefixes: Sequence[str] = ()):
         self.in_nav = {id(page) for page in getattr(nav, "pages", ())}
+        self.prefixes = prefixes  # of the editions: a hand-written page's is in its address
         self.store: dict[tuple, str] = {}
         self.uncacheable: set[tuple] = set()
 
@@ -163,7 +164,7 @@ class ChromeCache:
     def key(self, block: str, page: Any, base_url: str) -> tuple | None:
         if page is None or not isinstance(page, Page):
             return None
-        edition = edition_prefix(page)  # each edition's chrome is in its language
+        edition = edition_prefix(page, self.prefixes)  # each edition's chrome is in its language
         if block in ("config", "styles", "scripts", "footer_meta"):
             return (block, base_url, edition)
         hide = tuple(page.meta.get("hide") or ())

@@ -27,8 +27,8 @@ from .. import feeds, korean, organization, search, sitemap
 from ..languages import alternates
 from ..outputs import NOT_FOUND_PAGE
 from ..urls import absolute, url_of
-from .context import error_page_context, in_language, listing_alternates
-from .pages import ListingPage, RedirectPage, ReleasePage
+from .context import error_page_context, in_language, listing_alternates, page_alternates
+from .pages import ListingPage, RedirectPage, ReleasePage, edition_prefix
 from .rendering import save_conversions
 from .state import BuildState, log
 
@@ -194,6 +194,9 @@ def write_sitemap(state: BuildState, config: MkDocsConfig) -> list[Path]:
             listing = page.listing
             others = listing_alternates(state, listing)
             entries.append(sitemap.Entry(page.url, sitemap.last_change(listing.releases), others))
+        elif len(state.editions) > 1:  # a hand-written page, perhaps with versions in other editions
+            prefix = edition_prefix(page, state.chrome.prefixes)
+            entries.append(sitemap.Entry(page.url, None, page_alternates(state, page, prefix)))
         else:
             entries.append(sitemap.Entry(page.url))
     return sitemap.write_sitemaps(site_dir, config.site_url, entries)
