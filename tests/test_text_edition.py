@@ -696,3 +696,14 @@ def test_links_are_what_the_site_engine_makes(here, there, name):
     expected = relative_url(url, here_url)
     assert found == (expected + "/" if url == "" else expected)
     assert urljoin("http://h/" + here_url, found) == "http://h/" + url
+
+
+def test_the_text_edition_is_written_below_the_builds_priority():
+    """It shares a core with Pagefind while MkDocs renders pages: the process writing it asks for
+    the time the others leave (text.TEXT_NICENESS)."""
+    from newsroom.mkdocs_site.text import TEXT_NICENESS, Forked
+
+    own = os.nice(0)
+    assert TEXT_NICENESS > 0
+    assert Forked(lambda: os.nice(0), TEXT_NICENESS).result() == min(own + TEXT_NICENESS, 19)
+    assert Forked(lambda: os.nice(0)).result() == own

@@ -76,7 +76,14 @@ def prepare(state: BuildState, env: Any, config: MkDocsConfig, files: Files) -> 
         log.info("newsroom: text-only edition not rebuilt in a --dirty preview; restart `make serve` to refresh it")
         return
     pages = TextPages(state, env, config)
-    _jobs[id(state)] = Forked(pages.write_all) if state.workers() > 1 else pages
+    _jobs[id(state)] = Forked(pages.write_all, TEXT_NICENESS) if state.workers() > 1 else pages
+
+
+#: How far below the build's priority the text-only edition is written. It shares the second core
+#: with Pagefind while MkDocs renders pages on the first: lowered, it takes the time the others
+#: leave, and it is done long before the build needs it (10,000 releases, side by side: the build
+#: 1.5 to 7 s faster, the edition ready after 17 to 22 s instead of 11 to 16 s, with no wait).
+TEXT_NICENESS = 10
 
 
 def finish(state: BuildState) -> None:
@@ -227,7 +234,8 @@ class Forked:
     documents). The process dies with the build; ``cancel`` stops it at once.
     """
 
-    def __init__(self, job: Callable[[], object]):
+    def __init__(self, job: Callable[[], object], niceness: int = 0):
+        """Run ``job`` in a forked process, ``niceness`` steps below the build's priority."""
         parent = os.getpid()
         read, write = os.pipe()
         pid = os.fork()
@@ -236,6 +244,7 @@ class Forked:
             code = 1
             try:
                 _die_with(parent)
+                os.nice(niceness)
                 outcome: tuple[str, object] = ("done", job())
                 code = 0
             except BaseException as err:  # noqa: BLE001 - told to the parent, which fails the build
