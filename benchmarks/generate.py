@@ -13,6 +13,7 @@ those links.
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -150,8 +151,37 @@ PEOPLE = [
 IMAGES = 8
 
 
+class ZipfText(random.Random):
+    """A random source whose words follow Zipf's law over a vocabulary of ``size`` words, as real
+    text does (``--vocabulary zipf``): the few words of WORDS most often, then tens of thousands
+    of made-up ones ever more rarely. The default archive draws from WORDS alone, evenly: 77
+    words, which makes a search index look far smaller than on real text."""
+
+    def __init__(self, seed: int, size: int = 40_000, exponent: float = 1.05):
+        super().__init__(seed)
+        made = random.Random(size)  # the vocabulary depends on its size only
+        vocabulary = dict.fromkeys(WORDS)
+        while len(vocabulary) < size:
+            syllables = made.choices(ONSETS, k=made.randint(1, 4))
+            vocabulary.setdefault("".join(o + made.choice(VOWELS) for o in syllables) + made.choice(CODAS))
+        self.vocabulary = list(vocabulary)
+        weights = [1 / (rank + 2.7) ** exponent for rank in range(size)]  # Zipf-Mandelbrot
+        self.cumulative = list(itertools.accumulate(weights))
+
+    def words(self, count: int) -> list[str]:
+        return self.choices(self.vocabulary, cum_weights=self.cumulative, k=count)
+
+
+ONSETS = "b c d f g h j k l m n p r s t v w z br ch cl dr fl gr pl pr sh st th tr".split()
+VOWELS = "a e i o u ai ea io ou".split()
+CODAS = ["", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ng", "tion", "ment", "ity"]
+
+
 def sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    if isinstance(rng, ZipfText):
+        text = " ".join(rng.words(words))
+    else:
+        text = " ".join(rng.choice(WORDS) for _ in range(words))
     return text[0].upper() + text[1:] + "."
 
 
@@ -263,13 +293,19 @@ def translation_name(when: datetime, index: int, language: str) -> str:
 
 
 def generate(
-    out: Path, count: int, seed: int = 2020, languages: tuple[str, ...] = ("en",), translated: float = 0.0
+    out: Path,
+    count: int,
+    seed: int = 2020,
+    languages: tuple[str, ...] = ("en",),
+    translated: float = 0.0,
+    vocabulary: str = "small",
 ) -> None:
     """Write ``count`` releases into ``out`` (a releases folder), one every ~13 hours back from 2026,
-    and the versions in ``languages`` after the first of a share ``translated`` of them."""
+    and the versions in ``languages`` after the first of a share ``translated`` of them; their
+    English words from WORDS (``vocabulary`` "small") or as real text has them ("zipf", ZipfText)."""
     from scripts.make_placeholder import png  # the sample photo's maker, reused for synthetic photos
 
-    rng = random.Random(seed)
+    rng = ZipfText(seed) if vocabulary == "zipf" else random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     (out / "images").mkdir(exist_ok=True)
     for i in range(IMAGES):
@@ -298,8 +334,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2020)
     parser.add_argument("--languages", default="en", help="the editions, the first the releases' own: en,ko,ar")
     parser.add_argument("--translated", type=float, default=0.0, help="share of releases also in each other language")
+    parser.add_argument("--vocabulary", choices=["small", "zipf"], default="small", help="English words: see ZipfText")
     args = parser.parse_args()
-    generate(args.out, args.releases, args.seed, tuple(args.languages.split(",")), args.translated)
+    languages = tuple(args.languages.split(","))
+    generate(args.out, args.releases, args.seed, languages, args.translated, args.vocabulary)
 
 
 if __name__ == "__main__":

@@ -31,16 +31,19 @@ ROOT = Path(__file__).resolve().parent.parent
 REPOSITORY_LANGUAGES = "    languages: [en, ko, ar]\n"
 
 
-def prepare(work: Path, count: int, languages: tuple[str, ...] = (), translated: float = 0.0) -> Path:
+def prepare(
+    work: Path, count: int, languages: tuple[str, ...] = (), translated: float = 0.0, vocabulary: str = "small"
+) -> Path:
     """A project folder with the repository's config, hooks and theme, and ``count`` releases
     (and, with ``languages``, their versions in the other languages, and those editions configured)."""
     name = f"n{count}" + (f"-{'-'.join(languages)}-t{translated:g}" if languages else "")
+    name += "-zipf" if vocabulary == "zipf" else ""
     project = work / name
     releases = project / "press_releases"
     stamp = project / ".generated"
     if not stamp.exists():
         shutil.rmtree(project, ignore_errors=True)
-        generate(releases, count, languages=languages or ("en",), translated=translated)
+        generate(releases, count, languages=languages or ("en",), translated=translated, vocabulary=vocabulary)
         stamp.write_text(name)
     for name in ("mkdocs.yml", "hooks", "overrides", "docs"):
         target = project / name
@@ -244,10 +247,16 @@ def main() -> None:
         action="store_true",
         help="also time search indexing without segmenting Korean, in a first build and in one after it",
     )
+    parser.add_argument(
+        "--vocabulary",
+        choices=["small", "zipf"],
+        default="small",
+        help="the English words: 77, evenly (small), or tens of thousands as real text has them (zipf)",
+    )
     args = parser.parse_args()
 
     languages = tuple(args.languages.split(",")) if args.languages else ()
-    project = prepare(args.work, args.releases, languages, args.translated)
+    project = prepare(args.work, args.releases, languages, args.translated, args.vocabulary)
     site = project / "site"
     timings = project / "timings.json"
     env = {
