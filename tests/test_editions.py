@@ -385,11 +385,14 @@ def test_a_content_warning_is_labelled_in_its_editions_language_in_feeds_and_sea
         assert entry.content[0].value.startswith(f"<p><strong>내용 경고:</strong> {warning}</p>"), name
     assert json.loads(build.text("ko/feed.json"))["items"][0]["summary"].startswith("내용 경고: ")
     assert feedparser.parse(build.text("feed.xml")).entries[0].summary.startswith("Content warning: Torture.")
-    found = {}
+    found, dates = {}, {}
     for path in (build.site / "pagefind" / "fragment").glob("*.pf_fragment"):
         fragment = pagefind_data(path)
         found[fragment["meta"]["title"]] = fragment["meta"].get("warning")
+        dates[fragment["meta"]["title"]] = fragment["meta"].get("date")
     assert found["경고"] == f"내용 경고: {warning}" and found["Y"] == "Content warning: Torture."
+    # A result shows its release's date in the release's language too.
+    assert {title: date for title, date in dates.items() if date} == {"경고": "2021년 1월 1일", "Y": "January 2, 2021"}
 
 
 def test_a_release_is_related_to_releases_of_its_own_edition_only(project):

@@ -270,11 +270,13 @@ class SearchRecords(Sequence[search.SearchRecord]):
         self.state = state
         self.releases = state.the_archive.published
         self.pages = pages
-        #: The label of a content warning in each edition's language, by prefix (before the workers fork).
-        self.warning = {
-            part.edition.prefix: in_language(state, part.edition.prefix)[0]("newsroom.content_warning")
-            for part in state.editions
-        }
+        #: By edition prefix, made before the workers fork: the label of a content warning and the
+        #: date formatter, in that edition's language (a result shows the release's date in it).
+        self.warning, self.formatter = {}, {}
+        for part in state.editions:
+            strings, formatter = in_language(state, part.edition.prefix)
+            self.warning[part.edition.prefix] = strings("newsroom.content_warning")
+            self.formatter[part.edition.prefix] = formatter
 
     def __len__(self) -> int:
         return len(self.releases) + len(self.pages)
@@ -297,7 +299,7 @@ class SearchRecords(Sequence[search.SearchRecord]):
             state.rendered(release).text,
             state.the_archive.taxonomies,
             settings.language,
-            state.formatter.when(release.date).text,
+            self.formatter[release.edition].when(release.date).text,
             settings.search_lede_words,
             self.warning[release.edition],
         )
