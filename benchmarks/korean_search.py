@@ -107,7 +107,7 @@ def measure(count: int, segment: bool, seed: int, workers: int, project: Path | 
     if segment and not korean.remember(project):
         korean.load()  # as the build does, before its workers fork
     loaded = time.perf_counter()
-    indexing = search.Indexing(site, records, "ko", workers)
+    indexing = search.Indexing(site, [search.Bundle(search.OUTPUT, "ko", records)], workers)
     written = time.perf_counter()
     indexing.finish()
     done = time.perf_counter()

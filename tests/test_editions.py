@@ -386,7 +386,7 @@ def test_a_content_warning_is_labelled_in_its_editions_language_in_feeds_and_sea
     assert json.loads(build.text("ko/feed.json"))["items"][0]["summary"].startswith("내용 경고: ")
     assert feedparser.parse(build.text("feed.xml")).entries[0].summary.startswith("Content warning: Torture.")
     found, dates = {}, {}
-    for path in (build.site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in build.site.glob("**/pagefind/fragment/*.pf_fragment"):  # each edition's index
         fragment = pagefind_data(path)
         found[fragment["meta"]["title"]] = fragment["meta"].get("warning")
         dates[fragment["meta"]["title"]] = fragment["meta"].get("date")
@@ -479,3 +479,128 @@ def test_the_repositorys_editions_have_their_about_page_in_their_language(sample
         assert tabs[title] == "./", "the edition's tab leads to its own About page"
     assert html_errors([str(sample_site.path(url)) for url in ("ko/about/", "ar/about/")]) == []
     assert broken_links(sample_site) == []
+
+
+def _three_editions(project):
+    """An archive in three editions whose releases' dates interleave across them."""
+    project.newsroom(languages=["en", "ko", "ar"])
+    releases = [
+        ("2021-01-01-a.md", "A first", "2021-01-01", "en"),
+        ("2021-01-02-b-ko.md", "비 둘째", "2021-01-02", "ko"),
+        ("2021-01-03-c-ar.md", "المعتقلين ثالثا", "2021-01-03", "ar"),
+        ("2021-01-04-d.md", "D fourth", "2021-01-04", "en"),
+        ("2021-01-05-e-ko.md", "이 다섯째", "2021-01-05", "ko"),
+    ]
+    for name, title, date, language in releases:
+        extra = {} if language == "en" else {"language": language}
+        project.release(name, release_text(title=title, date=date, summary=f"Seoul {title}.", **extra, **TERMS))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+def test_each_edition_has_a_search_index_of_its_own_in_its_language(project):
+    from test_output_encoding import pagefind_data
+
+    build = _three_editions(project)
+    for prefix, language, titles in (
+        ("", "en", {"A first", "D fourth", "About"}),  # and the hand-written page
+        ("ko/", "ko", {"비 둘째", "이 다섯째"}),
+        ("ar/", "ar", {"المعتقلين ثالثا"}),
+    ):
+        bundle = build.site / prefix / "pagefind"
+        entry = json.loads((bundle / "pagefind-entry.json").read_text())
+        assert list(entry["languages"]) == [language], prefix  # indexed (stemmed) in its language
+        fragments = [pagefind_data(path) for path in bundle.glob("fragment/*.pf_fragment")]
+        assert {fragment["meta"]["title"] for fragment in fragments} == titles, prefix
+        assert all(fragment["url"].startswith("/" + prefix) for fragment in fragments), prefix
+        # Only what pages request: the script, and the WebAssembly of its language (ko: none stems it).
+        shipped = {path.name for path in bundle.glob("*.*") if not path.name.endswith(".pf_meta")}
+        wasm = "wasm.unknown.pagefind" if language == "ko" else f"wasm.{language}.pagefind"
+        assert shipped == {"pagefind.js", "pagefind-entry.json", wasm}, prefix
+    # Each search page knows every edition's index; the header's box, its own edition's.
+    page = build.html("ko/search/")
+    indexes = json.loads(page.xpath("//script[@id='nr-search-indexes']/text()")[0])
+    assert indexes == {
+        "en": "../../pagefind/pagefind.js",
+        "ko": "../pagefind/pagefind.js",
+        "ar": "../../ar/pagefind/pagefind.js",
+    }
+    assert page.xpath("//form[@data-nr-search]/@data-pagefind") == ["../pagefind/pagefind.js"]
+    assert build.html("ar/").xpath("//form[@data-nr-search]/@data-pagefind") == ["pagefind/pagefind.js"]
+
+
+def test_a_search_of_one_edition_loads_no_other_editions_index(project, browser):
+    from conftest import site_tab
+
+    build = _three_editions(project)
+    with site_tab(browser, build) as tab:
+        requested: list[str] = []
+        tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+        tab.goto(tab.base + "ko/search/?q=Seoul")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 2")
+        indexes = {url.split("pagefind/")[0] for url in requested if "pagefind/" in url}
+        assert indexes == {"ko/"}, requested
+        # The other editions are offered, without counts until their indexes are searched.
+        assert tab.locator("label[for='nr-facet-language-en']").inner_text().strip() != ""
+        assert tab.locator("label[for='nr-facet-language-en'] .nr-count").count() == 0
+        assert tab.locator("label[for='nr-facet-language-ko'] .nr-count").inner_text() == "2"
+
+
+def test_all_languages_are_merged_newest_first_and_their_counts_added_up(project, browser):
+    from conftest import site_tab
+
+    build = _three_editions(project)
+    with site_tab(browser, build) as tab:
+        tab.goto(tab.base + "ko/search/?q=Seoul&language=*&sort=date")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 5")
+        titles = tab.locator(".nr-result h2").all_inner_texts()
+        assert titles == ["이 다섯째", "D fourth", "المعتقلين ثالثا", "비 둘째", "A first"]
+        count = tab.locator("label[for='nr-facet-country-north-korea'] .nr-count")
+        assert count.inner_text() == "5", "the counts of every edition's index, added up"
+        languages = {
+            language: tab.locator(f"label[for='nr-facet-language-{language}'] .nr-count").inner_text()
+            for language in ("en", "ko", "ar")
+        }
+        assert languages == {"en": "2", "ko": "2", "ar": "1"}
+        # English and Korean only: two indexes, still newest first, in pages of ten.
+        tab.goto(tab.base + "ko/search/?q=Seoul&language=en&language=ko&sort=date")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 4")
+        assert tab.locator(".nr-result h2").all_inner_texts() == ["이 다섯째", "D fourth", "비 둘째", "A first"]
+        # By relevance, every match is there once.
+        tab.goto(tab.base + "search/?q=Seoul&language=*")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 5")
+        assert sorted(tab.locator(".nr-result h2").all_inner_texts()) == sorted(titles)
+
+
+def test_the_arabic_edition_finds_a_word_by_its_arabic_stem(project, browser):
+    from conftest import site_tab
+
+    build = _three_editions(project)
+    with site_tab(browser, build) as tab:
+        # "المعتقلين" (the detainees) is found by "معتقل" (detainee), which is no prefix of it: only
+        # Arabic stemming finds it (the index of one language, English, did not).
+        tab.goto(tab.base + "ar/search/?q=" + "معتقل")
+        tab.wait_for_selector(".nr-result")
+        assert tab.locator(".nr-result h2").all_inner_texts() == ["المعتقلين ثالثا"]
+        tab.goto(tab.base + "ar/search/?q=" + "صحفي")  # a word in no release: nothing
+        tab.wait_for_function("() => document.getElementById('nr-results-status').textContent.trim() !== ''")
+        tab.wait_for_timeout(300)
+        assert tab.locator(".nr-result").count() == 0
+
+
+def test_an_edition_without_releases_searches_and_finds_nothing(project, browser):
+    from conftest import site_tab
+
+    build = _site(project, ("en", "ko", "ar"))  # nothing in Arabic
+    assert (build.site / "ar" / "pagefind" / "pagefind.js").is_file()
+    with site_tab(browser, build) as tab:
+        tab.goto(tab.base + "ar/search/?q=Seoul")
+        tab.wait_for_function("() => document.getElementById('nr-results-status').textContent.trim() !== ''")
+        tab.wait_for_timeout(300)
+        status = tab.locator("#nr-results-status").inner_text()
+        assert tab.locator(".nr-result").count() == 0 and status != "", status
+        unavailable = tab.evaluate(
+            "() => JSON.parse(document.getElementById('nr-search-strings').textContent).unavailable"
+        )
+        assert status != unavailable

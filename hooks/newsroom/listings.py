@@ -220,11 +220,14 @@ class SearchPage(Listing):
     """For each facet, the slug used in URLs of every term, and its name (as the index holds it)."""
     search_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     """For each facet, the name the edition shows for a term the index holds under another."""
+    search_indexes: dict[str, str] = field(default_factory=dict)
+    """On a site of several editions, each edition's search index (its script, from the site
+    root), by language: the page searches its own, and the others' when the reader asks."""
 
     def shown(self) -> tuple:
         terms = tuple((facet, tuple(names.items())) for facet, names in self.search_terms.items())
         labels = tuple((facet, tuple(names.items())) for facet, names in self.search_labels.items())
-        return (*Listing.shown(self), terms, labels)
+        return (*Listing.shown(self), terms, labels, tuple(self.search_indexes.items()))
 
 
 AnyListing = HomeListing | NewsListing | YearListing | TermListing | TaxonomyIndex | SubscribePage | SearchPage
@@ -323,10 +326,15 @@ def term_listings(taxonomies: Taxonomies, per_page: int, prefix: str = "") -> It
 
 
 def search_page(
-    taxonomies: Taxonomies, title: str, prefix: str = "", shown: Callable[[str, str], str] | None = None
+    taxonomies: Taxonomies,
+    title: str,
+    prefix: str = "",
+    shown: Callable[[str, str], str] | None = None,
+    indexes: dict[str, str] | None = None,
 ) -> SearchPage:
     """The search page; the interface gets each term's slug and name to keep filters in its URL,
-    and the names the page shows where ``shown(taxonomy, name)`` differs (an edition's language)."""
+    the names the page shows where ``shown(taxonomy, name)`` differs (an edition's language), and
+    the search ``indexes`` of the editions (``SearchPage.search_indexes``)."""
     terms = {FACET_OF[taxonomy]: {t.slug: t.name for t in taxonomies.by_name(taxonomy)} for taxonomy in TAXONOMIES}
     labels: dict[str, dict[str, str]] = {}
     if shown is not None:
@@ -334,7 +342,14 @@ def search_page(
             names = {t.name: shown(taxonomy, t.name) for t in taxonomies.by_name(taxonomy)}
             if changed := {name: label for name, label in names.items() if label != name}:
                 labels[FACET_OF[taxonomy]] = changed
-    return SearchPage(url=prefix + SEARCH, title=title, search_terms=terms, search_labels=labels, prefix=prefix)
+    return SearchPage(
+        url=prefix + SEARCH,
+        title=title,
+        search_terms=terms,
+        search_labels=labels,
+        search_indexes=dict(indexes or {}),
+        prefix=prefix,
+    )
 
 
 def fingerprint(listing: Listing) -> int:

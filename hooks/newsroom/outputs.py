@@ -1,5 +1,5 @@
 """Every address the site answers, claimed once: what the site writes itself (each writer
-declares its paths: ``feeds.output_paths``, ``sitemap.OUTPUTS``, ``search.OUTPUT``,
+declares its paths: ``feeds.output_paths``, ``sitemap.OUTPUTS``, ``search.bundle_path``,
 ``images.THUMBNAILS``, ``organization.FEED_ICON``), hand-written pages, releases and their old
 addresses (aliases).
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from . import feeds, organization, sitemap
 from .browser_policy import HEADERS_FILE
 from .images import THUMBNAILS
-from .search import OUTPUT as SEARCH_OUTPUT
+from .search import bundle_path
 from .taxonomy import Taxonomies
 from .text_edition import TEXT
 from .urls import media_url
@@ -55,6 +55,7 @@ def site_outputs(taxonomies: Taxonomies, editions: Sequence[tuple[str, Taxonomie
         for path in feeds.output_paths(terms, prefix):
             claims.claim(path, "the site itself (a feed)")
         claims.claim(prefix + NOT_FOUND_PAGE, "the site itself (the 404 page)")
+        claims.claim_folder(f"{bundle_path(prefix)}/", "the site itself (the search index)")
     for path in sitemap.OUTPUTS:
         claims.claim(path, "the site itself (the sitemap)")
     claims.claim_folder(sitemap.NUMBERED, "the site itself (the sitemap)")
@@ -62,7 +63,6 @@ def site_outputs(taxonomies: Taxonomies, editions: Sequence[tuple[str, Taxonomie
     claims.claim(sitemap.ROBOTS, "the site itself (robots.txt)")
     claims.claim(organization.FEED_ICON, "the site itself (the feeds' icon)")
     claims.claim(HEADERS_FILE, "the site itself (the headers file)")
-    claims.claim_folder(f"{SEARCH_OUTPUT}/", "the site itself (the search index)")
     claims.claim_folder(media_url(THUMBNAILS), "the site itself (thumbnails)")
     claims.claim_folder(TEXT, "the site itself (the text-only edition)")
     return claims

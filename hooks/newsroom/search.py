@@ -2,9 +2,11 @@
 
 Records are built from the domain (never by re-reading whole HTML pages) and
 handed to Pagefind's indexing service as custom records: only what readers
-search is indexed, never navigation or listings. Every record goes into one
-index in the site's language, so an English page also finds a Korean release
-(Pagefind splits indexes by language); the release's own language is a filter.
+search is indexed, never navigation or listings. A site of one edition has one
+index, in its language (a release in another language is found there too; its
+language is a filter). A site of several editions has one index per edition, at
+``<prefix>pagefind/``, each with its language's stemming: the search script
+searches the edition's own, and the others on request (``Bundle``).
 
 A little over 300 lines: the records, the documents Pagefind reads, running it, and making
 its output deterministic belong together (each depends on how the others encode a record).
@@ -12,6 +14,7 @@ its output deterministic belong together (each depends on how the others encode 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -19,6 +22,7 @@ import html
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -39,6 +43,21 @@ from .urls import FACET_OF, media_url, url_of
 #: The facets of the search page: filter name -> the taxonomy it comes from.
 FACETS = {facet: taxonomy for taxonomy, facet in FACET_OF.items()}
 OUTPUT = "pagefind"
+
+#: What Pagefind writes that no page requests, left out of the site: its ready-made search
+#: interfaces (the newsroom's is its own, on pagefind.js), its highlighter of result pages, and
+#: its web worker (newsroom-search.js searches on the page's thread: ``noWorker``). So are the
+#: WebAssembly files of the languages the bundle has no index in (``drop_unused``).
+UNUSED = (
+    "pagefind-worker.js",
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
 
 
 class SearchError(RuntimeError):
@@ -90,6 +109,7 @@ def release_record(
     date_text: str,
     lede_words: int = 0,
     warning_label: str = "Content warning",
+    moment: bool = False,
 ) -> SearchRecord:
     """A release as Pagefind indexes it.
 
@@ -98,7 +118,8 @@ def release_record(
     memory grows with every word it indexes (about 160 MB per 1,000 full releases): this keeps
     each release findable by any of its words at a fraction of the cost. ``tail_from`` in the
     meta tells the interface where the words in order end; ``warning``, the content warning (after
-    ``warning_label``), which leads the excerpt.
+    ``warning_label``), which leads the excerpt. With ``moment``, the meta holds the sort key of
+    its date too: the results of several indexes (a site's editions) are merged newest first by it.
     """
     # Only what results show: every byte of meta is kept in memory by Pagefind for every release.
     meta = {"title": release.title, "date": date_text, "summary": release.summary}
@@ -108,6 +129,10 @@ def release_record(
         meta["warning"] = f"{warning_label}: {release.content_warning}"
     if release.image:
         meta["image"] = media_url(release.image.src)
+    # Sortable as text: the moment in UTC, to the second.
+    sort = {"date": release.date.astimezone(UTC).strftime("%Y%m%d%H%M%S")}
+    if moment:
+        meta["moment"] = sort["date"]
     filters = {facet: [t.name for t in taxonomies.of(release, taxonomy)] for facet, taxonomy in FACETS.items()}
     filters = {facet: names for facet, names in filters.items() if names}
     terms = " ".join(name for facet in FACETS if facet in filters for name in filters[facet])
@@ -125,8 +150,7 @@ def release_record(
         language=language,
         meta=meta,
         filters=filters,
-        # Sortable as text: the moment in UTC, to the second.
-        sort={"date": release.date.astimezone(UTC).strftime("%Y%m%d%H%M%S")},
+        sort=sort,
         terms=terms,
         morphemes=morphemes,
     )
@@ -230,12 +254,13 @@ def pagefind_binary() -> Path:
     return Path(found)
 
 
-def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: int = 1) -> None:
+def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: int = 1, prune: bool = True) -> None:
     """Write each record as the document Pagefind reads, at its URL under ``work_dir``.
 
     With ``workers`` > 1, forked processes make the records and their documents, each a share,
     and this process writes them in order: Pagefind numbers pages in the order it finds the files,
-    so the order of writing must not depend on which worker finished first.
+    so the order of writing must not depend on which worker finished first. Then (``prune``) the
+    Korean cache drops the texts no record asked for: only once every record of the build is made.
     """
 
     def make(start: int, end: int) -> list[tuple[str, str]]:
@@ -248,7 +273,8 @@ def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: in
     else:
         for made in parallel.in_order(make, parallel.shares(len(records), workers, WORKER_SHARE), workers):
             _write(work_dir, made)
-    korean.prune()  # every record made: the texts of Korean releases no longer published go
+    if prune:  # every record made: the texts of Korean releases no longer published go
+        korean.prune()
 
 
 #: The fewest records worth a share of their own in a worker process.
@@ -262,79 +288,139 @@ def _write(work_dir: Path, documents: Iterable[tuple[str, str]]) -> None:
         target.write_text(text, encoding="utf-8")
 
 
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """One Pagefind index: what one edition publishes (or the whole site, of one edition)."""
+
+    path: str
+    """Where it is published, relative to the site root: ``pagefind`` or ``ko/pagefind``."""
+    language: str
+    """The language it is indexed in (Pagefind's ``--force-language``): its stemming, its segmenting."""
+    records: Sequence[SearchRecord]
+
+
+def bundle_path(prefix: str) -> str:
+    """Where the index of the edition at ``prefix`` is published (``ko/`` -> ``ko/pagefind``)."""
+    return f"{prefix}{OUTPUT}"
+
+
 class Indexing:
-    """A Pagefind run over the records, started in the background and finished later.
+    """Pagefind runs over the bundles' records, started in the background and finished later.
 
     Pagefind's Python service answers one request per tenth of a second (pagefind 1.5.2), far
     too slow for an archive: the records are written as small documents in a scratch folder and
     indexed by the command-line binary, which runs on another core while the site's pages are
-    rendered.
+    rendered. Bundles are indexed one after another, never together: the build's memory peaks
+    at the largest one's, not at their sum.
     """
 
-    def __init__(self, site_dir: Path, records: Sequence[SearchRecord], language: str, workers: int = 1):
-        """``records`` may make each record when it is asked for it: with ``workers`` > 1 they are
-        made and written by that many forked processes, each taking a share."""
-        self.output = site_dir / OUTPUT
+    def __init__(self, site_dir: Path, bundles: Sequence[Bundle], workers: int = 1):
+        """Each bundle's ``records`` may make each record when it is asked for it: with ``workers``
+        > 1 they are made and written by that many forked processes, each taking a share."""
+        self.outputs = [site_dir / bundle.path for bundle in bundles]
         self.work_dir = work_dir = scratch_dir()
         self.peak_mib = 0.0
         self.cpu_seconds = 0.0
+        self.failure: str | None = None
+        self.process: subprocess.Popen[str] | None = None
+        self.cancelled = threading.Event()
         try:
-            self.command = [
-                str(pagefind_binary()),
-                "--site",
-                str(work_dir),
-                "--output-path",
-                str(self.output),
-                "--force-language",
-                language.split("-")[0].lower(),
-                "--silent",
-            ]
-            write_documents(work_dir, records, workers)
-            try:
-                self.process = subprocess.Popen(
-                    self.command,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                    env={**os.environ, **PAGEFIND_ENV},
+            binary = str(pagefind_binary())
+            self.commands = []
+            for number, bundle in enumerate(bundles):
+                documents = work_dir / str(number)
+                documents.mkdir()
+                write_documents(documents, bundle.records, workers, prune=False)
+                self.commands.append(
+                    [
+                        binary,
+                        *("--site", str(documents), "--output-path", str(site_dir / bundle.path)),
+                        *("--force-language", bundle.language.split("-")[0].lower(), "--silent"),
+                    ]
                 )
-            except OSError as err:
-                raise SearchError(f"running {self.command[0]} failed: {err}") from None
+            korean.prune()  # every record made: the texts of Korean releases no longer published go
+            self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+            self.thread.start()
         except BaseException:
             shutil.rmtree(work_dir, ignore_errors=True)
             raise
 
-    def finish(self, timeout: float = 900) -> None:
-        """Wait for Pagefind; raise SearchError unless it wrote a complete bundle.
-
-        ``peak_mib`` and ``cpu_seconds`` then hold the largest memory and the processor time
-        Pagefind used (the benchmark reports them).
-        """
-        timer = threading.Timer(timeout, self.process.kill)
-        timer.start()
+    def _run(self) -> None:
+        """Index each bundle in turn (in the background thread); stop at the first failure."""
         try:
-            output = self.process.stdout.read() if self.process.stdout else ""
-            _, status, usage = os.wait4(self.process.pid, 0)
-            self.process.returncode = os.waitstatus_to_exitcode(status)
-            self.peak_mib = usage.ru_maxrss / 1024
-            self.cpu_seconds = usage.ru_utime + usage.ru_stime
+            for command, output in zip(self.commands, self.outputs, strict=True):
+                if self.cancelled.is_set():
+                    return
+                self.failure = self._index(command, output)
+                if self.failure:
+                    return
+        except Exception as err:  # noqa: BLE001 - whatever it is, finish reports it in the build's thread
+            self.failure = f"indexing failed: {err!r}"
+
+    def _index(self, command: list[str], output: Path) -> str | None:
+        try:
+            process = self.process = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                env={**os.environ, **PAGEFIND_ENV},
+            )
+        except OSError as err:
+            return f"running {command[0]} failed: {err}"
+        text = process.stdout.read() if process.stdout else ""
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        self.peak_mib = max(self.peak_mib, usage.ru_maxrss / 1024)
+        self.cpu_seconds += usage.ru_utime + usage.ru_stime
+        if process.returncode != 0:
+            detail = " ".join((text or "").strip().splitlines()[-3:])
+            if process.returncode == -9:
+                detail = "killed"
+            return f"{command[0]} exited with code {process.returncode}: {detail}"
+        if not (output / "pagefind.js").is_file():
+            return f"Pagefind reported success but wrote no {output.name}/pagefind.js"
+        canonicalize(output)
+        drop_unused(output)
+        return None
+
+    def finish(self, timeout: float = 900) -> None:
+        """Wait for Pagefind; raise SearchError unless it wrote every bundle complete.
+
+        ``peak_mib`` and ``cpu_seconds`` then hold the largest memory of one Pagefind run, and the
+        processor time of them all (the benchmark reports them).
+        """
+        try:
+            self.thread.join(timeout)
+            if self.thread.is_alive():
+                self.cancel()
+                self.failure = f"Pagefind killed after {timeout:.0f} s"
         finally:
-            timer.cancel()
             shutil.rmtree(self.work_dir, ignore_errors=True)
-        if self.process.returncode != 0:
-            detail = " ".join((output or "").strip().splitlines()[-3:])
-            if self.process.returncode == -9:
-                detail = f"killed after {timeout:.0f} s"
-            raise SearchError(f"{self.command[0]} exited with code {self.process.returncode}: {detail}")
-        if not (self.output / "pagefind.js").is_file():
-            raise SearchError(f"Pagefind reported success but wrote no {OUTPUT}/pagefind.js")
-        canonicalize(self.output)
+        if self.failure:
+            raise SearchError(self.failure)
 
     def cancel(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
+        self.cancelled.set()
+        process = self.process
+        if process is not None and process.returncode is None:
+            # Not Popen.kill, which polls: the background thread is the one that reaps the process.
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGKILL)
+        self.thread.join()
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def drop_unused(output: Path) -> None:
+    """Remove from a bundle what no page requests (``UNUSED``): pagefind.js loads the WebAssembly
+    of the index's language, or ``wasm.unknown.pagefind`` for a language it does not stem."""
+    for name in UNUSED:
+        (output / name).unlink(missing_ok=True)
+    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+    needed = {f"wasm.{info.get('wasm') or 'unknown'}.pagefind" for info in entry["languages"].values()}
+    for path in output.glob("wasm.*.pagefind"):
+        if path.name not in needed:
+            path.unlink()
 
 
 _MAGIC = b"pagefind_dcd"

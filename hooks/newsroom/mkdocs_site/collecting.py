@@ -21,6 +21,7 @@ from ..links import HeldLinks
 from ..listings import Listing
 from ..model import TAXONOMIES, Release
 from ..redirects import check_redirects, redirects
+from ..search import bundle_path
 from ..sources import check_source
 from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
 from .check import CHECK_COMMAND
@@ -166,6 +167,9 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
         return titles.get(f"{url}index.md") or titles.get(url.rstrip("/") + ".md") or key
 
     found: list[Listing] = []
+    indexes = {}
+    if len(state.editions) > 1:  # each edition has a search index of its own
+        indexes = {part.edition.language: f"{bundle_path(part.edition.prefix)}/pagefind.js" for part in state.editions}
     for part in state.editions:
         prefix, terms = part.edition.prefix, part.taxonomies
         if prefix:  # mkdocs.yml's nav names the default edition's pages; the others' take their strings
@@ -181,11 +185,15 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             name = named(taxonomy_url(taxonomy), f"newsroom.{taxonomy}")
             found.append(listings.taxonomy_index(terms, taxonomy, name, prefix))
         found.append(listings.subscribe(terms, named(SUBSCRIBE, "newsroom.subscribe"), prefix))
-        # The search index holds every term under its name in the whole archive: filters use those,
+        # The search index of each edition holds every term under its name in the whole archive: filters use those,
         # and an edition's page shows them by its own names.
         shown = functools.partial(state.the_archive.term_names.name, language=part.edition.language)
         search = listings.search_page(
-            state.the_archive.taxonomies, named(SEARCH, "newsroom.search.title"), prefix, shown if prefix else None
+            state.the_archive.taxonomies,
+            named(SEARCH, "newsroom.search.title"),
+            prefix,
+            shown if prefix else None,
+            indexes,
         )
         found.append(search)
         found += listings.term_listings(terms, settings.per_page, prefix)

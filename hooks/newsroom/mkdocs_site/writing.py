@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 
 from .. import feeds, korean, organization, search, sitemap
 from ..languages import alternates
+from ..model import Release
 from ..outputs import NOT_FOUND_PAGE
 from ..urls import absolute, url_of
 from .context import error_page_context, in_language, listing_alternates, page_alternates
@@ -43,29 +44,16 @@ def start_search_index(state: BuildState, config: MkDocsConfig) -> None:
         log.info("newsroom: search index not rebuilt in a --dirty preview; restart `make serve` to refresh it")
         return
     with state.progress.phase("search (records, Pagefind started)") as report:
-        records = search_records(state)
+        bundles = search_bundles(state, config.site_name)
         try:
-            state.indexing = search.Indexing(Path(config.site_dir), records, state.settings.language, state.workers())
+            state.indexing = search.Indexing(Path(config.site_dir), bundles, state.workers())
         except search.SearchError as err:
             raise PluginError(_search_failed(err)) from None
-        state.indexed = len(records)
+        state.indexed = sum(len(bundle.records) for bundle in bundles)
         state.indexing_started = time.perf_counter()
-        report["done"] = f"{len(records)} records"
+        report["done"] = f"{state.indexed} records" + (f" in {len(bundles)} indexes" if len(bundles) > 1 else "")
     if os.environ.get(SEARCH_FOREGROUND_VARIABLE):
         finish_search_index(state, "search (Pagefind, in the foreground)")
-
-
-#: What Pagefind writes that no page requests, left out of the site: its ready-made search
-#: interfaces (the newsroom's is its own, on pagefind.js) and its highlighter of result pages.
-PAGEFIND_UNUSED = (
-    "pagefind-ui.js",
-    "pagefind-ui.css",
-    "pagefind-modular-ui.js",
-    "pagefind-modular-ui.css",
-    "pagefind-component-ui.js",
-    "pagefind-component-ui.css",
-    "pagefind-highlight.js",
-)
 
 
 def finish_search_index(state: BuildState, phase: str) -> None:
@@ -78,8 +66,6 @@ def finish_search_index(state: BuildState, phase: str) -> None:
             raise PluginError(_search_failed(err)) from None
         finally:
             state.indexing = None
-        for name in PAGEFIND_UNUSED:
-            (indexing.output / name).unlink(missing_ok=True)
         state.progress.figures["pagefind peak MiB"] = indexing.peak_mib
         state.progress.figures["pagefind seconds"] = time.perf_counter() - state.indexing_started
         state.progress.figures["pagefind CPU seconds"] = indexing.cpu_seconds
@@ -238,11 +224,15 @@ def write_robots(site_dir: Path, config: MkDocsConfig) -> Path:
     return target
 
 
-def search_records(state: BuildState) -> SearchRecords:
+def search_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
+    """The search indexes of the site: one per edition, each of its releases and hand-written
+    pages in its language (a site of one edition: one, of everything it publishes)."""
+
+    def home(prefix: str, language: str) -> search.SearchRecord:
+        return search.page_record(prefix, site_name, site_name, language)
+
     pages = [
-        search.page_record(
-            page.url, page.title or "", state.page_bodies[page.file.src_uri].text, state.settings.language
-        )
+        page
         for page in state.documentation_pages
         # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
         if type(page) is Page and page.file.src_uri in state.page_bodies
@@ -252,7 +242,35 @@ def search_records(state: BuildState) -> SearchRecords:
     korean_texts = any(korean.is_korean(release.language) for release in state.the_archive.published)
     if korean_texts and not korean.remember(state.settings.project_dir):
         korean.load()
-    return SearchRecords(state, pages)
+    if len(state.editions) < 2:
+        language = state.settings.language
+        own = [page_record(state, page, language) for page in pages]
+        records = searchable(state, state.the_archive.published, own, home("", language))
+        return [search.Bundle(search.OUTPUT, language, records)]
+    bundles = []
+    for part in state.editions:
+        prefix, language = part.edition.prefix, part.edition.language
+        own = [
+            page_record(state, page, language)
+            for page in pages
+            if edition_prefix(page, state.chrome.prefixes) == prefix
+        ]
+        records = searchable(state, part.published, own, home(prefix, language))
+        bundles.append(search.Bundle(search.bundle_path(prefix), language, records))
+    return bundles
+
+
+def searchable(
+    state: BuildState, releases: list[Release], pages: list[search.SearchRecord], home: search.SearchRecord
+) -> SearchRecords:
+    """The records of an edition's index. One with nothing to search yet (an edition without
+    releases or pages) holds its ``home`` page, found by the site's name: Pagefind cannot make an
+    empty index, and the edition's search must still work (and find nothing else)."""
+    return SearchRecords(state, releases, pages if releases or pages else [home])
+
+
+def page_record(state: BuildState, page: Page, language: str) -> search.SearchRecord:
+    return search.page_record(page.url, page.title or "", state.page_bodies[page.file.src_uri].text, language)
 
 
 def _search_failed(err: Exception) -> str:
@@ -266,9 +284,9 @@ def _search_failed(err: Exception) -> str:
 class SearchRecords(Sequence[search.SearchRecord]):
     """The search records of a build, each made when asked for (by the worker that writes it)."""
 
-    def __init__(self, state: BuildState, pages: list[search.SearchRecord]):
+    def __init__(self, state: BuildState, releases: Sequence[Release], pages: list[search.SearchRecord]):
         self.state = state
-        self.releases = state.the_archive.published
+        self.releases = releases
         self.pages = pages
         #: By edition prefix, made before the workers fork: the label of a content warning and the
         #: date formatter, in that edition's language (a result shows the release's date in it).
@@ -302,4 +320,5 @@ class SearchRecords(Sequence[search.SearchRecord]):
             self.formatter[release.edition].when(release.date).text,
             settings.search_lede_words,
             self.warning[release.edition],
+            moment=len(state.editions) > 1,
         )

@@ -15,21 +15,25 @@
   const strings = JSON.parse(document.getElementById("nr-search-strings").textContent);
   const root = new URL(form.dataset.root.replace(/\/?$/, "/"), document.baseURI);
   // On a site of several languages, the page's edition: its releases are searched unless the
-  // reader asks for every language (language=* in the search page's address).
+  // reader asks for every language (language=* in the search page's address). Each edition has an
+  // index of its own (data-pagefind is the page's edition's): the search page loads the others'
+  // only when the reader asks for their languages.
   const EDITION = form.dataset.edition || "";
   const ALL_LANGUAGES = "*";
   const FACETS = ["region", "country", "topic", "organization", "year", "language"];
   const PAGE_SIZE = 10;
   const EXCERPT_WORDS = 24;
   const TYPING_PAUSE_MS = 150;
-  let pagefind = null;
+  const loaded = {};  // the address of an index's pagefind.js -> the promise of its module
 
   /* -- Pagefind ------------------------------------------------------------------- */
 
-  function loadPagefind() {
-    if (!pagefind) {
-      const url = new URL(form.dataset.pagefind, document.baseURI).href;
-      pagefind = import(url).then(async (module) => {
+  /** The Pagefind of one index (the page's edition's unless another is given). Each index's
+   * pagefind.js is a module of its own, with its own state: indexes are searched side by side. */
+  function loadPagefind(script) {
+    const url = new URL(script || form.dataset.pagefind, document.baseURI).href;
+    if (!loaded[url]) {
+      loaded[url] = import(url).then(async (module) => {
         // noWorker: on the main thread, Pagefind does not fetch its worker script (41 KB).
         // baseUrl "/": result URLs stay relative to the site's root, wherever it is served (resultUrl).
         await module.options({ baseUrl: "/", excerptLength: EXCERPT_WORDS, noWorker: true });
@@ -37,7 +41,56 @@
         return module;
       });
     }
-    return pagefind;
+    return loaded[url];
+  }
+
+  /** Counts of filter values of several searches, added up: facet -> value -> count. */
+  function addedUp(filterCounts) {
+    const sums = {};
+    for (const counts of filterCounts) {
+      for (const [facet, values] of Object.entries(counts || {})) {
+        const sum = sums[facet] = sums[facet] || {};
+        for (const [value, count] of Object.entries(values)) sum[value] = (sum[value] || 0) + count;
+      }
+    }
+    return sums;
+  }
+
+  /** One search over several indexes: { total, filters (added up), shown(start, end) -> the data
+   * of those results }. Results are merged by score, as Pagefind merges its indexes, or, sorted
+   * by date, newest first: each index gives its own newest first, and the merge reads the date of
+   * each index's next result (meta.moment), loading no more of them than it shows, plus one each. */
+  async function searchAll(modules, query, options) {
+    const searches = await Promise.all(modules.map((module) => module.search(query, options)));
+    const lists = searches.map((search) => search.results);
+    const total = lists.reduce((sum, results) => sum + results.length, 0);
+    const filters = addedUp(searches.map((search) => search.filters));
+    const cache = new Map();
+    const data = (result) => {
+      if (!cache.has(result)) cache.set(result, result.data());
+      return cache.get(result);
+    };
+    async function shown(start, end) {
+      if (lists.length === 1) return Promise.all(lists[0].slice(start, end).map(data));
+      if (!options.sort) {
+        const merged = lists.flat().sort((a, b) => b.score - a.score);
+        return Promise.all(merged.slice(start, end).map(data));
+      }
+      const next = lists.map(() => 0);
+      const merged = [];
+      while (merged.length < end) {
+        const heads = await Promise.all(lists.map((results, i) => (next[i] < results.length ? data(results[next[i]]) : null)));
+        let newest = -1;
+        heads.forEach((head, i) => {
+          if (head && (newest < 0 || (head.meta.moment || "0") > (heads[newest].meta.moment || "0"))) newest = i;
+        });
+        if (newest < 0) break;
+        merged.push(heads[newest]);
+        next[newest]++;
+      }
+      return merged.slice(start, end);
+    }
+    return { total, filters, shown };
   }
 
   /** The page a result links to: Pagefind gives paths from the site root. */
@@ -198,7 +251,7 @@
       // index chunks of every prefix typed, which multiplies what a first query downloads.)
       await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
       if (id !== searchId) return;  // a newer query is on its way
-      search = await module.search(query, EDITION ? { filters: { language: { any: [EDITION] } } } : {});
+      search = await module.search(query, {});  // an edition's index holds its own releases only
     } catch {
       status.textContent = strings.unavailable;
       return;
@@ -269,6 +322,9 @@
   // An edition's names of terms the index holds under their usual ones: index name -> shown name.
   const labelsElement = document.getElementById("nr-search-labels");
   const labels = labelsElement ? JSON.parse(labelsElement.textContent) : {};
+  // On a site of several editions, each edition's index, by language.
+  const indexesElement = document.getElementById("nr-search-indexes");
+  const INDEXES = indexesElement ? JSON.parse(indexesElement.textContent) : null;
   const languageNames = (() => {
     try { return new Intl.DisplayNames([strings.lang], { type: "language" }); } catch { return null; }
   })();
@@ -337,12 +393,14 @@
       if (!values.length && !chosen.size) continue;
       values.sort((a, b) => facet === "year" ? b[0].localeCompare(a[0])
         : label(facet, a[0]).localeCompare(label(facet, b[0]), strings.lang));
-      const items = values.filter(([value, count]) => count > 0 || chosen.has(value)).map(([value, count]) => {
+      // A count of null: an edition whose index this search has not loaded (withEditions).
+      const items = values.filter(([value, count]) => count > 0 || count === null || chosen.has(value)).map(([value, count]) => {
         const id = "nr-facet-" + facet + "-" + toUrlValue(facet, value).replace(/[^a-z0-9-]/gi, "_");
         const box = el("input", { type: "checkbox", id, name: facet, value: toUrlValue(facet, value) });
         if (chosen.has(value)) box.setAttribute("checked", "");
-        return el("li", null, box, " ",
-          el("label", { for: id }, label(facet, value) + " ", el("span", { class: "nr-count" }, String(count))));
+        const text = count === null ? [label(facet, value)]
+          : [label(facet, value) + " ", el("span", { class: "nr-count" }, String(count))];
+        return el("li", null, box, " ", el("label", { for: id }, ...text));
       });
       if (!items.length) continue;
       groups.push(el("fieldset", { class: "nr-facet" }, el("legend", null, strings[facet]), el("ul", null, ...items)));
@@ -367,56 +425,76 @@
     pages.hidden = false;
   }
 
+  /** The indexes a state searches (their scripts): on a site of several editions, those of the
+   * languages chosen, or every edition's when none is; else the site's one index. */
+  function indexesOf(state) {
+    if (!INDEXES) return [form.dataset.pagefind];
+    const chosen = state.filters.language || [];
+    return Object.keys(INDEXES).filter((language) => !chosen.length || chosen.includes(language))
+      .map((language) => INDEXES[language]);
+  }
+
+  /** On a site of several editions, the language facet lists every edition: with its count where
+   * its index was searched, and without one where it was not (loaded only when the reader asks). */
+  function withEditions(counts) {
+    if (!INDEXES) return counts;
+    const languages = { ...(counts.language || {}) };
+    for (const language of Object.keys(INDEXES)) if (!(language in languages)) languages[language] = null;
+    return { ...counts, language: languages };
+  }
+
   let pageSearchId = 0;
 
   async function run(state) {
     const id = ++pageSearchId;
     queryInput.value = state.q;
     sortSelect.value = state.sort;
-    let module;
+    let modules;
     try {
-      module = await loadPagefind();
+      modules = await Promise.all(indexesOf(state).map((script) => loadPagefind(script)));
     } catch {
       resultsStatus.textContent = strings.unavailable;
       return;
     }
+    const allFilters = async () => addedUp(await Promise.all(modules.map((module) => module.filters())));
     const filters = {};
     for (const [facet, values] of Object.entries(state.filters)) {
       filters[facet] = { any: values.map((v) => toFilterValue(facet, v)) };
     }
     const hasFilters = Object.keys(filters).length > 0;
     if (!state.q && !hasFilters) {
-      renderFacets(state, await module.filters());
+      renderFacets(state, withEditions(await allFilters()));
       resultsStatus.textContent = "";
       resultsList.replaceChildren();
       renderPages(state, 0);
       return;
     }
     resultsStatus.textContent = strings.searching;
-    await module.filters();  // loads every facet, so that the counts of all of them come back
+    await allFilters();  // loads every facet, so that the counts of all of them come back
     const options = { filters };
     if (state.sort === "date" || !state.q) options.sort = { date: "desc" };
-    const search = await module.search(state.q || null, options);
+    const search = await searchAll(modules, state.q || null, options);
     if (id !== pageSearchId) return;
     // Values of one facet add up (any of them may match): a facet's counts are those of the
-    // search with every other filter, but none of its own.
+    // search with every other filter, but none of its own. (Of an edition's languages, those of
+    // the indexes searched: each holds one language.)
     const counts = { ...search.filters };
     for (const facet of Object.keys(filters)) {
+      if (INDEXES && facet === "language") continue;
       const others = { ...filters };
       delete others[facet];
       const without = (state.q || Object.keys(others).length)
-        ? (await module.search(state.q || null, { filters: others })).filters
-        : await module.filters();
+        ? (await searchAll(modules, state.q || null, { filters: others })).filters
+        : await allFilters();
       counts[facet] = without[facet] || {};
     }
     if (id !== pageSearchId) return;
-    const total = search.results.length;
+    const total = search.total;
     const last = Math.max(1, Math.ceil(total / PAGE_SIZE));
     if (state.page > last) state.page = last;
-    const shown = await Promise.all(
-      search.results.slice((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE).map((r) => r.data()));
+    const shown = await search.shown((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE);
     if (id !== pageSearchId) return;
-    renderFacets(state, counts);
+    renderFacets(state, withEditions(counts));
     resultsStatus.textContent = countText(total);
     resultsList.replaceChildren(...shown.map((data) => el("li", { class: "nr-result" },
       el("h2", { class: "nr-result__title" }, el("a", { href: resultUrl(data) }, data.meta.title || data.url)),
