@@ -604,3 +604,25 @@ def test_an_edition_without_releases_searches_and_finds_nothing(project, browser
             "() => JSON.parse(document.getElementById('nr-search-strings').textContent).unavailable"
         )
         assert status != unavailable
+
+
+def test_a_chinese_edition_finds_a_word_inside_a_sentence_written_without_spaces(project, browser):
+    from conftest import site_tab
+
+    # Chinese is written without spaces between words: Pagefind's extended build segments it into
+    # words as it indexes a Chinese edition's index (and the browser segments the query).
+    project.newsroom(languages=["en", "zh"])
+    body = "朝鲜政治犯收容所的人权状况令人担忧。"
+    project.release("2021-01-01-x-zh.md", release_text(title="报告", date="2021-01-01", language="zh", summary=body))
+    project.release("2021-01-02-y.md", release_text(title="Y", date="2021-01-02"))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    with site_tab(browser, build) as tab:
+        for word in ("人权", "收容所"):
+            tab.goto(tab.base + "zh/search/?q=" + word)
+            tab.wait_for_selector(".nr-result")
+            assert tab.locator(".nr-result h2").all_inner_texts() == ["报告"], word
+        tab.goto(tab.base + "zh/search/?q=" + "森林")  # a word in no release: nothing
+        tab.wait_for_function("() => document.getElementById('nr-results-status').textContent.trim() !== ''")
+        tab.wait_for_timeout(300)
+        assert tab.locator(".nr-result").count() == 0

@@ -245,7 +245,8 @@ def scratch_dir() -> Path:
 
 
 def pagefind_binary() -> Path:
-    """The Pagefind binary of the pinned ``pagefind[bin]`` (or PAGEFIND_BINARY_PATH)."""
+    """The Pagefind binary of the pinned ``pagefind[extended]``, whose build segments Chinese and
+    Japanese into words (or PAGEFIND_BINARY_PATH)."""
     from pagefind.service import get_executable
 
     found = get_executable()

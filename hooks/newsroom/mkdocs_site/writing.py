@@ -276,7 +276,7 @@ def page_record(state: BuildState, page: Page, language: str) -> search.SearchRe
 def _search_failed(err: Exception) -> str:
     return (
         f"The search index could not be built, so the site is not published without search: {err}. "
-        "Pagefind comes with the pinned dependencies (pagefind[bin] in requirements.txt; `make build` "
+        "Pagefind comes with the pinned dependencies (pagefind_bin_extended in requirements.txt; `make build` "
         "installs it); PAGEFIND_BINARY_PATH may point at another binary."
     )
 
