@@ -1,12 +1,17 @@
 """Time a full `mkdocs build` of a synthetic archive.
 
     make bench N=10000        # or: python -m benchmarks.run --releases 10000
+    python -m benchmarks.run --releases 10000 --repeat 3 --vocabulary zipf --compare hugo
+    python -m benchmarks.run --scale 1000,10000,50000 --vocabulary zipf --compare hugo
 
 Prints wall seconds (the first build cold, without the Markdown cache; the others warm, with
-it), the largest memory of any process of the build (the build, its Markdown workers,
-Pagefind), milliseconds per release, the newsroom's own phase timings (of the last build) and
-figures, page weights, and `make check` warm and cold. The archive is generated once per N
-under bench/ and reused.
+it), the peak memory of the build's whole process tree (the build, its Markdown workers,
+Pagefind, sampled together: ``benchmarks.measure``) and of its largest process, milliseconds
+per release, the newsroom's own phase timings (of the last build) and figures, page weights,
+and `make check` warm and cold. With ``--compare hugo``, each build is followed by Hugo's of
+the same releases and by Pagefind over Hugo's site (``benchmarks.hugo``), interleaved, with
+their minimum, median and memory. ``--scale`` does it all for each archive size and ends with
+a table of how the figures grow. The archive is generated once per N under bench/ and reused.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import hugo, measure
 from benchmarks.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,10 +259,57 @@ def main() -> None:
         default="small",
         help="the English words: 77, evenly (small), or tens of thousands as real text has them (zipf)",
     )
+    parser.add_argument(
+        "--compare",
+        choices=["hugo"],
+        help="also build the same releases with Hugo, and Hugo + Pagefind, interleaved with the newsroom's builds",
+    )
+    parser.add_argument("--scale", help="archive sizes to measure in turn (1000,10000,50000): a table of growth")
     args = parser.parse_args()
+    counts = [int(n) for n in args.scale.split(",")] if args.scale else [args.releases]
+    reports = []
+    for count in counts:
+        report = measure_archive(args, count)
+        print(json.dumps(report, indent=2, ensure_ascii=False), flush=True)
+        reports.append(report)
+    if len(reports) > 1:
+        print(growth_table(reports))
 
+
+def spread(values: list[float]) -> dict[str, object]:
+    return {
+        "min": round(min(values), 2),
+        "median": round(statistics.median(values), 2),
+        "each": [round(v, 2) for v in values],
+    }
+
+
+def growth_table(reports: list[dict]) -> str:
+    """How the figures grow with the archive, as a Markdown table (each row against the first)."""
+    rows = [
+        "| releases | newsroom warm (median) | cold | process tree peak | site | Hugo | Hugo + Pagefind "
+        "| growth of the warm build |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    first = reports[0]
+    for report in reports:
+        compare = report.get("compare", {})
+        warm = report["wall_s_warm"] or report["wall_s"]
+        growth = warm / (first["wall_s_warm"] or first["wall_s"])
+        hugo_s = compare.get("hugo_s", {}).get("median", "–")
+        both = compare.get("hugo_pagefind_s", {}).get("median", "–")
+        rows.append(
+            f"| {report['releases']:,} | {warm} s | {report['wall_s_cold']} s | {report['peak_tree_mib']:,} MiB "
+            f"| {report['site_files']:,} files, {report['site_mib']} MiB | {hugo_s} s | {both} s "
+            f"| {growth:.1f}× for {report['releases'] / first['releases']:g}× the releases |"
+        )
+    return "\n".join(rows)
+
+
+def measure_archive(args: argparse.Namespace, count: int) -> dict:
+    """Every figure of one archive size (see the module's docstring)."""
     languages = tuple(args.languages.split(",")) if args.languages else ()
-    project = prepare(args.work, args.releases, languages, args.translated, args.vocabulary)
+    project = prepare(args.work, count, languages, args.translated, args.vocabulary)
     site = project / "site"
     timings = project / "timings.json"
     env = {
@@ -267,30 +320,66 @@ def main() -> None:
     }
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     cache = project / ".cache"
-    walls = []
+    walls, trees = [], []
+    others: dict[str, list[measure.Measured]] = {"hugo": [], "pagefind": []}
+    hugo_site = hugo.hugo_project(project) if args.compare == "hugo" else None
+    hugo_output = args.work / f"{project.name}-hugo-public"
     for number in range(args.repeat):
         shutil.rmtree(site, ignore_errors=True)  # as on a fresh clone: nothing to clean first
         if number == 0:
             shutil.rmtree(cache, ignore_errors=True)  # the first build is cold: no Markdown cache
-        start = time.monotonic()
-        result = subprocess.run(command, env=env, cwd=project)
-        walls.append(time.monotonic() - start)
-        if result.returncode:
-            sys.exit(f"build failed with exit code {result.returncode}")
+        built = measure.run(command, env=env, cwd=project)
+        walls.append(built.seconds)
+        trees.append(built.peak_mib)
+        if built.returncode:
+            sys.exit(f"build failed with exit code {built.returncode}")
+        if hugo_site is not None:  # interleaved: the same load on the machine for both
+            shutil.rmtree(hugo_output, ignore_errors=True)
+            for name, argv in (
+                ("hugo", hugo.hugo_command(hugo_site, hugo_output)),
+                ("pagefind", hugo.pagefind_command(hugo_output)),
+            ):
+                done = measure.run(argv, quiet=True)
+                if done.returncode:
+                    sys.exit(f"{name} failed with exit code {done.returncode}")
+                others[name].append(done)
     wall = statistics.median(walls)
     # The largest of any process waited for: the build, its forked workers, Pagefind.
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     report = {
-        "releases": args.releases,
+        "releases": count,
         "wall_s": round(wall, 2),
         "wall_s_each": [round(w, 2) for w in walls],
         "wall_s_cold": round(walls[0], 2),
         "wall_s_warm": round(statistics.median(walls[1:]), 2) if len(walls) > 1 else None,
+        "peak_tree_mib": round(max(trees)),
+        "peak_tree_mib_each": [round(t) for t in trees],
         "peak_mib_any_process": round(peak_mib),
-        "ms_per_release": round(wall * 1000 / args.releases, 2),
+        "ms_per_release": round(wall * 1000 / count, 2),
         **(json.loads(timings.read_text()) if timings.exists() else {}),
         **sizes(site),
     }
+    if hugo_site is not None:
+        hugo_s = [h.seconds for h in others["hugo"]]
+        both = [h.seconds + p.seconds for h, p in zip(others["hugo"], others["pagefind"], strict=True)]
+        warm = walls[1:] or walls
+        report["compare"] = {
+            "newsroom_s": spread(walls),
+            "newsroom_warm_s": spread(warm),
+            "hugo_s": spread(hugo_s),
+            "hugo_pagefind_s": spread(both),
+            "newsroom_warm_over_hugo_pagefind": round(statistics.median(warm) / statistics.median(both), 2),
+            "newsroom_cold_over_hugo_pagefind": round(walls[0] / statistics.median(both), 2),
+            "newsroom_warm_over_hugo": round(statistics.median(warm) / statistics.median(hugo_s), 2),
+            "peak_tree_mib": {
+                "newsroom": round(max(trees)),
+                "hugo": round(max(h.peak_mib for h in others["hugo"])),
+                "hugo_pagefind": round(
+                    max(max(h.peak_mib, p.peak_mib) for h, p in zip(others["hugo"], others["pagefind"], strict=True))
+                ),
+            },
+            "hugo_site": {"html_pages": sum(1 for _ in hugo_output.rglob("*.html")), **published(hugo_output)},
+        }
     for state in ("warm", "cold"):  # warm: with the builds' cache; cold: without any
         if state == "cold":
             shutil.rmtree(cache, ignore_errors=True)
@@ -317,7 +406,7 @@ def main() -> None:
         report.update(korean_cost(command, env, project, site, timings))
     if args.preview:
         report.update(preview(project, site))
-    print(json.dumps(report, indent=2, ensure_ascii=False))
+    return report
 
 
 if __name__ == "__main__":
