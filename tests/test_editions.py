@@ -499,6 +499,17 @@ def _three_editions(project):
     return build
 
 
+def _settled(tab) -> None:
+    """Wait until the search page has said what it found (not "searching")."""
+    tab.wait_for_function(
+        """() => {
+            const status = document.getElementById("nr-results-status").textContent.trim();
+            const strings = JSON.parse(document.getElementById("nr-search-strings").textContent);
+            return status !== "" && status !== strings.searching;
+        }"""
+    )
+
+
 def test_each_edition_has_a_search_index_of_its_own_in_its_language(project):
     from test_output_encoding import pagefind_data
 
@@ -584,8 +595,7 @@ def test_the_arabic_edition_finds_a_word_by_its_arabic_stem(project, browser):
         tab.wait_for_selector(".nr-result")
         assert tab.locator(".nr-result h2").all_inner_texts() == ["المعتقلين ثالثا"]
         tab.goto(tab.base + "ar/search/?q=" + "صحفي")  # a word in no release: nothing
-        tab.wait_for_function("() => document.getElementById('nr-results-status').textContent.trim() !== ''")
-        tab.wait_for_timeout(300)
+        _settled(tab)
         assert tab.locator(".nr-result").count() == 0
 
 
@@ -596,8 +606,7 @@ def test_an_edition_without_releases_searches_and_finds_nothing(project, browser
     assert (build.site / "ar" / "pagefind" / "pagefind.js").is_file()
     with site_tab(browser, build) as tab:
         tab.goto(tab.base + "ar/search/?q=Seoul")
-        tab.wait_for_function("() => document.getElementById('nr-results-status').textContent.trim() !== ''")
-        tab.wait_for_timeout(300)
+        _settled(tab)
         status = tab.locator("#nr-results-status").inner_text()
         assert tab.locator(".nr-result").count() == 0 and status != "", status
         unavailable = tab.evaluate(
@@ -623,6 +632,20 @@ def test_a_chinese_edition_finds_a_word_inside_a_sentence_written_without_spaces
             tab.wait_for_selector(".nr-result")
             assert tab.locator(".nr-result h2").all_inner_texts() == ["报告"], word
         tab.goto(tab.base + "zh/search/?q=" + "森林")  # a word in no release: nothing
-        tab.wait_for_function("() => document.getElementById('nr-results-status').textContent.trim() !== ''")
-        tab.wait_for_timeout(300)
+        _settled(tab)
         assert tab.locator(".nr-result").count() == 0
+
+
+def test_the_bodies_of_every_editions_feeds_are_converted_once_by_the_markdown_workers(project, tmp_path):
+    import feedparser
+
+    # One item a feed: the whole archive's newest release of each term is English, the Korean
+    # edition's is Korean. Its feed form must be made beside its page, not again at the end.
+    project.newsroom(languages=["en", "ko"], feed_items=1)
+    project.release("2021-01-01-x-ko.md", release_text(title="엑스", date="2021-01-01", language="ko", **TERMS))
+    project.release("2021-01-02-y.md", release_text(title="Y", date="2021-01-02", **TERMS))
+    timings = tmp_path / "timings.json"
+    build = project.build(env={"NEWSROOM_TIMINGS": str(timings)})
+    assert build.returncode == 0, build.log
+    assert feedparser.parse(build.text("ko/countries/north-korea/feed.xml")).entries[0].title == "엑스"
+    assert json.loads(timings.read_text())["figures"]["feed bodies converted again"] == 0

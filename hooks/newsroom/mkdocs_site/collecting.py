@@ -67,9 +67,16 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
         files.append(asset)
     add_listings(state, files, config)
     add_redirects(state, files, config)
-    # Feeds show the newest releases of the site and of each term: only their bodies need a feed form.
+    # Feeds show the newest releases of each edition and of each of its terms: only their bodies
+    # need a feed form (made beside the page's, by the Markdown workers; any other is made again,
+    # alone, when the feeds are written).
     newest = settings.feed_items
-    shown = [*releases[:newest], *(r for term in archive.taxonomies.all_terms() for r in term.releases[:newest])]
+    shown = [
+        release
+        for part in state.editions
+        for group in (part.published, *(term.releases for term in part.taxonomies.all_terms()))
+        for release in group[:newest]
+    ]
     bodies.feed_sources = {f"{settings.releases_dir}/{r.name}" for r in shown}
     # What a link in a body to a file of the site leads to; a link to a held release is taken out.
     bodies.targets = Targets({f.src_uri: "" if f.url == "./" else f.url for f in files}, held)

@@ -79,6 +79,9 @@ class BuildState:
     renderer: ReleaseRenderer | None = None
     held_key: int = 0
     """Which releases are held back, as a number: a preview's cached body is valid for one set."""
+    feed_bodies_again: int = 0
+    """How many bodies a feed showed that the Markdown workers had not given a feed form
+    (``feed_html``): each is converted again, alone, while the feeds are written."""
     docs_dir: str = ""
     editions: list[EditionArchive] = field(default_factory=list)
     """What each edition publishes (``on_files``); one, the whole archive, on a site of one language."""
@@ -177,6 +180,7 @@ class BuildState:
         """A release's body as feeds show it; made now for a body that was rendered without it."""
         found = self.rendered(release).feed_html
         if found is None:
+            self.feed_bodies_again += 1
             bodies = self.the_renderer.bodies
             sources, bodies.feed_sources = bodies.feed_sources, None
             try:

@@ -157,6 +157,7 @@ def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
         limit = state.settings.feed_items
         channels = feeds.site_feeds(part.published, part.taxonomies, writer.site, limit, part.edition.prefix)
         written += writer.write(Path(config.site_dir), channels)
+    state.progress.figures["feed bodies converted again"] = state.feed_bodies_again
     return written
 
 
