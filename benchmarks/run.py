@@ -301,7 +301,7 @@ def growth_table(reports: list[dict]) -> str:
         rows.append(
             f"| {report['releases']:,} | {warm} s | {report['wall_s_cold']} s | {report['peak_tree_mib']:,} MiB "
             f"| {report['site_files']:,} files, {report['site_mib']} MiB | {hugo_s} s | {both} s "
-            f"| {growth:.1f}× for {report['releases'] / first['releases']:g}× the releases |"
+            f"| {growth:.1f}× for {report['releases'] / first['releases']:.3g}× the releases |"
         )
     return "\n".join(rows)
 
