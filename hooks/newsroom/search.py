@@ -318,10 +318,13 @@ class Indexing:
     def __init__(self, site_dir: Path, bundles: Sequence[Bundle], workers: int = 1):
         """Each bundle's ``records`` may make each record when it is asked for it: with ``workers``
         > 1 they are made and written by that many forked processes, each taking a share."""
+        self.site_dir = site_dir
         self.outputs = [site_dir / bundle.path for bundle in bundles]
         self.work_dir = work_dir = scratch_dir()
         self.peak_mib = 0.0
         self.cpu_seconds = 0.0
+        #: Each bundle's processor seconds and peak MiB, by its path (the benchmark reports them).
+        self.each: dict[str, tuple[float, float]] = {}
         self.failure: str | None = None
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = threading.Event()
@@ -374,6 +377,10 @@ class Indexing:
         process.returncode = os.waitstatus_to_exitcode(status)
         self.peak_mib = max(self.peak_mib, usage.ru_maxrss / 1024)
         self.cpu_seconds += usage.ru_utime + usage.ru_stime
+        self.each[output.relative_to(self.site_dir).as_posix()] = (
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,
+        )
         if process.returncode != 0:
             detail = " ".join((text or "").strip().splitlines()[-3:])
             if process.returncode == -9:
