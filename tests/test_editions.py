@@ -649,3 +649,18 @@ def test_the_bodies_of_every_editions_feeds_are_converted_once_by_the_markdown_w
     assert build.returncode == 0, build.log
     assert feedparser.parse(build.text("ko/countries/north-korea/feed.xml")).entries[0].title == "엑스"
     assert json.loads(timings.read_text())["figures"]["feed bodies converted again"] == 0
+
+
+def test_a_build_fails_naming_the_editions_index_pagefind_did_not_write(project, tmp_path):
+    from newsroom.search import pagefind_binary
+
+    # Pagefind that indexes every edition but the Korean one, and says it succeeded.
+    fake = tmp_path / "pagefind"
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *ko/pagefind*) exit 0;; esac\nexec {pagefind_binary()} "$@"\n')
+    fake.chmod(0o755)
+    project.newsroom(languages=["en", "ko"])
+    project.release("2021-01-01-x.md", release_text(title="X", date="2021-01-01"))
+    build = project.build(env={"PAGEFIND_BINARY_PATH": str(fake)})
+    assert build.returncode == 1
+    assert "The search index could not be built, so the site is not published without search" in build.log
+    assert "Pagefind reported success but wrote no ko/pagefind/pagefind.js" in build.log

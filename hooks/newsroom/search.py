@@ -387,7 +387,7 @@ class Indexing:
                 detail = "killed"
             return f"{command[0]} exited with code {process.returncode}: {detail}"
         if not (output / "pagefind.js").is_file():
-            return f"Pagefind reported success but wrote no {output.name}/pagefind.js"
+            return f"Pagefind reported success but wrote no {output.relative_to(self.site_dir).as_posix()}/pagefind.js"
         canonicalize(output)
         drop_unused(output)
         return None
