@@ -372,6 +372,8 @@ class Indexing:
             )
         except OSError as err:
             return f"running {command[0]} failed: {err}"
+        if self.cancelled.is_set():  # cancelled while it started: cancel may have missed it
+            process.kill()
         text = process.stdout.read() if process.stdout else ""
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
