@@ -10,8 +10,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-#: How often the tree's memory is read: often enough to see a Pagefind run of a second.
-SAMPLE_S = 0.05
+#: How often the tree's memory is read: often enough for runs of seconds; each reading walks /proc, and
+#: reading the memory of a process of gigabytes costs the kernel time, taken from the build measured.
+SAMPLE_S = 0.2
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
