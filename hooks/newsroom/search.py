@@ -323,8 +323,8 @@ class Indexing:
         self.work_dir = work_dir = scratch_dir()
         self.peak_mib = 0.0
         self.cpu_seconds = 0.0
-        #: Each bundle's processor seconds and peak MiB, by its path (the benchmark reports them).
-        self.each: dict[str, tuple[float, float]] = {}
+        #: Each bundle's processor seconds, by its path (the benchmark reports them).
+        self.each: dict[str, float] = {}
         self.failure: str | None = None
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = threading.Event()
@@ -379,10 +379,7 @@ class Indexing:
         process.returncode = os.waitstatus_to_exitcode(status)
         self.peak_mib = max(self.peak_mib, usage.ru_maxrss / 1024)
         self.cpu_seconds += usage.ru_utime + usage.ru_stime
-        self.each[output.relative_to(self.site_dir).as_posix()] = (
-            usage.ru_utime + usage.ru_stime,
-            usage.ru_maxrss / 1024,
-        )
+        self.each[output.relative_to(self.site_dir).as_posix()] = usage.ru_utime + usage.ru_stime
         if process.returncode != 0:
             detail = " ".join((text or "").strip().splitlines()[-3:])
             if process.returncode == -9:
@@ -398,7 +395,10 @@ class Indexing:
         """Wait for Pagefind; raise SearchError unless it wrote every bundle complete.
 
         ``peak_mib`` and ``cpu_seconds`` then hold the largest memory of one Pagefind run, and the
-        processor time of them all (the benchmark reports them).
+        processor time of them all (the benchmark reports them). The memory is the kernel's peak of
+        the process, which Linux starts at the size of the process that started it: the build's.
+        An index smaller than the build reports the build's size; ``benchmarks.measure`` samples
+        the real one.
         """
         try:
             self.thread.join(timeout)

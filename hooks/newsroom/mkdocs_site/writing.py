@@ -70,9 +70,8 @@ def finish_search_index(state: BuildState, phase: str) -> None:
         state.progress.figures["pagefind seconds"] = time.perf_counter() - state.indexing_started
         state.progress.figures["pagefind CPU seconds"] = indexing.cpu_seconds
         if len(indexing.each) > 1:  # each edition's index
-            for path, (cpu_seconds, peak_mib) in indexing.each.items():
+            for path, cpu_seconds in indexing.each.items():
                 state.progress.figures[f"pagefind CPU seconds, {path}"] = cpu_seconds
-                state.progress.figures[f"pagefind peak MiB, {path}"] = peak_mib
         report["done"] = f"{state.indexed} pages indexed, Pagefind peaked at {indexing.peak_mib:.0f} MiB"
 
 
