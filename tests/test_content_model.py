@@ -340,6 +340,8 @@ def test_settings_are_checked():
         Settings.from_mapping(Path("."), {"perpage": 10})
     with pytest.raises(SettingsError, match="expected a whole number of at least 1"):
         Settings.from_mapping(Path("."), {"per_page": 0})
+    with pytest.raises(SettingsError, match="search_shard_size: expected a whole number of at least 1, got 'many'"):
+        Settings.from_mapping(Path("."), {"search_shard_size": "many"})
 
 
 def test_a_term_name_without_letters_or_digits_is_an_error():

@@ -220,14 +220,16 @@ class SearchPage(Listing):
     """For each facet, the slug used in URLs of every term, and its name (as the index holds it)."""
     search_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     """For each facet, the name the edition shows for a term the index holds under another."""
-    search_indexes: dict[str, str] = field(default_factory=dict)
-    """On a site of several editions, each edition's search index (its script, from the site
-    root), by language: the page searches its own, and the others' when the reader asks."""
+    search_indexes: dict[str, list[str]] = field(default_factory=dict)
+    """Each edition's search index, by language: the folders of its shards from the site root,
+    newest first. On a site of several editions, the page searches its own edition's, and the
+    others' when the reader asks."""
 
     def shown(self) -> tuple:
         terms = tuple((facet, tuple(names.items())) for facet, names in self.search_terms.items())
         labels = tuple((facet, tuple(names.items())) for facet, names in self.search_labels.items())
-        return (*Listing.shown(self), terms, labels, tuple(self.search_indexes.items()))
+        indexes = tuple((language, tuple(folders)) for language, folders in self.search_indexes.items())
+        return (*Listing.shown(self), terms, labels, indexes)
 
 
 AnyListing = HomeListing | NewsListing | YearListing | TermListing | TaxonomyIndex | SubscribePage | SearchPage
@@ -330,7 +332,7 @@ def search_page(
     title: str,
     prefix: str = "",
     shown: Callable[[str, str], str] | None = None,
-    indexes: dict[str, str] | None = None,
+    indexes: dict[str, list[str]] | None = None,
 ) -> SearchPage:
     """The search page; the interface gets each term's slug and name to keep filters in its URL,
     the names the page shows where ``shown(taxonomy, name)`` differs (an edition's language), and

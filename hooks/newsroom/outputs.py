@@ -47,15 +47,21 @@ class Claims:
         self.folders[prefix] = who
 
 
-def site_outputs(taxonomies: Taxonomies, editions: Sequence[tuple[str, Taxonomies]] = ()) -> Claims:
+def site_outputs(
+    taxonomies: Taxonomies, editions: Sequence[tuple[str, Taxonomies]] = (), search_folders: Sequence[str] = ()
+) -> Claims:
     """What the site writes beside its pages: feeds (each edition's: ``editions``, by prefix, else the
-    site's) and their icon, sitemaps, robots.txt, the 404 page, search index, thumbnails."""
+    site's) and their icon, sitemaps, robots.txt, the 404 page, the search index (each edition's
+    shards: ``search_folders``, else ``pagefind/`` of each edition), thumbnails."""
     claims = Claims()
     for prefix, terms in editions or [("", taxonomies)]:
         for path in feeds.output_paths(terms, prefix):
             claims.claim(path, "the site itself (a feed)")
         claims.claim(prefix + NOT_FOUND_PAGE, "the site itself (the 404 page)")
-        claims.claim_folder(f"{bundle_path(prefix)}/", "the site itself (the search index)")
+        if not search_folders:
+            claims.claim_folder(f"{bundle_path(prefix)}/", "the site itself (the search index)")
+    for folder in search_folders:
+        claims.claim_folder(f"{folder}/", "the site itself (the search index)")
     for path in sitemap.OUTPUTS:
         claims.claim(path, "the site itself (the sitemap)")
     claims.claim_folder(sitemap.NUMBERED, "the site itself (the sitemap)")

@@ -6,7 +6,9 @@ search is indexed, never navigation or listings. A site of one edition has one
 index, in its language (a release in another language is found there too; its
 language is a filter). A site of several editions has one index per edition, at
 ``<prefix>pagefind/``, each with its language's stemming: the search script
-searches the edition's own, and the others on request (``Bundle``).
+searches the edition's own, and the others on request. An edition's index of many releases is
+cut by date into shards, each indexed by Pagefind alone (its memory peaks at a shard's, not at the
+archive's), which the search page merges (``shard_ranges``). Each shard is a ``Bundle``.
 
 A little over 300 lines: the records, the documents Pagefind reads, running it, and making
 its output deterministic belong together (each depends on how the others encode a record).
@@ -15,6 +17,7 @@ its output deterministic belong together (each depends on how the others encode 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import gzip
 import hashlib
@@ -291,7 +294,8 @@ def _write(work_dir: Path, documents: Iterable[tuple[str, str]]) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
-    """One Pagefind index: what one edition publishes (or the whole site, of one edition)."""
+    """One Pagefind index: what one edition publishes (or the whole site, of one edition), or one
+    shard of it."""
 
     path: str
     """Where it is published, relative to the site root: ``pagefind`` or ``ko/pagefind``."""
@@ -303,6 +307,38 @@ class Bundle:
 def bundle_path(prefix: str) -> str:
     """Where the index of the edition at ``prefix`` is published (``ko/`` -> ``ko/pagefind``)."""
     return f"{prefix}{OUTPUT}"
+
+
+def shard_ranges(releases: int, size: int) -> list[range]:
+    """An edition's releases, oldest first, cut into the shards of its index (``search_shard_size``).
+
+    Every shard but the newest holds exactly ``size`` releases, and keeps them as the archive
+    grows: a new release changes the newest shard only. The newest holds the rest, from ``size``
+    to twice as many less one (or fewer, in an archive smaller than that): the header box, which
+    searches it alone, always searches at least ``size`` of the newest releases. Pagefind indexes
+    one shard at a time: its memory peaks at the largest shard's, whatever the archive's size.
+    """
+    count = max(1, releases // size)
+    return [range(i * size, (i + 1) * size if i < count - 1 else releases) for i in range(count)]
+
+
+#: The filter that holds a record's shard, in an index of several (``in_shard``).
+SHARD_FILTER = "shard"
+
+
+def in_shard(record: SearchRecord, number: int) -> SearchRecord:
+    """A record of an index of several shards, with its shard's number (from the oldest, 1) as a
+    filter: sorted by date, the search page reads each shard's results in turn, newest shard first
+    (Pagefind merges the results of several shards by score, whatever the sort)."""
+    return dataclasses.replace(record, filters={**record.filters, SHARD_FILTER: [str(number)]})
+
+
+def shard_paths(prefix: str, releases: int, size: int) -> list[str]:
+    """Where the shards of an edition's index are published, newest first: the newest at
+    ``<prefix>pagefind`` (the only one of an archive smaller than twice ``size``), the others at
+    ``<prefix>pagefind-<n>``, numbered from the oldest (``pagefind-1``)."""
+    count = len(shard_ranges(releases, size))
+    return [bundle_path(prefix)] + [f"{bundle_path(prefix)}-{number}" for number in range(count - 1, 0, -1)]
 
 
 class Indexing:

@@ -48,6 +48,9 @@ class Settings:
     search_lede_words: int = 40
     """Words of each release body the search index keeps in order (for excerpts and phrases);
     the others are indexed once each. 0 keeps the whole body in order (more memory)."""
+    search_shard_size: int = 2000
+    """Releases per shard of an edition's search index (``search.shard_ranges``): Pagefind's
+    memory peaks at the largest shard's (about 250 MB per 1,000 releases of real text)."""
     allow_empty: bool = False
     """Build a site without releases (no releases folder, or none in it) instead of failing."""
     embed_hosts: tuple[str, ...] = ()
@@ -83,7 +86,7 @@ class Settings:
                     f"mkdocs.yml: extra.newsroom.{key}: unknown setting{maybe} (known: {', '.join(sorted(known))})"
                 )
         values = {**{k: v for k, v in defaults.items() if v is not None}, **options}
-        for key in ("home_count", "per_page", "feed_items", "related_count", "search_lede_words"):
+        for key in ("home_count", "per_page", "feed_items", "related_count", "search_lede_words", "search_shard_size"):
             if key in values:
                 value = values[key]
                 least = 0 if key == "search_lede_words" else 1

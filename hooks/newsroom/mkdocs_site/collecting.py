@@ -21,7 +21,7 @@ from ..links import HeldLinks
 from ..listings import Listing
 from ..model import TAXONOMIES, Release
 from ..redirects import check_redirects, redirects
-from ..search import bundle_path
+from ..search import shard_paths
 from ..sources import check_source
 from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
 from .check import CHECK_COMMAND
@@ -115,13 +115,26 @@ def refuse_outside_files(state: BuildState, files: Files, config: MkDocsConfig) 
         state.refuse(ContentError(problems))
 
 
+def search_shards(state: BuildState) -> dict[str, list[str]]:
+    """Each edition's search index, by its language: the folders of its shards, newest first (a
+    site of one edition: one index, of everything it publishes, in the site's language)."""
+    size = state.settings.search_shard_size
+    if len(state.editions) < 2:
+        return {state.settings.language: shard_paths("", len(state.the_archive.published), size)}
+    return {
+        part.edition.language: shard_paths(part.edition.prefix, len(part.published), size) for part in state.editions
+    }
+
+
 def add_redirects(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     """A redirect page at each old address. Every address is claimed once, in one place: what the
     site writes itself (declared by each writer), hand-written pages, releases, then aliases; an
     address claimed twice fails the build, naming both."""
     archive, settings = state.the_archive, state.settings
     claims = outputs.site_outputs(
-        archive.taxonomies, [(part.edition.prefix, part.taxonomies) for part in state.editions]
+        archive.taxonomies,
+        [(part.edition.prefix, part.taxonomies) for part in state.editions],
+        [folder for folders in search_shards(state).values() for folder in folders],
     )
     docs = project_path(state, config.docs_dir)
     release_files = {f"{settings.releases_dir}/{r.name}" for r in archive.published}
@@ -174,9 +187,7 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
         return titles.get(f"{url}index.md") or titles.get(url.rstrip("/") + ".md") or key
 
     found: list[Listing] = []
-    indexes = {}
-    if len(state.editions) > 1:  # each edition has a search index of its own
-        indexes = {part.edition.language: f"{bundle_path(part.edition.prefix)}/pagefind.js" for part in state.editions}
+    indexes = search_shards(state)
     for part in state.editions:
         prefix, terms = part.edition.prefix, part.taxonomies
         if prefix:  # mkdocs.yml's nav names the default edition's pages; the others' take their strings

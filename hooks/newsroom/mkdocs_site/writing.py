@@ -249,8 +249,7 @@ def search_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
     if len(state.editions) < 2:
         language = state.settings.language
         own = [page_record(state, page, language) for page in pages]
-        records = searchable(state, state.the_archive.published, own, home("", language))
-        return [search.Bundle(search.OUTPUT, language, records)]
+        return sharded(state, "", language, state.the_archive.published, own, home("", language))
     bundles = []
     for part in state.editions:
         prefix, language = part.edition.prefix, part.edition.language
@@ -259,8 +258,31 @@ def search_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
             for page in pages
             if edition_prefix(page, state.chrome.prefixes) == prefix
         ]
-        records = searchable(state, part.published, own, home(prefix, language))
-        bundles.append(search.Bundle(search.bundle_path(prefix), language, records))
+        bundles += sharded(state, prefix, language, part.published, own, home(prefix, language))
+    return bundles
+
+
+def sharded(
+    state: BuildState,
+    prefix: str,
+    language: str,
+    releases: list[Release],
+    pages: list[search.SearchRecord],
+    home: search.SearchRecord,
+) -> list[search.Bundle]:
+    """The shards of an edition's index (``search.shard_ranges``), newest first: its releases
+    (newest first, in each shard too) cut by date, and its hand-written pages in the newest shard,
+    which the header box searches."""
+    size, count = state.settings.search_shard_size, len(releases)
+    ranges = search.shard_ranges(count, size)
+    if len(ranges) == 1:
+        return [search.Bundle(search.bundle_path(prefix), language, searchable(state, releases, pages, home))]
+    bundles = []
+    for number, path in zip(range(len(ranges), 0, -1), search.shard_paths(prefix, count, size), strict=True):
+        part = ranges[number - 1]
+        shard = releases[count - part.stop : count - part.start]
+        own = [search.in_shard(page, number) for page in pages] if number == len(ranges) else []
+        bundles.append(search.Bundle(path, language, SearchRecords(state, shard, own, shard=number)))
     return bundles
 
 
@@ -288,10 +310,18 @@ def _search_failed(err: Exception) -> str:
 class SearchRecords(Sequence[search.SearchRecord]):
     """The search records of a build, each made when asked for (by the worker that writes it)."""
 
-    def __init__(self, state: BuildState, releases: Sequence[Release], pages: list[search.SearchRecord]):
+    def __init__(
+        self,
+        state: BuildState,
+        releases: Sequence[Release],
+        pages: list[search.SearchRecord],
+        shard: int | None = None,
+    ):
+        """``shard``: the number of the shard they are, in an index of several (``search.in_shard``)."""
         self.state = state
         self.releases = releases
         self.pages = pages
+        self.shard = shard
         #: By edition prefix, made before the workers fork: the label of a content warning and the
         #: date formatter, in that edition's language (a result shows the release's date in it).
         self.warning, self.formatter = {}, {}
@@ -316,7 +346,7 @@ class SearchRecords(Sequence[search.SearchRecord]):
             return self.pages[index - len(self.releases)]
         state, release = self.state, self.releases[index]
         settings = state.settings
-        return search.release_record(
+        record = search.release_record(
             release,
             state.rendered(release).text,
             state.the_archive.taxonomies,
@@ -326,3 +356,4 @@ class SearchRecords(Sequence[search.SearchRecord]):
             self.warning[release.edition],
             moment=len(state.editions) > 1,
         )
+        return record if self.shard is None else search.in_shard(record, self.shard)

@@ -24,24 +24,58 @@
   const PAGE_SIZE = 10;
   const EXCERPT_WORDS = 24;
   const TYPING_PAUSE_MS = 150;
-  const loaded = {};  // the address of an index's pagefind.js -> the promise of its module
+  const loaded = {};  // an index's shards -> the promise of that index: { pagefind, shards }
 
-  /* -- Pagefind ------------------------------------------------------------------- */
-
-  /** The Pagefind of one index (the page's edition's unless another is given). Each index's
-   * pagefind.js is a module of its own, with its own state: indexes are searched side by side. */
-  function loadPagefind(script) {
-    const url = new URL(script || form.dataset.pagefind, document.baseURI).href;
-    if (!loaded[url]) {
-      loaded[url] = import(url).then(async (module) => {
-        // noWorker: on the main thread, Pagefind does not fetch its worker script (41 KB).
+  /** The Pagefind of one index: the folders of its shards, newest first (by default the header
+   * box's, the newest shard of the page's edition). The newest shard's pagefind.js makes an
+   * instance of it, and the older shards are merged into it: they share its script and its
+   * WebAssembly (mergeIndex), their results are merged by score and their counts added up. */
+  function loadPagefind(shards) {
+    const folders = (shards || [form.dataset.pagefind.replace(/pagefind\.js$/, "")])
+      .map((folder) => new URL(folder.replace(/\/?$/, "/"), document.baseURI).href);
+    const key = folders.join(" ");
+    if (!loaded[key]) {
+      loaded[key] = import(folders[0] + "pagefind.js").then(async (module) => {
         // baseUrl "/": result URLs stay relative to the site's root, wherever it is served (resultUrl).
-        await module.options({ baseUrl: "/", excerptLength: EXCERPT_WORDS, noWorker: true });
-        await module.init();
-        return module;
+        const options = { baseUrl: "/", excerptLength: EXCERPT_WORDS };
+        // noWorker: on the main thread, Pagefind does not fetch its worker script (41 KB).
+        const pagefind = module.createInstance({ ...options, basePath: folders[0], noWorker: true });
+        await pagefind.init();
+        await Promise.all(folders.slice(1).map((folder) => pagefind.mergeIndex(folder, options)));
+        return { pagefind, shards: folders.length };
       });
     }
-    return loaded[url];
+    return loaded[key];
+  }
+
+  /** An index's results in order: { length, at(i) -> a result }. Pagefind merges the results of
+   * several shards by score, whatever the sort; sorted by date, the results of a sharded index are
+   * each shard's in turn, newest first (a shard holds releases older than those of the one before
+   * it), each shard's searched alone (its filter "shard", numbered from the oldest) when its first
+   * result is asked for. The search's counts of that filter tell where each shard's begin. */
+  function inOrder(index, search, query, options) {
+    const results = search.results;
+    if (!options.sort || index.shards < 2) return { length: results.length, at: async (i) => results[i] };
+    const counts = (search.filters && search.filters.shard) || {};
+    const spans = [];
+    let length = 0;
+    for (let number = index.shards; number >= 1; number--) {
+      const count = counts[String(number)] || 0;
+      if (count) spans.push({ number, first: length, count });
+      length += count;
+    }
+    const searched = {};
+    return {
+      length,
+      at: async (i) => {
+        const span = spans.find((s) => i >= s.first && i < s.first + s.count);
+        if (!searched[span.number]) {
+          const filters = { ...options.filters, shard: String(span.number) };
+          searched[span.number] = index.pagefind.search(query, { ...options, filters });
+        }
+        return (await searched[span.number]).results[i - span.first];
+      },
+    };
   }
 
   /** Counts of filter values of several searches, added up: facet -> value -> count. */
@@ -60,10 +94,10 @@
    * of those results }. Results are merged by score, as Pagefind merges its indexes, or, sorted
    * by date, newest first: each index gives its own newest first, and the merge reads the date of
    * each index's next result (meta.moment), loading no more of them than it shows, plus one each. */
-  async function searchAll(modules, query, options) {
-    const searches = await Promise.all(modules.map((module) => module.search(query, options)));
-    const lists = searches.map((search) => search.results);
-    const total = lists.reduce((sum, results) => sum + results.length, 0);
+  async function searchAll(indexes, query, options) {
+    const searches = await Promise.all(indexes.map((index) => index.pagefind.search(query, options)));
+    const lists = searches.map((search, i) => inOrder(indexes[i], search, query, options));
+    const total = lists.reduce((sum, list) => sum + list.length, 0);
     const filters = addedUp(searches.map((search) => search.filters));
     const cache = new Map();
     const data = (result) => {
@@ -71,15 +105,19 @@
       return cache.get(result);
     };
     async function shown(start, end) {
-      if (lists.length === 1) return Promise.all(lists[0].slice(start, end).map(data));
+      if (lists.length === 1) {
+        const positions = [];
+        for (let i = start; i < Math.min(end, lists[0].length); i++) positions.push(i);
+        return Promise.all(positions.map(async (i) => data(await lists[0].at(i))));
+      }
       if (!options.sort) {
-        const merged = lists.flat().sort((a, b) => b.score - a.score);
+        const merged = searches.flatMap((search) => search.results).sort((a, b) => b.score - a.score);
         return Promise.all(merged.slice(start, end).map(data));
       }
       const next = lists.map(() => 0);
       const merged = [];
       while (merged.length < end) {
-        const heads = await Promise.all(lists.map((results, i) => (next[i] < results.length ? data(results[next[i]]) : null)));
+        const heads = await Promise.all(lists.map(async (list, i) => (next[i] < list.length ? data(await list.at(next[i])) : null)));
         let newest = -1;
         heads.forEach((head, i) => {
           if (head && (newest < 0 || (head.meta.moment || "0") > (heads[newest].meta.moment || "0"))) newest = i;
@@ -246,12 +284,12 @@
     status.textContent = strings.searching;
     let search;
     try {
-      const module = await loadPagefind();
+      const index = await loadPagefind();
       // Wait for a pause in typing before searching. (Pagefind's debouncedSearch preloads the
       // index chunks of every prefix typed, which multiplies what a first query downloads.)
       await new Promise((resolve) => setTimeout(resolve, TYPING_PAUSE_MS));
       if (id !== searchId) return;  // a newer query is on its way
-      search = await module.search(query, {});  // an edition's index holds its own releases only
+      search = await index.pagefind.search(query, {});  // an edition's index holds its own releases only
     } catch {
       status.textContent = strings.unavailable;
       return;
@@ -322,9 +360,8 @@
   // An edition's names of terms the index holds under their usual ones: index name -> shown name.
   const labelsElement = document.getElementById("nr-search-labels");
   const labels = labelsElement ? JSON.parse(labelsElement.textContent) : {};
-  // On a site of several editions, each edition's index, by language.
-  const indexesElement = document.getElementById("nr-search-indexes");
-  const INDEXES = indexesElement ? JSON.parse(indexesElement.textContent) : null;
+  // Each edition's index, by language: its shards' folders, newest first (one edition: the site's).
+  const INDEXES = JSON.parse(document.getElementById("nr-search-indexes").textContent);
   const languageNames = (() => {
     try { return new Intl.DisplayNames([strings.lang], { type: "language" }); } catch { return null; }
   })();
@@ -425,10 +462,10 @@
     pages.hidden = false;
   }
 
-  /** The indexes a state searches (their scripts): on a site of several editions, those of the
+  /** The indexes a state searches (each its shards): on a site of several editions, those of the
    * languages chosen, or every edition's when none is; else the site's one index. */
   function indexesOf(state) {
-    if (!INDEXES) return [form.dataset.pagefind];
+    if (!EDITION) return Object.values(INDEXES).slice(0, 1);
     const chosen = state.filters.language || [];
     return Object.keys(INDEXES).filter((language) => !chosen.length || chosen.includes(language))
       .map((language) => INDEXES[language]);
@@ -437,7 +474,7 @@
   /** On a site of several editions, the language facet lists every edition: with its count where
    * its index was searched, and without one where it was not (loaded only when the reader asks). */
   function withEditions(counts) {
-    if (!INDEXES) return counts;
+    if (!EDITION) return counts;
     const languages = { ...(counts.language || {}) };
     for (const language of Object.keys(INDEXES)) if (!(language in languages)) languages[language] = null;
     return { ...counts, language: languages };
@@ -449,14 +486,14 @@
     const id = ++pageSearchId;
     queryInput.value = state.q;
     sortSelect.value = state.sort;
-    let modules;
+    let indexes;
     try {
-      modules = await Promise.all(indexesOf(state).map((script) => loadPagefind(script)));
+      indexes = await Promise.all(indexesOf(state).map((shards) => loadPagefind(shards)));
     } catch {
       resultsStatus.textContent = strings.unavailable;
       return;
     }
-    const allFilters = async () => addedUp(await Promise.all(modules.map((module) => module.filters())));
+    const allFilters = async () => addedUp(await Promise.all(indexes.map((index) => index.pagefind.filters())));
     const filters = {};
     for (const [facet, values] of Object.entries(state.filters)) {
       filters[facet] = { any: values.map((v) => toFilterValue(facet, v)) };
@@ -473,18 +510,18 @@
     await allFilters();  // loads every facet, so that the counts of all of them come back
     const options = { filters };
     if (state.sort === "date" || !state.q) options.sort = { date: "desc" };
-    const search = await searchAll(modules, state.q || null, options);
+    const search = await searchAll(indexes, state.q || null, options);
     if (id !== pageSearchId) return;
     // Values of one facet add up (any of them may match): a facet's counts are those of the
     // search with every other filter, but none of its own. (Of an edition's languages, those of
     // the indexes searched: each holds one language.)
     const counts = { ...search.filters };
     for (const facet of Object.keys(filters)) {
-      if (INDEXES && facet === "language") continue;
+      if (EDITION && facet === "language") continue;
       const others = { ...filters };
       delete others[facet];
       const without = (state.q || Object.keys(others).length)
-        ? (await searchAll(modules, state.q || null, { filters: others })).filters
+        ? (await searchAll(indexes, state.q || null, { filters: others })).filters
         : await allFilters();
       counts[facet] = without[facet] || {};
     }

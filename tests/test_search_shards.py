@@ -1,0 +1,136 @@
+"""A large archive's search index in shards: Pagefind indexes a shard of releases at a time, so that
+its memory is bounded by a shard's size, not the archive's; the header box searches the newest
+shard, the search page all of them as one index."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import release_text, site_tab
+from test_output_encoding import pagefind_data
+
+#: Seven releases, oldest first, with search_shard_size 2: shards {One, Two}, {Three, Four} and the
+#: newest, {Five, Six, Seven} (the newest takes the rest: always at least a shard's size).
+RELEASES = [
+    ("One", "2019-01-01"),
+    ("Two", "2019-06-01"),
+    ("Three", "2020-01-01"),
+    ("Four", "2020-06-01"),
+    ("Five", "2021-01-01"),
+    ("Six", "2021-02-01"),
+    ("Seven", "2021-03-01"),
+]
+SHARDS = {"pagefind-1": {"One", "Two"}, "pagefind-2": {"Three", "Four"}, "pagefind": {"Five", "Six", "Seven"}}
+
+
+def _sharded(project, size: int = 2):
+    project.newsroom(search_shard_size=size)
+    for title, date in RELEASES:
+        project.release(
+            f"{date}-{title.lower()}.md",
+            release_text(title=f"Release {title}", date=date, summary=f"Seoul {title}.", countries=["North Korea"]),
+        )
+    build = project.build()
+    assert build.returncode == 0, build.log
+    return build
+
+
+def _titles(folder) -> set[str]:
+    fragments = [pagefind_data(path) for path in folder.glob("fragment/*.pf_fragment")]
+    return {fragment["meta"]["title"].removeprefix("Release ") for fragment in fragments}
+
+
+def test_the_index_is_cut_into_shards_by_date_each_indexed_alone(project):
+    build = _sharded(project)
+    for folder, titles in SHARDS.items():
+        found = _titles(build.site / folder)
+        if folder == "pagefind":  # the newest also holds the hand-written pages (the header box searches it)
+            assert "About" in found
+            found -= {"About"}
+        assert found == titles, folder
+        entry = json.loads((build.site / folder / "pagefind-entry.json").read_text())
+        assert list(entry["languages"]) == ["en"], folder
+    # The search page searches every shard, newest first; the header box, the newest.
+    page = build.html("search/")
+    assert json.loads(page.xpath("//script[@id='nr-search-indexes']/text()")[0]) == {
+        "en": ["../pagefind", "../pagefind-2", "../pagefind-1"]
+    }
+    assert page.xpath("//form[@data-nr-search]/@data-pagefind") == ["../pagefind/pagefind.js"]
+    # The figures name each shard's indexing.
+    assert "3 indexes" in build.log or "in 3 indexes" in build.log, build.log
+
+
+def test_an_archive_smaller_than_two_shards_has_one_index(project):
+    build = _sharded(project, size=4)  # 7 releases: one shard of all of them
+    assert not (build.site / "pagefind-1").exists()
+    assert _titles(build.site / "pagefind") - {"About"} == {title for title, _ in RELEASES}
+    indexes = json.loads(build.html("search/").xpath("//script[@id='nr-search-indexes']/text()")[0])
+    assert indexes == {"en": ["../pagefind"]}
+
+
+def test_an_alias_may_not_take_a_shards_address(project):
+    project.newsroom(search_shard_size=2)
+    for title, date in RELEASES:
+        aliases = ["pagefind-2/pagefind.js"] if title == "One" else []
+        project.release(f"{date}-{title.lower()}.md", release_text(title=title, date=date, aliases=aliases))
+    build = project.build()
+    assert build.returncode == 1
+    assert (
+        "press_releases/2019-01-01-one.md:5: field 'aliases': the old address 'pagefind-2/pagefind.js' is already "
+        "taken by the site itself (the search index)"
+    ) in build.log, build.log
+
+
+def test_the_search_page_searches_every_shard_as_one_index(project, browser):
+    build = _sharded(project)
+    with site_tab(browser, build) as tab:
+        requested: list[str] = []
+        tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+        tab.goto(tab.base + "search/?q=Seoul&sort=date")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 7")
+        titles = [title.removeprefix("Release ") for title in tab.locator(".nr-result h2").all_inner_texts()]
+        assert titles == [title for title, _ in reversed(RELEASES)], titles
+        years = {
+            year: tab.locator(f"label[for='nr-facet-year-{year}'] .nr-count").inner_text()
+            for year in ("2019", "2020", "2021")
+        }
+        assert years == {"2019": "2", "2020": "2", "2021": "3"}, "the shards' counts, added up"
+        assert tab.locator("label[for='nr-facet-country-north-korea'] .nr-count").inner_text() == "7"
+        # The older shards share the newest one's script and WebAssembly: loaded once.
+        scripts = sorted(url for url in requested if url.endswith(".js") and "pagefind" in url)
+        assert scripts == ["pagefind/pagefind.js"], requested
+        assert [url for url in requested if "wasm" in url] == ["pagefind/wasm.en.pagefind"], requested
+        assert {url.split("/")[0] for url in requested if url.startswith("pagefind")} == set(SHARDS)
+        # Filtered, newest first: the shards with results, each in turn (the middle one has none).
+        tab.goto(tab.base + "search/?q=Seoul&sort=date&year=2019&year=2021")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 5")
+        titles = [title.removeprefix("Release ") for title in tab.locator(".nr-result h2").all_inner_texts()]
+        assert titles == ["Seven", "Six", "Five", "Two", "One"]
+        tab.goto(tab.base + "search/?country=north-korea")  # browsing a term: newest first too
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 7")
+        titles = [title.removeprefix("Release ") for title in tab.locator(".nr-result h2").all_inner_texts()]
+        assert titles == [title for title, _ in reversed(RELEASES)]
+        assert tab.locator("#nr-facets input[name='shard']").count() == 0, "the shards are no facet"
+        # By relevance, every match once; a year searches the shards that hold it.
+        tab.goto(tab.base + "search/?q=Seoul")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 7")
+        found = {title.removeprefix("Release ") for title in tab.locator(".nr-result h2").all_inner_texts()}
+        assert found == {title for title, _ in RELEASES}
+        tab.goto(tab.base + "search/?q=Seoul&year=2020")
+        tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 2")
+        found = {title.removeprefix("Release ") for title in tab.locator(".nr-result h2").all_inner_texts()}
+        assert found == {"Three", "Four"}
+
+
+def test_the_header_box_searches_the_newest_shard_only(project, browser):
+    build = _sharded(project)
+    with site_tab(browser, build) as tab:
+        requested: list[str] = []
+        tab.goto(tab.base + "about/")
+        tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+        tab.focus("#nr-search-input")
+        tab.keyboard.type("Seoul")
+        tab.wait_for_selector("#nr-search-list [role=option]")
+        titles = tab.locator("#nr-search-list .nr-search__title").all_inner_texts()
+        assert {title.removeprefix("Release ") for title in titles} == SHARDS["pagefind"]
+        assert {url.split("/")[0] for url in requested if url.startswith("pagefind")} == {"pagefind"}, requested
