@@ -85,6 +85,10 @@ class Conversions:
         except (sqlite3.Error, ValueError):
             self.known.clear()  # an unreadable cache is no cache
 
+    def forget(self) -> None:
+        """Let the conversions loaded go (those used stay used: ``save`` keeps them in the file)."""
+        self.known.clear()
+
     def get(self, key: str) -> tuple[str, list] | None:
         self.used.add(key)
         return self.known.get(key) or self.fresh.get(key)

@@ -225,8 +225,11 @@ def listing_context(
 
 
 def page_done(state: BuildState, page: Page) -> None:
-    """Count the time from the page's context to its HTML, by kind of page (for the benchmark)."""
+    """Count the time from the page's context to its HTML, by kind of page (for the benchmark), and
+    let a release page's body go."""
     started = state.render_started.pop(page.file.src_uri, None)
+    if isinstance(page, ReleasePage):  # written: its body's HTML is not needed again (MkDocs keeps pages)
+        page.body = None
     state.pages_done += 1
     if state.pages_done % 1000 == 0:
         log.debug(f"newsroom: {state.pages_done} pages written")

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from ..bodies import Source
+from ..bodies import Rendered, Source
 from ..listings import Listing
 from ..model import Release
 from ..redirects import Redirect
@@ -141,9 +141,21 @@ class ReleasePage(QuickAddresses):
     never from MkDocs' own front-matter parser."""
 
     def __init__(self, release: Release, file: File, config: MkDocsConfig, renderer: ReleaseRenderer):
+        self.body: Rendered | None = None
+        self._content: str | None = None
         super().__init__(None, file, config)
         self.release = release
         self.renderer = renderer
+
+    @property
+    def content(self) -> str | None:
+        """The body's HTML, unpacked when the template asks for it: MkDocs converts every page
+        before it writes the first, and 50,000 bodies would wait as strings (``bodies.Rendered``)."""
+        return self.body.html if self.body is not None else self._content
+
+    @content.setter
+    def content(self, value: str | None) -> None:
+        self.body, self._content = None, value
 
     def read_source(self, config: MkDocsConfig) -> None:
         release = self.release

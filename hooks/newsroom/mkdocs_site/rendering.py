@@ -52,10 +52,15 @@ class ReleaseRenderer:
         return rendered
 
     def attach(self, page: Page, rendered: Rendered) -> None:
+        from .pages import ReleasePage  # which imports this module
+
         if rendered.fresh is not None and self.bodies.conversions is not None:
             self.bodies.conversions.put(*rendered.fresh)  # converted by a worker: keep it for the next build
             rendered.fresh = None
-        page.content = rendered.html
+        if isinstance(page, ReleasePage):
+            page.body = rendered  # unpacked when its template shows it
+        else:
+            page.content = rendered.html
         page.toc = get_toc(rendered.toc_tokens)
         page.present_anchor_ids = rendered.anchors
         page.links_to_anchors = {}
@@ -134,6 +139,8 @@ def prerender(state: BuildState) -> None:
         with state.progress.phase("markdown") as report:
             renderer.prerender(sources, workers)
             report["done"] = f"{len(sources)} release bodies converted by {workers} processes (and checked)"
+        if conversions is not None:
+            conversions.forget()  # the workers had them: this process does not need them again
 
 
 def check_page(state: BuildState, content: str, page: Page) -> str:

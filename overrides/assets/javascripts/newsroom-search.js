@@ -55,8 +55,10 @@
    * result is asked for. The search's counts of that filter tell where each shard's begin. */
   function inOrder(index, search, query, options) {
     const results = search.results;
-    if (!options.sort || index.shards < 2) return { length: results.length, at: async (i) => results[i] };
     const counts = (search.filters && search.filters.shard) || {};
+    if (!options.sort || index.shards < 2 || !Object.keys(counts).length) {
+      return { length: results.length, at: async (i) => results[i] };
+    }
     const spans = [];
     let length = 0;
     for (let number = index.shards; number >= 1; number--) {
