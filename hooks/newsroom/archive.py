@@ -166,7 +166,9 @@ def read_archive(
     try:
         if cache is not None:
             cache.keep_only(set(names))
-        for name in names:
+        for number, name in enumerate(names, 1):
+            if collecting and number % 1000 == 0:
+                gc.collect(0)  # only what the last thousand left: parsing leaves cycles behind
             if cache is not None:
                 release, trouble = cache.read(settings, name, photos=photos, store=store)
             else:

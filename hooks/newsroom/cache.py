@@ -68,8 +68,7 @@ class Conversions:
         """Fetch the entries of these bodies (before work is shared out to forked workers)."""
         if self.path is None:
             return
-        wanted = {self.key(text) for text in texts}
-        self.used |= wanted  # converted here or by a worker, they are this build's
+        wanted = self.mark(texts)
         keys = list(wanted - self.known.keys())
         if not self.path.is_file():
             return
@@ -85,9 +84,12 @@ class Conversions:
         except (sqlite3.Error, ValueError):
             self.known.clear()  # an unreadable cache is no cache
 
-    def forget(self) -> None:
-        """Let the conversions loaded go (those used stay used: ``save`` keeps them in the file)."""
-        self.known.clear()
+    def mark(self, texts: Iterable[str]) -> set[str]:
+        """Count these bodies' entries as this build's (converted here or by a worker), without
+        fetching them: the next full build keeps them (``save``). Their keys."""
+        wanted = {self.key(text) for text in texts}
+        self.used |= wanted
+        return wanted
 
     def get(self, key: str) -> tuple[str, list] | None:
         self.used.add(key)

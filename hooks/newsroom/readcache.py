@@ -96,6 +96,11 @@ def _decode_entry(text: str, body: str) -> tuple[Release | None, dict[str, Any]]
 Result = tuple[Release | None, list[Problem]]
 
 
+Row = tuple[str, str, str, str]
+#: New entries written at once while reading (``ReleaseStore.keep``).
+BATCH = 500
+
+
 class ReleaseStore:
     """Parse results of release files by name, each valid for one digest of file, code and settings."""
 
@@ -105,15 +110,39 @@ class ReleaseStore:
             self.path = None
         self.prefix = f"{code_version()}\0{settings!r}\0".encode()
         self.stat_prefix = hashlib.sha256(self.prefix).hexdigest()
-        self.rows: dict[str, tuple[str, str, str, str]] = {}
-        """By file name: the digest of its bytes, its time and size, the entry, the release's body."""
-        self.fresh: dict[str, tuple[str, str, str, str]] = {}
+        self.db: sqlite3.Connection | None = None
+        self.names: set[str] = set()
+        """The files the cache holds an entry of. Entries are read one at a time (``row``): a build
+        holds the one it reads, not the archive's (1 GB at 50,000 releases)."""
+        self.last: tuple[str, Row] | None = None
+        self.fresh: dict[str, Row] = {}
+        """New entries, written in batches of ``BATCH`` while the archive is read."""
         if self.path is not None and self.path.is_file():
             try:
-                with sqlite3.connect(self.path) as db:
-                    self.rows = {row[0]: row[1:] for row in db.execute(f"SELECT * FROM {_TABLE}")}
+                self.db = sqlite3.connect(self.path, timeout=120)
+                self.names = {name for (name,) in self.db.execute(f"SELECT name FROM {_TABLE}")}
             except sqlite3.Error:
-                self.rows = {}
+                self.close()
+
+    def row(self, name: str) -> Row | None:
+        """The entry of a file: the digest of its bytes, its time and size, the entry, the body."""
+        if self.last is not None and self.last[0] == name:
+            return self.last[1]
+        if name not in self.names or self.db is None:
+            return None
+        try:
+            found = self.db.execute(
+                f"SELECT digest, stat, entry, body FROM {_TABLE} WHERE name = ?", (name,)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        self.last = (name, found) if found is not None else None
+        return found
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+        self.db, self.names, self.last = None, set(), None
 
     def digest(self, data: bytes) -> str:
         return hashlib.sha256(self.prefix + data).hexdigest()
@@ -127,7 +156,7 @@ class ReleaseStore:
     ) -> tuple[Release | None, list[Problem], dict[str, str | None]] | None:
         """The release read from the same bytes (or, given ``stat``, from the file as unchanged since
         then by its modification time and size), unless a photo it names is judged otherwise now."""
-        row = self.rows.get(name)
+        row = self.row(name)
         if row is None or (row[1] != stat if stat is not None else row[0] != digest):
             return None
         try:
@@ -154,33 +183,45 @@ class ReleaseStore:
                 return  # not held exactly: read anew next time
         except (_NotKeptError, ValueError, TypeError, KeyError):
             return
-        self.fresh[name] = (digest, stat, text, body)
+        self.keep(name, (digest, stat, text, body))
 
     def touch(self, name: str, stat: str) -> None:
         """The entry of ``name``, found by its bytes, is also that of the file as it stands now."""
-        digest, _, text, body = self.rows[name]
-        self.fresh[name] = (digest, stat, text, body)
+        row = self.row(name)
+        if row is not None:
+            digest, _, text, body = row
+            self.keep(name, (digest, stat, text, body))
 
-    def save(self, names: set[str]) -> None:
-        """Write the new entries and forget files that are gone."""
+    def keep(self, name: str, row: Row) -> None:
         if self.path is None:
             return
-        gone = set(self.rows) - names
-        if not self.fresh and not gone:
+        self.fresh[name] = row
+        if len(self.fresh) >= BATCH:
+            self.write()
+
+    def write(self, gone: set[str] | None = None) -> None:
+        """Write the new entries, and forget the files ``gone``; a cache that cannot be written only
+        makes the next build slower."""
+        if self.path is None or not (self.fresh or gone):
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with sqlite3.connect(self.path, timeout=120) as db:
+            if self.db is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, timeout=120)
+            with self.db as db:  # one transaction
                 db.execute("DROP TABLE IF EXISTS releases")  # of an earlier version of the newsroom
                 db.execute(_SCHEMA)
                 db.executemany(
                     f"INSERT OR REPLACE INTO {_TABLE} VALUES (?, ?, ?, ?, ?)",
                     [(name, *row) for name, row in self.fresh.items()],
                 )
-                db.executemany(f"DELETE FROM {_TABLE} WHERE name = ?", [(name,) for name in gone])
-            self.rows.update(self.fresh)
-            for name in gone:
-                del self.rows[name]
-            self.fresh.clear()
-        except sqlite3.Error:
-            pass  # a cache that cannot be written only makes the next build slower
+                db.executemany(f"DELETE FROM {_TABLE} WHERE name = ?", [(name,) for name in gone or ()])
+        except (sqlite3.Error, OSError):
+            self.path = None  # not again in this build
+        self.names |= set(self.fresh)
+        self.fresh.clear()
+
+    def save(self, names: set[str]) -> None:
+        """Write the new entries and forget files that are gone; the archive is read."""
+        self.write(self.names - names)
+        self.close()

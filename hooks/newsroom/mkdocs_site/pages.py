@@ -136,6 +136,17 @@ class ListingPage(QuickAddresses):
             self.content, self.toc = "", get_toc([])
 
 
+class BodyHTML(str):
+    """A release body's HTML, unpacked, which knows the body it came from (``ReleasePage.content``)."""
+
+    body: Rendered
+
+    def __new__(cls, body: Rendered) -> BodyHTML:
+        made = super().__new__(cls, body.html)
+        made.body = body
+        return made
+
+
 class ReleasePage(QuickAddresses):
     """A release as a MkDocs page: its Markdown and meta come from the validated model,
     never from MkDocs' own front-matter parser."""
@@ -149,12 +160,14 @@ class ReleasePage(QuickAddresses):
 
     @property
     def content(self) -> str | None:
-        """The body's HTML, unpacked when the template asks for it: MkDocs converts every page
-        before it writes the first, and 50,000 bodies would wait as strings (``bodies.Rendered``)."""
-        return self.body.html if self.body is not None else self._content
+        """The body's HTML, unpacked when asked for: MkDocs converts every page before it writes
+        the first, and 50,000 bodies would wait as strings (``bodies.Rendered``)."""
+        return BodyHTML(self.body) if self.body is not None else self._content
 
     @content.setter
     def content(self, value: str | None) -> None:
+        if isinstance(value, BodyHTML) and value.body is self.body:
+            return  # given back unchanged (MkDocs sets what its on_page_content hooks return): kept packed
         self.body, self._content = None, value
 
     def read_source(self, config: MkDocsConfig) -> None:

@@ -102,6 +102,8 @@ def _convert_in_worker(bodies: Bodies, sources: list[Source]) -> tuple[list[Rend
     markdown_log = logging.getLogger("MARKDOWN")
     markdown_log.handlers = [capture]
     results: list[Rendered | None] = []
+    if bodies.conversions is not None:  # earlier builds' conversions of this share's bodies
+        bodies.conversions.load(source.text for source in sources)
     for source in sources:
         try:
             rendered = bodies.render(source)
@@ -132,15 +134,16 @@ def prerender(state: BuildState) -> None:
                 renderer.done[source.src_uri] = recalled
         sources = remaining
     conversions = bodies.conversions
-    if conversions is not None:
-        conversions.load(source.text for source in sources)
     workers = state.workers()
+    if conversions is not None:
+        if workers > 1:  # each worker fetches those of its share: this process never holds them all
+            conversions.mark(source.text for source in sources)
+        else:
+            conversions.load(source.text for source in sources)
     if workers > 1:
         with state.progress.phase("markdown") as report:
             renderer.prerender(sources, workers)
             report["done"] = f"{len(sources)} release bodies converted by {workers} processes (and checked)"
-        if conversions is not None:
-            conversions.forget()  # the workers had them: this process does not need them again
 
 
 def check_page(state: BuildState, content: str, page: Page) -> str:
