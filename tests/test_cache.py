@@ -148,14 +148,14 @@ def test_the_release_store_writes_while_reading_and_reads_one_entry_at_a_time(tm
     settings = Settings.from_mapping(tmp_path, {})
     store = readcache.ReleaseStore(settings)
     for number in range(5):
-        store.keep(f"{number}.md", (f"digest{number}", "stat", "{}", f"body {number}"))
+        store.keep(f"{number}.md", (f"digest{number}", "stat", "{}", f"body {number}".encode()))
         if number == 1:  # a batch is written as soon as it is full, before the archive is read
             with sqlite3.connect(Path(tmp_path, ".cache/newsroom/releases.sqlite3")) as db:
                 assert db.execute("SELECT count(*) FROM release_entries").fetchone()[0] == 2
     store.save({f"{number}.md" for number in range(5)})
     again = readcache.ReleaseStore(settings)
     assert again.names == {f"{number}.md" for number in range(5)}
-    assert again.row("3.md") == ("digest3", "stat", "{}", "body 3")
+    assert again.row("3.md") == ("digest3", "stat", "{}", b"body 3")
     assert again.row("9.md") is None
     again.save({"0.md", "1.md"})  # the others are gone from the archive: forgotten
     assert readcache.ReleaseStore(settings).names == {"0.md", "1.md"}

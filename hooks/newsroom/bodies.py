@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import zlib
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from lxml import etree
 
 from .cache import Conversions, Verdicts, code_version
 from .links import HeldLinks, site_host
+from .packing import pack, unpack
 from .policy import HELD, MAX_DEPTH, Policy, Walk
 from .reader.characters import character_message, find_forbidden
 
@@ -68,15 +68,6 @@ _BLOCKS = (
     "section",
     "hr",
 )
-
-
-def pack(text: str) -> bytes:
-    """Text kept compressed (``Rendered``): zlib's fastest level, about a third of its UTF-8 size."""
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1) if text else b""
-
-
-def unpack(data: bytes) -> str:
-    return zlib.decompress(data).decode("utf-8", "surrogatepass") if data else ""
 
 
 @dataclass(slots=True)

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from .fieldspec import Kind, front_matter
+from .packing import unpack
 
 #: The four ways a release is filed, in the order pages show them.
 #: Each is a front-matter field holding a list of names, and a URL prefix.
@@ -251,7 +252,8 @@ class Release:
             "\n  reference: PR-{year}-001",
         ),
     )
-    body: str = ""
+    packed_body: bytes = b""
+    """The Markdown body, kept compressed (``body`` unpacks it: ``packing``)."""
     lines: Mapping[str, int] = field(default_factory=dict)
     """Line of each front-matter field in the source, for messages."""
     body_line: int = 1
@@ -259,6 +261,11 @@ class Release:
     edition: str = ""
     """Where its edition's pages are (``editions.release_prefix``): '' for the default edition, else
     ``<language>/``; its address starts with it."""
+
+    @property
+    def body(self) -> str:
+        """The Markdown body."""
+        return unpack(self.packed_body)
 
     def terms(self, taxonomy: str) -> tuple[str, ...]:
         return getattr(self, taxonomy)

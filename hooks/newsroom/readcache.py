@@ -42,6 +42,8 @@ class _NotKeptError(Exception):
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, bytes):  # a release's packed body: kept in a column of its own (``put``)
+        return value
     if isinstance(value, datetime):
         zone = value.tzinfo.key if isinstance(value.tzinfo, ZoneInfo) else None
         return {"~dt": value.isoformat(), "z": zone}
@@ -79,7 +81,7 @@ def _decoded(value: dict[str, Any]) -> Any:
 _DECODER = json.JSONDecoder(object_hook=_decoded)
 
 
-def _decode_entry(text: str, body: str) -> tuple[Release | None, dict[str, Any]]:
+def _decode_entry(text: str, body: bytes) -> tuple[Release | None, dict[str, Any]]:
     """An entry, and its release with the body kept beside the entry (a column of its own: long
     text is read faster as it is than as JSON)."""
     entry = _DECODER.decode(text)
@@ -90,13 +92,13 @@ def _decode_entry(text: str, body: str) -> tuple[Release | None, dict[str, Any]]
         return None, entry
     if release.get("~c") != "Release":
         raise ValueError("not a release")
-    return Release(**release["f"], body=body), entry
+    return Release(**release["f"], packed_body=body), entry
 
 
 Result = tuple[Release | None, list[Problem]]
 
 
-Row = tuple[str, str, str, str]
+Row = tuple[str, str, str, bytes]
 #: New entries written at once while reading (``ReleaseStore.keep``).
 BATCH = 500
 
@@ -172,7 +174,7 @@ class ReleaseStore:
         release, problems = result
         try:
             encoded = _encode(release) if release is not None else None
-            body = encoded["f"].pop("body") if encoded is not None else ""
+            body = encoded["f"].pop("packed_body") if encoded is not None else b""
             entry = {
                 "release": encoded,
                 "problems": [[p.path, p.message, p.line, p.field] for p in problems],

@@ -172,7 +172,7 @@ class ReleasePage(QuickAddresses):
 
     def read_source(self, config: MkDocsConfig) -> None:
         release = self.release
-        self.markdown = release.body
+        self.markdown = ""  # never converted by MkDocs (``render``), nor kept by it: the body is the release's
         self.meta = {
             "template": "release.html",
             "title": meta_text(release.title),

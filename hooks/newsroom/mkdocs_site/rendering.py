@@ -12,8 +12,9 @@ private MkDocs class is needed. MkDocs gets what its public ``Page`` attributes 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -66,21 +67,44 @@ class ReleaseRenderer:
         page.links_to_anchors = {}
         self.results[page.file.src_uri] = rendered
 
-    def prerender(self, sources: list[Source], workers: int) -> None:
-        """Convert the bodies in ``workers`` forked processes, keeping the results for ``render``."""
+    def prerender(self, sources: Sequence[Source], names: Sequence[str], workers: int) -> None:
+        """Convert the bodies in ``workers`` forked processes, keeping the results for ``render``.
+        ``names``: each source's ``src_uri``, in order (a source may be made only when asked for)."""
 
         def convert_share(start: int, end: int) -> tuple[list[Rendered | None], list[logging.LogRecord]]:
             return _convert_in_worker(self.bodies, sources[start:end])
 
         bounds = parallel.shares(len(sources), workers, smallest=50, per_worker=8)
-        done = iter(sources)
+        done = iter(names)
         for results, records in parallel.in_order(convert_share, bounds, workers):
             for record in records:  # warnings count in this process, as --strict needs
                 logging.getLogger(record.name).handle(record)
             for rendered in results:
-                source = next(done)
+                name = next(done)
                 if rendered is not None:
-                    self.done[source.src_uri] = rendered
+                    self.done[name] = rendered
+
+
+class Sources(Sequence[Source]):
+    """The bodies of release pages, each made when asked for: a release keeps its Markdown packed
+    (``packing``), and a worker unpacks only its share's."""
+
+    def __init__(self, pages: Sequence[Any]):
+        self.pages = pages
+
+    def __len__(self) -> int:
+        return len(self.pages)
+
+    @overload
+    def __getitem__(self, index: int) -> Source: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Source]: ...
+
+    def __getitem__(self, index: int | slice) -> Source | list[Source]:
+        if isinstance(index, slice):
+            return [page.source for page in self.pages[index]]
+        return self.pages[index].source
 
 
 class _Capture(logging.Handler):
@@ -93,7 +117,9 @@ class _Capture(logging.Handler):
         self.records.append(record)
 
 
-def _convert_in_worker(bodies: Bodies, sources: list[Source]) -> tuple[list[Rendered | None], list[logging.LogRecord]]:
+def _convert_in_worker(
+    bodies: Bodies, sources: Sequence[Source]
+) -> tuple[list[Rendered | None], list[logging.LogRecord]]:
     """In a worker: convert the bodies; log records are sent back to the parent, not printed here."""
     capture = _Capture()
     root = logging.getLogger("mkdocs")
@@ -121,7 +147,9 @@ def prerender(state: BuildState) -> None:
     """Fetch earlier conversions of the bodies, and on a full build convert the others ahead of
     MkDocs, in worker processes."""
     renderer = state.the_renderer
-    sources = [page.source for page in state.pages.values()]
+    pages = list(state.pages.values())
+    sources: Sequence[Source] = Sources(pages)
+    names = [page.file.src_uri for page in pages]
     bodies = renderer.bodies
     if bodies.verdicts is not None and bodies.check_only:  # `make check`: unchanged bodies are not walked again
         bodies.verdicts.load()
@@ -132,7 +160,7 @@ def prerender(state: BuildState) -> None:
                 remaining.append(source)
             else:
                 renderer.done[source.src_uri] = recalled
-        sources = remaining
+        sources, names = remaining, [source.src_uri for source in remaining]
     conversions = bodies.conversions
     workers = state.workers()
     if conversions is not None:
@@ -142,7 +170,7 @@ def prerender(state: BuildState) -> None:
             conversions.load(source.text for source in sources)
     if workers > 1:
         with state.progress.phase("markdown") as report:
-            renderer.prerender(sources, workers)
+            renderer.prerender(sources, names, workers)
             report["done"] = f"{len(sources)} release bodies converted by {workers} processes (and checked)"
 
 

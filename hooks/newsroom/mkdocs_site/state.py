@@ -52,7 +52,7 @@ class PreviewCache:
     """What each feed held, by base URL: an unchanged feed is not rendered again."""
     image_sizes: dict[tuple[Path, int], tuple[int, int] | None] = field(default_factory=dict)
     """Photo sizes by file and modification time."""
-    bodies: dict[str, tuple[tuple[str, int], Rendered]] = field(default_factory=dict)
+    bodies: dict[str, tuple[tuple[bytes, int], Rendered]] = field(default_factory=dict)
     """Release bodies by release, with the text and held set they were rendered from."""
     last_good: Archive | None = None
     """The archive of the last build whose releases could all be read."""
@@ -166,7 +166,7 @@ class BuildState:
         """
         page, renderer = self.pages[release.name], self.the_renderer
         found = renderer.results.get(page.file.src_uri)
-        key = (release.body, self.held_key)
+        key = (release.packed_body, self.held_key)
         if found is None:
             cached = self.preview.bodies.get(release.name)
             if cached is None or cached[0] != key:

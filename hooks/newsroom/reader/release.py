@@ -16,6 +16,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from ..editions import release_prefix
 from ..errors import Problem
 from ..model import Release
+from ..packing import pack
 from ..schema import BY_NAME, FIELDS, REQUIRED
 from ..settings import Settings
 from ..sources import MISSING, Photos, scan
@@ -244,7 +245,7 @@ def _parse_text(
     return Release(
         source=source,
         name=name,
-        body=body.strip("\n"),
+        packed_body=pack(body.strip("\n")),
         lines=lines,
         body_line=body_line,
         edition=release_prefix(values["language"], settings),
