@@ -27,7 +27,7 @@ PLACES = {
     "dateline_hint": "City",
 }
 #: Attributes of a release that do not come from its front matter.
-NOT_FIELDS = {"source", "name", "body", "lines", "body_line", "edition"}
+NOT_FIELDS = {"source", "name", "packed_body", "lines", "body_line", "edition"}
 
 
 def readme_table(readme: str) -> str:
