@@ -554,6 +554,22 @@ def test_a_search_of_one_edition_loads_no_other_editions_index(project, browser)
         assert tab.locator("label[for='nr-facet-language-ko'] .nr-count").inner_text() == "2"
 
 
+def test_an_editions_search_page_opened_without_words_fetches_no_index_words(project, browser):
+    from conftest import site_tab
+
+    build = _three_editions(project)
+    with site_tab(browser, build) as tab:
+        requested: list[str] = []
+        tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+        tab.goto(tab.base + "ko/search/")
+        tab.wait_for_selector("label[for='nr-facet-language-ko'] .nr-count")
+        tab.wait_for_load_state("networkidle")
+        # Its facets, from the filter files; never the chunks of the index's words (a search of
+        # filters only makes Pagefind fetch every one of them: tens of megabytes in a large archive).
+        assert [url for url in requested if "/index/" in url] == [], requested
+        assert any("/filter/" in url for url in requested), requested
+
+
 def test_all_languages_are_merged_newest_first_and_their_counts_added_up(project, browser):
     from conftest import site_tab
 

@@ -500,7 +500,10 @@
     for (const [facet, values] of Object.entries(state.filters)) {
       filters[facet] = { any: values.map((v) => toFilterValue(facet, v)) };
     }
-    const hasFilters = Object.keys(filters).length > 0;
+    // Nothing asked yet (an edition's own language is no question): the facets only. A search with
+    // filters and no words makes Pagefind (1.5.2) fetch every chunk of its index's words.
+    const hasFilters = Object.keys(filters).some((facet) => !(EDITION && facet === "language"
+      && state.filters.language.length === 1 && state.filters.language[0] === EDITION));
     if (!state.q && !hasFilters) {
       renderFacets(state, withEditions(await allFilters()));
       resultsStatus.textContent = "";
