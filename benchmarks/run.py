@@ -38,10 +38,16 @@ REPOSITORY_LANGUAGES = "    languages: [en, ko, ar]\n"
 
 
 def prepare(
-    work: Path, count: int, languages: tuple[str, ...] = (), translated: float = 0.0, vocabulary: str = "small"
+    work: Path,
+    count: int,
+    languages: tuple[str, ...] = (),
+    translated: float = 0.0,
+    vocabulary: str = "small",
+    shard_size: int | None = None,
 ) -> Path:
     """A project folder with the repository's config, hooks and theme, and ``count`` releases
-    (and, with ``languages``, their versions in the other languages, and those editions configured)."""
+    (and, with ``languages``, their versions in the other languages, and those editions configured;
+    with ``shard_size``, the search index's ``search_shard_size``)."""
     name = f"n{count}" + (f"-{'-'.join(languages)}-t{translated:g}" if languages else "")
     name += "-zipf" if vocabulary == "zipf" else ""
     project = work / name
@@ -57,11 +63,14 @@ def prepare(
             target.unlink() if target.is_symlink() or target.is_file() else shutil.rmtree(target)
         if name == "docs":  # published files must lie inside the project: copied, not linked
             shutil.copytree(ROOT / name, target)
-        elif name == "mkdocs.yml" and languages:
+        elif name == "mkdocs.yml" and (languages or shard_size):
             config = (ROOT / name).read_text(encoding="utf-8")
             if config.count(REPOSITORY_LANGUAGES) != 1:
                 sys.exit(f"mkdocs.yml has no line {REPOSITORY_LANGUAGES.strip()!r} for --languages to replace")
-            target.write_text(config.replace(REPOSITORY_LANGUAGES, f"    languages: [{', '.join(languages)}]\n"))
+            line = f"    languages: [{', '.join(languages)}]\n" if languages else REPOSITORY_LANGUAGES
+            if shard_size:
+                line += f"    search_shard_size: {shard_size}\n"
+            target.write_text(config.replace(REPOSITORY_LANGUAGES, line))
         else:
             target.symlink_to(ROOT / name)
     return project
@@ -254,6 +263,11 @@ def main() -> None:
         help="also time search indexing without segmenting Korean, in a first build and in one after it",
     )
     parser.add_argument(
+        "--shard-size",
+        type=int,
+        help="the search index's search_shard_size (Pagefind's memory against the search page's files)",
+    )
+    parser.add_argument(
         "--vocabulary",
         choices=["small", "zipf"],
         default="small",
@@ -309,7 +323,7 @@ def growth_table(reports: list[dict]) -> str:
 def measure_archive(args: argparse.Namespace, count: int) -> dict:
     """Every figure of one archive size (see the module's docstring)."""
     languages = tuple(args.languages.split(",")) if args.languages else ()
-    project = prepare(args.work, count, languages, args.translated, args.vocabulary)
+    project = prepare(args.work, count, languages, args.translated, args.vocabulary, args.shard_size)
     site = project / "site"
     timings = project / "timings.json"
     env = {
