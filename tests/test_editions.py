@@ -115,9 +115,11 @@ def test_the_language_switcher_leads_to_the_same_page_in_each_edition(project, b
     with site_tab(browser, build) as tab:
         tab.goto(tab.base + "news/2021/01/01/x/")
         tab.get_by_role("navigation", name="Languages").get_by_role("link", name="한국어").click()
+        tab.wait_for_load_state()  # the new page, not the one being left (a busy machine is slow)
         assert tab.url == tab.base + "ko/news/2021/01/01/x/"
         assert tab.evaluate("document.documentElement.lang") == "ko"
         tab.get_by_role("navigation", name="언어").get_by_role("link", name="English").click()
+        tab.wait_for_load_state()
         assert tab.url == tab.base + "news/2021/01/01/x/"
 
 
