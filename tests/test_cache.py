@@ -159,3 +159,15 @@ def test_the_release_store_writes_while_reading_and_reads_one_entry_at_a_time(tm
     assert again.row("9.md") is None
     again.save({"0.md", "1.md"})  # the others are gone from the archive: forgotten
     assert readcache.ReleaseStore(settings).names == {"0.md", "1.md"}
+
+
+def test_a_damaged_body_in_the_release_store_is_read_anew_from_the_file(project):
+    project.release("2021-01-01-a.md", release_text(title="A", date="2021-01-01", body="The body as written."))
+    assert project.build().returncode == 0
+    store = project.path / ".cache" / "newsroom" / "releases.sqlite3"
+    for damaged in (b"not compressed at all", "a body stored as text"):
+        with sqlite3.connect(store) as db:
+            db.execute("UPDATE release_entries SET body = ?", (damaged,))
+        build = project.build()
+        assert build.returncode == 0, build.log
+        assert "The body as written." in build.text("news/2021/01/01/a/")

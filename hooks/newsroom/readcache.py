@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
@@ -27,6 +28,7 @@ from zoneinfo import ZoneInfo
 from .cache import CACHE_VARIABLE, FOLDER, code_version
 from .errors import Problem
 from .model import Contact, Correction, Image, Release
+from .packing import unpack
 from .settings import Settings
 
 _CLASSES: dict[str, type] = {"Release": Release, "Image": Image, "Correction": Correction, "Contact": Contact}
@@ -162,11 +164,14 @@ class ReleaseStore:
         if row is None or (row[1] != stat if stat is not None else row[0] != digest):
             return None
         try:
+            if not isinstance(row[3], bytes):
+                return None
+            unpack(row[3])  # a body that does not unpack (a damaged or altered cache) is read anew
             release, entry = _decode_entry(row[2], row[3])
             if any(photos(path) != verdict for path, verdict in entry["photos"].items()):
                 return None
             problems = [Problem(*fields) for fields in entry["problems"]]
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, zlib.error):
             return None
         return release, problems, entry["photos"]
 
