@@ -334,3 +334,10 @@ def site_tab(browser: Any, build: Build, init_script: str | None = None) -> Iter
     yield tab
     context.close()
     assert outside == [], f"requests left the site: {outside}"
+
+
+def recorded_requests(tab: Any) -> list[str]:
+    """What a ``site_tab`` requests from now on, each as a path from the site's root (it grows)."""
+    requested: list[str] = []
+    tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+    return requested

@@ -540,12 +540,11 @@ def test_each_edition_has_a_search_index_of_its_own_in_its_language(project):
 
 
 def test_a_search_of_one_edition_loads_no_other_editions_index(project, browser):
-    from conftest import site_tab
+    from conftest import recorded_requests, site_tab
 
     build = _three_editions(project)
     with site_tab(browser, build) as tab:
-        requested: list[str] = []
-        tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+        requested = recorded_requests(tab)
         tab.goto(tab.base + "ko/search/?q=Seoul")
         tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 2")
         indexes = {url.split("pagefind/")[0] for url in requested if "pagefind/" in url}
@@ -557,12 +556,11 @@ def test_a_search_of_one_edition_loads_no_other_editions_index(project, browser)
 
 
 def test_an_editions_search_page_opened_without_words_fetches_no_index_words(project, browser):
-    from conftest import site_tab
+    from conftest import recorded_requests, site_tab
 
     build = _three_editions(project)
     with site_tab(browser, build) as tab:
-        requested: list[str] = []
-        tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+        requested = recorded_requests(tab)
         tab.goto(tab.base + "ko/search/")
         tab.wait_for_selector("label[for='nr-facet-language-ko'] .nr-count")
         tab.wait_for_load_state("networkidle")

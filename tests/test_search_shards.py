@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import release_text, site_tab
+from conftest import recorded_requests, release_text, site_tab
 from test_output_encoding import pagefind_data
 
 #: Seven releases, oldest first, with search_shard_size 2: shards {One, Two}, {Three, Four} and the
@@ -84,8 +84,7 @@ def test_an_alias_may_not_take_a_shards_address(project):
 def test_the_search_page_searches_every_shard_as_one_index(project, browser):
     build = _sharded(project)
     with site_tab(browser, build) as tab:
-        requested: list[str] = []
-        tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+        requested = recorded_requests(tab)
         tab.goto(tab.base + "search/?q=Seoul&sort=date")
         tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 7")
         titles = [title.removeprefix("Release ") for title in tab.locator(".nr-result h2").all_inner_texts()]
@@ -125,9 +124,8 @@ def test_the_search_page_searches_every_shard_as_one_index(project, browser):
 def test_the_header_box_searches_the_newest_shard_only(project, browser):
     build = _sharded(project)
     with site_tab(browser, build) as tab:
-        requested: list[str] = []
         tab.goto(tab.base + "about/")
-        tab.on("request", lambda request: requested.append(request.url[len(tab.base) :]))
+        requested = recorded_requests(tab)
         tab.focus("#nr-search-input")
         tab.keyboard.type("Seoul")
         tab.wait_for_selector("#nr-search-list [role=option]")
