@@ -8,10 +8,11 @@ language is a filter). A site of several editions has one index per edition, at
 ``<prefix>pagefind/``, each with its language's stemming: the search script
 searches the edition's own, and the others on request. An edition's index of many releases is
 cut by date into shards, each indexed by Pagefind alone (its memory peaks at a shard's, not at the
-archive's), which the search page merges (``shard_ranges``). Each shard is a ``Bundle``.
+archive's), which the search page merges (``shard_ranges``). Each shard is a ``Bundle``; a
+shard whose documents did not change since the last build is copied from ``search_cache``.
 
-A little over 300 lines: the records, the documents Pagefind reads, running it, and making
-its output deterministic belong together (each depends on how the others encode a record).
+About 550 lines: the records, the documents Pagefind reads, running it, and making its output
+deterministic belong together (each depends on how the others encode a record).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from pathlib import Path
 
 import cbor2
 
-from . import korean, parallel
+from . import korean, parallel, search_cache
 from .model import Release
 from .publish import remove_stale
 from .taxonomy import Taxonomies
@@ -258,8 +259,9 @@ def pagefind_binary() -> Path:
     return Path(found)
 
 
-def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: int = 1, prune: bool = True) -> None:
-    """Write each record as the document Pagefind reads, at its URL under ``work_dir``.
+def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: int = 1, prune: bool = True) -> str:
+    """Write each record as the document Pagefind reads, at its URL under ``work_dir``; return a
+    hash of the documents, in order (the key of the index they make: ``search_cache``).
 
     With ``workers`` > 1, forked processes make the records and their documents, each a share,
     and this process writes them in order: Pagefind numbers pages in the order it finds the files,
@@ -272,21 +274,24 @@ def write_documents(work_dir: Path, records: Sequence[SearchRecord], workers: in
         korean.save()  # the Korean words this process analyzed, for the next build
         return made
 
+    digest = hashlib.sha256()
     if workers <= 1 or len(records) < 2 * WORKER_SHARE or not parallel.available():
-        _write(work_dir, make(0, len(records)))
+        _write(work_dir, make(0, len(records)), digest)
     else:
         for made in parallel.in_order(make, parallel.shares(len(records), workers, WORKER_SHARE), workers):
-            _write(work_dir, made)
+            _write(work_dir, made, digest)
     if prune:  # every record made: the texts of Korean releases no longer published go
         korean.prune()
+    return digest.hexdigest()
 
 
 #: The fewest records worth a share of their own in a worker process.
 WORKER_SHARE = 250
 
 
-def _write(work_dir: Path, documents: Iterable[tuple[str, str]]) -> None:
+def _write(work_dir: Path, documents: Iterable[tuple[str, str]], digest) -> None:
     for url, text in documents:
+        digest.update(f"{url}\0{len(text)}\0{text}".encode("utf-8", "surrogatepass"))
         target = work_dir / url / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
@@ -351,9 +356,12 @@ class Indexing:
     at the largest one's, not at their sum.
     """
 
-    def __init__(self, site_dir: Path, bundles: Sequence[Bundle], workers: int = 1):
+    def __init__(
+        self, site_dir: Path, bundles: Sequence[Bundle], workers: int = 1, cache: search_cache.IndexCache | None = None
+    ):
         """Each bundle's ``records`` may make each record when it is asked for it: with ``workers``
-        > 1 they are made and written by that many forked processes, each taking a share."""
+        > 1 they are made and written by that many forked processes, each taking a share. A bundle
+        whose documents ``cache`` holds the index of is copied from it, not indexed again."""
         self.site_dir = site_dir
         self.outputs = [site_dir / bundle.path for bundle in bundles]
         self.work_dir = work_dir = scratch_dir()
@@ -361,23 +369,29 @@ class Indexing:
         self.cpu_seconds = 0.0
         #: Each bundle's processor seconds, by its path (the benchmark reports them).
         self.each: dict[str, float] = {}
+        #: The bundles copied from the cache, by path.
+        self.reused: list[str] = []
         self.failure: str | None = None
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = threading.Event()
+        self.cache = cache
+        self.references: dict[str, Path] = {}
         try:
-            binary = str(pagefind_binary())
+            self.binary = binary = str(pagefind_binary())
             self.commands = []
+            self.keys: list[str | None] = []
             for number, bundle in enumerate(bundles):
                 documents = work_dir / str(number)
                 documents.mkdir()
-                write_documents(documents, bundle.records, workers, prune=False)
+                digest = write_documents(documents, bundle.records, workers, prune=False)
                 self.commands.append(
                     [
                         binary,
                         *("--site", str(documents), "--output-path", str(site_dir / bundle.path)),
-                        *("--force-language", bundle.language.split("-")[0].lower(), "--silent"),
+                        *("--force-language", _forced(bundle.language), "--silent"),
                     ]
                 )
+                self.keys.append(cache.key(bundle.path, bundle.language, digest) if cache is not None else None)
             korean.prune()  # every record made: the texts of Korean releases no longer published go
             self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
             self.thread.start()
@@ -386,16 +400,45 @@ class Indexing:
             raise
 
     def _run(self) -> None:
-        """Index each bundle in turn (in the background thread); stop at the first failure."""
+        """Index each bundle in turn (in the background thread), or copy it from the cache; stop at
+        the first failure."""
         try:
-            for command, output in zip(self.commands, self.outputs, strict=True):
+            for command, output, key in zip(self.commands, self.outputs, self.keys, strict=True):
                 if self.cancelled.is_set():
                     return
+                path = output.relative_to(self.site_dir).as_posix()
+                language = command[command.index("--force-language") + 1]
+                if key is not None and self.cache is not None and self.cache.holds(key):
+                    code = self._reference(language)
+                    if code is not None and self.cache.restore(key, output, code):
+                        self.reused.append(path)
+                        self.each[path] = 0.0
+                        continue
                 self.failure = self._index(command, output)
                 if self.failure:
                     return
+                if key is not None and self.cache is not None:
+                    self.cache.store(key, output)
         except Exception as err:  # noqa: BLE001 - whatever it is, finish reports it in the build's thread
             self.failure = f"indexing failed: {err!r}"
+
+    def _reference(self, language: str) -> Path | None:
+        """A bundle of one page the installed binary writes in ``language``: where a bundle copied
+        from the cache takes its code (pagefind.js, the WebAssembly), never from the cache itself.
+        None if Pagefind fails on it (the bundle is then indexed, and the failure reported)."""
+        if language not in self.references:
+            folder = self.work_dir / f"reference-{language}"
+            page = folder / "site" / "index.html"
+            page.parent.mkdir(parents=True)
+            page.write_text(f'<html lang="{language}"><body><h1>newsroom</h1><p>newsroom</p></body></html>')
+            command = [self.binary, "--site", str(page.parent), "--output-path", str(folder / "out")]
+            command += ["--force-language", language, "--silent"]
+            done = subprocess.run(command, capture_output=True, env={**os.environ, **PAGEFIND_ENV}, check=False)
+            self.references[language] = folder / "out"
+            if done.returncode != 0:
+                shutil.rmtree(folder / "out", ignore_errors=True)
+        out = self.references[language]
+        return out if (out / "pagefind.js").is_file() else None
 
     def _index(self, command: list[str], output: Path) -> str | None:
         try:
@@ -445,6 +488,8 @@ class Indexing:
             shutil.rmtree(self.work_dir, ignore_errors=True)
         if self.failure:
             raise SearchError(self.failure)
+        if self.cache is not None:  # every bundle indexed or copied: the entries of none of them go
+            self.cache.prune()
 
     def cancel(self) -> None:
         self.cancelled.set()
@@ -455,6 +500,11 @@ class Indexing:
                 os.kill(process.pid, signal.SIGKILL)
         self.thread.join()
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _forced(language: str) -> str:
+    """Pagefind's ``--force-language`` for a BCP 47 tag: its primary subtag (``pt-BR`` -> ``pt``)."""
+    return language.split("-")[0].lower()
 
 
 def drop_unused(output: Path) -> None:

@@ -23,7 +23,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-from .. import feeds, korean, organization, search, sitemap
+from .. import feeds, korean, organization, search, search_cache, sitemap
 from ..languages import alternates
 from ..model import Release
 from ..outputs import NOT_FOUND_PAGE
@@ -46,7 +46,10 @@ def start_search_index(state: BuildState, config: MkDocsConfig) -> None:
     with state.progress.phase("search (records, Pagefind started)") as report:
         bundles = search_bundles(state, config.site_name)
         try:
-            state.indexing = search.Indexing(Path(config.site_dir), bundles, state.workers())
+            cache = search_cache.IndexCache(
+                state.settings.project_dir, search_cache.fingerprint(search.pagefind_binary())
+            )
+            state.indexing = search.Indexing(Path(config.site_dir), bundles, state.workers(), cache)
         except search.SearchError as err:
             raise PluginError(_search_failed(err)) from None
         state.indexed = sum(len(bundle.records) for bundle in bundles)
@@ -72,7 +75,13 @@ def finish_search_index(state: BuildState, phase: str) -> None:
         if len(indexing.each) > 1:  # each edition's index
             for path, cpu_seconds in indexing.each.items():
                 state.progress.figures[f"pagefind CPU seconds, {path}"] = cpu_seconds
-        report["done"] = f"{state.indexed} pages indexed, Pagefind peaked at {indexing.peak_mib:.0f} MiB"
+        state.progress.figures["pagefind indexes from the cache"] = len(indexing.reused)
+        reused, indexes = len(indexing.reused), len(indexing.outputs)
+        report["done"] = (
+            f"{state.indexed} pages indexed"
+            + (f", {reused} of {indexes} indexes from the cache" if reused else "")
+            + (f", Pagefind peaked at {indexing.peak_mib:.0f} MiB" if reused < indexes else "")
+        )
 
 
 def post_build(state: BuildState, config: MkDocsConfig) -> None:

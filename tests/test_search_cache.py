@@ -1,0 +1,137 @@
+"""Search indexes kept between builds (``newsroom.search_cache``): a build copies from
+``.cache/newsroom/pagefind/`` every shard whose documents did not change, and gives the same site
+byte for byte as a build without the cache; a tampered cache never puts code or other files on
+the site."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import release_text, snapshot
+from newsroom import search_cache
+from test_search_shards import RELEASES, _sharded
+
+
+def _entries(project) -> set[str]:
+    return {path.name for path in (project.path / ".cache/newsroom/pagefind").iterdir()}
+
+
+def test_unchanged_shards_come_from_the_cache_and_the_site_is_byte_for_byte_a_cold_build(project):
+    first = _sharded(project)  # three shards; the build fills the cache
+    assert "from the cache" not in first.log
+    assert len(_entries(project)) == 3
+    filled = snapshot(first.site)
+
+    warm = project.build()
+    assert warm.returncode == 0, warm.log
+    assert "3 of 3 indexes from the cache" in warm.log, warm.log
+    assert snapshot(warm.site) == filled
+
+    newest = next(project.releases.glob("*-seven.md"))
+    newest.write_text(newest.read_text() + "\nA word only this edit has: zqxcached.\n")
+    edited = project.build()
+    assert edited.returncode == 0, edited.log
+    assert "2 of 3 indexes from the cache" in edited.log, edited.log
+    after = snapshot(edited.site)
+    for name, data in filled.items():  # the older shards are the same files
+        if name.startswith(("pagefind-1/", "pagefind-2/")):
+            assert after[name] == data, name
+    assert after != filled
+    assert len(_entries(project)) == 3, "the newest shard's old entry is dropped"
+
+    cold = project.build(env={"NEWSROOM_CACHE": "0"})
+    assert cold.returncode == 0, cold.log
+    assert snapshot(cold.site) == after, "a build from the cache is byte for byte a build without it"
+
+
+def test_a_tampered_search_cache_puts_neither_code_nor_other_files_on_the_site(project, tmp_path):
+    build = _sharded(project)
+    before = snapshot(build.site)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("zqxsecret: a file outside the cache")
+    entries = sorted((project.path / ".cache/newsroom/pagefind").iterdir())
+    # A script of the attacker's beside the data; a data file replaced by a symlink out of the
+    # cache; a file name Pagefind never writes.
+    (entries[0] / "pagefind.js").write_text("alert('zqxevil')")
+    fragment = next((entries[1] / "fragment").iterdir())
+    fragment.unlink()
+    fragment.symlink_to(secret)
+    (entries[2] / "index" / "notes.txt").write_text("zqxevil")
+
+    again = project.build()
+    assert again.returncode == 0, again.log
+    assert "from the cache" not in again.log, "every tampered entry is indexed anew"
+    assert snapshot(again.site) == before
+    assert not any(b"zqx" in data for data in snapshot(again.site).values())
+    assert not [path for path in again.site.rglob("*") if path.is_symlink()]
+    for entry in entries:  # each was dropped and written anew, whole
+        assert search_cache.data_files(entry) is not None
+        assert not (entry / "pagefind.js").exists()
+
+
+def test_a_cached_entry_keeps_pagefind_data_only_and_the_code_comes_from_the_binary(project):
+    build = _sharded(project)
+    for entry in (project.path / ".cache/newsroom/pagefind").iterdir():
+        files = search_cache.data_files(entry)
+        assert files is not None and "pagefind-entry.json" in files
+        assert not [name for name in files if name.endswith((".js", ".pagefind"))]
+    again = project.build()
+    assert "3 of 3 indexes from the cache" in again.log, again.log
+    binary_script = (build.site / "pagefind" / "pagefind.js").read_bytes()
+    for folder in ("pagefind", "pagefind-1", "pagefind-2"):
+        assert (again.site / folder / "pagefind.js").read_bytes() == binary_script
+        assert (again.site / folder / "wasm.en.pagefind").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("pagefind-entry.json", True),
+        ("pagefind.en_5003d2a78c.pf_meta", True),
+        ("index/en_1a2b3c4.pf_index", True),
+        ("fragment/en_1a2b3c4.pf_fragment", True),
+        ("filter/en_1a2b3c4.pf_filter", True),
+        ("pagefind.js", False),
+        ("wasm.en.pagefind", False),
+        ("index/en_1a2b3c4.pf_fragment", False),
+        ("index/.pf_index", False),
+        ("index/deeper/en.pf_index", False),
+        ("pagefind.pf_meta", False),
+        ("other/x.pf_index", False),
+        ("pagefind-ui.js", False),
+    ],
+)
+def test_only_pagefinds_data_files_are_kept(name, data):
+    assert search_cache.is_data(name) is data
+
+
+def test_the_key_changes_with_each_input_and_the_fingerprint_with_the_binary(tmp_path, monkeypatch):
+    monkeypatch.delenv(search_cache.CACHE_VARIABLE, raising=False)
+    cache = search_cache.IndexCache(tmp_path, "fingerprint")
+    key = cache.key("pagefind-1", "en", "documents")
+    assert key == search_cache.IndexCache(tmp_path, "fingerprint").key("pagefind-1", "en", "documents")
+    assert key != cache.key("pagefind-2", "en", "documents")
+    assert key != cache.key("pagefind-1", "ko", "documents")
+    assert key != cache.key("pagefind-1", "en", "other documents")
+    assert key != search_cache.IndexCache(tmp_path, "another").key("pagefind-1", "en", "documents")
+    binary = tmp_path / "pagefind"
+    binary.write_bytes(b"one")
+    before = search_cache.fingerprint(binary)
+    assert search_cache.fingerprint(binary) == before
+    binary.write_bytes(b"other")  # another build of Pagefind at the same place
+    os.utime(binary, ns=(1, 1))
+    assert search_cache.fingerprint(binary) != before
+    monkeypatch.setenv(search_cache.CACHE_VARIABLE, "0")
+    assert search_cache.IndexCache(tmp_path, "fingerprint").holds(key) is False
+
+
+def test_a_build_without_the_cache_leaves_it_alone(project):
+    project.newsroom(search_shard_size=2)
+    for title, date in RELEASES:
+        project.release(f"{date}-{title.lower()}.md", release_text(title=f"Release {title}", date=date))
+    cold = project.build(env={"NEWSROOM_CACHE": "0"})
+    assert cold.returncode == 0, cold.log
+    assert not (project.path / ".cache/newsroom/pagefind").exists()
+    assert "from the cache" not in cold.log
