@@ -3,12 +3,14 @@
     make bench N=10000        # or: python -m benchmarks.run --releases 10000
     python -m benchmarks.run --releases 10000 --repeat 3 --vocabulary zipf --compare hugo
     python -m benchmarks.run --scale 1000,10000,50000 --vocabulary zipf --compare hugo
+    python -m benchmarks.run --releases 10000 --repeat 2 --vocabulary zipf --incremental
 
 Prints wall seconds (the first build cold, without the Markdown cache; the others warm, with
 it), the peak memory of the build's whole process tree (the build, its Markdown workers,
 Pagefind, sampled together: ``benchmarks.measure``) and of its largest process, milliseconds
 per release, the newsroom's own phase timings (of the last build) and figures, page weights,
-and `make check` warm and cold. With ``--compare hugo``, each build is followed by Hugo's of
+and `make check` warm and cold; with ``--incremental``, an hourly build (one release edited).
+With ``--compare hugo``, each build is followed by Hugo's of
 the same releases and by Pagefind over Hugo's site (``benchmarks.hugo``), interleaved, with
 their minimum, median and memory. ``--scale`` does it all for each archive size and ends with
 a table of how the figures grow. The archive is generated once per N under bench/ and reused.
@@ -156,6 +158,29 @@ def preview(project: Path, site: Path) -> dict[str, float]:
     return {"preview_first_build_s": round(first, 2), "preview_rebuild_after_one_edit_s": round(second, 2)}
 
 
+def one_edited(command: list[str], env: dict[str, str], project: Path, site: Path, timings: Path) -> dict:
+    """An hourly build (issue 15): the newest release edited since the last build, whose cache
+    (``.cache/newsroom/``) it has, into an empty site folder as in the publishing workflow. Run
+    after the other builds; the release is put back afterwards."""
+    edited = max((project / "press_releases").glob("*.md"))
+    original = edited.read_text(encoding="utf-8")
+    # A word no release has, new on every run: the edit changes the release's search record too.
+    edited.write_text(original + f"\nA correction, editedword{time.time_ns()}.\n", encoding="utf-8")
+    try:
+        shutil.rmtree(site, ignore_errors=True)
+        built = measure.run(command, env=env, cwd=project)
+        if built.returncode:
+            sys.exit(f"the build after one edit failed with exit code {built.returncode}")
+    finally:
+        edited.write_text(original, encoding="utf-8")
+    phases = json.loads(timings.read_text()) if timings.exists() else {}
+    return {
+        "one_edited_s": round(built.seconds, 2),
+        "one_edited_peak_tree_mib": round(built.peak_mib),
+        "one_edited_timings": phases,
+    }
+
+
 def first_query_bytes(site: Path, query: str, start: str = "about/", key: str = "first_query") -> dict[str, object]:
     """What a reader's first search downloads: type ``query`` in the header box of a page in
     headless Chromium and add up the index files it fetches (served as they are on disk)."""
@@ -246,6 +271,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="build this many times; report each and the median")
     parser.add_argument(
         "--preview", action="store_true", help="also time `make serve`: a rebuild after editing one release"
+    )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="also time an hourly build: the newest release edited, everything else from the cache",
     )
     parser.add_argument(
         "--search-alone",
@@ -420,6 +450,8 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
         report.update(korean_cost(command, env, project, site, timings))
     if args.preview:
         report.update(preview(project, site))
+    if args.incremental:
+        report.update(one_edited(command, env, project, site, timings))
     return report
 
 
