@@ -25,6 +25,8 @@ class Measured:
     peak_rss_mib: float
     """The same with resident sizes, which count each shared page in every process."""
     returncode: int
+    peak_parts: tuple[tuple[str, float], ...] = ()
+    """At the PSS peak: each process of the tree (its name, with the build first) and its PSS in MiB."""
 
 
 def descendants(pid: int) -> list[int]:
@@ -39,6 +41,13 @@ def descendants(pid: int) -> list[int]:
         except OSError:
             continue  # gone meanwhile
     return found
+
+
+def name_of(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "?"
 
 
 def memory_of(pid: int) -> tuple[int, int]:
@@ -65,12 +74,16 @@ def run(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = N
     output = subprocess.DEVNULL if quiet else None
     process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=output, stderr=output)
     peak = [0, 0]
+    parts: list[tuple[str, float]] = []
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
-            totals = [memory_of(pid) for pid in descendants(process.pid)]
-            peak[0] = max(peak[0], sum(pss for pss, _ in totals))
+            pids = descendants(process.pid)
+            totals = [memory_of(pid) for pid in pids]
+            if sum(pss for pss, _ in totals) > peak[0]:
+                peak[0] = sum(pss for pss, _ in totals)
+                parts[:] = [(name_of(pid), round(pss / 2**20)) for pid, (pss, _) in zip(pids, totals, strict=True)]
             peak[1] = max(peak[1], sum(rss for _, rss in totals))
             done.wait(SAMPLE_S)
 
@@ -80,4 +93,4 @@ def run(argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = N
     seconds = time.monotonic() - started
     done.set()
     sampler.join()
-    return Measured(seconds, peak[0] / 2**20, peak[1] / 2**20, returncode)
+    return Measured(seconds, peak[0] / 2**20, peak[1] / 2**20, returncode, tuple(parts))

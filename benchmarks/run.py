@@ -177,6 +177,7 @@ def one_edited(command: list[str], env: dict[str, str], project: Path, site: Pat
     return {
         "one_edited_s": round(built.seconds, 2),
         "one_edited_peak_tree_mib": round(built.peak_mib),
+        "one_edited_peak_tree_parts": [f"{name} {mib}" for name, mib in built.peak_parts if mib],
         "one_edited_timings": phases,
     }
 
@@ -364,7 +365,7 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
     }
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     cache = project / ".cache"
-    walls, trees = [], []
+    walls, trees, parts = [], [], []
     others: dict[str, list[measure.Measured]] = {"hugo": [], "pagefind": []}
     hugo_site = hugo.hugo_project(project) if args.compare == "hugo" else None
     hugo_output = args.work / f"{project.name}-hugo-public"
@@ -375,6 +376,7 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
         built = measure.run(command, env=env, cwd=project)
         walls.append(built.seconds)
         trees.append(built.peak_mib)
+        parts.append(built.peak_parts)
         if built.returncode:
             sys.exit(f"build failed with exit code {built.returncode}")
         if hugo_site is not None:  # interleaved: the same load on the machine for both
@@ -398,6 +400,7 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
         "wall_s_warm": round(statistics.median(walls[1:]), 2) if len(walls) > 1 else None,
         "peak_tree_mib": round(max(trees)),
         "peak_tree_mib_each": [round(t) for t in trees],
+        "peak_tree_parts_each": [[f"{name} {mib}" for name, mib in each if mib] for each in parts],
         "peak_mib_any_process": round(peak_mib),
         "ms_per_release": round(wall * 1000 / count, 2),
         **(json.loads(timings.read_text()) if timings.exists() else {}),
