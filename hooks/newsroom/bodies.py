@@ -37,7 +37,7 @@ from lxml import etree
 
 from .cache import Conversions, Verdicts, code_version
 from .links import HeldLinks, site_host
-from .packing import pack, unpack
+from .packing import Stashed, pack, stash, unpack, unstash
 from .policy import HELD, MAX_DEPTH, Policy, Walk
 from .reader.characters import character_message, find_forbidden
 
@@ -77,16 +77,15 @@ class Rendered:
     A build keeps every body's HTML, feed HTML, text and table of contents from its conversion to
     its end, and reads each a few times (the page, the feeds, the text-only edition, the search
     record): they are kept compressed, and unpacked when read (``html``, ``feed_html``, ``text``,
-    ``toc_tokens``). As strings and lists they took 1.4 GB at 50,000 releases; packed, 0.5 GB.
-    A build that has made its search records drops the texts (``drop_text``).
+    ``toc_tokens``). As strings and lists they took 1.4 GB at 50,000 releases; packed, 0.5 GB;
+    the HTML and text are stashed on disk where the build offers it (``packing.stash``).
     """
 
-    packed_html: bytes
-    packed_feed: bytes | None
+    packed_html: bytes | Stashed
+    packed_feed: bytes | Stashed | None
     """Every address absolute (from ``page_url``), no heading permalinks: for feeds. None for a body
     no feed shows (``Bodies.feed_sources``)."""
-    packed_text: bytes | None
-    """None once dropped (``drop_text``)."""
+    packed_text: bytes | Stashed
     packed_toc: bytes = b""
     anchors: set[str] = field(default_factory=set)
     """The ids in the body (a link can point at each)."""
@@ -105,26 +104,20 @@ class Rendered:
 
     @classmethod
     def of(cls, html: str, feed_html: str | None, text: str, **others: Any) -> Rendered:
-        return cls(pack(html), None if feed_html is None else pack(feed_html), pack(text), **others)
+        return cls(stash(html), None if feed_html is None else stash(feed_html), stash(text), **others)
 
     @property
     def html(self) -> str:
-        return unpack(self.packed_html)
+        return unstash(self.packed_html)
 
     @property
     def feed_html(self) -> str | None:
-        return None if self.packed_feed is None else unpack(self.packed_feed)
+        return None if self.packed_feed is None else unstash(self.packed_feed)
 
     @property
     def text(self) -> str:
         """The readable text, a line per block: for the search index."""
-        if self.packed_text is None:
-            raise RuntimeError("the text of this body was dropped once the search index had it")
-        return unpack(self.packed_text)
-
-    def drop_text(self) -> None:
-        """Let the text go: a build has no more use for it once the search records are made."""
-        self.packed_text = None
+        return unstash(self.packed_text)
 
     @property
     def toc_tokens(self) -> list:

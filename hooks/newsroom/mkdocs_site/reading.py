@@ -10,6 +10,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
+from .. import packing
 from ..archive import read_archive
 from ..errors import ContentError
 from ..organization import OrganizationError, publisher
@@ -64,6 +65,8 @@ def configure(preview: PreviewCache, command: str, dirty: bool, config: MkDocsCo
         except (PublishError, OSError) as err:
             raise PluginError(f"The site cannot be published: {err}") from None
         config.site_dir = str(state.staging.folder)
+    if command in ("build", "gh-deploy", "serve"):  # bodies kept on the disk the site is written to
+        packing.spill_to(Path(config.site_dir).parent)
     return state
 
 

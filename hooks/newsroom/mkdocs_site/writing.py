@@ -53,9 +53,6 @@ def start_search_index(state: BuildState, config: MkDocsConfig) -> None:
         except search.SearchError as err:
             raise PluginError(_search_failed(err)) from None
         state.indexed = sum(len(bundle.records) for bundle in bundles)
-        if not state.serving:  # every record is made: a build has no more use for the bodies' texts
-            for rendered in state.the_renderer.results.values():
-                rendered.drop_text()
         state.indexing_started = time.perf_counter()
         report["done"] = f"{state.indexed} records" + (f" in {len(bundles)} indexes" if len(bundles) > 1 else "")
     if os.environ.get(SEARCH_FOREGROUND_VARIABLE):
