@@ -427,6 +427,8 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
             },
             "hugo_site": {"html_pages": sum(1 for _ in hugo_output.rglob("*.html")), **published(hugo_output)},
         }
+    if args.incremental:  # before `make check` cold, which empties the cache
+        report.update(one_edited(command, env, project, site, timings))
     for state in ("warm", "cold"):  # warm: with the builds' cache; cold: without any
         if state == "cold":
             shutil.rmtree(cache, ignore_errors=True)
@@ -453,8 +455,6 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
         report.update(korean_cost(command, env, project, site, timings))
     if args.preview:
         report.update(preview(project, site))
-    if args.incremental:
-        report.update(one_edited(command, env, project, site, timings))
     return report
 
 
