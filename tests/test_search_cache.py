@@ -135,3 +135,22 @@ def test_a_build_without_the_cache_leaves_it_alone(project):
     assert cold.returncode == 0, cold.log
     assert not (project.path / ".cache/newsroom/pagefind").exists()
     assert "from the cache" not in cold.log
+
+
+def test_a_bundle_holding_a_file_pagefind_never_wrote_is_not_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv(search_cache.CACHE_VARIABLE, raising=False)
+    cache = search_cache.IndexCache(tmp_path, "fingerprint")
+    output = tmp_path / "site" / "pagefind"
+    for name in ("pagefind-entry.json", "pagefind.en_1234567890.pf_meta", "index/en_1.pf_index", "pagefind.js"):
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text("data")
+    (output / "wasm.en.pagefind").write_text("code")
+    cache.store("whole", output)
+    assert search_cache.data_files(tmp_path / ".cache/newsroom/pagefind/whole") == [
+        "index/en_1.pf_index",
+        "pagefind-entry.json",
+        "pagefind.en_1234567890.pf_meta",
+    ]
+    (output / "pagefind-sorts.json").write_text("a file of a later Pagefind")
+    cache.store("unknown", output)
+    assert not (tmp_path / ".cache/newsroom/pagefind/unknown").exists()

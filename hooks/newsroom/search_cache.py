@@ -68,6 +68,12 @@ def is_data(relative: str) -> bool:
     return False
 
 
+def is_code(relative: str) -> bool:
+    """Whether a path inside a bundle is code the installed binary writes (never cached)."""
+    wasm = relative.startswith("wasm.") and relative.endswith(".pagefind")
+    return relative == SCRIPT or (wasm and "/" not in relative)
+
+
 def data_files(folder: Path) -> list[str] | None:
     """The data files of a bundle, relative and sorted; None if the folder holds anything that is
     neither a data file nor a chunk folder (a symlink, a special file, a name Pagefind never writes)."""
@@ -147,7 +153,10 @@ class IndexCache:
         if self.root is None:
             return
         self.used.add(key)
-        files = [relative for relative in _walk(output) if is_data(relative)]
+        every = _walk(output)
+        if not all(is_data(relative) or is_code(relative) for relative in every):
+            return  # a file this module does not know (another Pagefind?): copying the rest would lose it
+        files = [relative for relative in every if is_data(relative)]
         scratch = self.root / f".{key}.{os.getpid()}"
         try:
             shutil.rmtree(scratch, ignore_errors=True)
