@@ -379,7 +379,9 @@ class Indexing:
         try:
             self.binary = binary = str(pagefind_binary())
             self.commands = []
-            self.keys: list[str | None] = []
+            #: Each bundle's cache key (none without a cache), and its language as Pagefind is forced to.
+            self.keys: list[str] = []
+            self.languages = [_forced(bundle.language) for bundle in bundles]
             for number, bundle in enumerate(bundles):
                 documents = work_dir / str(number)
                 documents.mkdir()
@@ -388,10 +390,11 @@ class Indexing:
                     [
                         binary,
                         *("--site", str(documents), "--output-path", str(site_dir / bundle.path)),
-                        *("--force-language", _forced(bundle.language), "--silent"),
+                        *("--force-language", self.languages[number], "--silent"),
                     ]
                 )
-                self.keys.append(cache.key(bundle.path, bundle.language, digest) if cache is not None else None)
+                if cache is not None:
+                    self.keys.append(cache.key(bundle.path, bundle.language, digest))
             korean.prune()  # every record made: the texts of Korean releases no longer published go
             self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
             self.thread.start()
@@ -403,22 +406,23 @@ class Indexing:
         """Index each bundle in turn (in the background thread), or copy it from the cache; stop at
         the first failure."""
         try:
-            for command, output, key in zip(self.commands, self.outputs, self.keys, strict=True):
+            cache = self.cache
+            for number, (command, output) in enumerate(zip(self.commands, self.outputs, strict=True)):
                 if self.cancelled.is_set():
                     return
                 path = output.relative_to(self.site_dir).as_posix()
-                language = command[command.index("--force-language") + 1]
-                if key is not None and self.cache is not None and self.cache.holds(key):
-                    code = self._reference(language)
-                    if code is not None and self.cache.restore(key, output, code):
+                key = self.keys[number] if cache is not None else ""
+                if cache is not None and cache.holds(key):
+                    code = self._reference(self.languages[number])
+                    if code is not None and cache.restore(key, output, code):
                         self.reused.append(path)
                         self.each[path] = 0.0
                         continue
                 self.failure = self._index(command, output)
                 if self.failure:
                     return
-                if key is not None and self.cache is not None:
-                    self.cache.store(key, output)
+                if cache is not None:
+                    cache.store(key, output)
         except Exception as err:  # noqa: BLE001 - whatever it is, finish reports it in the build's thread
             self.failure = f"indexing failed: {err!r}"
 
