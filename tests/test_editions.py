@@ -419,6 +419,38 @@ def test_a_release_is_related_to_releases_of_its_own_edition_only(project):
     assert "한국어 C" in text.text_content() and "English A" not in text.text_content()
 
 
+def test_a_releases_previous_and_next_are_releases_of_its_own_edition(project):
+    project.newsroom(languages=["en", "ko"])
+    for name, title, language in (
+        ("2021-01-01-a.md", "English A", "en"),
+        ("2021-01-02-b-ko.md", "한국어 B", "ko"),
+        ("2021-01-03-c.md", "English C", "en"),
+        ("2021-01-04-d-ko.md", "한국어 D", "ko"),
+        ("2021-01-05-e.md", "English E", "en"),
+    ):
+        project.release(name, release_text(title=title, date=name[:10], language=language, **TERMS))
+    build = project.build()
+    assert build.returncode == 0, build.log
+
+    def neighbours(url: str) -> dict[str, list[str]]:
+        page = build.html(url)
+        found = {}
+        for side in ("prev", "next"):
+            footer = page.xpath(f"//a[contains(@class, 'md-footer__link--{side}')]//div[@class='md-ellipsis']")
+            head = page.xpath(f"//head/link[@rel='{side}']/@href")
+            found[side] = [element.text_content().strip() for element in footer] + head
+        return found
+
+    # "Previous" is the edition's older release, "next" its newer one (none past either end).
+    assert neighbours("news/2021/01/03/c/") == {
+        "prev": ["English A", "../../01/a/"],
+        "next": ["English E", "../../05/e/"],
+    }
+    assert neighbours("news/2021/01/05/e/") == {"prev": ["English C", "../../03/c/"], "next": []}
+    assert neighbours("ko/news/2021/01/04/d-ko/") == {"prev": ["한국어 B", "../../02/b-ko/"], "next": []}
+    assert neighbours("ko/news/2021/01/02/b-ko/") == {"prev": [], "next": ["한국어 D", "../../04/d-ko/"]}
+
+
 def test_make_serve_shows_an_edit_of_a_release_in_its_edition(project):
     import time
     import urllib.request

@@ -54,10 +54,12 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
     bodies.check_only = state.command == CHECK_COMMAND
     bodies.verdicts = cache.Verdicts(settings.project_dir)
     state.renderer = ReleaseRenderer(bodies)
-    releases = archive.published
     state.releases_folder = os.fspath(settings.releases_path)
-    for newer, release, older in zip([None, *releases], releases, [*releases[1:], None], strict=False):
-        state.neighbours[release.name] = (older, newer)
+    for part in state.editions:  # a release's previous and next are its edition's: in its language
+        releases = part.published
+        for newer, release, older in zip([None, *releases], releases, [*releases[1:], None], strict=False):
+            state.neighbours[release.name] = (older, newer)
+    for release in archive.published:
         files.append(release_file(state, release, config))
     for relative in archive.assets:
         src_uri = f"{settings.releases_dir}/{relative}"
