@@ -25,6 +25,7 @@ from ..search import shard_paths
 from ..sources import check_source
 from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
 from .check import CHECK_COMMAND
+from .icons import IconSheet, configured
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
 from .rendering import ReleaseRenderer
 from .state import BuildState, log, project_path
@@ -40,6 +41,8 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
     refuse_outside_files(state, files, config)
     change_bundle(files, config)
     leave_out_unrequested(files, config.docs_dir + os.sep)
+    state.icons = IconSheet(config.theme.dirs, configured(config.theme))
+    files.append(File.generated(config, state.icons.path, content=state.icons.text))
     held = {f"{settings.releases_dir}/{r.name}" for r in archive.held}
     state.held_key = hash(frozenset(held))
     extensions, extension_configs = config["markdown_extensions"], config["mdx_configs"] or {}

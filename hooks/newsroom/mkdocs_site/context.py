@@ -26,7 +26,7 @@ from ..urls import absolute, url_of
 from ..views import Formatter, language_name, release_view
 from .pages import ListingPage, ReleasePage, edition_prefix, meta_text
 from .state import BuildState, log
-from .theme import ChangedBase, ChromeCache, Translations
+from .theme import ChangedBase, ChromeCache, Translations, Unindented
 
 
 def prepare_env(state: BuildState, env: Any, config: MkDocsConfig, files: Files, nav_chrome: ChromeCache) -> Any:
@@ -35,7 +35,9 @@ def prepare_env(state: BuildState, env: Any, config: MkDocsConfig, files: Files,
     # The line breaks and indents around the templates' {% %} tags are not written out: 7 % of every
     # page (tens of thousands of them), as a reader sees them (text only ever comes from variables).
     env.trim_blocks = env.lstrip_blocks = True
+    env.add_extension(Unindented)
     env.globals["newsroom_chrome"] = state.chrome = nav_chrome
+    env.globals["newsroom_icon"], env.globals["newsroom_icons"] = state.icons, state.icons.path
     prune_assets(state, files)
     env.globals["newsroom_t"] = state.translations = Translations(env, config.theme.get("language") or "en")
     state.env = env

@@ -102,6 +102,8 @@ class BuildState:
     """When each page's rendering began, by source path (for the benchmark's timings)."""
     pages_done: int = 0
     chrome: Any = None
+    icons: Any = None
+    """The theme's icons, drawn once in a file of the site (``icons.IconSheet``, ``on_files``)."""
     translations: Any = None
     env: Any = None
     """The site's template environment (``on_env``)."""

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import fnmatch
 import logging
+import re
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, Environment, TemplateError, TemplateNotFound, nodes
+from jinja2.ext import Extension
+from jinja2.lexer import Token, TokenStream
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -348,6 +351,44 @@ def inline_partials(loader: BaseLoader, environment: Environment, source: str, p
                 break
         source = source.replace(tag, "{% with %}" + partial + "{% endwith %}")
     return source
+
+
+#: The indentation that starts a line of a template's own text.
+INDENT = re.compile(r"\n[ \t]+")
+
+
+class Unindented(Extension):
+    """Leaves out the indentation of the lines of the site's HTML templates (Material's and the
+    newsroom's), as they are compiled: a line break and the spaces after it show a reader what a
+    line break alone shows, and every page carried about 2 KB of them. Where spaces stood, some
+    white space still stands. Only the templates' own text changes, never what a variable prints
+    (a body, a title), nor a Jinja expression. Left as they are: a template whose text holds a
+    ``<pre>`` or a ``<textarea>`` (where spaces show), and the text-only edition's templates,
+    already written tight."""
+
+    KEEPS_SPACES = ("<pre", "<textarea")
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        name = stream.name or ""
+        tokens = list(stream)
+        kept = any(tag in t.value.lower() for t in tokens if t.type == "data" for tag in self.KEEPS_SPACES)
+        if kept or not name.endswith(".html") or name.startswith("text/"):
+            yield from tokens
+            return
+        previous: Token | None = None
+        for token in tokens:
+            if token.type == "data":
+                value = INDENT.sub("\n", token.value)
+                if previous is not None and previous.type == "block_end" and token.lineno > previous.lineno:
+                    # A line after a tag's line, whose break trim_blocks took: its indentation may be
+                    # the only space between two words, so one line break stands for it.
+                    stripped = value.lstrip(" \t")
+                    if stripped != value:
+                        value = "\n" + stripped
+                if value != token.value:
+                    token = Token(token.lineno, "data", value)
+            previous = token
+            yield token
 
 
 class ChangedBase(BaseLoader):
