@@ -6,6 +6,7 @@ and that `make check` fails with the same messages)."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -280,9 +281,48 @@ def test_a_good_build_replaces_the_site_and_leaves_no_scratch(archive, tmp_path)
     build = archive.build()
     assert build.returncode == 0, build.log
     assert build.exists("news/2026/10/01/public/") and not (site / "stale").exists()
+    # The site it replaced is removed by a process of its own, which may still be at work.
+    deadline = time.monotonic() + 60
+    while [p for p in archive.path.iterdir() if ".newsroom-" in p.name] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert [p.name for p in archive.path.iterdir() if ".newsroom-" in p.name] == []
     if shm:
         assert not (shm / f"newsroom-search-{dead}-abc").exists(), "a killed build's search scratch is removed"
+
+
+def test_the_replaced_site_is_removed_apart_and_what_a_killed_remover_left_by_the_next_build(archive, tmp_path):
+    from newsroom import publish
+
+    folder = tmp_path / "published"
+    old = folder / ".site.newsroom-1-new"
+    (old / "news").mkdir(parents=True)
+    (old / "news" / "index.html").write_text("the replaced site")
+    publish.remove_later(old)
+    assert not old.exists(), "renamed away at once: a new build may reuse the name"
+    deadline = time.monotonic() + 60
+    while list(folder.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(folder.iterdir()) == []
+
+    dead = 2**22 + 12345  # above Linux's default pid_max: no such process
+    left = archive.path / f".site.newsroom-{dead}-new-old-0123abcd"
+    (left / "news").mkdir(parents=True)
+    build = archive.build()
+    assert build.returncode == 0, build.log
+    assert not left.exists()
+
+
+def test_where_no_process_can_be_started_the_replaced_site_is_removed_at_once(tmp_path, monkeypatch):
+    from newsroom import publish
+
+    def refuse(*args, **kwargs):
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(publish.subprocess, "Popen", refuse)
+    old = tmp_path / ".site.newsroom-1-new"
+    (old / "a").mkdir(parents=True)
+    publish.remove_later(old)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_check_passes_on_a_good_archive_and_writes_nothing(archive):
