@@ -121,6 +121,15 @@ def test_the_language_switcher_leads_to_the_same_page_in_each_edition(project, b
         tab.get_by_role("navigation", name="언어").get_by_role("link", name="English").click()
         tab.wait_for_load_state()
         assert tab.url == tab.base + "news/2021/01/01/x/"
+        # On a wide screen the editions are one line of links, in either direction (Material's
+        # lists in .md-typeset made them a column, indented, before).
+        tab.set_viewport_size({"width": 1280, "height": 800})
+        for url in ("news/2021/01/01/x/", "ar/"):
+            tab.goto(tab.base + url)
+            tops = tab.evaluate(
+                "[...document.querySelectorAll('.nr-editions a')].map(a => a.getBoundingClientRect().top)"
+            )
+            assert len(tops) == 3 and len(set(tops)) == 1, (url, tops)
 
 
 def test_a_site_of_one_language_has_no_switcher(project):
