@@ -406,17 +406,27 @@ def test_a_content_warning_is_labelled_in_its_editions_language_in_feeds_and_sea
     assert {title: date for title, date in dates.items() if date} == {"경고": "2021년 1월 1일", "Y": "January 2, 2021"}
 
 
-def test_a_release_is_related_to_releases_of_its_own_edition_only(project):
+def _english_and_korean(project, releases: tuple[tuple[str, str, str], ...]):
+    """A site of two editions, English and Korean, with ``releases`` (file name, title, language)
+    of the same terms, built."""
     project.newsroom(languages=["en", "ko"])
-    for name, title, language in (
-        ("2021-01-01-a.md", "English A", "en"),
-        ("2021-01-02-b.md", "English B", "en"),
-        ("2021-01-03-c-ko.md", "한국어 C", "ko"),
-        ("2021-01-04-d-ko.md", "한국어 D", "ko"),
-    ):
+    for name, title, language in releases:
         project.release(name, release_text(title=title, date=name[:10], language=language, **TERMS))
     build = project.build()
     assert build.returncode == 0, build.log
+    return build
+
+
+def test_a_release_is_related_to_releases_of_its_own_edition_only(project):
+    build = _english_and_korean(
+        project,
+        (
+            ("2021-01-01-a.md", "English A", "en"),
+            ("2021-01-02-b.md", "English B", "en"),
+            ("2021-01-03-c-ko.md", "한국어 C", "ko"),
+            ("2021-01-04-d-ko.md", "한국어 D", "ko"),
+        ),
+    )
 
     def related(url: str) -> list[str]:
         page = build.html(url)
@@ -429,17 +439,16 @@ def test_a_release_is_related_to_releases_of_its_own_edition_only(project):
 
 
 def test_a_releases_previous_and_next_are_releases_of_its_own_edition(project):
-    project.newsroom(languages=["en", "ko"])
-    for name, title, language in (
-        ("2021-01-01-a.md", "English A", "en"),
-        ("2021-01-02-b-ko.md", "한국어 B", "ko"),
-        ("2021-01-03-c.md", "English C", "en"),
-        ("2021-01-04-d-ko.md", "한국어 D", "ko"),
-        ("2021-01-05-e.md", "English E", "en"),
-    ):
-        project.release(name, release_text(title=title, date=name[:10], language=language, **TERMS))
-    build = project.build()
-    assert build.returncode == 0, build.log
+    build = _english_and_korean(
+        project,
+        (
+            ("2021-01-01-a.md", "English A", "en"),
+            ("2021-01-02-b-ko.md", "한국어 B", "ko"),
+            ("2021-01-03-c.md", "English C", "en"),
+            ("2021-01-04-d-ko.md", "한국어 D", "ko"),
+            ("2021-01-05-e.md", "English E", "en"),
+        ),
+    )
 
     def neighbours(url: str) -> dict[str, list[str]]:
         page = build.html(url)
