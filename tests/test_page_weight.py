@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from jinja2 import TemplateNotFound
 from lxml import etree
+from mkdocs.exceptions import PluginError
 
 from conftest import release_text, site_tab
 from newsroom.mkdocs_site.icons import IconSheet, configured
@@ -118,6 +119,26 @@ def test_an_icon_not_in_the_file_is_drawn_whole_and_a_name_outside_the_icons_is_
     own = IconSheet([str(tmp_path), *material_dirs()], ["custom/flag", "custom/bad", "material/menu"])
     assert set(own.symbols) == {"material/menu"}
     assert str(own("custom/flag", "x.svg")).startswith("<svg")
+    with pytest.raises(PluginError, match=r"theme icon 'custom/bad': .*bad\.svg is not an SVG drawing"):
+        own("custom/bad", "x.svg")
+
+
+def test_an_icon_reached_through_a_symbolic_link_fails_the_build_and_is_never_shown(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("CI_TOKEN=hunter2")
+    (tmp_path / "theme/.icons/custom").mkdir(parents=True)
+    (tmp_path / "theme/.icons/custom/leak.svg").symlink_to(secret)
+    (tmp_path / "theme/.icons/linked").symlink_to(tmp_path / "theme/.icons/custom")
+    (tmp_path / "theme/.icons/custom/folder.svg").mkdir()
+    drawing = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>'
+    (tmp_path / "theme/.icons/custom/flag.svg").write_text(drawing)
+    theme = [str(tmp_path / "theme"), *material_dirs()]
+    assert set(IconSheet(theme, ["custom/flag"]).symbols) == {"custom/flag"}  # the same file, reached directly
+    for name in ("custom/leak", "linked/flag", "custom/folder"):
+        with pytest.raises(PluginError, match=f"theme icon '{name}': .* is a symbolic link or not a regular file"):
+            IconSheet(theme, [name])
+        with pytest.raises(PluginError, match="symbolic link or not a regular file"):
+            IconSheet(theme, [])(name, "x.svg")
 
 
 def test_configured_icons_are_the_ones_mkdocs_yml_chooses():

@@ -10,12 +10,14 @@ colours or mirrors an icon (right to left, forced colours) applies unchanged. Th
 once and cached; its name changes with its content.
 
 An icon that is not in the file (a template of the site's own overrides naming another one) is
-written into the page whole, as Material does.
+written into the page whole, as Material does, if it is an SVG drawing. An icon reached through
+a symbolic link, or that is not a regular file, fails the build.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Sequence
 from copy import deepcopy
@@ -26,6 +28,7 @@ from typing import Any
 from jinja2 import TemplateNotFound
 from lxml import etree
 from markupsafe import Markup
+from mkdocs.exceptions import PluginError
 
 SVG = "http://www.w3.org/2000/svg"
 #: The icons' file in the site, before its content's hash is put in its name.
@@ -89,13 +92,21 @@ class IconSheet:
         self.path = f"{FOLDER}/{STEM}.{digest}.svg"
 
     def source(self, name: str) -> Path | None:
-        """The icon's file, where the theme's templates would find ``.icons/<name>.svg``."""
+        """The icon's file, where the theme's templates would find ``.icons/<name>.svg``: a regular
+        file inside the theme's folder, reached through no symbolic link (one could lead to any
+        file of the machine, a secret of the CI included, which the page would then show)."""
         if not NAME.fullmatch(name):
             return None
         for folder in self.theme_dirs:
             candidate = Path(folder, ".icons", f"{name}.svg")
-            if candidate.is_file():
-                return candidate
+            if not os.path.lexists(candidate):
+                continue
+            if candidate.resolve() != Path(folder).resolve() / ".icons" / f"{name}.svg" or not candidate.is_file():
+                raise PluginError(
+                    f"theme icon '{name}': {candidate} is a symbolic link or not a regular file; an icon "
+                    "must be a file of the theme's own folder (overrides/.icons/…)"
+                )
+            return candidate
         return None
 
     def read(self, name: str) -> Any:
@@ -121,5 +132,7 @@ class IconSheet:
             path = self.source(name)
             if path is None:  # as Material's `{% include ".icons/…" %}` fails
                 raise TemplateNotFound(f".icons/{name}.svg")
+            if self.read(name) is None:
+                raise PluginError(f"theme icon '{name}': {path} is not an SVG drawing")
             found = self.inline[name] = Markup(path.read_text(encoding="utf-8").strip())
         return found
