@@ -228,3 +228,15 @@ def test_indentation_is_left_out_of_html_templates_only_where_spaces_do_not_show
     assert render("words.html") == "<span>one</span>\n<span>two</span>"  # still two words
     for name in ("code.html", "form.html", "text/page.html", "feed.xml"):
         assert render(name) == templates[name].removesuffix("\n"), name
+
+
+def test_two_icon_names_spelled_alike_do_not_share_a_symbol(tmp_path):
+    for name in ("a/b-c", "a-b/c"):
+        (tmp_path / ".icons" / name).parent.mkdir(parents=True, exist_ok=True)
+        d = "M0 0h1" if name == "a/b-c" else "M0 0h2"
+        (tmp_path / ".icons" / f"{name}.svg").write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="{d}"/></svg>'
+        )
+    sheet = IconSheet([str(tmp_path)], ["a/b-c", "a-b/c"])
+    assert list(sheet.symbols) == ["a/b-c"]
+    assert 'd="M0 0h2"' in str(sheet("a-b/c", "x.svg"))  # drawn whole, not the other's symbol
