@@ -267,6 +267,22 @@ def test_the_search_page_filters_by_country_from_its_url(page):
         assert page.locator(f"label[for=nr-facet-year-{year}] .nr-count").inner_text() == str(count)
 
 
+def test_a_filters_long_label_wraps_beside_its_box_not_under_it(page):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(page.base + "search/?q=release")
+    page.wait_for_selector(".nr-facet label")
+    long_name = "The International Coalition to Stop Crimes Against Humanity in North Korea"
+    page.evaluate(f"document.querySelector('.nr-facet label').firstChild.textContent = {long_name!r}")
+    box, label, height, line = page.evaluate(
+        "(() => { const li = document.querySelector('.nr-facet li'), label = li.querySelector('label');"
+        " const r = label.getBoundingClientRect();"
+        " return [li.querySelector('input').getBoundingClientRect().right, r.left, r.height,"
+        " parseFloat(getComputedStyle(label).lineHeight)]; })()"
+    )
+    assert height > 1.5 * line, "the long name wraps"
+    assert label > box, "every line of it starts after the box"
+
+
 def test_choosing_filters_and_sort_updates_results_and_url(page):
     page.goto(page.base + "search/?q=release")
     page.wait_for_selector(".nr-result")
