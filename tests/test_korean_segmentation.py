@@ -4,6 +4,7 @@ remembers give what reading them afresh gives, and forked workers analyze after 
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -54,6 +55,12 @@ def tokens(kiwi, word: str) -> list[tuple[str, str, int, int]]:
 def test_kiwi_as_loaded_analyzes_a_word_as_kiwi_with_its_defaults(kiwi_as_shipped, word):
     # Without the multi-word dictionary: a word analyzed alone holds no space for its entries.
     assert tokens(korean.load(), word) == tokens(kiwi_as_shipped, word)
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet="UN인권ᄀᆨㄱꥠힰ가힣 -“(2"))
+def test_hangul_runs_are_the_stretches_of_hangul_characters(text):
+    expected = ["".join(chars) for hangul, chars in itertools.groupby(text, korean.is_hangul) if hangul]
+    assert korean.hangul_runs(text) == expected
 
 
 def reference_morphemes(text: str) -> str:
@@ -123,6 +130,40 @@ def test_workers_forked_after_kiwi_is_loaded_analyze_their_words():
     assert made[words.index("정치범보고서에서")] == "보고서"
 
 
+PREPARED = """
+import json, sys
+from newsroom import korean, parallel
+
+korean.WORDS_SHARE = 50
+texts = json.loads(sys.argv[1])
+counted = korean.prepare(texts, 2)  # as the build does, before its workers fork
+korean._kiwi = None
+def analyzed_again():
+    raise AssertionError("a word was analyzed after prepare")
+korean.load = analyzed_again
+shares = [(i, i + 10) for i in range(0, len(texts), 10)]
+made = list(parallel.in_order(lambda start, end: [korean.morphemes(t) for t in texts[start:end]], shares, 2))
+print(json.dumps({"counted": counted, "again": korean.prepare(texts, 2), "made": [m for share in made for m in share]}))
+"""
+
+
+def test_prepare_analyzes_each_new_word_once_and_the_workers_forked_after_it_none():
+    # Words shared by the texts of both workers (the same nouns again and again) are analyzed once,
+    # by processes of their own (shares of 50 words here); the workers then segment every text
+    # without Kiwi.
+    texts = [" ".join(f"{a}{b}{p}" for b in NOUNS[i % 9 :: 9] for p in ("", "에서")) for i, a in enumerate(NOUNS)]
+    runs = {run for text in texts for word in text.split() for run, _ in korean._runs_of(word)}
+    assert len(runs) > 2 * 50, "enough words for two processes"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NEWSROOM_CACHE": "0"}
+    argv = [sys.executable, "-c", PREPARED, json.dumps(texts)]
+    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["counted"] == len(runs) and result["again"] == 0
+    assert result["made"] == [reference_morphemes(text) for text in texts]
+    assert all(result["made"]), "the second noun of each compound is found"
+
+
 # -- the words analyzed by earlier builds ---------------------------------------------------------
 
 BUILD = """
@@ -152,14 +193,19 @@ for index in range(2 * search.WORKER_SHARE):  # enough for two forked workers
 bodies[0] += added  # an edited release
 records = Records(releases, bodies, build_taxonomies(releases), settings.search_lede_words)
 read = korean.remember(project)
-if not read:
-    korean.load()  # before the workers fork
+texts = (search.segmented_text(release, body) for release, body in zip(releases, bodies, strict=True))
+analyzed = korean.prepare(texts, 2)  # as the build does, before its workers fork
+loaded = korean.loaded()
+korean._kiwi = None
+def analyzed_again():
+    raise AssertionError("a worker analyzed a word")
+korean.load = analyzed_again
 search.write_documents(work, records, 2)
 digest = hashlib.sha256()
 for path in sorted(work.rglob("*")):
     if path.is_file():
         digest.update(path.relative_to(work).as_posix().encode() + b"\\0" + path.read_bytes())
-print(json.dumps({"read": read, "loaded": korean.loaded(), "documents": digest.hexdigest()}))
+print(json.dumps({"read": read, "loaded": loaded, "analyzed": analyzed, "documents": digest.hexdigest()}))
 """
 
 
@@ -181,11 +227,12 @@ def search_documents(project, work, kiwi_version: str = "", cache: str = "1", ad
 def test_a_second_build_reads_the_words_analyzed_by_the_first_and_writes_the_same_documents(tmp_path):
     project = tmp_path / "project"
     first = search_documents(project, tmp_path / "first")
-    assert first["read"] is False and first["loaded"] is True
+    assert first["read"] is False and first["loaded"] is True and first["analyzed"] > 1000
     assert (project / ".cache/newsroom/korean.sqlite3").is_file()
 
     second = search_documents(project, tmp_path / "second")
-    assert second == {"read": True, "loaded": False, "documents": first["documents"]}  # Kiwi not even loaded
+    # Kiwi not even loaded
+    assert second == {"read": True, "loaded": False, "analyzed": 0, "documents": first["documents"]}
 
     uncached = search_documents(tmp_path / "elsewhere", tmp_path / "uncached", cache="0")
     assert uncached["documents"] == first["documents"]
@@ -194,6 +241,7 @@ def test_a_second_build_reads_the_words_analyzed_by_the_first_and_writes_the_sam
     # An edited release: its text is segmented anew, with the words cached and Kiwi for the new one.
     edited = search_documents(project, tmp_path / "edited", added=" 고양이보호소에서 정치범수용소는")
     assert edited["read"] is True and edited["documents"] != first["documents"]
+    assert 1 <= edited["analyzed"] <= 2, "only the new words"
     fresh = search_documents(
         tmp_path / "elsewhere", tmp_path / "fresh", cache="0", added=" 고양이보호소에서 정치범수용소는"
     )
@@ -201,7 +249,7 @@ def test_a_second_build_reads_the_words_analyzed_by_the_first_and_writes_the_sam
 
     # Another Kiwi: the words are analyzed anew, and the cache is theirs from then on.
     other = search_documents(project, tmp_path / "other", kiwi_version="0.99.0")
-    assert other == {"read": False, "loaded": True, "documents": first["documents"]}
+    assert other == {"read": False, "loaded": True, "analyzed": first["analyzed"], "documents": first["documents"]}
     again = search_documents(project, tmp_path / "again")
     assert again["read"] is False and again["documents"] == first["documents"]
 

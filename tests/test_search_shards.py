@@ -5,8 +5,14 @@ shard, the search page all of them as one index."""
 from __future__ import annotations
 
 import json
+import os
+import threading
+import time
+
+import pytest
 
 from conftest import recorded_requests, release_text, site_tab
+from newsroom import search
 from test_output_encoding import pagefind_data
 
 #: Seven releases, oldest first, with search_shard_size 2: shards {One, Two}, {Three, Four} and the
@@ -132,3 +138,38 @@ def test_the_header_box_searches_the_newest_shard_only(project, browser):
         titles = tab.locator("#nr-search-list .nr-search__title").all_inner_texts()
         assert {title.removeprefix("Release ") for title in titles} == SHARDS["pagefind"]
         assert {url.split("/")[0] for url in requested if url.startswith("pagefind")} == {"pagefind"}, requested
+
+
+# -- work done beside Pagefind ---------------------------------------------------------------------
+
+
+def _bundle(path: str, word: str, before=None) -> search.Bundle:
+    records = [search.page_record(f"p{i}/", f"{word} {i}", f"{word} text {i}", "en") for i in range(3)]
+    return search.Bundle(path, "en", records, before)
+
+
+def test_the_work_before_a_bundles_records_runs_while_pagefind_indexes_the_bundles_before_it(tmp_path):
+    # A Korean edition's words are analyzed then (korean.prepare): the processor Pagefind leaves.
+    site = tmp_path / "site"
+
+    def before() -> None:  # waits for the first bundle's index: forever, were Pagefind started after the last
+        deadline = time.monotonic() + 120
+        while not (site / "first" / "pagefind.js").is_file():
+            assert time.monotonic() < deadline, "Pagefind had not started on the first bundle"
+            time.sleep(0.05)
+
+    indexing = search.Indexing(site, [_bundle("first", "alpha"), _bundle("second", "beta", before)])
+    indexing.finish()
+    assert (site / "second" / "pagefind.js").is_file() and (site / "first" / "pagefind.js").is_file()
+
+
+def test_a_failure_before_a_bundles_records_stops_pagefind_and_leaves_no_scratch(tmp_path):
+    def before() -> None:
+        raise RuntimeError("the analysis failed")
+
+    with pytest.raises(RuntimeError, match="the analysis failed"):
+        search.Indexing(tmp_path / "site", [_bundle("first", "alpha"), _bundle("second", "beta", before)])
+    assert not any(thread.name == "pagefind" for thread in threading.enumerate())
+    scratch = search.scratch_dir()  # this build's own: no other of its folders left
+    scratch.rmdir()
+    assert not list(scratch.parent.glob(f"{search.SCRATCH_PREFIX}{os.getpid()}-*"))

@@ -25,13 +25,14 @@ import hashlib
 import html
 import json
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
@@ -147,7 +148,7 @@ def release_record(
     meta["tail_from"] = str(len(head.split()))
     morphemes = ""
     if korean.is_korean(release.language):
-        morphemes = korean.morphemes(f"{release.title}\n{release.summary}\n{release.dateline or ''}\n{body_text}")
+        morphemes = korean.morphemes(segmented_text(release, body_text))
     return SearchRecord(
         url=url_of(release),
         content=f"{head}\n{rest}" if rest else head,
@@ -158,6 +159,12 @@ def release_record(
         terms=terms,
         morphemes=morphemes,
     )
+
+
+def segmented_text(release: Release, body_text: str) -> str:
+    """What of a Korean release ``korean.morphemes`` segments for its record (``korean.prepare``
+    analyzes its words ahead)."""
+    return f"{release.title}\n{release.summary}\n{release.dateline or ''}\n{body_text}"
 
 
 def page_record(url: str, title: str, body_text: str, language: str) -> SearchRecord:
@@ -307,6 +314,9 @@ class Bundle:
     language: str
     """The language it is indexed in (Pagefind's ``--force-language``): its stemming, its segmenting."""
     records: Sequence[SearchRecord]
+    before: Callable[[], object] | None = None
+    """Called right before its records are made, with Pagefind already indexing the bundles
+    before it: the analysis of a Korean edition's words (``korean.prepare``) runs beside it."""
 
 
 def bundle_path(prefix: str) -> str:
@@ -353,7 +363,9 @@ class Indexing:
     too slow for an archive: the records are written as small documents in a scratch folder and
     indexed by the command-line binary, which runs on another core while the site's pages are
     rendered. Bundles are indexed one after another, never together: the build's memory peaks
-    at the largest one's, not at their sum.
+    at the largest one's, not at their sum. Pagefind starts once every bundle's documents are
+    written, or, for the bundles before one with work to do ``before`` its records, then: that
+    work has the processor Pagefind leaves.
     """
 
     def __init__(
@@ -376,6 +388,9 @@ class Indexing:
         self.cancelled = threading.Event()
         self.cache = cache
         self.references: dict[str, Path] = {}
+        #: The numbers of the bundles whose documents are written, in turn; None after the last.
+        self.ready: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
         try:
             self.binary = binary = str(pagefind_binary())
             self.commands = []
@@ -383,6 +398,10 @@ class Indexing:
             self.keys: list[str] = []
             self.languages = [_forced(bundle.language) for bundle in bundles]
             for number, bundle in enumerate(bundles):
+                if bundle.before is not None:
+                    if not self._started():
+                        self._start(number)
+                    bundle.before()
                 documents = work_dir / str(number)
                 documents.mkdir()
                 digest = write_documents(documents, bundle.records, workers, prune=False)
@@ -395,19 +414,32 @@ class Indexing:
                 )
                 if cache is not None:
                     self.keys.append(cache.key(bundle.path, bundle.language, digest))
+                if self._started():
+                    self.ready.put(number)
             korean.prune()  # every record made: the texts of Korean releases no longer published go
-            self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
-            self.thread.start()
+            if not self._started():
+                self._start(len(bundles))
+            self.ready.put(None)
         except BaseException:
-            shutil.rmtree(work_dir, ignore_errors=True)
+            self.cancel()
             raise
+
+    def _started(self) -> bool:
+        return self.thread.ident is not None
+
+    def _start(self, written: int) -> None:
+        """Start indexing, with the first ``written`` bundles ready."""
+        for number in range(written):
+            self.ready.put(number)
+        self.thread.start()
 
     def _run(self) -> None:
         """Index each bundle in turn (in the background thread), or copy it from the cache; stop at
         the first failure."""
         try:
             cache = self.cache
-            for number, (command, output) in enumerate(zip(self.commands, self.outputs, strict=True)):
+            while (number := self.ready.get()) is not None:
+                command, output = self.commands[number], self.outputs[number]
                 if self.cancelled.is_set():
                     return
                 path = output.relative_to(self.site_dir).as_posix()
@@ -497,12 +529,14 @@ class Indexing:
 
     def cancel(self) -> None:
         self.cancelled.set()
+        self.ready.put(None)  # a thread waiting for the next bundle stops
         process = self.process
         if process is not None and process.returncode is None:
             # Not Popen.kill, which polls: the background thread is the one that reaps the process.
             with contextlib.suppress(ProcessLookupError):
                 os.kill(process.pid, signal.SIGKILL)
-        self.thread.join()
+        if self._started():
+            self.thread.join()
         shutil.rmtree(self.work_dir, ignore_errors=True)
 
 

@@ -250,24 +250,33 @@ def search_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
         # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
         if type(page) is Page and page.file.src_uri in state.page_bodies
     ]
-    # Kiwi once, here: the workers that make the records are forked from this process. Texts segmented
-    # by earlier builds come from the cache; Kiwi is loaded here only when every text is new.
-    korean_texts = any(korean.is_korean(release.language) for release in state.the_archive.published)
-    if korean_texts and not korean.remember(state.settings.project_dir):
-        korean.load()
+    koreans = [release for release in state.the_archive.published if korean.is_korean(release.language)]
+
+    def analyze_korean() -> None:
+        """Every new Korean word analyzed once, in this process's turn: the workers that make the
+        records are forked from it. Texts segmented by earlier builds come from the cache."""
+        korean.remember(state.settings.project_dir)
+        texts = (search.segmented_text(release, state.rendered(release).text) for release in koreans)
+        state.progress.figures["korean words analyzed"] = korean.prepare(texts, state.workers())
+
     if len(state.editions) < 2:
         language = state.settings.language
         own = [page_record(state, page, language) for page in pages]
-        return sharded(state, "", language, state.the_archive.published, own, home("", language))
-    bundles = []
-    for part in state.editions:
-        prefix, language = part.edition.prefix, part.edition.language
-        own = [
-            page_record(state, page, language)
-            for page in pages
-            if edition_prefix(page, state.chrome.prefixes) == prefix
-        ]
-        bundles += sharded(state, prefix, language, part.published, own, home(prefix, language))
+        bundles = sharded(state, "", language, state.the_archive.published, own, home("", language))
+    else:
+        bundles = []
+        # The Korean editions last: their words are analyzed while Pagefind indexes the others.
+        for part in sorted(state.editions, key=lambda part: korean.is_korean(part.edition.language)):
+            prefix, language = part.edition.prefix, part.edition.language
+            own = [
+                page_record(state, page, language)
+                for page in pages
+                if edition_prefix(page, state.chrome.prefixes) == prefix
+            ]
+            bundles += sharded(state, prefix, language, part.published, own, home(prefix, language))
+    if koreans:
+        first = next((n for n, b in enumerate(bundles) if korean.is_korean(b.language)), 0)
+        bundles[first] = dataclasses.replace(bundles[first], before=analyze_korean)
     return bundles
 
 
