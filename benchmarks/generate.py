@@ -13,6 +13,7 @@ those links.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import random
 from datetime import datetime, timedelta, timezone
@@ -151,25 +152,45 @@ PEOPLE = [
 IMAGES = 8
 
 
-class ZipfText(random.Random):
-    """A random source whose words follow Zipf's law over a vocabulary of ``size`` words, as real
-    text does (``--vocabulary zipf``): the few words of WORDS most often, then tens of thousands
-    of made-up ones ever more rarely. The default archive draws from WORDS alone, evenly: 77
-    words, which makes a search index look far smaller than on real text."""
+class ZipfVocabulary:
+    """Words that follow Zipf's law over a vocabulary of ``size``, as real text does: the ``common``
+    words most often, then tens of thousands of made-up ones (of ``onsets``, ``vowels`` and
+    ``codas``) ever more rarely."""
 
-    def __init__(self, seed: int, size: int = 40_000, exponent: float = 1.05):
-        super().__init__(seed)
+    def __init__(
+        self,
+        common: list[str],
+        onsets: list[str],
+        vowels: list[str],
+        codas: list[str],
+        size: int = 40_000,
+        exponent: float = 1.05,
+    ):
         made = random.Random(size)  # the vocabulary depends on its size only
-        vocabulary = dict.fromkeys(WORDS)
+        vocabulary = dict.fromkeys(common)
         while len(vocabulary) < size:
-            syllables = made.choices(ONSETS, k=made.randint(1, 4))
-            vocabulary.setdefault("".join(o + made.choice(VOWELS) for o in syllables) + made.choice(CODAS))
+            syllables = made.choices(onsets, k=made.randint(1, 4))
+            vocabulary.setdefault("".join(o + made.choice(vowels) for o in syllables) + made.choice(codas))
         self.vocabulary = list(vocabulary)
         weights = [1 / (rank + 2.7) ** exponent for rank in range(size)]  # Zipf-Mandelbrot
         self.cumulative = list(itertools.accumulate(weights))
 
+    def words(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.vocabulary, cum_weights=self.cumulative, k=count)
+
+
+class ZipfText(random.Random):
+    """A random source whose English words follow Zipf's law (``--vocabulary zipf``): the few words
+    of WORDS most often, then tens of thousands of made-up ones ever more rarely. The default
+    archive draws from WORDS alone, evenly: 77 words, which makes a search index look far smaller
+    than on real text."""
+
+    def __init__(self, seed: int, size: int = 40_000, exponent: float = 1.05):
+        super().__init__(seed)
+        self.vocabulary = ZipfVocabulary(WORDS, ONSETS, VOWELS, CODAS, size, exponent)
+
     def words(self, count: int) -> list[str]:
-        return self.choices(self.vocabulary, cum_weights=self.cumulative, k=count)
+        return self.vocabulary.words(self, count)
 
 
 ONSETS = "b c d f g h j k l m n p r s t v w z br ch cl dr fl gr pl pr sh st th tr".split()
@@ -252,14 +273,32 @@ ARABIC = (
 DATELINES = {"ko": "서울", "ar": "سول"}
 
 
-def translation(rng: random.Random, index: int, when: datetime, language: str, front: list[str]) -> tuple[str, str]:
+@functools.cache
+def arabic_zipf() -> ZipfVocabulary:
+    """Arabic words as real text has them (``--vocabulary zipf``): ARABIC most often, then made-up
+    words of Arabic letters, some with the article, ever more rarely."""
+    letters = list("بتثجحخدذرزسشصضطظعغفقكلمنهوي")
+    vowels = ["", "\u0627", "\u0648", "\u064a"]  # none, alef, waw, yeh
+    codas = ["", "", "ة", "\u0627\u062a", "\u064a\u0646"]  # none, teh marbuta, -at, -in
+    return ZipfVocabulary(ARABIC, ["\u0627\u0644" + c for c in letters[:8]] + letters, vowels, codas)
+
+
+def translation(
+    rng: random.Random, index: int, when: datetime, language: str, front: list[str], vocabulary: str = "small"
+) -> tuple[str, str]:
     """Release ``index`` in ``language`` (Korean, Arabic or any other, in Arabic words): its own
-    words, the English version's date and terms (``front``: its YAML lines of the four taxonomies)."""
+    words, the English version's date and terms (``front``: its YAML lines of the four taxonomies).
+    Korean words are always drawn as real text has them (``benchmarks.korean_search``); Arabic
+    ones with ``vocabulary`` "zipf" (``arabic_zipf``), else evenly from ARABIC."""
     if language == "ko":
         from benchmarks.korean_search import sentence as korean_sentence
 
         def sentence_of(words: int) -> str:
             return korean_sentence(rng)
+    elif vocabulary == "zipf":
+
+        def sentence_of(words: int) -> str:
+            return " ".join(arabic_zipf().words(rng, words)) + "."
     else:
 
         def sentence_of(words: int) -> str:
@@ -323,7 +362,7 @@ def generate(
         (out / name).write_text(text, encoding="utf-8")
         if versions:
             for language in others:
-                file, version = translation(chance, index, when, language, terms)
+                file, version = translation(chance, index, when, language, terms, vocabulary)
                 (out / file).write_text(version, encoding="utf-8")
 
 

@@ -251,6 +251,8 @@ def korean_cost(command: list[str], env: dict[str, str], project: Path, site: Pa
     for run, (argv, fresh) in runs.items():
         if fresh:
             (project / ".cache" / "newsroom" / "korean.sqlite3").unlink(missing_ok=True)
+        # Every run indexes every edition: none reuses an index an earlier run left in the cache.
+        shutil.rmtree(project / ".cache" / "newsroom" / "pagefind", ignore_errors=True)
         paths = f"{ROOT / 'hooks'}{os.pathsep}{ROOT}"
         measured = search_alone(argv, {**env, "PYTHONPATH": paths}, project, site, timings)
         seconds[run], phases[run] = measured["search_alone_s"], measured["search_alone_phases_s"]

@@ -31,3 +31,20 @@ def test_a_zipf_vocabulary_has_many_words_the_commonest_far_more_often(tmp_path)
     ranked = [count for _, count in zipf.most_common()]
     assert ranked[0] > 20 * ranked[99] and ranked[0] > 200 * ranked[4999]  # a long, thin tail
     assert [word for word, _ in zipf.most_common(3)] == [w.lower() for w in WORDS[:3]]
+
+
+def test_with_a_zipf_vocabulary_the_arabic_versions_have_many_words_too(tmp_path):
+    # Evenly from ARABIC, the Arabic edition's index would look far lighter than the English one's.
+    for vocabulary in ("small", "zipf"):
+        generate(tmp_path / vocabulary, 300, languages=("en", "ar"), translated=0.5, vocabulary=vocabulary)
+    arabic = {v: words_of_language(tmp_path / v, "ar") for v in ("small", "zipf")}
+    assert len(arabic["small"]) < 150 and len(arabic["zipf"]) > 5_000
+    ranked = [count for _, count in arabic["zipf"].most_common()]
+    assert ranked[0] > 20 * ranked[99]
+    english = {v: words_of(tmp_path / v) - words_of_language(tmp_path / v, "ar") for v in ("small", "zipf")}
+    assert len(english["zipf"]) > 10 * len(english["small"])
+
+
+def words_of_language(folder: Path, language: str) -> Counter[str]:
+    bodies = (path.read_text(encoding="utf-8").split("\n---\n", 1)[1] for path in folder.glob(f"*-{language}.md"))
+    return Counter(word.strip(".,()“”–:-") for body in bodies for word in body.split())
