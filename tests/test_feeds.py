@@ -450,3 +450,44 @@ def test_feed_readers_discover_the_feeds(site):
         and link.get("type") in ("application/rss+xml", "application/atom+xml", "application/feed+json")
     ]
     assert ("application/rss+xml", "feed.xml") in found and ("application/atom+xml", "../../atom.xml") in found
+
+
+def test_each_entry_written_once_is_what_feedgen_writes_inside_the_whole_feed(tmp_path):
+    # Items are serialized once and copied into every feed they are in: the bytes must be those of
+    # feedgen given the whole feed, whatever the text holds (the markup that ends an entry or a
+    # feed, CDATA's end, line breaks, an enclosure, a dateline).
+    from datetime import UTC, datetime
+
+    from newsroom.feeds import Category, Enclosure, Feed, FeedWriter, Item, Site
+    from newsroom.settings import Settings
+    from newsroom.taxonomy import build_taxonomies
+
+    hostile = "<p>a\nb</p> ]]> </item> </entry> </channel> </feed> &amp; <![CDATA[x]]> \u2028 한국어"
+    items = [
+        Item(
+            title=f"Title {n} </title> & <b>",
+            url=f"https://news.example.org/news/{n}/",
+            published=datetime(2021, 1, n, 9, tzinfo=UTC),
+            updated=datetime(2021, 2, n, tzinfo=UTC) if n % 2 else None,
+            summary=f"Summary {n} </description>\nsecond line",
+            content_html=hostile * n,
+            categories=(Category("North Korea", "https://news.example.org/countries/north-korea/"),) * (n % 2),
+            dateline="Seoul" if n % 2 else None,
+            language="ko" if n == 2 else "en",
+            enclosure=Enclosure("https://news.example.org/a.png", 120, "image/png") if n == 1 else None,
+        )
+        for n in (1, 2, 3)
+    ]
+    settings = Settings(project_dir=tmp_path, site_url="https://news.example.org/")
+    writer = FeedWriter(settings, Site("News", "https://news.example.org/", "d", "en"), build_taxonomies([]), str)
+    feed = Feed("", "News", "", "All releases", [])
+    newest = max(item.changed for item in items)
+    for kind in ("rss", "atom"):
+        # The reference: the same channel, given every entry, written by feedgen at once.
+        whole = writer._channel(feed, newest, kind)
+        for item in reversed(items):  # feedgen lists the entry added last first
+            whole.add_entry(item.entry(kind))
+        reference = whole.rss_str(pretty=True) if kind == "rss" else whole.atom_str(pretty=True)
+        stitched = writer._xml(feed, items, newest, kind)
+        assert stitched == reference
+        assert stitched.count(b"<item>" if kind == "rss" else b"<entry>") == 3

@@ -11,6 +11,7 @@ what each format escapes or leaves out is only clear side by side.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import mimetypes
@@ -102,6 +103,7 @@ class Item:
     language: str
     enclosure: Enclosure | None
     _entries: dict[str, FeedEntry] = field(default_factory=dict, repr=False)
+    _xml: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def changed(self) -> datetime:
@@ -150,6 +152,20 @@ class Item:
             self._entries[kind] = entry
         return self._entries[kind]
 
+    def xml(self, kind: str) -> bytes:
+        """This item's entry as it stands in every feed of its format, pretty-printed: written once
+        (by feedgen, in a feed of it alone), then copied into each feed it is in."""
+        if kind not in self._xml:
+            empty, channel = _skeleton(kind)
+            end = len(empty) - len(_CLOSE[kind])
+            fg = channel()
+            fg.add_entry(self.entry(kind))
+            alone = fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+            if not (alone.startswith(empty[:end]) and alone.endswith(_CLOSE[kind])):
+                raise FeedError(f"feedgen wrote the entry of {self.url} in an unexpected feed")
+            self._xml[kind] = alone[end : len(alone) - len(_CLOSE[kind])]
+        return self._xml[kind]
+
     def json(self) -> dict:
         item: dict = {
             "id": self.url,
@@ -171,6 +187,28 @@ class Item:
         if self.dateline:
             item["_newsroom"] = {"dateline": self.dateline}
         return item
+
+
+#: How feedgen (pretty-printed) ends a feed of each format: its entries come right before.
+_CLOSE = {"rss": b"  </channel>\n</rss>\n", "atom": b"</feed>\n"}
+
+
+@functools.cache
+def _skeleton(kind: str) -> tuple[bytes, Callable[[], FeedGenerator]]:
+    """A feed of one format without entries, as bytes, and a way to make it again (to add one)."""
+
+    def channel() -> FeedGenerator:
+        fg = FeedGenerator()
+        fg.load_extension("dc")  # as every feed: its namespace declared on the root, not on the entry
+        fg.id("https://example.org/")
+        fg.title("skeleton")
+        fg.link(href="https://example.org/", rel="alternate")
+        fg.description("skeleton")
+        fg.updated(EMPTY_FEED_UPDATED)
+        return fg
+
+    fg = channel()
+    return (fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)), channel
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +364,16 @@ class FeedWriter:
         }
 
     def _xml(self, feed: Feed, items: list[Item], newest: datetime | None, kind: str) -> bytes:
+        # The entries, each written once (Item.xml), go where feedgen would write them: last.
+        whole = self._channel(feed, newest, kind)
+        text = whole.rss_str(pretty=True) if kind == "rss" else whole.atom_str(pretty=True)
+        if not text.endswith(_CLOSE[kind]):
+            raise FeedError(f"feedgen wrote the {kind} feed of {feed.page or 'the site'} in an unexpected form")
+        end = len(text) - len(_CLOSE[kind])
+        return text[:end] + b"".join(item.xml(kind) for item in items) + text[end:]
+
+    def _channel(self, feed: Feed, newest: datetime | None, kind: str) -> FeedGenerator:
+        """The feed without its entries."""
         fg = FeedGenerator()
         fg.load_extension("dc")
         page = self.absolute(feed.page)
@@ -351,10 +399,7 @@ class FeedWriter:
             # be dated. Never the clock, which would make every build's feeds differ.
             fg.updated(EMPTY_FEED_UPDATED)
             fg._FeedGenerator__rss_lastBuildDate = None
-        # feedgen lists entries in the reverse order of adding them: add the oldest first.
-        for item in reversed(items):
-            fg.add_entry(item.entry(kind))
-        return fg.rss_str(pretty=True) if kind == "rss" else fg.atom_str(pretty=True)
+        return fg
 
     def _json(self, feed: Feed, items: list[Item]) -> bytes:
         document: dict[str, object] = {
