@@ -154,6 +154,7 @@ class ReleasePage(QuickAddresses):
     def __init__(self, release: Release, file: File, config: MkDocsConfig, renderer: ReleaseRenderer):
         self.body: Rendered | None = None
         self._content: str | None = None
+        self._unpacked: BodyHTML | None = None
         super().__init__(None, file, config)
         self.release = release
         self.renderer = renderer
@@ -161,14 +162,32 @@ class ReleasePage(QuickAddresses):
     @property
     def content(self) -> str | None:
         """The body's HTML, unpacked when asked for: MkDocs converts every page before it writes
-        the first, and 50,000 bodies would wait as strings (``bodies.Rendered``)."""
-        return BodyHTML(self.body) if self.body is not None else self._content
+        the first, and 50,000 bodies would wait as strings (``bodies.Rendered``). While the page
+        is built (``active``), unpacked once: its hooks and templates ask for it three times."""
+        if self.body is None:
+            return self._content
+        if self._unpacked is not None and self._unpacked.body is self.body:
+            return self._unpacked
+        unpacked = BodyHTML(self.body)
+        if self.active:
+            self._unpacked = unpacked
+        return unpacked
 
     @content.setter
     def content(self, value: str | None) -> None:
         if isinstance(value, BodyHTML) and value.body is self.body:
             return  # given back unchanged (MkDocs sets what its on_page_content hooks return): kept packed
         self.body, self._content = None, value
+
+    @property
+    def active(self) -> bool:
+        return bool(Page.active.fget(self))  # type: ignore[attr-defined]
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        Page.active.fset(self, value)  # type: ignore[attr-defined]
+        if not value:  # built: the string goes
+            self._unpacked = None
 
     def read_source(self, config: MkDocsConfig) -> None:
         release = self.release
