@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import FIXTURES, Project, http_site, release_text, site_tab, unavailable
 from helpers import AXE, RELEASES, all_output_text, serious_violations
@@ -107,6 +109,25 @@ def test_every_word_of_a_body_is_indexed_and_the_lede_in_order():
     assert lede == "One two three four."
     assert rest == "Five six seven."
     assert lede_and_rest("a b c", 0) == ("a b c", "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["One", "one", "ONE,", "(one)", "two.", "Two", "ß", "SS", "ss", "“", "인권", "—"])),
+    st.integers(min_value=0, max_value=8),
+)
+def test_the_rest_of_a_body_is_each_word_once_in_order_of_first_appearance(words, lede_words):
+    from newsroom.search import _PUNCTUATION, lede_and_rest
+
+    text = " ".join(words)
+    seen = {word.casefold().strip(_PUNCTUATION) for word in words[:lede_words]}
+    rest: dict[str, str] = {}
+    for word in words[lede_words:]:  # the definition, word by word
+        key = word.casefold().strip(_PUNCTUATION)
+        if key and key not in seen and key not in rest:
+            rest[key] = word
+    expected = (" ".join(words[:lede_words]), " ".join(rest.values())) if lede_words else (text, "")
+    assert lede_and_rest(text, lede_words) == expected
 
 
 def indexed_urls(site) -> list[str]:
