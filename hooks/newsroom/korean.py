@@ -8,15 +8,15 @@ pinned, and neither reaches the network). No analyzer runs in the reader's brows
 one morpheme finds the morpheme indexed here, and a compound typed whole still finds its word as
 written.
 
-Kiwi takes about a second and 330 MB to load: it is loaded once a process, when the first
-Korean text is segmented. Each distinct word is analyzed on its own: a whole text in context
-costs five times as much, and a word's nouns rarely depend on the words around it. That is about
-70 µs a word, the most of the time. ``prepare`` analyzes every new word of a build once, before
-the workers that make the search records fork (they inherit the results), shared out among
-processes by word, not by text: two workers given half the texts each would both analyze the
-words their texts share (a third of the work at 10,000 releases). ``remember`` and ``save`` keep
-the texts and words analyzed between builds, in ``.cache/newsroom/``, and a build then loads Kiwi
-only for a word not in it.
+Kiwi takes about a second and 330 MB to load: it is loaded once a process, when a word is
+first analyzed (by ``prepare``, in the build process, before it forks). Each distinct word is
+analyzed on its own: a whole text in context costs five times as much, and a word's nouns rarely
+depend on the words around it. That is about 70 µs a word, the most of the time. ``prepare``
+analyzes every new word of a build once, before the workers that make the search records fork
+(they inherit the results), shared out among processes by word, not by text: two workers given
+half the texts each would both analyze the words their texts share (a third of the work at
+10,000 releases). ``remember`` and ``save`` keep the texts and words analyzed between builds, in
+``.cache/newsroom/``, and a build then loads Kiwi only for a word not in it.
 """
 
 from __future__ import annotations
