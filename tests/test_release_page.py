@@ -353,3 +353,32 @@ def test_a_site_shows_a_release_s_extra_fields_by_replacing_one_partial(project)
     shown = build.html("news/2021/01/01/x/").xpath("//footer[@class='nr-release__footer']/p[@class='x-contact']")
     assert [p.text for p in shown] == ["press@example.org (PR <7> & co): Asia, Africa"]
     assert build.html("news/2021/01/02/y/").xpath("//p[@class='x-contact']") == [], "a release without extra"
+
+
+def test_a_release_body_is_unpacked_once_while_its_page_is_built_and_not_kept_after():
+    # MkDocs and the hooks ask for page.content three times while building a page; 50,000 bodies
+    # kept as strings would not fit the build's memory.
+    from newsroom.mkdocs_site.pages import ReleasePage
+
+    class Body:
+        unpacked = 0
+
+        @property
+        def html(self) -> str:
+            Body.unpacked += 1
+            return "<p>Body.</p>"
+
+    page = object.__new__(ReleasePage)  # only what content and active use
+    page.parent, page._content, page._unpacked = None, None, None
+    page.body = Body()  # type: ignore[assignment]  # what a Rendered gives: html
+    page.active = False
+    assert page.content == page.content == "<p>Body.</p>"
+    assert Body.unpacked == 2, "outside its build, a body is never kept"
+    page.active = True
+    assert page.content == page.content == page.content == "<p>Body.</p>"
+    assert Body.unpacked == 3, "while built: unpacked once"
+    page.active = False
+    assert page._unpacked is None, "built: the string goes"
+    page.active = True
+    page.content = "<p>Changed by a hook.</p>"
+    assert page.content == "<p>Changed by a hook.</p>"

@@ -2,7 +2,8 @@
 
 One set for the site (the newest releases) and one for every term. Each
 release becomes one feed item, prepared once and shared by every feed it is
-in. Everything in a feed comes from the releases, never from the clock: an
+in; its entry is written once a format (``Item.xml``) and copied into each.
+Everything in a feed comes from the releases, never from the clock: an
 unchanged archive gives byte-identical feeds.
 
 Longer than 300 lines on purpose: the three formats share one item model (``Item``), and
