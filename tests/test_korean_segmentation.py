@@ -57,6 +57,14 @@ def test_kiwi_as_loaded_analyzes_a_word_as_kiwi_with_its_defaults(kiwi_as_shippe
     assert tokens(korean.load(), word) == tokens(kiwi_as_shipped, word)
 
 
+def test_hangul_is_the_syllables_and_every_block_of_jamo_and_nothing_beside_them():
+    blocks = [(0xAC00, 0xD7A3), (0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xD7B0, 0xD7FF)]
+    for first, last in blocks:
+        assert korean.is_hangul(chr(first)) and korean.is_hangul(chr(last)), hex(first)
+        assert not korean.is_hangul(chr(first - 1)) and not korean.is_hangul(chr(last + 1)), hex(first)
+    assert not any(map(korean.is_hangul, "a1 .,“”ー漢字あア"))
+
+
 @given(st.text(alphabet=st.characters(codec="utf-8")) | st.text(alphabet="UN인권ᄀᆨㄱꥠힰ가힣 -“(2"))
 def test_hangul_runs_are_the_stretches_of_hangul_characters(text):
     expected = ["".join(chars) for hangul, chars in itertools.groupby(text, korean.is_hangul) if hangul]
