@@ -47,3 +47,28 @@ def test_pages_have_the_changes(sample_site):
     assert (
         page.xpath("//*[contains(@class, 'md-sidebar--secondary')]//nav[contains(@class, 'md-nav--secondary')]") == []
     )
+
+
+def test_every_page_of_a_listing_has_tabs_and_menu_leading_to_the_same_pages(project):
+    """The tabs and the menu are rendered once for many pages (``ChromeCache``); their links are
+    relative to the page, so each page's must lead where the nav says, wherever the page is:
+    `news/` is `../../` from `news/page/2/` but `../../news/` from `topics/torture/`."""
+    from urllib.parse import urljoin
+
+    from helpers import ARCHIVE
+
+    project.copy_releases(ARCHIVE)
+    project.newsroom(per_page=5)
+    build = project.build()
+    assert build.returncode == 0, build.log
+    nav = {"News": "news/", "Regions": "regions/", "Countries": "countries/", "Topics": "topics/"}
+    pages = ["news/", "news/page/2/", "news/2019/", "regions/", "regions/africa/", "topics/torture/"]
+    pages += ["countries/russia/", "news/2018/01/01/release-00/", "about/"]
+    for url in pages:
+        for where in ("//nav[@class='md-tabs']//a", "//nav[@data-md-level='0']/ul/li/a"):
+            links = {
+                a.text_content().strip(): urljoin("http://site/" + url, a.get("href"))
+                for a in build.html(url).xpath(where)
+            }
+            for title, target in nav.items():
+                assert links.get(title) == "http://site/" + target, (url, where, links)

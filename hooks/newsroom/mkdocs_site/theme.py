@@ -116,17 +116,36 @@ class ChromeCache:
     """Renders the parts of Material's page that many pages share once per build.
 
     Material renders the navigation, tabs, scripts and configuration of every page
-    from scratch. They depend only on the page's depth (``base_url``), on which nav
-    entry is active and on what the page hides; releases and listing pages are not
-    in the nav, so thousands of them share one rendering. Pages with their own
+    from scratch. They depend only on the page's depth (``base_url``), on how far its
+    address runs along each address they link (a link is written relative to the page:
+    ``news/`` is ``../`` from ``news/2/`` and ``../../news/`` from ``topics/torture/``), on
+    which nav entry is active and on what the page hides; releases and listing pages are
+    not in the nav, so thousands of them share one rendering. Pages with their own
     table of contents are rendered as usual.
     """
 
     def __init__(self, nav: Any, prefixes: Sequence[str] = ()):
-        self.in_nav = {id(page) for page in getattr(nav, "pages", ())}
+        pages = getattr(nav, "pages", ())
+        self.in_nav = {id(page) for page in pages}
+        # The addresses the nav leads to, as another edition's tabs lead to its own version of each
+        # (``context.edition_tabs``): such a page is the target of one of them, linked as "./".
+        self.nav_urls = {"" if page.url in ("./", ".") else page.url for page in pages}
         self.prefixes = prefixes  # of the editions: a hand-written page's is in its address
+        # Every address the chrome links (the nav's, in each edition, and each edition's home), in segments.
+        linked = {prefix + url for prefix in ("", *prefixes) for url in self.nav_urls} | {"", *prefixes}
+        self.linked = sorted(tuple(url.split("/")[:-1]) for url in linked)
+        self.deepest = max((len(parts) for parts in self.linked), default=0)
+        self._runs: dict[tuple[str, ...], tuple[int, ...]] = {}
         self.store: dict[tuple, str] = {}
         self.uncacheable: set[tuple] = set()
+
+    def runs(self, url: str) -> tuple[int, ...]:
+        """How many leading segments the address ``url`` shares with each linked address."""
+        start = tuple(url.split("/")[: self.deepest])
+        found = self._runs.get(start)
+        if found is None:
+            found = self._runs[start] = tuple(_shared(start, parts) for parts in self.linked)
+        return found
 
     #: Stands for the page title in the cached header, which is the same on every page but for it.
     TITLE = "\x00newsroom-page-title\x00"
@@ -173,7 +192,17 @@ class ChromeCache:
         hide = tuple(page.meta.get("hide") or ())
         if block == "site_nav" and "toc" not in hide:
             return None
-        return (block, base_url, page.url if id(page) in self.in_nav else None, hide, edition)
+        in_nav = id(page) in self.in_nav or (edition and page.url[len(edition) :] in self.nav_urls)
+        return (block, base_url, self.runs(page.url), page.url if in_nav else None, hide, edition)
+
+
+def _shared(one: Sequence[str], other: Sequence[str]) -> int:
+    count = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
 
 
 #: The newsroom's changes to Material's base.html: (Material's text, the newsroom's), each found
