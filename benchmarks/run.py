@@ -364,6 +364,8 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
         "NO_MKDOCS_2_WARNING": "1",
         "NEWSROOM_TIMINGS": str(timings),
         "NEWSROOM_NOW": "2026-11-01T00:00:00Z",
+        # The page cache works only with a secret, as in the publishing workflow (newsroom.page_cache).
+        "NEWSROOM_CACHE_SECRET": os.environ.get("NEWSROOM_CACHE_SECRET", "the benchmark's secret"),
     }
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / "mkdocs.yml"), "-d", str(site)]
     cache = project / ".cache"

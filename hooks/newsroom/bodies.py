@@ -101,10 +101,13 @@ class Rendered:
     """The files its links named and what each resolved to (``policy.Walk.lookups``)."""
     recalled: bool = False
     """Found by ``make check`` in its verdicts (``Bodies.recall``), not walked again."""
+    digest: str = ""
+    """A digest of the page's HTML, for the key of the page that shows it (``page_cache``)."""
 
     @classmethod
     def of(cls, html: str, feed_html: str | None, text: str, **others: Any) -> Rendered:
-        return cls(stash(html), None if feed_html is None else stash(feed_html), stash(text), **others)
+        digest = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        return cls(stash(html), None if feed_html is None else stash(feed_html), stash(text), digest=digest, **others)
 
     @property
     def html(self) -> str:

@@ -5,14 +5,17 @@
     on_files      collecting.add_files  releases, shipped files, listings, redirects; addresses claimed
     on_nav        rendering.prerender   bodies converted and checked, in worker processes
     on_page_content rendering.check_page  hand-written pages checked like bodies
-    on_env        rendering.refuse_bad_bodies, text.prepare (the text-only edition started),
+    on_env        rendering.refuse_bad_bodies, reuse.open_cache (each page's key), text.prepare (the
+                  text-only edition started),
                   context.prepare_env, browser.make_policy, writing.start_search_index
-    on_page_context / on_post_page  context.page_context / browser.check_page, context.page_done
+    on_env (last)  reuse.reuse_pages    pages whose key the page cache holds written from it
+    on_page_context / on_post_page  context.page_context / browser.check_page, reuse.keep, context.page_done
     on_template_context context.error_page_context   the 404 page (each other edition's: writing)
     on_post_build browser.write_headers, text.finish, writing.post_build    _headers, text-only edition,
                   sitemap, feeds, search index
     on_build_error text.cancel, writing.build_failed
-    on_shutdown   writing.publish       the new site replaces the old one, or is dropped
+    on_shutdown   writing.publish       the new site replaces the old one, or is dropped;
+                  reuse.save            its pages kept for the next build
 
 What survives the rebuilds of `mkdocs serve` is in ``state.PreviewCache``; one build's state
 is a ``state.BuildState``, made fresh at every ``on_config``.
@@ -27,7 +30,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from ..outputs import NOT_FOUND_PAGE
-from . import browser, collecting, context, reading, rendering, text, writing
+from . import browser, collecting, context, reading, rendering, reuse, text, writing
 from .check import CHECK_COMMAND, CheckPassed
 from .state import BuildState, PreviewCache
 from .theme import ChromeCache
@@ -76,6 +79,7 @@ class NewsroomSite:
         state.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
         state.hand_written = {page.url: page for page in state.documentation_pages if type(page) is Page}
         rendering.refuse_bad_bodies(state)
+        reuse.open_cache(state, config)  # every page's key, before the text-only edition starts
         text.prepare(state, env, config, files)
         if state.command == CHECK_COMMAND:  # `make check`: everything a build checks before writing has passed
             rendering.save_conversions(state)
@@ -84,6 +88,7 @@ class NewsroomSite:
         context.prepare_env(state, env, config, files, self.chrome)
         browser.make_policy(state, env, config)
         writing.start_search_index(state, config)
+        reuse.reuse_pages(state, files)
         return env
 
     def page_context(self, page_context: dict[str, Any], page: Page) -> dict[str, Any]:
@@ -96,6 +101,7 @@ class NewsroomSite:
 
     def page_done(self, page: Page, output: str) -> None:
         browser.check_page(self.state, page, output)
+        reuse.keep(self.state, page, output)
         context.page_done(self.state, page)
 
     def post_build(self, config: MkDocsConfig) -> None:
@@ -106,8 +112,14 @@ class NewsroomSite:
     def build_failed(self) -> None:
         if self.build is not None:
             text.cancel(self.build)
+            reuse.abandon(self.build)
             writing.build_failed(self.build)
 
     def shutdown(self) -> None:
         if self.build is not None:
+            complete = self.build.complete
             writing.publish(self.build)
+            if complete:
+                reuse.save(self.build)  # the pages of the site just published kept for the next build
+            else:
+                reuse.abandon(self.build)

@@ -122,6 +122,8 @@ class BuildState:
     """Kinds of page already checked against the policy (``browser.check_page``)."""
     complete: bool = False
     """Every output written: the staging folder may replace the published site."""
+    kept: Any = None
+    """The pages kept between builds, as this build uses them (``reuse.KeptPages``), if it does."""
 
     @property
     def serving(self) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import os
 import pickle
 import signal
@@ -103,8 +104,10 @@ def finish(state: BuildState) -> None:
         state.progress.figures["text release page gzip KB avg"] = average
         state.progress.figures["text-only edition seconds"] = written.seconds
         state.progress.figures["text-only edition CPU seconds"] = written.cpu_seconds
+        state.progress.figures["text pages from the cache"] = written.kept
         how = f" by a process beside the pages in {written.seconds:.2f} s" if beside else ""
-        report["done"] = f"{written.pages} pages{how}, a release page {average:.1f} KB compressed on average"
+        kept = f" ({written.kept} from the cache)" if written.kept else ""
+        report["done"] = f"{written.pages} pages{kept}{how}, a release page {average:.1f} KB compressed on average"
 
 
 def cancel(state: BuildState) -> None:
@@ -135,6 +138,8 @@ class Written:
     """Their sizes, compressed as a server sends them (gzip, level 6)."""
     seconds: float = 0.0
     cpu_seconds: float = 0.0
+    kept: int = 0
+    """Pages copied from the cache (``reuse``)."""
 
 
 class TextPages:
@@ -161,31 +166,53 @@ class TextPages:
                 part.related(part.published[0], state.settings.related_count)
         if self.releases:
             state.the_archive.translations(self.releases[0])
+        # Pages kept by earlier builds (``reuse``): a text page's key follows its page's.
+        self.kept = state.kept
+        self.reused = 0
 
     def __len__(self) -> int:
         return len(self.releases) + len(self.listings)
 
     def write_all(self) -> Written:
-        return self.write(0, len(self))
+        written = self.write(0, len(self))
+        if self.kept is not None:  # every text page seen: those of pages no longer on the site go
+            self.kept.text_cache.save(prune=True)
+        return written
 
     def write(self, start: int, end: int) -> Written:
         started, started_cpu = time.perf_counter(), time.process_time()
         written = Written()
+        pages = self.state.pages
         for index in range(start, end):
             if index < len(self.releases):
                 release = self.releases[index]
-                data = self.release(release).encode("utf-8")
+                data = self.kept_or_made(pages[release.name].file.src_uri, functools.partial(self.release, release))
                 self.save(url_of(release), data)
                 if index % WEIGHED == 0:
                     written.releases += 1
                     written.release_gzip_bytes += len(_gzip(data))
             else:
                 page = self.listings[index - len(self.releases)]
-                self.save(page.listing.url, self.listing(page).encode("utf-8"))
+                self.save(page.listing.url, self.kept_or_made(page.file.src_uri, functools.partial(self.listing, page)))
             written.pages += 1
         written.seconds = time.perf_counter() - started
         written.cpu_seconds = time.process_time() - started_cpu
+        written.kept = self.reused
         return written
+
+    def kept_or_made(self, src_uri: str, make: Callable[[], str]) -> bytes:
+        """The text version of the page at ``src_uri``: from the cache if an earlier build kept it,
+        else made now (and kept)."""
+        key = self.kept.text_key(src_uri) if self.kept is not None else None
+        if key is None:
+            return make().encode("utf-8")
+        found = self.kept.text_cache.get(key)
+        if found is None:
+            found = make().encode("utf-8")
+            self.kept.text_cache.put(key, found)
+        else:
+            self.reused += 1
+        return found
 
     def release(self, release: Release) -> str:
         state, archive = self.state, self.state.the_archive

@@ -1,0 +1,176 @@
+"""Pages kept between builds, by what they show: an hourly build writes again only the pages
+whose content changed, and copies the others from ``.cache/newsroom/pages.sqlite3``.
+
+A page's key is a digest of everything its HTML is made from (``key``): the site's own
+fingerprint (``site_fingerprint``: the newsroom's code, every installed package's version, the
+settings, the theme's templates, the hand-written pages) and the page's parts (its release, its
+body as converted and checked in this build, its neighbours, related releases, translations and
+photo size; a listing's releases and pages). A build computes every page's key from this build's
+archive, so a changed release, template, setting or package is never served from an old entry:
+a page whose key is unknown is rendered and kept for the next build.
+
+Unlike the other caches, a page is published as it is kept, without the checks a body passes:
+whoever could write the cache could publish anything. So every entry is authenticated with a
+secret the cache never holds (``SECRET_VARIABLE``, a secret of the publishing workflow): an entry
+whose code does not match is dropped and its page rendered anew. Without the secret, pages are
+neither read from nor written to the cache.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import sqlite3
+import sys
+import zlib
+from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .cache import CACHE_VARIABLE, FOLDER, code_version
+
+#: The secret that authenticates the kept pages (any text; the longer and more random, the better).
+SECRET_VARIABLE = "NEWSROOM_CACHE_SECRET"
+FILE = "pages.sqlite3"
+#: The text-only edition's pages, kept by the process that writes them.
+TEXT_FILE = "text-pages.sqlite3"
+_SCHEMA = "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, mac BLOB NOT NULL, data BLOB NOT NULL)"
+
+
+def key(*parts: Any) -> str:
+    """A digest of ``parts``: plain data (text, numbers, dates, tuples and lists of them), each
+    written out by ``repr``, which tells ``'1'`` from ``1`` and a tuple from its items."""
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def digest_files(folder: Path) -> str:
+    """Every file under ``folder``, by path and content (symlinks as where they lead)."""
+    digest = hashlib.blake2b(digest_size=20)
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+    return digest.hexdigest()
+
+
+def installed_packages() -> list[str]:
+    """Every installed distribution and its version: a new Material, MkDocs, Jinja or Babel may
+    write any page differently."""
+    return sorted(
+        {f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions() if dist.metadata["Name"]}
+    )
+
+
+def site_fingerprint(settings: Mapping[str, Any], folders: Iterable[Path], files: Iterable[Path]) -> str:
+    """What every page is made from besides its own parts: ``settings`` (plain data), and the
+    content of ``folders`` (templates, hand-written pages) and ``files`` (term names)."""
+    contents = [digest_files(folder) for folder in folders]
+    contents += [hashlib.blake2b(f.read_bytes(), digest_size=20).hexdigest() if f.is_file() else "" for f in files]
+    return key(code_version(), installed_packages(), sys.version, sorted(settings.items()), contents)
+
+
+class PageCache:
+    """Pages by key, each authenticated with the secret. A build reads and adds pages one at a
+    time in one transaction, made lasting at its end if it succeeded (``save``, which also drops
+    the pages no longer on the site) and dropped if it failed (``abandon``)."""
+
+    def __init__(self, project_dir: Path | None, secret: str | None, name: str = FILE):
+        self.path = project_dir / FOLDER / name if project_dir is not None else None
+        if not secret or os.environ.get(CACHE_VARIABLE, "1") == "0":
+            self.path = None
+        self._mac_key = hashlib.sha256(f"newsroom pages\0{secret}".encode("utf-8", "surrogatepass")).digest()
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+        self.used: set[str] = set()
+        self.added = 0
+        self.rejected = 0
+        """Entries whose code did not match: changed by someone without the secret."""
+
+    @property
+    def enabled(self) -> bool:
+        return self.path is not None
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self.path is None:
+            return None
+        if self._db is None or self._pid != os.getpid():  # never a connection shared with a forked process
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, timeout=120, isolation_level="DEFERRED")
+                self._db.execute(_SCHEMA)
+            except (OSError, sqlite3.Error):
+                self.path, self._db = None, None  # no cache: every page is rendered
+                return None
+            self._pid = os.getpid()
+        return self._db
+
+    def _mac(self, page_key: str, data: bytes) -> bytes:
+        return hmac.new(self._mac_key, page_key.encode() + b"\0" + data, hashlib.sha256).digest()
+
+    def get(self, page_key: str) -> bytes | None:
+        """The page kept under ``page_key``, if there is one and its code is right."""
+        db = self._connection()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT mac, data FROM pages WHERE key = ?", (page_key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None:
+            return None
+        mac, data = row
+        if not (
+            isinstance(mac, bytes) and isinstance(data, bytes) and hmac.compare_digest(mac, self._mac(page_key, data))
+        ):
+            self.rejected += 1
+            return None
+        try:
+            page = zlib.decompress(data)
+        except zlib.error:
+            return None
+        self.used.add(page_key)
+        return page
+
+    def put(self, page_key: str, page: bytes) -> None:
+        """Keep a page rendered in this build (lasting once the build succeeds: ``save``)."""
+        db = self._connection()
+        if db is None:
+            return
+        data = zlib.compress(page, 1)
+        try:
+            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", (page_key, self._mac(page_key, data), data))
+        except sqlite3.Error:
+            return
+        self.used.add(page_key)
+        self.added += 1
+
+    def save(self, prune: bool = False) -> None:
+        """Make this build's pages lasting; ``prune``: drop those this build did not use."""
+        db = self._connection() if (self.added or prune) else None
+        try:
+            if db is not None:
+                if prune:
+                    db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                    db.execute("DELETE FROM used")
+                    db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
+                    db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+                db.commit()
+        except sqlite3.Error:
+            pass  # a cache that cannot be written only makes the next build slower
+        finally:
+            self.close()
+
+    def abandon(self) -> None:
+        """The build failed: nothing it added is kept."""
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.rollback()
+        self.close()
+
+    def close(self) -> None:
+        if self._db is not None and self._pid == os.getpid():
+            self._db.close()
+        self._db = None

@@ -1,0 +1,205 @@
+"""Pages kept between builds (``newsroom.page_cache``): an hourly build writes from the cache every
+page whose content did not change, renders the others, and gives the same site byte for byte as a
+build without the cache; a page changed in the cache by someone without the secret is never
+published."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import sqlite3
+import zlib
+
+import pytest
+
+from conftest import REPOSITORY_LANGUAGES, ROOT, release_text, snapshot
+from helpers import ARCHIVE
+from newsroom import page_cache
+
+SECRET = {page_cache.SECRET_VARIABLE: "a secret of the publishing workflow"}
+COLD = {"NEWSROOM_CACHE": "0"}
+
+
+def _counts(log: str) -> tuple[int, int]:
+    """(pages written from the cache, pages rendered) as the build logged them."""
+    found = re.search(r"pages from the cache: (\d+) written from the cache, (\d+) to render", log)
+    assert found, log
+    return int(found[1]), int(found[2])
+
+
+def _cached(project) -> dict[str, bytes]:
+    with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.FILE) as db:
+        return dict(db.execute("SELECT key, data FROM pages"))
+
+
+def _same_as_cold(project, build) -> None:
+    """The site built with the cache is byte for byte the site built without it."""
+    assert build.returncode == 0, build.log
+    kept = snapshot(build.site)
+    cold = project.build(env={**SECRET, **COLD})
+    assert cold.returncode == 0, cold.log
+    assert "pages from the cache" not in cold.log
+    other = snapshot(cold.site)
+    differ = sorted(name for name in kept.keys() | other.keys() if kept.get(name) != other.get(name))
+    assert differ == [], f"differs from a build without the cache: {differ[:10]}"
+
+
+def test_an_hourly_build_renders_only_what_changed_and_is_byte_for_byte_a_cold_build(project):
+    project.copy_releases(ARCHIVE)
+    first = project.build(env=SECRET)
+    assert first.returncode == 0, first.log
+    reused, rendered = _counts(first.log)
+    assert reused == 0 and rendered > 60
+    total = rendered
+
+    again = project.build(env=SECRET)
+    assert _counts(again.log) == (total, 0)
+    assert snapshot(again.site) == snapshot(first.site)
+    text = re.search(r"text-only edition: (\d+) pages \((\d+) from the cache\)", again.log)
+    assert text and int(text[2]) > 60, again.log  # the text versions too (home and indexes are made anew)
+
+    # A body, a title (shown by its neighbours, related releases and listings) and a photo's size.
+    releases = sorted(project.releases.glob("*.md"))
+    body, title = releases[10], releases[30]
+    photo = next(r for r in releases[40:] if "images/field.png" in r.read_text())
+    body.write_text(body.read_text() + "\nA sentence added in an hourly edit.\n")
+    title.write_text(title.read_text().replace('title: "', 'title: "Updated: ', 1))
+    project.asset("images/wide.png", _png(640, 200))
+    photo.write_text(photo.read_text().replace("images/field.png", "images/wide.png"))
+    edited = project.build(env=SECRET)
+    reused, rendered = _counts(edited.log)
+    assert 0 < rendered < total / 2 and reused + rendered == total, edited.log
+    _same_as_cold(project, edited)
+
+    # A new release (every listing page it pushes along changes), and a release held back by an
+    # embargo (its page goes, a link to it from another release's body is taken out).
+    project.release("2021-12-30-new.md", release_text("A new release", "2021-12-30", countries=["Russia"]))
+    held = releases[20]
+    held.write_text(held.read_text().replace("---\n", "---\nembargo: 2027-01-01T00:00:00Z\n", 1))
+    releases[21].write_text(releases[21].read_text() + f"\nSee [the other one]({held.name}).\n")
+    changed = project.build(env=SECRET)
+    reused, rendered = _counts(changed.log)
+    assert reused > 0 and rendered > 0, changed.log
+    _same_as_cold(project, changed)
+    assert len(_cached(project)) == reused + rendered, "pages no longer on the site are dropped from the cache"
+
+
+def test_a_large_archive_whose_text_edition_is_written_beside_the_pages_is_a_cold_build_too(project):
+    from benchmarks.generate import generate
+
+    generate(project.releases, 240)
+    first = project.build(env=SECRET)
+    assert first.returncode == 0, first.log
+    assert "by a process beside the pages" in first.log  # the text-only edition is written by a forked process
+    _, total = _counts(first.log)
+    releases = sorted(project.releases.glob("*.md"))
+    for edited in (releases[-1], releases[len(releases) // 2]):
+        edited.write_text(edited.read_text() + "\nAn hourly edit.\n")
+    hourly = project.build(env=SECRET)
+    reused, rendered = _counts(hourly.log)
+    assert 0 < rendered < total / 10, hourly.log
+    text = re.search(r"text-only edition \(waiting\): \d+ pages \((\d+) from the cache\)", hourly.log)
+    assert text and int(text[1]) >= reused - 10, hourly.log
+    _same_as_cold(project, hourly)
+
+
+def test_a_changed_setting_or_template_renders_every_page_again(project):
+    project.copy_releases(ARCHIVE)
+    first = project.build(env=SECRET)
+    _, total = _counts(first.log)
+    project.config["site_name"] = "Another name"
+    renamed = project.build(env=SECRET)
+    assert _counts(renamed.log) == (0, total)
+    _same_as_cold(project, renamed)
+
+    overrides = project.path / "overrides"  # the project's own copy of the templates, then changed
+    overrides.unlink()
+    shutil.copytree(ROOT / "overrides", overrides)
+    assert _counts(project.build(env=SECRET).log) == (total, 0)
+    release_template = overrides / "release.html"
+    release_template.write_text(release_template.read_text() + "\n{# a changed template #}\n")
+    changed = project.build(env=SECRET)
+    assert _counts(changed.log) == (0, total)
+
+
+def test_editions_translations_and_term_names_from_the_cache(project):
+    project.newsroom(languages=REPOSITORY_LANGUAGES)
+    project.copy_releases(ROOT / "press_releases")
+    first = project.build(env=SECRET)
+    assert first.returncode == 0, first.log
+    _, total = _counts(first.log)
+    assert total > 0
+    korean = next(project.releases.glob("*-ko.md"))
+    korean.write_text(korean.read_text() + "\n고친 문장이 하나 더 있습니다.\n")
+    terms = project.releases / "_terms.yml"
+    terms.write_text(terms.read_text().replace("북한", "조선민주주의인민공화국", 1))
+    edited = project.build(env=SECRET)
+    assert _counts(edited.log)[1] > 0
+    _same_as_cold(project, edited)
+
+
+def test_a_page_changed_in_the_cache_without_the_secret_is_never_published(project):
+    project.copy_releases(ARCHIVE)
+    first = project.build(env=SECRET)
+    assert first.returncode == 0, first.log
+    good = snapshot(first.site)
+    forged = zlib.compress(b"<!doctype html><script>alert('forged')</script>", 1)
+    with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.FILE) as db:
+        keys = [key for (key,) in db.execute("SELECT key FROM pages")]
+        db.execute("UPDATE pages SET data = ? WHERE key = ?", (forged, keys[0]))  # its code left as it was
+        other = page_cache.PageCache(project.path, "a guessed secret")  # a code made with another secret
+        db.execute("UPDATE pages SET data = ?, mac = ? WHERE key = ?", (forged, other._mac(keys[1], forged), keys[1]))
+    build = project.build(env=SECRET)
+    assert build.returncode == 0, build.log
+    assert "2 page(s) in the cache were not made by a build holding this NEWSROOM_CACHE_SECRET" in build.log
+    assert _counts(build.log)[1] == 2
+    assert snapshot(build.site) == good
+    assert forged not in _cached(project).values(), "the forged entries are replaced"
+
+    # Nor by a build that holds another secret: every page is rendered anew.
+    stranger = project.build(env={page_cache.SECRET_VARIABLE: "another secret"})
+    assert _counts(stranger.log) == (0, len(keys))
+    assert snapshot(stranger.site) == good
+
+
+def test_without_the_secret_no_page_is_read_or_kept(project):
+    project.copy_releases(ARCHIVE)
+    build = project.build(env={page_cache.SECRET_VARIABLE: ""})
+    assert build.returncode == 0, build.log
+    assert "pages from the cache" not in build.log
+    assert not (project.path / ".cache/newsroom" / page_cache.FILE).exists()
+
+
+def test_a_failed_build_keeps_none_of_the_pages_it_rendered(project):
+    project.copy_releases(ARCHIVE)
+    assert project.build(env=SECRET).returncode == 0
+    before = _cached(project)
+    edited = sorted(project.releases.glob("*.md"))[5]
+    edited.write_text(edited.read_text() + "\nAn edit of a build that fails.\n")
+    project.release("2021-12-31-broken.md", release_text(date="March 5"))
+    project.failing_build("field 'date'", check=False, env=SECRET)
+    assert _cached(project) == before
+
+
+@pytest.mark.parametrize(
+    ("parts", "other"),
+    [
+        (("release", "1"), ("release", 1)),
+        (("a", ("b", "c")), ("a", "b", "c")),
+        (("x", None), ("x", "None")),
+        (("x", b"\x00"), ("x", "\x00")),
+    ],
+)
+def test_keys_tell_apart_what_prints_alike(parts, other):
+    assert page_cache.key(*parts) != page_cache.key(*other)
+    assert page_cache.key(*parts) == page_cache.key(*parts)
+
+
+def _png(width: int, height: int) -> bytes:
+    """A real PNG of the given size (its header is what the build reads)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 80, 120)).save(out, format="PNG")
+    return out.getvalue()
