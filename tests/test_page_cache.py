@@ -9,7 +9,6 @@ import io
 import re
 import shutil
 import sqlite3
-import zlib
 
 import pytest
 
@@ -47,6 +46,10 @@ def _same_as_cold(project, build) -> None:
 
 def test_an_hourly_build_renders_only_what_changed_and_is_byte_for_byte_a_cold_build(project):
     project.copy_releases(ARCHIVE)
+    releases = sorted(project.releases.glob("*.md"))
+    photo = next(r for r in releases[40:] if "images/field.png" in r.read_text())
+    project.asset("images/solo.png", _png(640, 200))  # a photo of one release
+    photo.write_text(photo.read_text().replace("images/field.png", "images/solo.png"))
     first = project.build(env=SECRET)
     assert first.returncode == 0, first.log
     reused, rendered = _counts(first.log)
@@ -59,14 +62,12 @@ def test_an_hourly_build_renders_only_what_changed_and_is_byte_for_byte_a_cold_b
     text = re.search(r"text-only edition: (\d+) pages \((\d+) from the cache\)", again.log)
     assert text and int(text[2]) > 60, again.log  # the text versions too (home and indexes are made anew)
 
-    # A body, a title (shown by its neighbours, related releases and listings) and a photo's size.
-    releases = sorted(project.releases.glob("*.md"))
+    # A body, a title (shown by its neighbours, related releases and listings) and the size of a
+    # photo (its file replaced, the release unchanged).
     body, title = releases[10], releases[30]
-    photo = next(r for r in releases[40:] if "images/field.png" in r.read_text())
     body.write_text(body.read_text() + "\nA sentence added in an hourly edit.\n")
     title.write_text(title.read_text().replace('title: "', 'title: "Updated: ', 1))
-    project.asset("images/wide.png", _png(640, 200))
-    photo.write_text(photo.read_text().replace("images/field.png", "images/wide.png"))
+    project.asset("images/solo.png", _png(300, 300))
     edited = project.build(env=SECRET)
     reused, rendered = _counts(edited.log)
     assert 0 < rendered < total / 2 and reused + rendered == total, edited.log
@@ -128,15 +129,37 @@ def test_editions_translations_and_term_names_from_the_cache(project):
     project.copy_releases(ROOT / "press_releases")
     first = project.build(env=SECRET)
     assert first.returncode == 0, first.log
-    _, total = _counts(first.log)
-    assert total > 0
+    # A translation edited, and another held back: the versions link it no more.
     korean = next(project.releases.glob("*-ko.md"))
     korean.write_text(korean.read_text() + "\n고친 문장이 하나 더 있습니다.\n")
+    arabic = next(project.releases.glob("*-ar.md"))
+    arabic.write_text(arabic.read_text().replace("---\n", "---\nembargo: 2027-01-01T00:00:00Z\n", 1))
+    edited = project.build(env=SECRET)
+    assert _counts(edited.log)[0] > 0 and _counts(edited.log)[1] > 0, edited.log
+    _same_as_cold(project, edited)
+    # A term's name in another language (_terms.yml): every page is made anew.
     terms = project.releases / "_terms.yml"
     terms.write_text(terms.read_text().replace("북한", "조선민주주의인민공화국", 1))
-    edited = project.build(env=SECRET)
-    assert _counts(edited.log)[1] > 0
-    _same_as_cold(project, edited)
+    renamed = project.build(env=SECRET)
+    assert _counts(renamed.log)[0] == 0, renamed.log
+    _same_as_cold(project, renamed)
+
+
+def test_a_term_is_named_on_every_page_as_most_releases_spell_it(project):
+    """A term is shown by the spelling most releases use: new releases may rename it on the pages
+    of older ones, whose release, neighbours and related releases did not change."""
+    project.newsroom(related_count=1)  # the release sharing most terms with it: its mate, whatever comes
+    both = {"organizations": ["Solo Group"], "countries": ["Chile"]}
+    project.release("2020-01-01-solo.md", release_text("Solo", "2020-01-01", **both))
+    project.release("2020-06-01-mate.md", release_text("Mate", "2020-06-01", **both))
+    first = project.build(env=SECRET)
+    assert first.returncode == 0, first.log
+    for day in ("02", "03", "04"):
+        project.release(f"2021-01-{day}-new.md", release_text("New", f"2021-01-{day}", organizations=["solo group"]))
+    renamed = project.build(env=SECRET)
+    assert ">solo group<" in renamed.text("news/2020/01/01/solo/"), "shown as most releases spell it"
+    assert _counts(renamed.log)[0] > 0
+    _same_as_cold(project, renamed)
 
 
 def test_a_page_changed_in_the_cache_without_the_secret_is_never_published(project):
@@ -144,7 +167,7 @@ def test_a_page_changed_in_the_cache_without_the_secret_is_never_published(proje
     first = project.build(env=SECRET)
     assert first.returncode == 0, first.log
     good = snapshot(first.site)
-    forged = zlib.compress(b"<!doctype html><script>alert('forged')</script>", 1)
+    forged = b"<!doctype html><script>alert('forged')</script>"
     with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.FILE) as db:
         keys = [key for (key,) in db.execute("SELECT key FROM pages")]
         db.execute("UPDATE pages SET data = ? WHERE key = ?", (forged, keys[0]))  # its code left as it was
@@ -177,8 +200,11 @@ def test_a_failed_build_keeps_none_of_the_pages_it_rendered(project):
     before = _cached(project)
     edited = sorted(project.releases.glob("*.md"))[5]
     edited.write_text(edited.read_text() + "\nAn edit of a build that fails.\n")
-    project.release("2021-12-31-broken.md", release_text(date="March 5"))
-    project.failing_build("field 'date'", check=False, env=SECRET)
+    # Pagefind fails once the pages are written: the build fails, and the site stays as it was.
+    failed = project.failing_build(
+        "The search index could not be built", check=False, env={**SECRET, "PAGEFIND_BINARY_PATH": "/bin/false"}
+    )
+    assert _counts(failed.log)[1] > 0, "pages were rendered before the build failed"
     assert _cached(project) == before
 
 
