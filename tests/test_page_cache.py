@@ -9,6 +9,7 @@ import io
 import re
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -50,6 +51,9 @@ def test_an_hourly_build_renders_only_what_changed_and_is_byte_for_byte_a_cold_b
     photo = next(r for r in releases[40:] if "images/field.png" in r.read_text())
     project.asset("images/solo.png", _png(640, 200))  # a photo of one release
     photo.write_text(photo.read_text().replace("images/field.png", "images/solo.png"))
+    # One release links two others: one will move (a new slug), the other be held back.
+    held, linking, moved = releases[20], releases[21], releases[25]
+    linking.write_text(linking.read_text() + f"\nSee [the other one]({held.name}) and [this]({moved.name}).\n")
     first = project.build(env=SECRET)
     assert first.returncode == 0, first.log
     reused, rendered = _counts(first.log)
@@ -68,18 +72,19 @@ def test_an_hourly_build_renders_only_what_changed_and_is_byte_for_byte_a_cold_b
     body.write_text(body.read_text() + "\nA sentence added in an hourly edit.\n")
     title.write_text(title.read_text().replace('title: "', 'title: "Updated: ', 1))
     project.asset("images/solo.png", _png(300, 300))
+    moved.write_text(moved.read_text().replace("---\n", "---\nslug: a-new-address\n", 1))
     edited = project.build(env=SECRET)
     reused, rendered = _counts(edited.log)
     assert 0 < rendered < total / 2 and reused + rendered == total, edited.log
+    assert "a-new-address/" in edited.text(_address(linking)), "the link follows the page it leads to"
     _same_as_cold(project, edited)
 
     # A new release (every listing page it pushes along changes), and a release held back by an
     # embargo (its page goes, a link to it from another release's body is taken out).
     project.release("2021-12-30-new.md", release_text("A new release", "2021-12-30", countries=["Russia"]))
-    held = releases[20]
     held.write_text(held.read_text().replace("---\n", "---\nembargo: 2027-01-01T00:00:00Z\n", 1))
-    releases[21].write_text(releases[21].read_text() + f"\nSee [the other one]({held.name}).\n")
     changed = project.build(env=SECRET)
+    assert "the other one" in changed.text(_address(linking)) and held.name not in changed.text(_address(linking))
     reused, rendered = _counts(changed.log)
     assert reused > 0 and rendered > 0, changed.log
     _same_as_cold(project, changed)
@@ -103,6 +108,28 @@ def test_a_large_archive_whose_text_edition_is_written_beside_the_pages_is_a_col
     text = re.search(r"text-only edition \(waiting\): \d+ pages \((\d+) from the cache\)", hourly.log)
     assert text and int(text[1]) >= reused - 10, hourly.log
     _same_as_cold(project, hourly)
+
+
+def test_a_body_changed_in_the_cache_without_the_secret_is_checked_anew(project):
+    from benchmarks.generate import generate
+    from newsroom import bodies
+
+    generate(project.releases, 240)
+    first = project.build(env=SECRET)
+    assert first.returncode == 0, first.log
+    good = snapshot(first.site)
+    again = project.build(env=SECRET)
+    assert "240 release bodies converted by 2 processes (and checked), 240 as earlier builds checked them" in again.log
+    forged = bodies._dump(bodies.Rendered.of(html="<script>alert(1)</script>", feed_html="", text="forged"))
+    with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.BODIES_FILE) as db:
+        keys = [key for (key,) in db.execute("SELECT key FROM pages")]
+        db.execute("UPDATE pages SET data = ? WHERE key = ?", (forged, keys[0]))  # its code left as it was
+        other = page_cache.PageCache(project.path, "a guessed secret")
+        db.execute("UPDATE pages SET data = ?, mac = ? WHERE key = ?", (forged, other._mac(keys[1], forged), keys[1]))
+    build = project.build(env=SECRET)
+    assert "238 as earlier builds checked them; 2 kept by a build without this NEWSROOM_CACHE_SECRET" in build.log
+    assert snapshot(build.site) == good
+    assert not any(b"alert(1)" in data for data in snapshot(build.site).values())
 
 
 def test_a_changed_setting_or_template_renders_every_page_again(project):
@@ -149,9 +176,11 @@ def test_a_term_is_named_on_every_page_as_most_releases_spell_it(project):
     """A term is shown by the spelling most releases use: new releases may rename it on the pages
     of older ones, whose release, neighbours and related releases did not change."""
     project.newsroom(related_count=1)  # the release sharing most terms with it: its mate, whatever comes
-    both = {"organizations": ["Solo Group"], "countries": ["Chile"]}
-    project.release("2020-01-01-solo.md", release_text("Solo", "2020-01-01", **both))
-    project.release("2020-06-01-mate.md", release_text("Mate", "2020-06-01", **both))
+    for name, title, date in (
+        ("2020-01-01-solo.md", "Solo", "2020-01-01"),
+        ("2020-06-01-mate.md", "Mate", "2020-06-01"),
+    ):
+        project.release(name, release_text(title, date, organizations=["Solo Group"], countries=["Chile"]))
     first = project.build(env=SECRET)
     assert first.returncode == 0, first.log
     for day in ("02", "03", "04"):
@@ -229,3 +258,9 @@ def _png(width: int, height: int) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (width, height), (40, 80, 120)).save(out, format="PNG")
     return out.getvalue()
+
+
+def _address(release: Path) -> str:
+    """The address of a fixture release's page (``2018-01-01-release-00.md``: ``news/2018/01/01/release-00/``)."""
+    year, month, day, slug = release.stem.split("-", 3)
+    return f"news/{year}/{month}/{day}/{slug}/"

@@ -19,6 +19,11 @@ Every body (a release's, a hand-written page's) goes through the same steps:
 
 Problems name the line of the body where the offending text is. What a body may hold, and
 the walk that enforces it, are in ``policy``.
+
+A build holding the page cache's secret (``page_cache``) keeps each body it checked without a
+problem (``Bodies.checked``); a later build takes it as it came out, without walking it again,
+while its text, place and settings are the same, every file its links name resolves as it did,
+and its code matches the secret.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import struct
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -37,7 +43,8 @@ from lxml import etree
 
 from .cache import Conversions, Verdicts, code_version
 from .links import HeldLinks, site_host
-from .packing import Stashed, pack, stash, unpack, unstash
+from .packing import Stashed, pack, packed, stash, stash_packed, unpack, unstash
+from .page_cache import PageCache
 from .policy import HELD, MAX_DEPTH, Policy, Walk
 from .reader.characters import character_message, find_forbidden
 
@@ -193,6 +200,11 @@ class Bodies:
         """The bodies (by source path) that some feed shows; the others get no feed form. None: all."""
         self.verdicts: Verdicts | None = None
         """What walks found in bodies, for ``make check`` (``recall``, ``remember``)."""
+        self.checked: PageCache | None = None
+        """Bodies checked by earlier builds, as they came out (``page_cache``, authenticated with its
+        secret): a build walks again only a body that changed, or whose links lead elsewhere."""
+        self.recalled = 0
+        """How many bodies ``render`` took from ``checked``."""
         self._verdict_prefix: bytes | None = None
 
     def verdict_key(self, source: Source) -> str:
@@ -274,7 +286,45 @@ class Bodies:
         return html_text, toc, (key, html_text, toc) if conversions is not None else None
 
     def render(self, source: Source) -> Rendered:
-        """Convert a body written in Markdown, resolving its links to files."""
+        """Convert a body written in Markdown, resolving its links to files: as an earlier build
+        checked it (``checked``) when nothing it depends on changed."""
+        checked = self.checked if not self.check_only and self.targets is not None else None
+        key = self.verdict_key(source) if checked is not None else ""
+        if checked is not None:
+            found = checked.get(key)
+            recalled = self._recalled(found, source) if found is not None else None
+            if recalled is not None:
+                self.recalled += 1
+                return recalled
+        rendered = self._render(source)
+        if checked is not None and not rendered.problems:  # a body with problems is always walked again
+            checked.put(key, _dump(rendered))
+        return rendered
+
+    def _recalled(self, entry: bytes, source: Source) -> Rendered | None:
+        """A body as an earlier build checked it, if every file its links name still resolves as
+        it did then, and it has a feed form exactly when one is needed now."""
+        try:
+            rendered = _load(entry)
+        except (ValueError, TypeError, KeyError, struct.error):
+            return None
+        targets = self.targets
+        assert targets is not None
+        for target, then in rendered.lookups.items():
+            if (HELD if target in targets.held else targets.urls.get(target)) != then:
+                return None
+        feed = self.feed_sources is None or source.src_uri in self.feed_sources
+        if feed and rendered.packed_feed is None:
+            return None
+        if not feed:
+            rendered.packed_feed = None
+        rendered.packed_html = stash_packed(packed(rendered.packed_html))
+        rendered.packed_text = stash_packed(packed(rendered.packed_text))
+        if rendered.packed_feed is not None:
+            rendered.packed_feed = stash_packed(packed(rendered.packed_feed))
+        return rendered
+
+    def _render(self, source: Source) -> Rendered:
         try:
             converted, toc, fresh = self.convert(source.text)
         except RecursionError:
@@ -345,6 +395,50 @@ class Bodies:
             removed=walk.removed,
             lookups=walk.lookups,
         )
+
+
+def _dump(rendered: Rendered) -> bytes:
+    """A checked body as the ``checked`` cache keeps it: what the walk found (JSON), then its
+    packed HTML, feed HTML, text and table of contents."""
+    found = {
+        "anchors": sorted(rendered.anchors),
+        "referenced": sorted(rendered.referenced),
+        "removed": rendered.removed,
+        "lookups": rendered.lookups,
+        "digest": rendered.digest,
+        "feed": rendered.packed_feed is not None,
+    }
+    parts = [
+        json.dumps(found, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+        packed(rendered.packed_html),
+        packed(rendered.packed_feed) if rendered.packed_feed is not None else b"",
+        packed(rendered.packed_text),
+        rendered.packed_toc,
+    ]
+    return struct.pack(f"<{len(parts)}I", *map(len, parts)) + b"".join(parts)
+
+
+def _load(entry: bytes) -> Rendered:
+    lengths = struct.unpack_from("<5I", entry)
+    parts, start = [], 20
+    for length in lengths:
+        parts.append(entry[start : start + length])
+        start += length
+    if start != len(entry):
+        raise ValueError("an entry of the wrong length")
+    header, html, feed, text, toc = parts
+    found = json.loads(header.decode("utf-8", "surrogatepass"))
+    return Rendered(
+        packed_html=html,
+        packed_feed=feed if found["feed"] else None,
+        packed_text=text,
+        packed_toc=toc,
+        anchors=set(found["anchors"]),
+        referenced=set(found["referenced"]),
+        removed=[str(target) for target in found["removed"]],
+        lookups=dict(found["lookups"]),
+        digest=str(found["digest"]),
+    )
 
 
 def _failed(source: Source, message: str, line: int | None = None) -> Rendered:

@@ -67,7 +67,11 @@ def spill_to(parent: Path) -> None:
 
 def stash(text: str) -> bytes | Stashed:
     """``text`` packed, written to this process's stash file where there is one (else kept)."""
-    data = pack(text)
+    return stash_packed(pack(text))
+
+
+def stash_packed(data: bytes) -> bytes | Stashed:
+    """Text already packed (``pack``), stashed as ``stash`` would."""
     if _folder is None or len(data) < STASH_MIN:
         return data
     try:
@@ -81,9 +85,10 @@ def stash(text: str) -> bytes | Stashed:
     return Stashed(str(os.getpid()), offset, len(data))
 
 
-def unstash(value: bytes | Stashed) -> str:
+def packed(value: bytes | Stashed) -> bytes:
+    """The packed bytes of a stashed (or kept) text, without unpacking them."""
     if not isinstance(value, Stashed):
-        return unpack(value)
+        return value
     assert _folder is not None, "a stashed text outlived its stash"
     fd = _readers.get(value.file)
     if fd is None:
@@ -91,7 +96,11 @@ def unstash(value: bytes | Stashed) -> str:
     data = os.pread(fd, value.length, value.offset)
     if len(data) != value.length:
         raise OSError(f"the stash file {value.file} is shorter than what was written to it")
-    return unpack(data)
+    return data
+
+
+def unstash(value: bytes | Stashed) -> str:
+    return unpack(packed(value))
 
 
 def _writer_fd(folder: str) -> int:

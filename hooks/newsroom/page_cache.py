@@ -13,7 +13,8 @@ Unlike the other caches, a page is published as it is kept, without the checks a
 whoever could write the cache could publish anything. So every entry is authenticated with a
 secret the cache never holds (``SECRET_VARIABLE``, a secret of the publishing workflow): an entry
 whose code does not match is dropped and its page rendered anew. Without the secret, pages are
-neither read from nor written to the cache.
+neither read from nor written to the cache. The same store, in other files, keeps the text-only
+edition's pages (``TEXT_FILE``) and the release bodies as builds checked them (``BODIES_FILE``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ SECRET_VARIABLE = "NEWSROOM_CACHE_SECRET"
 FILE = "pages.sqlite3"
 #: The text-only edition's pages, kept by the process that writes them.
 TEXT_FILE = "text-pages.sqlite3"
+#: Release bodies as earlier builds checked them (``bodies.Bodies.checked``).
+BODIES_FILE = "bodies.sqlite3"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, mac BLOB NOT NULL, data BLOB NOT NULL)"
 
 
@@ -78,8 +81,13 @@ class PageCache:
     time in one transaction, made lasting at its end if it succeeded (``save``, which also drops
     the pages no longer on the site) and dropped if it failed (``abandon``)."""
 
-    def __init__(self, project_dir: Path | None, secret: str | None, name: str = FILE):
+    def __init__(self, project_dir: Path | None, secret: str | None, name: str = FILE, *, buffered: bool = False):
+        """``buffered``: entries are held until ``flush``, which writes them in one short transaction
+        (for processes that share the file and write at once: a transaction left open would make
+        the others wait)."""
         self.path = project_dir / FOLDER / name if project_dir is not None else None
+        self.buffered = buffered
+        self.pending: list[tuple[str, bytes, bytes]] = []
         if not secret or os.environ.get(CACHE_VARIABLE, "1") == "0":
             self.path = None
         self._mac_key = hashlib.sha256(f"newsroom pages\0{secret}".encode("utf-8", "surrogatepass")).digest()
@@ -133,6 +141,11 @@ class PageCache:
 
     def put(self, page_key: str, page: bytes) -> None:
         """Keep a page rendered in this build (lasting once the build succeeds: ``save``)."""
+        if self.buffered:
+            if self.path is not None:
+                self.pending.append((page_key, self._mac(page_key, page), page))
+                self.used.add(page_key)
+            return
         db = self._connection()
         if db is None:
             return
@@ -143,8 +156,22 @@ class PageCache:
         self.used.add(page_key)
         self.added += 1
 
+    def flush(self) -> None:
+        """Write the held entries (``buffered``) in one transaction."""
+        pending, self.pending = self.pending, []
+        db = self._connection() if pending else None
+        if db is None:
+            return
+        try:
+            db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", pending)
+            db.commit()
+        except sqlite3.Error:
+            with contextlib.suppress(sqlite3.Error):
+                db.rollback()
+
     def save(self, prune: bool = False) -> None:
         """Make this build's pages lasting; ``prune``: drop those this build did not use."""
+        self.flush()
         db = self._connection() if (self.added or prune) else None
         try:
             if db is not None:

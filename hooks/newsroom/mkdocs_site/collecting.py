@@ -24,6 +24,7 @@ from ..redirects import check_redirects, redirects
 from ..search import shard_paths
 from ..sources import check_source
 from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
+from . import reuse
 from .check import CHECK_COMMAND
 from .icons import IconSheet, configured
 from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
@@ -56,6 +57,7 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
     )
     bodies.check_only = state.command == CHECK_COMMAND
     bodies.verdicts = cache.Verdicts(settings.project_dir)
+    bodies.checked = reuse.checked_bodies(state)
     state.renderer = ReleaseRenderer(bodies)
     state.releases_folder = os.fspath(settings.releases_path)
     for part in state.editions:  # a release's previous and next are its edition's: in its language

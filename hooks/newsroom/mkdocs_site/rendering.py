@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, overload
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from .. import parallel
+from .. import page_cache, parallel
 from ..bodies import Bodies, Rendered, Source
 from ..errors import ContentError, Problem
 from ..reader.characters import character_message, find_forbidden
@@ -43,6 +43,8 @@ class ReleaseRenderer:
         self.done: dict[str, Rendered] = {}
         self.results: dict[str, Rendered] = {}
         """By source path, every body rendered in this build."""
+        self.recalled = 0
+        """Bodies the workers took as earlier builds checked them (``Bodies.checked``)."""
 
     def render(self, page: Page, source: Source) -> Rendered:
         rendered = self.done.pop(source.src_uri, None)
@@ -71,12 +73,17 @@ class ReleaseRenderer:
         """Convert the bodies in ``workers`` forked processes, keeping the results for ``render``.
         ``names``: each source's ``src_uri``, in order (a source may be made only when asked for)."""
 
-        def convert_share(start: int, end: int) -> tuple[list[Rendered | None], list[logging.LogRecord]]:
+        def convert_share(start: int, end: int) -> tuple[list[Rendered | None], list[logging.LogRecord], Checked]:
             return _convert_in_worker(self.bodies, sources[start:end])
 
         bounds = parallel.shares(len(sources), workers, smallest=50, per_worker=8)
         done = iter(names)
-        for results, records in parallel.in_order(convert_share, bounds, workers):
+        checked = self.bodies.checked
+        for results, records, (used, recalled, rejected) in parallel.in_order(convert_share, bounds, workers):
+            if checked is not None:  # the entries the workers used or wrote: kept when the build prunes
+                checked.used |= used
+                checked.rejected += rejected
+                self.recalled += recalled
             for record in records:  # warnings count in this process, as --strict needs
                 logging.getLogger(record.name).handle(record)
             for rendered in results:
@@ -117,9 +124,14 @@ class _Capture(logging.Handler):
         self.records.append(record)
 
 
+#: What a worker did with the bodies checked by earlier builds: the entries it used or wrote, how
+#: many bodies it took from them, how many entries it refused (not made with the secret).
+Checked = tuple[set[str], int, int]
+
+
 def _convert_in_worker(
     bodies: Bodies, sources: Sequence[Source]
-) -> tuple[list[Rendered | None], list[logging.LogRecord]]:
+) -> tuple[list[Rendered | None], list[logging.LogRecord], Checked]:
     """In a worker: convert the bodies; log records are sent back to the parent, not printed here."""
     capture = _Capture()
     root = logging.getLogger("mkdocs")
@@ -143,7 +155,12 @@ def _convert_in_worker(
         # A worker takes share after share: it holds one share's conversions at a time, not
         # every one it fetched or made (at 50,000 releases, 0.7 GB in each worker of a warm build).
         bodies.conversions.known.clear()
-    return results, capture.records
+    checked: Checked = (set(), 0, 0)
+    if bodies.checked is not None:  # this share's checked bodies, written at once
+        bodies.checked.flush()
+        checked = (bodies.checked.used, bodies.recalled, bodies.checked.rejected)
+        bodies.checked.used, bodies.recalled, bodies.checked.rejected = set(), 0, 0
+    return results, capture.records, checked
 
 
 def prerender(state: BuildState) -> None:
@@ -175,6 +192,14 @@ def prerender(state: BuildState) -> None:
         with state.progress.phase("markdown") as report:
             renderer.prerender(sources, names, workers)
             report["done"] = f"{len(sources)} release bodies converted by {workers} processes (and checked)"
+            if renderer.bodies.checked is not None:
+                taken = renderer.recalled + renderer.bodies.recalled
+                report["done"] += f", {taken} as earlier builds checked them"
+                if renderer.bodies.checked.rejected:
+                    report["done"] += (
+                        f"; {renderer.bodies.checked.rejected} kept by a build without this "
+                        f"{page_cache.SECRET_VARIABLE} were checked anew"
+                    )
 
 
 def check_page(state: BuildState, content: str, page: Page) -> str:
@@ -234,3 +259,5 @@ def save_conversions(state: BuildState) -> None:
         bodies.conversions.save(prune=whole and not bodies.check_only)
     if bodies is not None and bodies.verdicts is not None:
         bodies.verdicts.save(prune=whole)
+    if bodies is not None and bodies.checked is not None:
+        bodies.checked.save(prune=whole)

@@ -68,16 +68,33 @@ class KeptPages:
 _RELEASE_FIELDS = tuple(f.name for f in dataclasses.fields(Release) if f.name != "packed_body")
 
 
+def uses_cache(state: BuildState) -> bool:
+    """Whether this build keeps pages and bodies between builds: a published build of the whole
+    site, given the secret."""
+    return (
+        state.command in ("build", "gh-deploy")
+        and not state.dirty
+        and page_cache.PageCache(state.settings.project_dir, os.environ.get(page_cache.SECRET_VARIABLE)).enabled
+    )
+
+
+def checked_bodies(state: BuildState) -> page_cache.PageCache | None:
+    """At ``on_files``: the bodies checked by earlier builds (``bodies.Bodies.checked``), if this
+    build keeps its work. Written by the processes that convert them, each a share at a time."""
+    if not uses_cache(state):
+        return None
+    secret = os.environ.get(page_cache.SECRET_VARIABLE)
+    return page_cache.PageCache(state.settings.project_dir, secret, page_cache.BODIES_FILE, buffered=True)
+
+
 def open_cache(state: BuildState, config: MkDocsConfig) -> None:
     """At ``on_env``, before the text-only edition starts: on a published build of the whole site,
     the caches, the site's fingerprint and the key of every page that has one."""
-    if state.command not in ("build", "gh-deploy") or state.dirty:
+    if not uses_cache(state):
         return
     secret = os.environ.get(page_cache.SECRET_VARIABLE)
     project = state.settings.project_dir
     cache = page_cache.PageCache(project, secret)
-    if not cache.enabled:
-        return
     text_cache = page_cache.PageCache(project, secret, page_cache.TEXT_FILE)
     kept = state.kept = KeptPages(cache, text_cache, site_key(state, config))
     with state.progress.phase("page keys") as report:
