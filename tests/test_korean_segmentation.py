@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import warnings
@@ -312,5 +313,7 @@ def test_the_cache_keeps_the_texts_of_the_releases_built_and_drops_an_edited_one
         db.execute("UPDATE version SET version = 'older'")
         db.execute("DROP TABLE texts")
         db.execute("CREATE TABLE texts (key TEXT PRIMARY KEY, morphemes TEXT NOT NULL)")
+    # Without the search indexes kept (which spare a build making any record of an unchanged shard).
+    shutil.rmtree(project.path / ".cache" / "newsroom" / "pagefind")
     assert project.build().returncode == 0
     assert texts() == 2

@@ -6,6 +6,7 @@ the site."""
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -27,6 +28,9 @@ def test_unchanged_shards_come_from_the_cache_and_the_site_is_byte_for_byte_a_co
     warm = project.build()
     assert warm.returncode == 0, warm.log
     assert "3 of 3 indexes from the cache" in warm.log, warm.log
+    assert "3 copied from the cache unmade, 0 made for Pagefind" in warm.log, (
+        "no record made, by what they are made from"
+    )
     assert snapshot(warm.site) == filled
 
     newest = next(project.releases.glob("*-seven.md"))
@@ -34,6 +38,8 @@ def test_unchanged_shards_come_from_the_cache_and_the_site_is_byte_for_byte_a_co
     edited = project.build()
     assert edited.returncode == 0, edited.log
     assert "2 of 3 indexes from the cache" in edited.log, edited.log
+    made = re.search(r"2 copied from the cache unmade, (\d+) made for Pagefind", edited.log)
+    assert made and 3 <= int(made[1]) < 7, "the records of the edited release's shard alone are made"
     after = snapshot(edited.site)
     for name, data in filled.items():  # the older shards are the same files
         if name.startswith(("pagefind-1/", "pagefind-2/")):
@@ -154,3 +160,20 @@ def test_a_bundle_holding_a_file_pagefind_never_wrote_is_not_kept(tmp_path, monk
     (output / "pagefind-sorts.json").write_text("a file of a later Pagefind")
     cache.store("unknown", output)
     assert not (tmp_path / ".cache/newsroom/pagefind/unknown").exists()
+
+
+def test_a_shard_whose_records_changed_with_no_release_of_its_own_is_indexed_again(project):
+    """A term is named as most releases spell it: newer releases may rename it in an older
+    shard's records (its filters), whose releases did not change."""
+    _sharded(project)  # seven releases filed under "North Korea", in shards of two
+    for month in range(1, 9):
+        project.release(
+            f"2022-{month:02d}-01-n{month}.md",
+            release_text(title=f"N{month}", date=f"2022-{month:02d}-01", countries=["north korea"]),
+        )
+    renamed = project.build()
+    assert renamed.returncode == 0, renamed.log
+    assert "copied from the cache" not in renamed.log, "every shard's records changed"
+    cold = project.build(env={"NEWSROOM_CACHE": "0"})
+    assert cold.returncode == 0, cold.log
+    assert snapshot(renamed.site) == snapshot(cold.site)

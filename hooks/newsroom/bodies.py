@@ -109,11 +109,12 @@ class Rendered:
     recalled: bool = False
     """Found by ``make check`` in its verdicts (``Bodies.recall``), not walked again."""
     digest: str = ""
-    """A digest of the page's HTML, for the key of the page that shows it (``page_cache``)."""
+    """A digest of the page's HTML and the text, for the keys of the page that shows it and of its
+    search record (``page_cache``)."""
 
     @classmethod
     def of(cls, html: str, feed_html: str | None, text: str, **others: Any) -> Rendered:
-        digest = hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+        digest = hashlib.blake2b(f"{html}\0{text}".encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
         return cls(stash(html), None if feed_html is None else stash(feed_html), stash(text), digest=digest, **others)
 
     @property

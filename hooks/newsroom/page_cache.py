@@ -20,6 +20,7 @@ edition's pages (``TEXT_FILE``) and the release bodies as builds checked them (`
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import hmac
 import os
@@ -31,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import CACHE_VARIABLE, FOLDER, code_version
+from .model import Release
 
 #: The secret that authenticates the kept pages (any text; the longer and more random, the better).
 SECRET_VARIABLE = "NEWSROOM_CACHE_SECRET"
@@ -46,6 +48,16 @@ def key(*parts: Any) -> str:
     """A digest of ``parts``: plain data (text, numbers, dates, tuples and lists of them), each
     written out by ``repr``, which tells ``'1'`` from ``1`` and a tuple from its items."""
     return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def release_digest(release: Release) -> str:
+    """A digest of everything a release holds (its fields, its body, where it was read)."""
+    fields = [getattr(release, name) for name in _RELEASE_FIELDS]
+    return key(fields, key(release.packed_body))
+
+
+#: What a release holds besides its body (digested apart, as bytes: quicker than their ``repr``).
+_RELEASE_FIELDS = tuple(f.name for f in dataclasses.fields(Release) if f.name != "packed_body")
 
 
 def digest_files(folder: Path) -> str:

@@ -317,6 +317,9 @@ class Bundle:
     before: Callable[[], object] | None = None
     """Called right before its records are made, with Pagefind already indexing the bundles
     before it: the analysis of a Korean edition's words (``korean.prepare``) runs beside it."""
+    fingerprint: Callable[[], str] | None = None
+    """A digest of everything its records are made from, found without making them: a bundle
+    whose index the cache holds under it is copied from there, and no record of it is made."""
 
 
 def bundle_path(prefix: str) -> str:
@@ -388,22 +391,37 @@ class Indexing:
         self.cancelled = threading.Event()
         self.cache = cache
         self.references: dict[str, Path] = {}
+        self.referencing = threading.Lock()
+        #: How many records were made and written for Pagefind (none of a bundle copied from the cache).
+        self.written = 0
         #: The numbers of the bundles whose documents are written, in turn; None after the last.
         self.ready: queue.SimpleQueue[int | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
         try:
             self.binary = binary = str(pagefind_binary())
-            self.commands = []
+            self.commands: list[list[str]] = []
             #: Each bundle's cache key (none without a cache), and its language as Pagefind is forced to.
             self.keys: list[str] = []
             self.languages = [_forced(bundle.language) for bundle in bundles]
+            #: The bundles copied from the cache before any of their records was made.
+            self.copied: set[int] = set()
+            before: Callable[[], object] | None = None
             for number, bundle in enumerate(bundles):
-                if bundle.before is not None:
+                before = bundle.before or before
+                key = self._copied(number, bundle)
+                if key is not None:
+                    self.copied.add(number)
+                    self.commands.append([])
+                    self.keys.append(key)
+                    continue
+                if before is not None:  # the work before this bundle's records (if copied, before the next's)
                     if not self._started():
                         self._start(number)
-                    bundle.before()
+                    before()
+                    before = None
                 documents = work_dir / str(number)
                 documents.mkdir()
+                self.written += len(bundle.records)
                 digest = write_documents(documents, bundle.records, workers, prune=False)
                 self.commands.append(
                     [
@@ -413,16 +431,37 @@ class Indexing:
                     ]
                 )
                 if cache is not None:
-                    self.keys.append(cache.key(bundle.path, bundle.language, digest))
+                    self.keys.append(self._key(bundle) or cache.key(bundle.path, bundle.language, digest))
                 if self._started():
                     self.ready.put(number)
-            korean.prune()  # every record made: the texts of Korean releases no longer published go
+            if not self.copied:  # every record made: the texts of Korean releases no longer published go
+                korean.prune()
             if not self._started():
                 self._start(len(bundles))
             self.ready.put(None)
         except BaseException:
             self.cancel()
             raise
+
+    def _key(self, bundle: Bundle) -> str | None:
+        """A bundle's key in the cache by what its records are made from (``Bundle.fingerprint``)."""
+        if self.cache is None or bundle.fingerprint is None:
+            return None
+        return self.cache.key(bundle.path, bundle.language, f"records {bundle.fingerprint()}")
+
+    def _copied(self, number: int, bundle: Bundle) -> str | None:
+        """Copy the bundle from the cache if it holds it under its records' fingerprint: its key,
+        or None (its records are to be made)."""
+        key = self._key(bundle)
+        if key is None or self.cache is None or not self.cache.holds(key):
+            return None
+        code = self._reference(self.languages[number])
+        if code is None or not self.cache.restore(key, self.outputs[number], code):
+            return None
+        path = self.outputs[number].relative_to(self.site_dir).as_posix()
+        self.reused.append(path)
+        self.each[path] = 0.0
+        return key
 
     def _started(self) -> bool:
         return self.thread.ident is not None
@@ -442,6 +481,8 @@ class Indexing:
                 command, output = self.commands[number], self.outputs[number]
                 if self.cancelled.is_set():
                     return
+                if number in self.copied:
+                    continue
                 path = output.relative_to(self.site_dir).as_posix()
                 key = self.keys[number] if cache is not None else ""
                 if cache is not None and cache.holds(key):
@@ -462,6 +503,10 @@ class Indexing:
         """A bundle of one page the installed binary writes in ``language``: where a bundle copied
         from the cache takes its code (pagefind.js, the WebAssembly), never from the cache itself.
         None if Pagefind fails on it (the bundle is then indexed, and the failure reported)."""
+        with self.referencing:  # asked by the build's thread and by Pagefind's
+            return self._referenced(language)
+
+    def _referenced(self, language: str) -> Path | None:
         if language not in self.references:
             folder = self.work_dir / f"reference-{language}"
             page = folder / "site" / "index.html"

@@ -11,7 +11,6 @@ redirects are rendered every time: a few pages, whatever the archive's size.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sysconfig
 import time
@@ -35,7 +34,8 @@ class KeptPages:
     """One build's use of the page cache: the site's fingerprint, each page's key, and the
     digests of the releases (each made once)."""
 
-    def __init__(self, cache: page_cache.PageCache, text_cache: page_cache.PageCache, site_key: str):
+    def __init__(self, state: BuildState, cache: page_cache.PageCache, text_cache: page_cache.PageCache, site_key: str):
+        self.state = state
         self.cache = cache
         self.text_cache = text_cache
         """The text-only edition's pages (``text.TextPages``), in a file of their own: the process
@@ -45,27 +45,15 @@ class KeptPages:
         """The key of every page that has one, by source path."""
         self.rendering: dict[str, str] = {}
         """The keys of the pages MkDocs renders (not in the cache), by source path."""
-        self._digests: dict[str, str] = {}
 
     def digest(self, release: Release | None) -> str | None:
-        """A digest of everything a release holds (fields, body, where it was read)."""
-        if release is None:
-            return None
-        found = self._digests.get(release.name)
-        if found is None:
-            fields = [getattr(release, name) for name in _RELEASE_FIELDS]
-            found = self._digests[release.name] = page_cache.key(fields, page_cache.key(release.packed_body))
-        return found
+        return self.state.digest(release)
 
     def text_key(self, src_uri: str) -> str | None:
         """The key of the text version of the page at ``src_uri``: it shows part of what the
         page shows, so it changes whenever the page does."""
         found = self.keys.get(src_uri)
         return None if found is None else page_cache.key("text", found)
-
-
-#: What a release holds besides its body (digested apart, as bytes: quicker than their ``repr``).
-_RELEASE_FIELDS = tuple(f.name for f in dataclasses.fields(Release) if f.name != "packed_body")
 
 
 def uses_cache(state: BuildState) -> bool:
@@ -96,7 +84,7 @@ def open_cache(state: BuildState, config: MkDocsConfig) -> None:
     project = state.settings.project_dir
     cache = page_cache.PageCache(project, secret)
     text_cache = page_cache.PageCache(project, secret, page_cache.TEXT_FILE)
-    kept = state.kept = KeptPages(cache, text_cache, site_key(state, config))
+    kept = state.kept = KeptPages(state, cache, text_cache, site_key(state, config))
     with state.progress.phase("page keys") as report:
         for page in state.pages.values():
             found = release_key(state, kept, page)

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
-from .. import parallel, search
+from .. import page_cache, parallel, search
 from ..archive import Archive, ReadCache
 from ..bodies import Rendered
 from ..browser_policy import BrowserPolicy
@@ -122,6 +122,8 @@ class BuildState:
     """Kinds of page already checked against the policy (``browser.check_page``)."""
     complete: bool = False
     """Every output written: the staging folder may replace the published site."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Each release's digest (``page_cache.release_digest``), by file name, made once."""
     kept: Any = None
     """The pages kept between builds, as this build uses them (``reuse.KeptPages``), if it does."""
 
@@ -178,6 +180,15 @@ class BuildState:
             found = cached[1]
         if self.serving:
             self.preview.bodies[release.name] = (key, found)
+        return found
+
+    def digest(self, release: Release | None) -> str | None:
+        """The digest of everything ``release`` holds (None for none), made once a build."""
+        if release is None:
+            return None
+        found = self.digests.get(release.name)
+        if found is None:
+            found = self.digests[release.name] = page_cache.release_digest(release)
         return found
 
     def feed_html(self, release: Release) -> str:

@@ -9,6 +9,7 @@ another core while MkDocs renders the pages; the build waits for it at the end.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import os
 import resource
@@ -23,7 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
-from .. import feeds, korean, organization, search, search_cache, sitemap
+from .. import cache, feeds, korean, organization, page_cache, search, search_cache, sitemap
 from ..languages import alternates
 from ..model import Release
 from ..outputs import NOT_FOUND_PAGE
@@ -55,6 +56,10 @@ def start_search_index(state: BuildState, config: MkDocsConfig) -> None:
         state.indexed = sum(len(bundle.records) for bundle in bundles)
         state.indexing_started = time.perf_counter()
         report["done"] = f"{state.indexed} records" + (f" in {len(bundles)} indexes" if len(bundles) > 1 else "")
+        if state.indexing.copied:
+            copied = len(state.indexing.copied)
+            report["done"] += f", {copied} copied from the cache unmade, {state.indexing.written} made for Pagefind"
+        state.progress.figures["search records made"] = state.indexing.written
     if os.environ.get(SEARCH_FOREGROUND_VARIABLE):
         finish_search_index(state, "search (Pagefind, in the foreground)")
 
@@ -294,13 +299,15 @@ def sharded(
     size, count = state.settings.search_shard_size, len(releases)
     ranges = search.shard_ranges(count, size)
     if len(ranges) == 1:
-        return [search.Bundle(search.bundle_path(prefix), language, searchable(state, releases, pages, home))]
+        records = searchable(state, releases, pages, home)
+        return [search.Bundle(search.bundle_path(prefix), language, records, fingerprint=records.fingerprint)]
     bundles = []
     for number, path in zip(range(len(ranges), 0, -1), search.shard_paths(prefix, count, size), strict=True):
         part = ranges[number - 1]
         shard = releases[count - part.stop : count - part.start]
         own = [search.in_shard(page, number) for page in pages] if number == len(ranges) else []
-        bundles.append(search.Bundle(path, language, SearchRecords(state, shard, own, shard=number)))
+        records = SearchRecords(state, shard, own, shard=number)
+        bundles.append(search.Bundle(path, language, records, fingerprint=records.fingerprint))
     return bundles
 
 
@@ -375,3 +382,31 @@ class SearchRecords(Sequence[search.SearchRecord]):
             moment=len(state.editions) > 1,
         )
         return record if self.shard is None else search.in_shard(record, self.shard)
+
+    def fingerprint(self) -> str:
+        """A digest of everything these records are made from, in order, found without making them:
+        each release and its body as this build checked them, its terms' names, the site's language,
+        the settings and strings its record shows, and the code and packages (Kiwi) that make it."""
+        state, settings = self.state, self.state.settings
+        taxonomies = state.the_archive.taxonomies
+        keys = []
+        for release in self.releases:
+            terms = [tuple(t.name for t in taxonomies.of(release, taxonomy)) for taxonomy in search.FACETS.values()]
+            keys.append(
+                page_cache.key(
+                    state.digest(release),
+                    state.rendered(release).digest,
+                    terms,
+                    self.formatter[release.edition].when(release.date).text,
+                    self.warning[release.edition] if release.content_warning else None,
+                )
+            )
+        pages = [repr(page) for page in self.pages]
+        moment = len(state.editions) > 1
+        return page_cache.key(_code(), settings.language, settings.search_lede_words, moment, self.shard, keys, pages)
+
+
+@functools.cache
+def _code() -> str:
+    """The newsroom's code and every installed package's version (Kiwi segments Korean records)."""
+    return page_cache.key(cache.code_version(), page_cache.installed_packages())
