@@ -215,6 +215,23 @@ def test_a_page_changed_in_the_cache_without_the_secret_is_never_published(proje
     assert snapshot(stranger.site) == good
 
 
+@pytest.mark.parametrize("name", [page_cache.FILE, page_cache.BODIES_FILE])
+def test_a_cache_file_that_is_a_symlink_is_never_written_through(project, tmp_path, name):
+    """The cache comes from outside (the workflow restores it): a symlink in it must not make the
+    build write wherever it leads."""
+    project.copy_releases(ARCHIVE)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_bytes(b"")  # as SQLite would take it: a database yet to be written
+    folder = project.path / ".cache/newsroom"
+    folder.mkdir(parents=True)
+    (folder / name).symlink_to(elsewhere)
+    build = project.build(env=SECRET)
+    assert build.returncode == 0, build.log
+    assert elsewhere.read_bytes() == b""
+    cold = project.build(env=COLD)
+    assert snapshot(build.site) == snapshot(cold.site)
+
+
 def test_without_the_secret_no_page_is_read_or_kept(project):
     project.copy_releases(ARCHIVE)
     build = project.build(env={page_cache.SECRET_VARIABLE: ""})
