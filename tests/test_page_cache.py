@@ -215,11 +215,23 @@ def test_a_page_changed_in_the_cache_without_the_secret_is_never_published(proje
     assert snapshot(stranger.site) == good
 
 
-@pytest.mark.parametrize("name", [page_cache.FILE, page_cache.BODIES_FILE])
+@pytest.mark.parametrize(
+    "name",
+    [
+        page_cache.FILE,
+        page_cache.BODIES_FILE,
+        "markdown.sqlite3",
+        "verdicts.sqlite3",
+        "releases.sqlite3",
+        "korean.sqlite3",
+    ],
+)
 def test_a_cache_file_that_is_a_symlink_is_never_written_through(project, tmp_path, name):
     """The cache comes from outside (the workflow restores it): a symlink in it must not make the
     build write wherever it leads."""
     project.copy_releases(ARCHIVE)
+    body = "(서울) – 북한인권단체들은 정치범수용소의 실태를 알렸다."  # Korean words, for the Korean cache
+    project.release("2021-06-01-ko.md", release_text("보고서", "2021-06-01", language="ko", body=body))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.write_bytes(b"")  # as SQLite would take it: a database yet to be written
     folder = project.path / ".cache/newsroom"

@@ -28,6 +28,24 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS conversions (key TEXT PRIMARY KEY, html TE
 _VERDICTS = "CREATE TABLE IF NOT EXISTS verdicts (key TEXT PRIMARY KEY, entry TEXT NOT NULL)"
 
 
+def plain_files(path: Path) -> bool:
+    """Whether a cache file, its journals and the folders above it are plain: the cache is
+    restored from outside the build (the publishing workflow's), and a symlink there would make
+    the build write wherever it leads."""
+    for candidate in (path, *(path.with_name(path.name + end) for end in ("-journal", "-wal", "-shm"))):
+        if candidate.is_symlink() or (candidate.exists() and not candidate.is_file()):
+            return False
+    return not any(folder.is_symlink() for folder in (path.parent, path.parent.parent))
+
+
+def connect(path: Path, **options: Any) -> sqlite3.Connection:
+    """``sqlite3.connect`` to a cache file, refused (as an ``sqlite3.Error``, which every cache
+    takes as no cache) unless ``plain_files``."""
+    if not plain_files(path):
+        raise sqlite3.OperationalError(f"{path} or its journal is not a plain file of the cache")
+    return sqlite3.connect(path, **options)
+
+
 def code_version() -> str:
     """A digest of the newsroom's own code: a new version reads every release anew."""
     digest = hashlib.sha256()
@@ -73,7 +91,7 @@ class Conversions:
         if not self.path.is_file():
             return
         try:
-            with sqlite3.connect(self.path) as db:
+            with connect(self.path) as db:
                 for start in range(0, len(keys), 500):
                     chunk = keys[start : start + 500]
                     rows = db.execute(
@@ -105,7 +123,7 @@ class Conversions:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with sqlite3.connect(self.path, timeout=120) as db:  # workers may write at the same time
+            with connect(self.path, timeout=120) as db:  # workers may write at the same time
                 db.execute(_SCHEMA)
                 db.executemany(
                     "INSERT OR REPLACE INTO conversions VALUES (?, ?, ?)",
@@ -141,7 +159,7 @@ class Verdicts:
         if self.path is None or not self.path.is_file():
             return
         try:
-            with sqlite3.connect(self.path) as db:
+            with connect(self.path) as db:
                 self.known = {key: json.loads(entry) for key, entry in db.execute("SELECT key, entry FROM verdicts")}
         except (sqlite3.Error, ValueError):
             self.known = {}  # an unreadable cache is no cache
@@ -161,7 +179,7 @@ class Verdicts:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with sqlite3.connect(self.path, timeout=120) as db:
+            with connect(self.path, timeout=120) as db:
                 db.execute(_VERDICTS)
                 db.executemany("INSERT OR REPLACE INTO verdicts VALUES (?, ?)", list(self.fresh.items()))
                 if prune:

@@ -242,7 +242,7 @@ def _read(query: str) -> dict[str, str]:
     if _cache_path is None or not _cache_path.is_file():
         return {}
     try:
-        with closing(sqlite3.connect(_cache_path)) as db:
+        with closing(cache.connect(_cache_path)) as db:
             row = db.execute("SELECT version FROM version").fetchone()
             if row is None or row[0] != version():
                 return {}
@@ -258,7 +258,7 @@ def save() -> None:
     rows = [(word, " ".join(found)) for word, found in _fresh.items()]
     try:
         _cache_path.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(_cache_path, timeout=120) as db:  # workers may write at the same time
+        with cache.connect(_cache_path, timeout=120) as db:  # workers may write at the same time
             db.execute("BEGIN IMMEDIATE")
             db.execute(_TABLES[0])
             row = db.execute("SELECT version FROM version").fetchone()
@@ -285,7 +285,7 @@ def prune() -> None:
     if _cache_path is None or not _cache_path.is_file():
         return
     try:
-        with sqlite3.connect(_cache_path, timeout=120) as db:
+        with cache.connect(_cache_path, timeout=120) as db:
             db.execute("DELETE FROM texts WHERE seen < ?", (_stamp,))
     except sqlite3.Error:
         pass  # kept a build longer

@@ -31,7 +31,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .cache import CACHE_VARIABLE, FOLDER, code_version
+from .cache import CACHE_VARIABLE, FOLDER, code_version, connect
 from .model import Release
 
 #: The secret that authenticates the kept pages (any text; the longer and more random, the better).
@@ -86,16 +86,6 @@ def site_fingerprint(settings: Mapping[str, Any], folders: Iterable[Path], files
     return key(code_version(), installed_packages(), sys.version, sorted(settings.items()), contents)
 
 
-def _own_files(path: Path) -> bool:
-    """Whether the cache file, its journals and the folders above it up to the project are plain:
-    the cache is restored from outside (the publishing workflow's), and a symlink there would make
-    the build write its pages wherever it leads."""
-    for candidate in (path, *(path.with_name(path.name + end) for end in ("-journal", "-wal", "-shm"))):
-        if candidate.is_symlink() or (candidate.exists() and not candidate.is_file()):
-            return False
-    return not any(folder.is_symlink() for folder in (path.parent, path.parent.parent))
-
-
 class PageCache:
     """Pages by key, each authenticated with the secret. They are kept as they are written, not
     compressed: unpacking took half the time of copying a page from the cache (the publishing
@@ -130,9 +120,7 @@ class PageCache:
         if self._db is None or self._pid != os.getpid():  # never a connection shared with a forked process
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                if not _own_files(self.path):
-                    raise OSError(f"{self.path} or its journal is not a plain file of the project")
-                self._db = sqlite3.connect(self.path, timeout=120, isolation_level="DEFERRED")
+                self._db = connect(self.path, timeout=120, isolation_level="DEFERRED")
                 self._db.execute(_SCHEMA)
             except (OSError, sqlite3.Error):
                 self.path, self._db = None, None  # no cache: every page is rendered

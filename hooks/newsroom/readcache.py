@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .cache import CACHE_VARIABLE, FOLDER, code_version
+from .cache import CACHE_VARIABLE, FOLDER, code_version, connect
 from .errors import Problem
 from .model import Contact, Correction, Image, Release
 from .packing import unpack
@@ -123,7 +123,7 @@ class ReleaseStore:
         """New entries, written in batches of ``BATCH`` while the archive is read."""
         if self.path is not None and self.path.is_file():
             try:
-                self.db = sqlite3.connect(self.path, timeout=120)
+                self.db = connect(self.path, timeout=120)
                 self.names = {name for (name,) in self.db.execute(f"SELECT name FROM {_TABLE}")}
             except sqlite3.Error:
                 self.close()
@@ -214,7 +214,7 @@ class ReleaseStore:
         try:
             if self.db is None:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.db = sqlite3.connect(self.path, timeout=120)
+                self.db = connect(self.path, timeout=120)
             with self.db as db:  # one transaction
                 db.execute("DROP TABLE IF EXISTS releases")  # of an earlier version of the newsroom
                 db.execute(_SCHEMA)
