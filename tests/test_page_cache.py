@@ -244,6 +244,17 @@ def test_a_cache_file_that_is_a_symlink_is_never_written_through(project, tmp_pa
     assert snapshot(build.site) == snapshot(cold.site)
 
 
+def test_a_search_cache_folder_that_is_a_symlink_is_not_used(tmp_path):
+    from newsroom import search_cache
+
+    project = tmp_path / "project"
+    (project / ".cache/newsroom").mkdir(parents=True)
+    assert search_cache.IndexCache(project, "f").root == project / ".cache/newsroom/pagefind"
+    (tmp_path / "elsewhere").mkdir()
+    (project / ".cache/newsroom/pagefind").symlink_to(tmp_path / "elsewhere")
+    assert search_cache.IndexCache(project, "f").root is None
+
+
 def test_without_the_secret_no_page_is_read_or_kept(project):
     project.copy_releases(ARCHIVE)
     build = project.build(env={page_cache.SECRET_VARIABLE: ""})

@@ -105,6 +105,11 @@ class IndexCache:
         self.root = (project_dir / FOLDER / "pagefind") if project_dir is not None else None
         if os.environ.get(CACHE_VARIABLE, "1") == "0":
             self.root = None
+        # Restored from outside the build: a folder that is a symlink would take the entries anywhere.
+        if self.root is not None and any(
+            p.is_symlink() for p in (self.root, self.root.parent, self.root.parent.parent)
+        ):
+            self.root = None
         self.fingerprint = fingerprint
         self.used: set[str] = set()
 
