@@ -31,8 +31,8 @@ from .state import BuildState, log
 
 
 class KeptPages:
-    """One build's use of the page cache: the site's fingerprint, each page's key, and the
-    digests of the releases (each made once)."""
+    """One build's use of the page cache: the site's fingerprint and each page's key (from the
+    releases' digests, made once a build: ``BuildState.digest``)."""
 
     def __init__(self, state: BuildState, cache: page_cache.PageCache, text_cache: page_cache.PageCache, site_key: str):
         self.state = state
