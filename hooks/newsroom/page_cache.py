@@ -24,10 +24,8 @@ import dataclasses
 import hashlib
 import hmac
 import os
-import queue
 import sqlite3
 import sys
-import threading
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
@@ -95,25 +93,12 @@ class PageCache:
     time in one transaction, made lasting at its end if it succeeded (``save``, which also drops
     the pages no longer on the site) and dropped if it failed (``abandon``)."""
 
-    def __init__(
-        self,
-        project_dir: Path | None,
-        secret: str | None,
-        name: str = FILE,
-        *,
-        buffered: bool = False,
-        beside: bool = False,
-    ):
+    def __init__(self, project_dir: Path | None, secret: str | None, name: str = FILE, *, buffered: bool = False):
         """``buffered``: entries are held until ``flush``, which writes them in one short transaction
         (for processes that share the file and write at once: a transaction left open would make
-        the others wait). ``beside``: entries are written by a thread of their own, while the
-        build renders the next pages (SQLite and the code's hashing let go of Python's lock)."""
+        the others wait)."""
         self.path = project_dir / FOLDER / name if project_dir is not None else None
         self.buffered = buffered
-        self.beside = beside
-        self._queue: queue.Queue[tuple[str, bytes] | None] | None = None
-        self._writer: threading.Thread | None = None
-        self._lock = threading.Lock()
         self.pending: list[tuple[str, bytes, bytes]] = []
         if not secret or os.environ.get(CACHE_VARIABLE, "1") == "0":
             self.path = None
@@ -135,7 +120,7 @@ class PageCache:
         if self._db is None or self._pid != os.getpid():  # never a connection shared with a forked process
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._db = connect(self.path, timeout=120, isolation_level="DEFERRED", check_same_thread=False)
+                self._db = connect(self.path, timeout=120, isolation_level="DEFERRED")
                 self._db.execute(_SCHEMA)
             except (OSError, sqlite3.Error):
                 self.path, self._db = None, None  # no cache: every page is rendered
@@ -152,8 +137,7 @@ class PageCache:
         if db is None:
             return None
         try:
-            with self._lock:
-                row = db.execute("SELECT mac, data FROM pages WHERE key = ?", (page_key,)).fetchone()
+            row = db.execute("SELECT mac, data FROM pages WHERE key = ?", (page_key,)).fetchone()
         except sqlite3.Error:
             return None
         if row is None:
@@ -174,41 +158,15 @@ class PageCache:
                 self.pending.append((page_key, self._mac(page_key, page), page))
                 self.used.add(page_key)
             return
-        if self._connection() is None:
-            return
-        self.used.add(page_key)
-        self.added += 1
-        if not self.beside:
-            self._insert(page_key, page)
-            return
-        if self._queue is None:
-            self._queue = queue.Queue(maxsize=64)
-            self._writer = threading.Thread(target=self._write_beside, args=(self._queue,), daemon=True)
-            self._writer.start()
-        self._queue.put((page_key, page))
-
-    def _insert(self, page_key: str, page: bytes) -> None:
-        db = self._db
+        db = self._connection()
         if db is None:
             return
         try:
-            mac = self._mac(page_key, page)
-            with self._lock:
-                db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", (page_key, mac, page))
+            db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)", (page_key, self._mac(page_key, page), page))
         except sqlite3.Error:
-            self.used.discard(page_key)
-
-    def _write_beside(self, pages: queue.Queue[tuple[str, bytes] | None]) -> None:
-        """The writing thread (``beside``): every page given, until the end of the build."""
-        while (item := pages.get()) is not None:
-            self._insert(*item)
-
-    def _join(self) -> None:
-        """Wait until every page given is written (``beside``)."""
-        if self._queue is not None and self._writer is not None:
-            self._queue.put(None)
-            self._writer.join()
-        self._queue, self._writer = None, None
+            return
+        self.used.add(page_key)
+        self.added += 1
 
     def flush(self) -> None:
         """Write the held entries (``buffered``) in one transaction."""
@@ -225,7 +183,6 @@ class PageCache:
 
     def save(self, prune: bool = False) -> None:
         """Make this build's pages lasting; ``prune``: drop those this build did not use."""
-        self._join()
         self.flush()
         db = self._connection() if (self.added or prune) else None
         try:
@@ -243,7 +200,6 @@ class PageCache:
 
     def abandon(self) -> None:
         """The build failed: nothing it added is kept."""
-        self._join()
         if self._db is not None and self._pid == os.getpid():
             with contextlib.suppress(sqlite3.Error):
                 self._db.rollback()

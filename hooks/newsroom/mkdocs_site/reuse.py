@@ -82,7 +82,7 @@ def open_cache(state: BuildState, config: MkDocsConfig) -> None:
         return
     secret = os.environ.get(page_cache.SECRET_VARIABLE)
     project = state.settings.project_dir
-    cache = page_cache.PageCache(project, secret, beside=True)  # written while the next pages are rendered
+    cache = page_cache.PageCache(project, secret)
     text_cache = page_cache.PageCache(project, secret, page_cache.TEXT_FILE)
     kept = state.kept = KeptPages(state, cache, text_cache, site_key(state, config))
     with state.progress.phase("page keys") as report:
