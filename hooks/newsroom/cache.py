@@ -12,6 +12,7 @@ run on every build then see like any other body.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -46,6 +47,7 @@ def connect(path: Path, **options: Any) -> sqlite3.Connection:
     return sqlite3.connect(path, **options)
 
 
+@functools.cache  # asked by several caches in one build, and by each worker: the files are read once
 def code_version() -> str:
     """A digest of the newsroom's own code: a new version reads every release anew."""
     digest = hashlib.sha256()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import hmac
 import os
@@ -70,12 +71,12 @@ def digest_files(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def installed_packages() -> list[str]:
+@functools.cache  # asked by the page cache and by the search records' fingerprint
+def installed_packages() -> tuple[str, ...]:
     """Every installed distribution and its version: a new Material, MkDocs, Jinja or Babel may
     write any page differently."""
-    return sorted(
-        {f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions() if dist.metadata["Name"]}
-    )
+    names = {f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions() if dist.metadata["Name"]}
+    return tuple(sorted(names))
 
 
 def site_fingerprint(settings: Mapping[str, Any], folders: Iterable[Path], files: Iterable[Path]) -> str:
