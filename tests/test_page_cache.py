@@ -126,6 +126,7 @@ def test_a_body_changed_in_the_cache_without_the_secret_is_checked_anew(project)
         db.execute("UPDATE pages SET data = ? WHERE key = ?", (forged, keys[0]))  # its code left as it was
         other = page_cache.PageCache(project.path, "a guessed secret")
         db.execute("UPDATE pages SET data = ?, mac = ? WHERE key = ?", (forged, other._mac(keys[1], forged), keys[1]))
+    shutil.rmtree(first.site)  # a fresh checkout's empty site folder: every page is taken from the cache
     build = project.build(env=SECRET)
     assert "238 as earlier builds checked them; 2 kept by a build without this NEWSROOM_CACHE_SECRET" in build.log
     assert snapshot(build.site) == good
@@ -202,6 +203,7 @@ def test_a_page_changed_in_the_cache_without_the_secret_is_never_published(proje
         db.execute("UPDATE pages SET data = ? WHERE key = ?", (forged, keys[0]))  # its code left as it was
         other = page_cache.PageCache(project.path, "a guessed secret")  # a code made with another secret
         db.execute("UPDATE pages SET data = ?, mac = ? WHERE key = ?", (forged, other._mac(keys[1], forged), keys[1]))
+    shutil.rmtree(first.site)  # a fresh checkout's empty site folder: every page is taken from the cache
     build = project.build(env=SECRET)
     assert build.returncode == 0, build.log
     assert "2 page(s) in the cache were not made by a build holding this NEWSROOM_CACHE_SECRET" in build.log

@@ -2,6 +2,11 @@
 only when everything succeeded. A failed build leaves the published site as it was, byte for
 byte; a killed build leaves scratch that the next build removes. The site a build replaced is
 removed by a process of its own, after the build has ended (``remove_later``).
+
+A build that keeps its work (``newsroom.published``) and trusts the published site's manifest
+writes beside it only the files that changed, and moves them in once everything succeeded: a
+failed build still changes nothing; one killed while it moves them in leaves a site that is part
+old, part new, and no manifest, so the next build writes and swaps in the whole site.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from .published import Published
 
 #: Scratch folders carry this mark and the id of the process that made them.
 MARK = ".newsroom-"
@@ -101,6 +108,10 @@ class Staging:
 
     final: Path
     folder: Path
+    published: Published | None = None
+    """The published site as the last build left it (``newsroom.published``), on a build that
+    keeps its work: with a manifest it trusts, the staging folder holds only what this build
+    wrote, and ``commit`` moves in what changed."""
 
     @classmethod
     def begin(cls, final: Path, *, keep: bool = False) -> Staging:
@@ -118,9 +129,23 @@ class Staging:
         return cls(final, folder)
 
     def commit(self) -> None:
-        """Put the new site in the place of the old one."""
+        """Put the new site in the place of the old one: swapped in whole, or, where the published
+        site's manifest is trusted, the files that changed moved in (``Published.move_in``)."""
         if not self.folder.is_dir():
             raise PublishError(f"the new site ({self.folder}) is missing; {self.final} is left as it was")
+        published = self.published
+        if published is not None and published.trusted:
+            entries = published.move_in(self.folder)
+            shutil.rmtree(self.folder, ignore_errors=True)
+            published.manifest.save(entries)
+            return
+        if published is not None:
+            published.manifest.forget()
+        self._swap()
+        if published is not None:
+            published.manifest.save(published.entries_of(self.final))
+
+    def _swap(self) -> None:
         if self.final.is_dir() and _exchange(self.folder, self.final):
             remove_later(self.folder)  # now holds the old site
             return

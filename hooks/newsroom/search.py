@@ -42,6 +42,7 @@ import cbor2
 from . import korean, parallel, search_cache
 from .model import Release
 from .publish import remove_stale
+from .published import Published
 from .taxonomy import Taxonomies
 from .urls import FACET_OF, media_url, url_of
 
@@ -372,12 +373,19 @@ class Indexing:
     """
 
     def __init__(
-        self, site_dir: Path, bundles: Sequence[Bundle], workers: int = 1, cache: search_cache.IndexCache | None = None
+        self,
+        site_dir: Path,
+        bundles: Sequence[Bundle],
+        workers: int = 1,
+        cache: search_cache.IndexCache | None = None,
+        published: Published | None = None,
     ):
         """Each bundle's ``records`` may make each record when it is asked for it: with ``workers``
         > 1 they are made and written by that many forked processes, each taking a share. A bundle
-        whose documents ``cache`` holds the index of is copied from it, not indexed again."""
+        whose documents ``cache`` holds the index of is copied from it, not indexed again, unless
+        the ``published`` site already holds it (then it is left there)."""
         self.site_dir = site_dir
+        self.published = published
         self.outputs = [site_dir / bundle.path for bundle in bundles]
         self.work_dir = work_dir = scratch_dir()
         self.peak_mib = 0.0
@@ -456,12 +464,32 @@ class Indexing:
         if key is None or self.cache is None or not self.cache.holds(key):
             return None
         code = self._reference(self.languages[number])
-        if code is None or not self.cache.restore(key, self.outputs[number], code):
+        if code is None or not self._restore(key, self.outputs[number], code):
             return None
         path = self.outputs[number].relative_to(self.site_dir).as_posix()
         self.reused.append(path)
         self.each[path] = 0.0
         return key
+
+    def _restore(self, key: str, output: Path, code: Path) -> bool:
+        """Copy a bundle from the cache, unless the published site holds it (each of its files
+        made from its key: ``newsroom.published``)."""
+        assert self.cache is not None
+        published = self.published
+        folder = output.relative_to(self.site_dir).as_posix()
+        held = None if published is None else functools.partial(published.holds_all, folder, token=key)
+        if not self.cache.restore(key, output, code, held):
+            return False
+        self._record(output, key)
+        return True
+
+    def _record(self, output: Path, key: str) -> None:
+        """Tell the published site which key the files of the bundle written at ``output`` come from."""
+        if self.published is None or not output.is_dir():
+            return
+        folder = output.relative_to(self.site_dir).as_posix()
+        for relative in search_cache.files_of(output):
+            self.published.wrote(f"{folder}/{relative}", f"{key}/{relative}")
 
     def _started(self) -> bool:
         return self.thread.ident is not None
@@ -487,7 +515,7 @@ class Indexing:
                 key = self.keys[number] if cache is not None else ""
                 if cache is not None and cache.holds(key):
                     code = self._reference(self.languages[number])
-                    if code is not None and cache.restore(key, output, code):
+                    if code is not None and self._restore(key, output, code):
                         self.reused.append(path)
                         self.each[path] = 0.0
                         continue
@@ -496,6 +524,7 @@ class Indexing:
                     return
                 if cache is not None:
                     cache.store(key, output)
+                    self._record(output, key)
         except Exception as err:  # noqa: BLE001 - whatever it is, finish reports it in the build's thread
             self.failure = f"indexing failed: {err!r}"
 

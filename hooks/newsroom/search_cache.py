@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
@@ -123,10 +124,12 @@ class IndexCache:
         """Whether there is an entry ``key`` (``restore`` tells whether it is whole)."""
         return self.root is not None and (self.root / key).is_dir()
 
-    def restore(self, key: str, output: Path, code: Path) -> bool:
+    def restore(self, key: str, output: Path, code: Path, published: Callable[[list[str]], bool] | None = None) -> bool:
         """Write the cached bundle ``key`` at ``output``, with the code files of ``code`` (a bundle
         the installed binary wrote in the same language). False, with nothing written, if there is
-        no such entry or it is not one the build could have written (then it is dropped)."""
+        no such entry or it is not one the build could have written (then it is dropped).
+        ``published`` tells whether the published site already holds the bundle's files (by their
+        names): then nothing is written."""
         if self.root is None:
             return False
         self.used.add(key)
@@ -138,6 +141,8 @@ class IndexCache:
         if files is None or needed is None or not all(f"pagefind.{h}.pf_meta" in files for h in needed[1]):
             shutil.rmtree(entry, ignore_errors=True)
             return False
+        if published is not None and published([*files, SCRIPT, *needed[0]]):
+            return True
         scratch = output.with_name(f".{output.name}.restoring")
         try:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -158,7 +163,7 @@ class IndexCache:
         if self.root is None:
             return
         self.used.add(key)
-        every = _walk(output)
+        every = files_of(output)
         if not all(is_data(relative) or is_code(relative) for relative in every):
             return  # a file this module does not know (another Pagefind?): copying the rest would lose it
         files = [relative for relative in every if is_data(relative)]
@@ -201,7 +206,8 @@ def _code_files(entry: Path) -> tuple[list[str], list[str]] | None:
     return wasm, hashes
 
 
-def _walk(folder: Path) -> list[str]:
+def files_of(folder: Path) -> list[str]:
+    """The files under ``folder``, by path relative to it."""
     return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from .. import packing
+from .. import packing, published
 from ..archive import read_archive
 from ..errors import ContentError
 from ..organization import OrganizationError, publisher
@@ -64,6 +64,8 @@ def configure(preview: PreviewCache, command: str, dirty: bool, config: MkDocsCo
             state.staging = Staging.begin(Path(config.site_dir), keep=dirty)
         except (PublishError, OSError) as err:
             raise PluginError(f"The site cannot be published: {err}") from None
+        if command == "build" and not dirty:  # with the cache's secret: only what changed is written
+            state.staging.published = published.for_build(settings.project_dir, state.staging.final)
         config.site_dir = str(state.staging.folder)
     if command in ("build", "gh-deploy", "serve"):  # bodies kept on the disk the site is written to
         packing.spill_to(Path(config.site_dir).parent)

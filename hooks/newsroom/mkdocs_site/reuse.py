@@ -146,13 +146,19 @@ def reuse_pages(state: BuildState, files: Files) -> None:
     kept = state.kept
     if kept is None:
         return
+    published = state.published
     with state.progress.phase("pages from the cache") as report:
-        reused = 0
+        reused = left = 0
         pages: list[ReleasePage | ListingPage] = [*state.pages.values(), *state.listing_pages.values()]
         for page in pages:
             src_uri = page.file.src_uri
             page_key = kept.keys.get(src_uri)
             if page_key is None:
+                continue
+            if published is not None and published.holds(page.file.dest_uri, page_key):
+                kept.cache.used.add(page_key)  # still needed by a build that writes every page
+                files.remove(page.file)
+                left += 1
                 continue
             found = kept.cache.get(page_key)
             if found is None:
@@ -162,9 +168,12 @@ def reuse_pages(state: BuildState, files: Files) -> None:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as out:
                 out.write(found)
+            if published is not None:
+                published.wrote(page.file.dest_uri, page_key, found)
             files.remove(page.file)
             reused += 1
-        state.progress.figures["pages from the cache"] = reused
+        state.progress.figures["pages from the cache"] = reused + left
+        state.progress.figures["pages left in place"] = left
         state.progress.figures["pages rendered and kept"] = len(kept.rendering)
         if kept.cache.rejected:
             # Not a warning, which fails a --strict build: a new secret makes every entry one of these.
@@ -172,7 +181,9 @@ def reuse_pages(state: BuildState, files: Files) -> None:
                 f"newsroom: {kept.cache.rejected} page(s) in the cache were not made by a build holding "
                 f"this {page_cache.SECRET_VARIABLE}: rendered anew"
             )
-        report["done"] = f"{reused} written from the cache, {len(kept.rendering)} to render"
+        report["done"] = f"{reused + left} written from the cache, {len(kept.rendering)} to render"
+        if published is not None and published.trusted:
+            report["done"] += f" ({left} of them already published, left in place)"
 
 
 def release_key(state: BuildState, kept: KeptPages, page: ReleasePage) -> str | None:
@@ -240,7 +251,10 @@ def keep(state: BuildState, page: Page, output: str) -> None:
     page_key = kept.rendering.pop(page.file.src_uri, None)
     if page_key is not None and output.strip():
         started = time.perf_counter()
-        kept.cache.put(page_key, output.encode("utf-8", errors="xmlcharrefreplace"))
+        data = output.encode("utf-8", errors="xmlcharrefreplace")
+        kept.cache.put(page_key, data)
+        if state.published is not None:
+            state.published.wrote(page.file.dest_uri, page_key, data)
         state.progress.add("pages kept in the cache", time.perf_counter() - started)
 
 

@@ -31,6 +31,7 @@ from ..model import Release
 from ..organization import Publisher
 from ..progress import Progress
 from ..publish import Staging
+from ..published import Published
 from ..settings import Settings
 from ..views import Formatter
 from .check import CHECK_COMMAND
@@ -126,6 +127,11 @@ class BuildState:
     """Each release's digest (``page_cache.release_digest``), by file name, made once."""
     kept: Any = None
     """The pages kept between builds, as this build uses them (``reuse.KeptPages``), if it does."""
+
+    @property
+    def published(self) -> Published | None:
+        """The published site as the last build left it, on a build that writes only what changed."""
+        return self.staging.published if self.staging is not None else None
 
     @property
     def serving(self) -> bool:

@@ -105,6 +105,9 @@ def finish(state: BuildState) -> None:
         state.progress.figures["text-only edition seconds"] = written.seconds
         state.progress.figures["text-only edition CPU seconds"] = written.cpu_seconds
         state.progress.figures["text pages from the cache"] = written.kept
+        state.progress.figures["text pages left in place"] = written.left
+        if beside and written.published is not None and state.published is not None:
+            state.published.merge(written.published)  # what the process beside found and wrote
         how = f" by a process beside the pages in {written.seconds:.2f} s" if beside else ""
         kept = f" ({written.kept} from the cache)" if written.kept else ""
         report["done"] = f"{written.pages} pages{kept}{how}, a release page {average:.1f} KB compressed on average"
@@ -139,7 +142,11 @@ class Written:
     seconds: float = 0.0
     cpu_seconds: float = 0.0
     kept: int = 0
-    """Pages copied from the cache (``reuse``)."""
+    """Pages copied from the cache (``reuse``), or left in place."""
+    left: int = 0
+    """Pages the published site already held, left in place (``newsroom.published``)."""
+    published: Any = None
+    """What the writer found and wrote in the published site (``Published.changes``)."""
 
 
 class TextPages:
@@ -169,6 +176,9 @@ class TextPages:
         # Pages kept by earlier builds (``reuse``): a text page's key follows its page's.
         self.kept = state.kept
         self.reused = 0
+        # The published site, where the versions it already holds are left (``newsroom.published``).
+        self.published = state.published
+        self.left = 0
 
     def __len__(self) -> int:
         return len(self.releases) + len(self.listings)
@@ -186,32 +196,47 @@ class TextPages:
         for index in range(start, end):
             if index < len(self.releases):
                 release = self.releases[index]
-                data = self.kept_or_made(pages[release.name].file.src_uri, functools.partial(self.release, release))
-                self.save(url_of(release), data)
-                if index % WEIGHED == 0:
+                src_uri = pages[release.name].file.src_uri
+                data = self.kept_or_made(src_uri, url_of(release), functools.partial(self.release, release))
+                if data is not None and index % WEIGHED == 0:
                     written.releases += 1
                     written.release_gzip_bytes += len(_gzip(data))
             else:
                 page = self.listings[index - len(self.releases)]
-                self.save(page.listing.url, self.kept_or_made(page.file.src_uri, functools.partial(self.listing, page)))
+                self.kept_or_made(page.file.src_uri, page.listing.url, functools.partial(self.listing, page))
             written.pages += 1
         written.seconds = time.perf_counter() - started
         written.cpu_seconds = time.process_time() - started_cpu
         written.kept = self.reused
+        written.left = self.left
+        if self.published is not None:
+            written.published = self.published.changes()
         return written
 
-    def kept_or_made(self, src_uri: str, make: Callable[[], str]) -> bytes:
-        """The text version of the page at ``src_uri``: from the cache if an earlier build kept it,
-        else made now (and kept)."""
+    def kept_or_made(self, src_uri: str, url: str, make: Callable[[], str]) -> bytes | None:
+        """Write the text version of the page at ``src_uri`` (published at ``url``): from the
+        cache if an earlier build kept it, else made now (and kept); the bytes written, or None
+        if the published site already holds that version (``newsroom.published``)."""
+        relative = text_url(url) + "index.html"
         key = self.kept.text_key(src_uri) if self.kept is not None else None
         if key is None:
-            return make().encode("utf-8")
+            data = make().encode("utf-8")
+            self.save(relative, data)
+            return data
+        if self.published is not None and self.published.holds(relative, key):
+            self.kept.text_cache.used.add(key)  # still needed by a build that writes every page
+            self.reused += 1
+            self.left += 1
+            return None
         found = self.kept.text_cache.get(key)
         if found is None:
             found = make().encode("utf-8")
             self.kept.text_cache.put(key, found)
         else:
             self.reused += 1
+        self.save(relative, found)
+        if self.published is not None:
+            self.published.wrote(relative, key, found)
         return found
 
     def release(self, release: Release) -> str:
@@ -237,11 +262,11 @@ class TextPages:
             listing, [formatter.link(r) for r in listing.releases], intro.html if intro is not None else None
         )
 
-    def save(self, url: str, data: bytes) -> None:
+    def save(self, relative: str, data: bytes) -> None:
         # os.path rather than pathlib: thousands of pages, and pathlib's objects cost more than the writing.
-        folder = os.path.join(self.site_dir, text_url(url))
-        os.makedirs(folder, exist_ok=True)
-        with open(os.path.join(folder, "index.html"), "wb") as file:
+        target = os.path.join(self.site_dir, relative)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as file:
             file.write(data)
 
 

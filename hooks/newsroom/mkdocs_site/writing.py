@@ -50,7 +50,7 @@ def start_search_index(state: BuildState, config: MkDocsConfig) -> None:
             cache = search_cache.IndexCache(
                 state.settings.project_dir, search_cache.fingerprint(search.pagefind_binary())
             )
-            state.indexing = search.Indexing(Path(config.site_dir), bundles, state.workers(), cache)
+            state.indexing = search.Indexing(Path(config.site_dir), bundles, state.workers(), cache, state.published)
         except search.SearchError as err:
             raise PluginError(_search_failed(err)) from None
         state.indexed = sum(len(bundle.records) for bundle in bundles)

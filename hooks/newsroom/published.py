@@ -1,0 +1,331 @@
+"""What the published site holds, as the build that published it left it: a build writes only
+what changed (issue 15's hourly builds), instead of writing tens of thousands of files anew.
+
+A build given the cache's secret (``page_cache.SECRET_VARIABLE``) ends by writing the manifest
+of the site it published (``.cache/newsroom/published.tsv``): each file's digest, what it was
+made from when the build knew it (its *token*: a page's key in the page cache, a search shard's
+key and the file's place in it), and its identity on the disk (device, inode, size, modification
+and change times). The next build reads it with the published site (``Published.load``):
+
+- a writer that knows a file's token asks ``holds``: the published file is left where it is if
+  the manifest gives it the same token and it is still the file that build wrote: the same
+  identity (not touched since), or, in a site folder restored from outside (the publishing
+  workflow's cache, which makes every file anew), the same digest, read from the file;
+- every other file is written into the staging folder, as before; ``Staging.commit`` then moves
+  in those that differ from the published ones, and removes what the new site no longer has.
+
+The manifest is authenticated with the secret: whoever can write the cache or the site folder
+cannot make a build keep a file it did not write. Without a manifest it can trust (the first
+build, another secret, a build killed while it moved its files in), a build writes the whole
+site and swaps it in, as a build without the secret does.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import CACHE_VARIABLE, FOLDER, plain_files
+from .page_cache import SECRET_VARIABLE
+
+#: The manifest, in the cache's folder.
+MANIFEST = "published.tsv"
+_HEADER = "newsroom published 1"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One published file, as the manifest records it."""
+
+    token: str
+    """What it was made from ("" if the build did not know)."""
+    digest: str
+    identity: str
+    """``identity`` of the file on the disk once published."""
+
+
+def identity(stat: os.stat_result) -> str:
+    """What changes whenever a file is written, replaced or restored: its change time cannot be
+    set by anyone but the system, and a file made anew has a new inode."""
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def file_digest(path: str | os.PathLike[str]) -> str | None:
+    """The digest of the plain file at ``path`` (a symlink is not followed); None if it cannot be read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with open(descriptor, "rb") as file:
+        return digest(file.read())
+
+
+def walk(root: Path) -> tuple[dict[str, str], list[str]]:
+    """The plain files under ``root`` (by path relative to it, with their identities), and every
+    other entry that is not a folder (symlinks, devices): neither is followed."""
+    files: dict[str, str] = {}
+    others: list[str] = []
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        try:
+            entries = os.scandir(os.path.join(root, prefix))
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                relative = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(relative + "/")
+                elif entry.is_file(follow_symlinks=False):
+                    files[relative] = identity(entry.stat(follow_symlinks=False))
+                else:
+                    others.append(relative)
+    return files, others
+
+
+class Manifest:
+    """The manifest file, authenticated with the secret, for the site published at ``site`` (as
+    the build names it: two folders never share a manifest)."""
+
+    def __init__(self, path: Path, secret: str, site: str):
+        self.path = path
+        self.site = site
+        self._key = hashlib.sha256(f"newsroom published\0{secret}".encode("utf-8", "surrogatepass")).digest()
+
+    def _mac(self, body: bytes) -> str:
+        return hmac.new(self._key, body, hashlib.sha256).hexdigest()
+
+    def load(self) -> dict[str, Entry] | None:
+        """The entries, if the file is there, plain, made with this secret for this site."""
+        if not plain_files(self.path):
+            return None
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return None
+        header, _, body = data.partition(b"\n")
+        fields = header.decode("ascii", "replace").rsplit(" ", 1)
+        if len(fields) != 2 or fields[0] != _HEADER or not hmac.compare_digest(fields[1], self._mac(body)):
+            return None
+        lines = body.decode("utf-8", "surrogateescape").split("\n")
+        if not lines or lines[0] != f"site\t{self.site}":
+            return None
+        entries: dict[str, Entry] = {}
+        for line in lines[1:]:
+            parts = line.split("\t")
+            if len(parts) == 4:
+                entries[parts[0]] = Entry(parts[1], parts[2], parts[3])
+        return entries
+
+    def save(self, entries: dict[str, Entry]) -> None:
+        """Write the manifest (a file that cannot be written only makes the next build write everything)."""
+        lines = [f"site\t{self.site}"]
+        lines.extend(
+            f"{relative}\t{e.token}\t{e.digest}\t{e.identity}"
+            for relative, e in entries.items()
+            if _plain_text(relative) and _plain_text(e.token)
+        )
+        body = "\n".join(lines).encode("utf-8", "surrogateescape")
+        scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not plain_files(self.path):
+                return
+            scratch.write_bytes(f"{_HEADER} {self._mac(body)}\n".encode() + body)
+            os.replace(scratch, self.path)
+        except OSError:
+            scratch.unlink(missing_ok=True)
+
+    def forget(self) -> None:
+        """Drop the manifest before the published site changes: until a new one is written, the
+        next build trusts nothing in it."""
+        if not self.path.is_symlink():
+            self.path.unlink(missing_ok=True)
+
+
+def _plain_text(text: str) -> bool:
+    return not any(c in text for c in "\t\n\r")
+
+
+@dataclass(slots=True)
+class Published:
+    """The published site at ``final`` as the last build left it (``entries``: empty if no
+    manifest could be trusted), and what this build made of it."""
+
+    final: Path
+    manifest: Manifest
+    entries: dict[str, Entry] = field(default_factory=dict)
+    found: dict[str, str] = field(default_factory=dict)
+    """The plain files now in the published site, with their identities."""
+    others: list[str] = field(default_factory=list)
+    """What else is there (symlinks and the like): removed when this build moves its files in."""
+    kept: dict[str, Entry] = field(default_factory=dict)
+    """The files this build leaves where they are."""
+    written: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """The token and digest of files this build wrote into the staging folder, where it knew them."""
+
+    @classmethod
+    def load(cls, final: Path, manifest: Manifest) -> Published:
+        entries = manifest.load() if final.is_dir() and not final.is_symlink() else None
+        if not entries:
+            return cls(final, manifest)
+        found, others = walk(final)
+        return cls(final, manifest, entries, found, others)
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the published site's manifest could be trusted: the build writes only what changed."""
+        return bool(self.entries)
+
+    def holds(self, relative: str, token: str) -> bool:
+        """Whether the published file at ``relative`` is the one made from ``token``; if so, it is
+        left where it is (``kept``)."""
+        entry = self._held(relative, token)
+        if entry is None:
+            return False
+        self.kept[relative] = entry
+        return True
+
+    def holds_all(self, folder: str, names: Iterable[str], token: str) -> bool:
+        """Whether every file ``names`` of ``folder`` is held, each with its own token (``token``
+        and its name); if so, all are kept (if not, none: the folder is written whole)."""
+        held = {f"{folder}/{name}": self._held(f"{folder}/{name}", f"{token}/{name}") for name in names}
+        if not held or any(entry is None for entry in held.values()):
+            return False
+        self.kept.update({relative: entry for relative, entry in held.items() if entry is not None})
+        return True
+
+    def _held(self, relative: str, token: str) -> Entry | None:
+        entry = self.entries.get(relative)
+        if entry is None or not token or entry.token != token:
+            return None
+        now = self.found.get(relative)
+        if now is None:
+            return None
+        if now != entry.identity and file_digest(self.final / relative) != entry.digest:
+            return None
+        return Entry(token, entry.digest, now)
+
+    def wrote(self, relative: str, token: str, data: bytes | None = None) -> None:
+        """Say that this build wrote the file ``relative`` into the staging folder, made from ``token``."""
+        self.written[relative] = (token, digest(data) if data is not None else "")
+
+    def changes(self) -> tuple[dict[str, Entry], dict[str, tuple[str, str]]]:
+        """What a process forked from the build found and wrote (``merge`` takes it back)."""
+        return self.kept, self.written
+
+    def merge(self, changes: tuple[dict[str, Entry], dict[str, tuple[str, str]]]) -> None:
+        kept, written = changes
+        self.kept.update(kept)
+        self.written.update(written)
+
+    def move_in(self, staging: Path) -> dict[str, Entry]:
+        """Put the files of ``staging`` (what this build wrote) into the published site where they
+        differ from its own, and remove what the new site does not have; the new site's entries."""
+        final = self.final
+        self.manifest.forget()
+        for relative in self.others:  # a symlink there could lead the files moved in anywhere
+            _remove(final / relative)
+        staged, strays = walk(staging)
+        # First what the new site does not have (a file where a folder now goes, among others).
+        emptied: set[str] = set()
+        for relative in self.found:
+            if relative not in self.kept and relative not in staged and relative not in strays:
+                _remove_file(final / relative)
+                emptied.add(os.path.dirname(relative))
+        for folder in sorted(emptied, key=len, reverse=True):
+            while folder:
+                try:
+                    os.rmdir(final / folder)
+                except OSError:
+                    break
+                folder = os.path.dirname(folder)
+        new = dict(self.kept)
+        for relative in staged:
+            token, known = self.written.get(relative, ("", ""))
+            made = known or file_digest(staging / relative) or ""
+            entry, now = self.entries.get(relative), self.found.get(relative)
+            if (
+                entry is not None
+                and now is not None
+                and entry.digest == made
+                and (now == entry.identity or file_digest(final / relative) == made)
+            ):
+                os.unlink(staging / relative)
+                new[relative] = Entry(token, made, now)
+                continue
+            target = _room_for(final, relative)
+            os.replace(staging / relative, target)
+            new[relative] = Entry(token, made, identity(os.stat(target, follow_symlinks=False)))
+        for relative in strays:  # not plain files, but this build made them: published as made
+            os.replace(staging / relative, _room_for(final, relative))
+        return new
+
+    def entries_of(self, site: Path) -> dict[str, Entry]:
+        """The entries of a whole site just published at ``site`` (swapped in whole)."""
+        found, _ = walk(site)
+        new: dict[str, Entry] = {}
+        for relative, now in found.items():
+            token, known = self.written.get(relative, ("", ""))
+            made = known or file_digest(site / relative)
+            if made is not None:
+                new[relative] = Entry(token, made, now)
+        return new
+
+
+def for_build(project_dir: Path | None, final: Path) -> Published | None:
+    """The published site at ``final`` for a build of the project at ``project_dir``, if it keeps
+    its work (the cache's secret is given, the cache is not turned off)."""
+    secret = os.environ.get(SECRET_VARIABLE)
+    if project_dir is None or not secret or os.environ.get(CACHE_VARIABLE, "1") == "0":
+        return None
+    site = os.path.abspath(final)
+    project = os.path.abspath(project_dir)
+    if site.startswith(project + os.sep):  # the project's own folder, wherever the project is
+        site = os.path.relpath(site, project)
+    return Published.load(final, Manifest(project_dir / FOLDER / MANIFEST, secret, site))
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+
+
+def _remove_file(path: Path) -> None:
+    """Remove a file of the published site that the new one does not have (a folder that took its
+    place is the new site's)."""
+    if not path.is_dir() or path.is_symlink():
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            path.unlink()
+
+
+def _room_for(final: Path, relative: str) -> Path:
+    """The place of ``relative`` in ``final``, its folders made: a file or symlink where a folder
+    must be is removed, and so is a folder where the file goes."""
+    folder = final
+    for part in relative.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            folder.unlink()
+        if not folder.is_dir():
+            folder.mkdir()
+    target = folder / relative.rsplit("/", 1)[-1]
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+    return target

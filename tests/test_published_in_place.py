@@ -1,0 +1,197 @@
+"""A build with the cache's secret writes only what changed (``newsroom.published``): every file
+the published site already holds as the last build wrote it stays where it is, the new site is
+still byte for byte a build without any cache, and nothing in the site folder or the manifest
+that the build did not write itself is ever kept or followed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import snapshot
+from helpers import ARCHIVE
+from newsroom import page_cache, published
+from test_page_cache import COLD, SECRET, _address, _same_as_cold
+
+LEFT = "already published, left in place"
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    return {str(p.relative_to(site)): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def _manifest(project) -> Path:
+    return project.path / ".cache/newsroom" / published.MANIFEST
+
+
+def _built(project, env=SECRET):
+    build = project.build(env=env)
+    assert build.returncode == 0, build.log
+    return build
+
+
+def test_an_hourly_build_leaves_every_unchanged_file_where_it_is(project):
+    project.copy_releases(ARCHIVE)
+    first = _built(project)
+    assert LEFT not in first.log, "the first build has no manifest: it swaps in the whole site"
+    assert _manifest(project).is_file()
+    before = _inodes(first.site)
+    edited = max(project.releases.glob("*.md"))
+    edited.write_text(edited.read_text() + "\nA correction of an hourly build.\n")
+
+    second = _built(project)
+    assert LEFT in second.log
+    after = _inodes(second.site)
+    page = _address(edited) + "index.html"
+    assert before[page] != after[page], "the edited release's page is written anew"
+    assert "A correction of an hourly build." in second.text(_address(edited))
+    untouched = {name for name in after if before.get(name) == after[name]}
+    # Left where they were: other release pages, their text versions and the search index's files.
+    other = _address(sorted(project.releases.glob("*.md"))[3]) + "index.html"
+    assert {other, "text/" + other} <= untouched
+    assert any(name.startswith("pagefind") for name in untouched)
+    assert len(untouched) > len(after) / 2, f"{len(untouched)} of {len(after)} files left in place"
+    _same_as_cold(project, second)
+
+
+def test_a_site_restored_from_outside_is_kept_only_where_its_bytes_are_what_the_build_wrote(project):
+    """The publishing workflow restores site/ with its cache: every file is new on the disk, so
+    each is kept only if its digest is the manifest's; a file changed there is written anew."""
+    project.copy_releases(ARCHIVE)
+    first = _built(project)
+    good = snapshot(first.site)
+    restored = project.path / "restored"
+    shutil.copytree(first.site, restored)  # new inodes and change times, as a cache restore makes
+    shutil.rmtree(first.site)
+    restored.rename(first.site)
+    page = _address(sorted(project.releases.glob("*.md"))[7]) + "index.html"
+    target = first.site / page
+    forged = target.read_bytes().replace(b"</body>", b"<script>alert(1)</script></body>")
+    target.write_bytes(forged)
+    (first.site / "planted.html").write_text("a page no build wrote")
+
+    second = _built(project)
+    assert LEFT in second.log
+    assert snapshot(second.site) == good, "the changed page written anew, the planted one removed"
+
+
+def test_a_file_changed_in_place_is_written_anew_even_with_its_old_size_and_time(project):
+    project.copy_releases(ARCHIVE)
+    first = _built(project)
+    good = snapshot(first.site)
+    target = first.site / (_address(sorted(project.releases.glob("*.md"))[9]) + "index.html")
+    stat = target.stat()
+    data = target.read_bytes()
+    target.write_bytes(data.replace(b"<body", b"<BODY", 1))  # the same size
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
+    assert _built(project).returncode == 0
+    assert snapshot(first.site) == good
+
+
+def test_symlinks_in_the_site_folder_are_removed_and_never_followed(project, tmp_path):
+    project.copy_releases(ARCHIVE)
+    first = _built(project)
+    outside = tmp_path / "outside"
+    shutil.move(first.site / "text", outside)  # the same bytes, through a symlink
+    (first.site / "text").symlink_to(outside, target_is_directory=True)
+    (first.site / "elsewhere.html").symlink_to(outside / "index.html")
+    edited = max(project.releases.glob("*.md"))
+    edited.write_text(edited.read_text() + "\nAn edit written into a real folder.\n")
+    outside_before = snapshot(outside)
+
+    second = _built(project)
+    assert LEFT in second.log
+    assert not (first.site / "text").is_symlink() and not (first.site / "elsewhere.html").exists()
+    assert snapshot(outside) == outside_before, "nothing was written through the symlink"
+    _same_as_cold(project, second)
+
+
+def test_a_manifest_made_without_the_secret_is_not_trusted(project):
+    project.copy_releases(ARCHIVE)
+    first = _built(project)
+    manifest = _manifest(project)
+    entries = published.Manifest(manifest, SECRET[page_cache.SECRET_VARIABLE], "site").load()
+    assert entries, "the real manifest can be read with the real secret"
+    published.Manifest(manifest, "a guessed secret", "site").save(entries)
+    (first.site / "planted.html").write_text("a page no build wrote")
+    second = _built(project)
+    assert LEFT not in second.log, "not trusted: the whole site is written and swapped in"
+    assert not (first.site / "planted.html").exists()
+    # Nor is one edited by hand, its code left as it was.
+    manifest.write_bytes(manifest.read_bytes().replace(b"\nindex.html\t", b"\nindex.htm\t", 1))
+    assert LEFT not in _built(project).log
+
+
+def test_a_build_that_fails_changes_neither_the_site_nor_the_manifest(project):
+    project.copy_releases(ARCHIVE)
+    first = _built(project)
+    good, manifest = snapshot(first.site), _manifest(project).read_bytes()
+    edited = max(project.releases.glob("*.md"))
+    edited.write_text(edited.read_text() + "\nAn edit of a build that fails.\n")
+    failed = project.build(env={**SECRET, "PAGEFIND_BINARY_PATH": "/bin/false"})
+    assert failed.returncode != 0 and "The search index could not be built" in failed.log
+    assert snapshot(first.site) == good
+    assert _manifest(project).read_bytes() == manifest
+    assert [p.name for p in project.path.iterdir() if ".newsroom-" in p.name and p.name.endswith("-new")] == []
+
+
+def test_without_the_secret_or_with_the_cache_off_the_whole_site_is_swapped_in(project):
+    project.copy_releases(ARCHIVE)
+    _built(project)
+    before = _inodes(project.path / "site")
+    for env in ({page_cache.SECRET_VARIABLE: ""}, {**SECRET, **COLD}):
+        build = _built(project, env)
+        assert LEFT not in build.log
+        after = _inodes(build.site)
+        assert not any(before.get(name) == after[name] for name in after), "every file written anew"
+        before = after
+
+
+# -- moving a new site in, file by file (``Published.move_in``) ----------------------------------
+
+_NAMES = st.sampled_from(["a", "b", "index.html", "c.txt"])
+_PATHS = st.lists(_NAMES, min_size=1, max_size=3).map("/".join)
+_SITES = st.dictionaries(_PATHS, st.binary(max_size=8), max_size=8)
+
+
+def _write(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
+    """Write ``files`` under ``root``, a path that is a prefix of another one left out (a file
+    cannot also be a folder); what was written."""
+    written = {}
+    for name, data in sorted(files.items()):
+        target = root / name
+        if any(p.is_file() for p in target.parents if p != root and root in p.parents) or target.is_dir():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written[name] = data
+    return written
+
+
+@settings(max_examples=60, deadline=None)
+@given(old=_SITES, new=_SITES, keep=st.sets(_PATHS, max_size=4))
+def test_after_moving_in_the_published_site_is_exactly_the_new_one(tmp_path_factory, old, new, keep):
+    """Whatever the old and new sites (files becoming folders and back included), and whichever
+    files a writer found already published, the published folder ends as the new site."""
+    root = tmp_path_factory.mktemp("move")
+    final, staging = root / "site", root / "staging"
+    final.mkdir()
+    staging.mkdir()
+    old = _write(final, old)
+    manifest = published.Manifest(root / "published.tsv", "secret", "site")
+    found, _ = published.walk(final)
+    entries = {n: published.Entry(f"t{n}", published.digest(d), found[n]) for n, d in old.items()}
+    manifest.save(entries)
+    site = published.Published.load(final, manifest)
+    assert site.trusted == bool(old)
+    new = _write(staging, new)
+    for name in keep:  # held: the writer leaves them and writes nothing into the staging folder
+        if name in new and old.get(name) == new[name] and site.holds(name, f"t{name}"):
+            (staging / name).unlink()
+    site.move_in(staging)
+    assert snapshot(final) == new
+    assert not manifest.path.exists(), "forgotten until the caller saves the new one"
