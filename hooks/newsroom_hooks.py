@@ -29,7 +29,7 @@ def on_files(files, config):
 
 
 def on_nav(nav, config, files):
-    site.nav_ready(nav)
+    site.nav_ready(nav, config, files)
     return nav
 
 

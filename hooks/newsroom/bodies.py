@@ -32,7 +32,7 @@ import hashlib
 import html
 import json
 import struct
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,6 +111,8 @@ class Rendered:
     digest: str = ""
     """A digest of the page's HTML and the text, for the keys of the page that shows it and of its
     search record (``page_cache``)."""
+    verdict: str = ""
+    """The key of its verdict (``Bodies.verdict_key``), where the build made it."""
 
     @classmethod
     def of(cls, html: str, feed_html: str | None, text: str, **others: Any) -> Rendered:
@@ -255,12 +257,13 @@ class Bodies:
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
-    def remember(self, source: Source, rendered: Rendered) -> None:
-        """Keep what the walk found in this body for the next ``make check``."""
+    def remember(self, source: Source | Callable[[], Source], rendered: Rendered) -> None:
+        """Keep what the walk found in this body for the next ``make check``. ``source`` may be
+        made only if needed (a release keeps its body packed)."""
         if self.verdicts is None or rendered.recalled:
             return
         self.verdicts.put(
-            self.verdict_key(source),
+            rendered.verdict or self.verdict_key(source if isinstance(source, Source) else source()),
             {
                 "anchors": sorted(rendered.anchors),
                 "referenced": sorted(rendered.referenced),
@@ -296,10 +299,12 @@ class Bodies:
             recalled = self._recalled(found, source) if found is not None else None
             if recalled is not None:
                 self.recalled += 1
+                recalled.verdict = key
                 return recalled
         rendered = self._render(source)
         if checked is not None and not rendered.problems:  # a body with problems is always walked again
             checked.put(key, _dump(rendered))
+        rendered.verdict = key
         return rendered
 
     def _recalled(self, entry: bytes, source: Source) -> Rendered | None:

@@ -27,6 +27,7 @@ from feedgen.feed import FeedGenerator
 
 from .model import TAXONOMIES, Release
 from .publication import instant
+from .published import Published
 from .settings import Settings
 from .taxonomy import Taxonomies
 from .urls import absolute, feed_url, media_url, url_of
@@ -293,6 +294,7 @@ class FeedWriter:
         self.taxonomies = taxonomies
         self.content_of = content_of
         self.items: dict[str, Item] = {}
+        self.identities: dict[str, tuple] = {}
         self.previous = previous if previous is not None else {}
         self.labels = labels or Labels()
 
@@ -420,6 +422,30 @@ class FeedWriter:
         document["items"] = [item.json() for item in items]
         return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
+    def identity(self, feed: Feed, body: Callable[[Release], str]) -> tuple:
+        """Everything the files of ``feed`` are made from, as plain data, without making them:
+        ``body`` names what an item's release and body are (a digest of them, as this build read
+        and checked them); its terms, the size of its photo, the site and the labels are added."""
+        return (
+            feed.base,
+            feed.title,
+            feed.page,
+            feed.description,
+            repr(self.site),
+            self.settings.site_url,
+            repr(self.labels),
+            [self._item_identity(release, body) for release in feed.releases],
+        )
+
+    def _item_identity(self, release: Release, body: Callable[[Release], str]) -> tuple:
+        found = self.identities.get(release.name)
+        if found is None:
+            of = self.taxonomies.of
+            terms = tuple((taxonomy, t.name, t.url) for taxonomy in TAXONOMIES for t in of(release, taxonomy))
+            size = (self.settings.releases_path / release.image.src).stat().st_size if release.image else None
+            found = self.identities[release.name] = (body(release), terms, size)
+        return found
+
     def fingerprint(self, feed: Feed) -> int:
         return hash(
             (
@@ -433,11 +459,27 @@ class FeedWriter:
             )
         )
 
-    def write(self, site_dir: Path, feeds: Iterable[Feed]) -> list[Path]:
-        """Write every feed's three files; a file whose bytes did not change is left untouched."""
+    def write(
+        self,
+        site_dir: Path,
+        feeds: Iterable[Feed],
+        published: Published | None = None,
+        key: Callable[[Feed], str | None] | None = None,
+    ) -> list[Path]:
+        """Write every feed's three files; a file whose bytes did not change is left untouched.
+        ``key``: a digest of everything a feed is made from; a feed whose files the ``published``
+        site holds under it is not made at all (``newsroom.published``)."""
         written: list[Path] = []
         for feed in feeds:
             targets = {kind: site_dir / feed.path(kind) for kind in MIME}
+            token = key(feed) if key is not None and published is not None else None
+            if token is not None and published is not None:
+                files = [(feed.path(kind), f"{token}/{kind}") for kind in MIME]
+                if published.holds_every(files):
+                    written.extend(targets.values())  # as the last build published them
+                    continue
+                for relative, file_token in files:
+                    published.wrote(relative, file_token)
             fingerprint = self.fingerprint(feed)
             if self.previous.get(feed.base) == fingerprint and all(t.exists() for t in targets.values()):
                 written.extend(targets.values())  # as the last build of this process wrote them

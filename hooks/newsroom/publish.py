@@ -128,22 +128,24 @@ class Staging:
             shutil.copytree(final, folder, symlinks=True)
         return cls(final, folder)
 
-    def commit(self) -> None:
-        """Put the new site in the place of the old one: swapped in whole, or, where the published
-        site's manifest is trusted, the files that changed moved in (``Published.move_in``)."""
+    def commit(self) -> str:
+        """Put the new site in the place of the old one: swapped in whole, or, where the build left
+        files of the published site in place (``newsroom.published``), the others moved in
+        (``Published.move_in``). How, in words."""
         if not self.folder.is_dir():
             raise PublishError(f"the new site ({self.folder}) is missing; {self.final} is left as it was")
         published = self.published
-        if published is not None and published.trusted:
+        if published is not None and published.trusted and published.kept:
             entries = published.move_in(self.folder)
             shutil.rmtree(self.folder, ignore_errors=True)
             published.manifest.save(entries)
-            return
+            return f"{published.moved} files written, {len(entries) - published.moved} left in place"
         if published is not None:
             published.manifest.forget()
         self._swap()
         if published is not None:
             published.manifest.save(published.entries_of(self.final))
+        return "swapped in whole"
 
     def _swap(self) -> None:
         if self.final.is_dir() and _exchange(self.folder, self.final):

@@ -174,6 +174,8 @@ class Published:
     """The files this build leaves where they are."""
     written: dict[str, tuple[str, str]] = field(default_factory=dict)
     """The token and digest of files this build wrote into the staging folder, where it knew them."""
+    moved: int = 0
+    """How many files ``move_in`` moved into the published site."""
 
     @classmethod
     def load(cls, final: Path, manifest: Manifest) -> Published:
@@ -200,7 +202,12 @@ class Published:
     def holds_all(self, folder: str, names: Iterable[str], token: str) -> bool:
         """Whether every file ``names`` of ``folder`` is held, each with its own token (``token``
         and its name); if so, all are kept (if not, none: the folder is written whole)."""
-        held = {f"{folder}/{name}": self._held(f"{folder}/{name}", f"{token}/{name}") for name in names}
+        return self.holds_every([(f"{folder}/{name}", f"{token}/{name}") for name in names])
+
+    def holds_every(self, files: Iterable[tuple[str, str]]) -> bool:
+        """Whether every file is held (``holds``), given as (relative path, token); if so, all
+        are kept, if not, none (they are written together)."""
+        held = {relative: self._held(relative, token) for relative, token in files}
         if not held or any(entry is None for entry in held.values()):
             return False
         self.kept.update({relative: entry for relative, entry in held.items() if entry is not None})
@@ -252,6 +259,7 @@ class Published:
                     break
                 folder = os.path.dirname(folder)
         new = dict(self.kept)
+        ready: set[str] = set()
         for relative in staged:
             token, known = self.written.get(relative, ("", ""))
             made = known or file_digest(staging / relative) or ""
@@ -265,11 +273,12 @@ class Published:
                 os.unlink(staging / relative)
                 new[relative] = Entry(token, made, now)
                 continue
-            target = _room_for(final, relative)
+            target = _room_for(final, relative, ready)
             os.replace(staging / relative, target)
+            self.moved += 1
             new[relative] = Entry(token, made, identity(os.stat(target, follow_symlinks=False)))
         for relative in strays:  # not plain files, but this build made them: published as made
-            os.replace(staging / relative, _room_for(final, relative))
+            os.replace(staging / relative, _room_for(final, relative, ready))
         return new
 
     def entries_of(self, site: Path) -> dict[str, Entry]:
@@ -315,17 +324,22 @@ def _remove_file(path: Path) -> None:
             path.unlink()
 
 
-def _room_for(final: Path, relative: str) -> Path:
+def _room_for(final: Path, relative: str, ready: set[str]) -> str:
     """The place of ``relative`` in ``final``, its folders made: a file or symlink where a folder
-    must be is removed, and so is a folder where the file goes."""
-    folder = final
-    for part in relative.split("/")[:-1]:
-        folder = folder / part
-        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-            folder.unlink()
-        if not folder.is_dir():
-            folder.mkdir()
-    target = folder / relative.rsplit("/", 1)[-1]
-    if target.is_dir() and not target.is_symlink():
+    must be is removed, and so is a folder where the file goes. ``ready``: the folders already
+    made or found to be folders (relative paths), which grows."""
+    parts = relative.split("/")
+    for end in range(1, len(parts)):
+        folder = "/".join(parts[:end])
+        if folder in ready:
+            continue
+        path = os.path.join(final, folder)
+        if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
+            os.unlink(path)
+        if not os.path.isdir(path):
+            os.mkdir(path)
+        ready.add(folder)
+    target = os.path.join(final, relative)
+    if os.path.isdir(target) and not os.path.islink(target):
         shutil.rmtree(target)
     return target

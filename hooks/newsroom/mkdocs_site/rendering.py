@@ -12,7 +12,7 @@ private MkDocs class is needed. MkDocs gets what its public ``Page`` attributes 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -47,19 +47,38 @@ class ReleaseRenderer:
         """Bodies the workers took as earlier builds checked them (``Bodies.checked``)."""
 
     def render(self, page: Page, source: Source) -> Rendered:
-        rendered = self.done.pop(source.src_uri, None)
-        if rendered is None:
-            rendered = self.bodies.recall(source) or self.bodies.render(source)
-        self.bodies.remember(source, rendered)
+        rendered = self.adopt(source.src_uri, lambda: source)
         self.attach(page, rendered)
         return rendered
+
+    def ahead(self, src_uri: str, source: Callable[[], Source]) -> Rendered:
+        """The body of the page at ``src_uri`` before the page is rendered: converted here (from
+        ``source``) if no worker did; ``render`` then takes it."""
+        found = self.results.get(src_uri) or self.done.get(src_uri)
+        if found is None:
+            found = self.done[src_uri] = self._convert(source())
+        return found
+
+    def adopt(self, src_uri: str, source: Callable[[], Source]) -> Rendered:
+        """The body of the page at ``src_uri`` as this build's (``results``, its conversion and
+        verdict kept for the next build): for a page MkDocs renders, or one it never reads
+        (``reuse``). ``source`` is made only if the body is to be converted or its verdict keyed."""
+        rendered = self.done.pop(src_uri, None)
+        if rendered is None:
+            rendered = self.results.get(src_uri) or self._convert(source())
+        self.bodies.remember(source, rendered)
+        if rendered.fresh is not None and self.bodies.conversions is not None:
+            self.bodies.conversions.put(*rendered.fresh)  # converted by a worker: keep it for the next build
+            rendered.fresh = None
+        self.results[src_uri] = rendered
+        return rendered
+
+    def _convert(self, source: Source) -> Rendered:
+        return self.bodies.recall(source) or self.bodies.render(source)
 
     def attach(self, page: Page, rendered: Rendered) -> None:
         from .pages import ReleasePage  # which imports this module
 
-        if rendered.fresh is not None and self.bodies.conversions is not None:
-            self.bodies.conversions.put(*rendered.fresh)  # converted by a worker: keep it for the next build
-            rendered.fresh = None
         if isinstance(page, ReleasePage):
             page.body = rendered  # unpacked when its template shows it
         else:

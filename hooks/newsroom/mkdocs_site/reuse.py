@@ -1,7 +1,8 @@
-"""Phase 3c (``on_env``, ``on_post_page``, ``on_post_build``): pages from earlier builds
+"""Phase 3c (``on_nav``, ``on_post_page``, ``on_shutdown``): pages from earlier builds
 (``newsroom.page_cache``). Once every body is converted and checked, each release page and each
-page of a paged listing gets its key; a page the cache holds under its key is written from it,
-and taken out of what MkDocs renders. Any other page is rendered and kept for the next build.
+page of a paged listing gets its key; a page the published site already holds under its key is
+left where it is (``newsroom.published``), one the cache holds is written from it, and both are
+taken out of what MkDocs reads and renders. Any other page is rendered and kept for the next build.
 
 Only a published build (``mkdocs build``, ``gh-deploy``) of the whole site uses the cache, and only
 with the secret that authenticates it (``page_cache.SECRET_VARIABLE``). The home page (which writes
@@ -76,7 +77,7 @@ def checked_bodies(state: BuildState) -> page_cache.PageCache | None:
 
 
 def open_cache(state: BuildState, config: MkDocsConfig) -> None:
-    """At ``on_env``, before the text-only edition starts: on a published build of the whole site,
+    """At ``on_nav``, once every body is checked: on a published build of the whole site,
     the caches, the site's fingerprint and the key of every page that has one."""
     if not uses_cache(state):
         return
@@ -140,9 +141,11 @@ def _plain(value: Any) -> Any:
     return type(value).__name__ if " at 0x" in text else text
 
 
-def reuse_pages(state: BuildState, files: Files) -> None:
-    """At the end of ``on_env``: every page the cache holds written from it, and left out of
-    what MkDocs renders; the others are rendered, and kept (``keep``)."""
+def reuse_pages(state: BuildState, config: MkDocsConfig, files: Files) -> None:
+    """At ``on_nav``, once every page has its key: every page the published site already holds
+    left where it is, every other page the cache holds written from it, and both left out of what
+    MkDocs reads and renders (read here, for the titles other pages show of them: a few fields).
+    The others are rendered, and kept (``keep``)."""
     kept = state.kept
     if kept is None:
         return
@@ -157,7 +160,7 @@ def reuse_pages(state: BuildState, files: Files) -> None:
                 continue
             if published is not None and published.holds(page.file.dest_uri, page_key):
                 kept.cache.used.add(page_key)  # still needed by a build that writes every page
-                files.remove(page.file)
+                _leave_out(state, config, files, page)
                 left += 1
                 continue
             found = kept.cache.get(page_key)
@@ -170,7 +173,7 @@ def reuse_pages(state: BuildState, files: Files) -> None:
                 out.write(found)
             if published is not None:
                 published.wrote(page.file.dest_uri, page_key, found)
-            files.remove(page.file)
+            _leave_out(state, config, files, page)
             reused += 1
         state.progress.figures["pages from the cache"] = reused + left
         state.progress.figures["pages left in place"] = left
@@ -186,13 +189,22 @@ def reuse_pages(state: BuildState, files: Files) -> None:
             report["done"] += f" ({left} of them already published, left in place)"
 
 
+def _leave_out(state: BuildState, config: MkDocsConfig, files: Files, page: ReleasePage | ListingPage) -> None:
+    """A page MkDocs will neither read nor render: read here (its title, which other pages show),
+    its body taken as this build's (for the feeds, the search and the text-only edition)."""
+    page.read_source(config)
+    if isinstance(page, ReleasePage):
+        state.the_renderer.adopt(page.file.src_uri, lambda: page.source)
+    files.remove(page.file)
+
+
 def release_key(state: BuildState, kept: KeptPages, page: ReleasePage) -> str | None:
     """Everything a release page shows: the release and its body as this build checked it, its
     previous and next, related releases, translations and terms (by their names in its edition),
     its photo's size and its addresses."""
     release = page.release
-    rendered = state.the_renderer.results.get(page.file.src_uri)
-    if rendered is None or not rendered.digest:
+    rendered = state.the_renderer.ahead(page.file.src_uri, lambda: page.source)
+    if not rendered.digest:
         return None
     older, newer = state.neighbours.get(release.name, (None, None))
     part = edition_part(state, release.edition)

@@ -3,12 +3,12 @@
     on_config     reading.configure     settings; where the build writes (publish.Staging)
     on_pre_build  reading.read          the archive, read and checked
     on_files      collecting.add_files  releases, shipped files, listings, redirects; addresses claimed
-    on_nav        rendering.prerender   bodies converted and checked, in worker processes
+    on_nav        rendering.prerender   bodies converted and checked, in worker processes;
+                  reuse.open_cache, reuse.reuse_pages  each page's key; pages the published site
+                                        holds, or the page cache, left out of what MkDocs reads and renders
     on_page_content rendering.check_page  hand-written pages checked like bodies
-    on_env        rendering.refuse_bad_bodies, reuse.open_cache (each page's key), text.prepare (the
-                  text-only edition started),
+    on_env        rendering.refuse_bad_bodies, text.prepare (the text-only edition started),
                   context.prepare_env, browser.make_policy, writing.start_search_index
-    on_env (last)  reuse.reuse_pages    pages whose key the page cache holds written from it
     on_page_context / on_post_page  context.page_context / browser.check_page, reuse.keep, context.page_done
     on_template_context context.error_page_context   the 404 page (each other edition's: writing)
     on_post_build browser.write_headers, text.finish, writing.post_build    _headers, text-only edition,
@@ -65,10 +65,16 @@ class NewsroomSite:
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         return collecting.add_files(self.state, files, config)
 
-    def nav_ready(self, nav: Any) -> None:
-        self.chrome = ChromeCache(nav, [part.edition.prefix for part in self.state.editions])
-        self.state.nav = nav
-        rendering.prerender(self.state)
+    def nav_ready(self, nav: Any, config: MkDocsConfig, files: Files) -> None:
+        state = self.state
+        self.chrome = ChromeCache(nav, [part.edition.prefix for part in state.editions])
+        state.nav = nav
+        rendering.prerender(state)
+        state.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
+        state.hand_written = {page.url: page for page in state.documentation_pages if type(page) is Page}
+        # Before MkDocs reads every page: one it will not render is not read.
+        reuse.open_cache(state, config)  # every page's key, once its body is checked
+        reuse.reuse_pages(state, config, files)
 
     def page_content(self, content: str, page: Page) -> str:
         return rendering.check_page(self.state, content, page)
@@ -76,10 +82,7 @@ class NewsroomSite:
     def prepare_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         state = self.state
         context.freeze()
-        state.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
-        state.hand_written = {page.url: page for page in state.documentation_pages if type(page) is Page}
         rendering.refuse_bad_bodies(state)
-        reuse.open_cache(state, config)  # every page's key, before the text-only edition starts
         text.prepare(state, env, config, files)
         if state.command == CHECK_COMMAND:  # `make check`: everything a build checks before writing has passed
             rendering.save_conversions(state)
@@ -88,7 +91,6 @@ class NewsroomSite:
         context.prepare_env(state, env, config, files, self.chrome)
         browser.make_policy(state, env, config)
         writing.start_search_index(state, config)
-        reuse.reuse_pages(state, files)
         return env
 
     def page_context(self, page_context: dict[str, Any], page: Page) -> dict[str, Any]:

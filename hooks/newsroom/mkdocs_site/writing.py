@@ -14,7 +14,7 @@ import gc
 import os
 import resource
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import overload
 from urllib.parse import urlsplit
@@ -128,8 +128,9 @@ def publish(state: BuildState) -> None:
     if staging is None:
         return
     if state.complete:
-        staging.commit()
-        log.info(f"newsroom: published {staging.final}")
+        started = time.perf_counter()
+        how = staging.commit()
+        log.info(f"newsroom: published {staging.final} ({how}) in {time.perf_counter() - started:.2f} s")
     else:
         staging.abandon()
 
@@ -173,9 +174,22 @@ def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
         )
         limit = state.settings.feed_items
         channels = feeds.site_feeds(part.published, part.taxonomies, writer.site, limit, part.edition.prefix)
-        written += writer.write(Path(config.site_dir), channels)
+        written += writer.write(Path(config.site_dir), channels, state.published, feed_key(state, writer))
     state.progress.figures["feed bodies converted again"] = state.feed_bodies_again
     return written
+
+
+def feed_key(state: BuildState, writer: feeds.FeedWriter) -> Callable[[feeds.Feed], str] | None:
+    """A feed's key among the published site's files (``newsroom.published``): the site's
+    fingerprint and the feed's parts, each item's release and body as this build checked them."""
+    kept = state.kept
+    if kept is None:
+        return None
+
+    def body(release: Release) -> str:
+        return f"{kept.digest(release)} {state.rendered(release).digest}"
+
+    return lambda feed: page_cache.key("feed", kept.site_key, writer.identity(feed, body))
 
 
 def write_sitemap(state: BuildState, config: MkDocsConfig) -> list[Path]:
