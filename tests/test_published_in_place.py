@@ -69,9 +69,12 @@ def test_a_site_restored_from_outside_is_kept_only_where_its_bytes_are_what_the_
     shutil.rmtree(first.site)
     restored.rename(first.site)
     page = _address(sorted(project.releases.glob("*.md"))[7]) + "index.html"
-    target = first.site / page
-    forged = target.read_bytes().replace(b"</body>", b"<script>alert(1)</script></body>")
-    target.write_bytes(forged)
+    fragment = next(name for name in good if name.startswith("pagefind/fragment/"))
+    # One file of each kind a build may leave in place: a page, its text version, a file of the
+    # search index, a feed.
+    for name in (page, "text/" + page, fragment, "feed.xml"):
+        target = first.site / name
+        target.write_bytes(target.read_bytes().replace(b"<", b"<!-- changed --><", 1) + b"<script>alert(1)</script>")
     (first.site / "planted.html").write_text("a page no build wrote")
 
     second = _built(project)
