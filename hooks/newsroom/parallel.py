@@ -6,9 +6,14 @@ only the bounds of each share go to them, and only their results come back.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import pickle
+import signal
 from collections.abc import Callable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -39,3 +44,80 @@ def in_order(job: Callable[[int, int], T], bounds: list[tuple[int, int]], worker
 def _run(bounds: tuple[int, int]) -> object:
     assert _JOB is not None
     return _JOB(*bounds)
+
+
+class ForkedError(RuntimeError):
+    """A forked job failed (its message says how) or its process ended without a word."""
+
+
+def _described(err: BaseException) -> str:
+    return str(err) if isinstance(err, OSError) else f"{type(err).__name__}: {err}"
+
+
+class Forked:
+    """A job run by a process forked from the build, beside it; its result comes back pickled.
+
+    A plain fork, not a pool: no thread is left in the build, which forks again later (Pagefind's
+    documents). The process dies with the build; ``cancel`` stops it at once.
+    """
+
+    def __init__(
+        self, job: Callable[[], object], niceness: int = 0, describe: Callable[[BaseException], str] = _described
+    ):
+        """Run ``job`` in a forked process, ``niceness`` steps below the build's priority; a
+        failure comes back as ``describe`` tells it."""
+        parent = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the forked process (its work is checked by the parent)
+            os.close(read)
+            code = 1
+            try:
+                _die_with(parent)
+                os.nice(niceness)
+                outcome: tuple[str, object] = ("done", job())
+                code = 0
+            except BaseException as err:  # noqa: BLE001 - told to the parent, which fails the build
+                outcome = ("failed", describe(err))
+            try:
+                with os.fdopen(write, "wb") as pipe:
+                    pickle.dump(outcome, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.read = pid, read
+
+    def result(self) -> Any:
+        """Wait for the process; its result, or ForkedError."""
+        with os.fdopen(self.read, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if not data:
+            raise ForkedError(f"the process writing it ended without a result (exit status {status})")
+        kind, value = pickle.loads(data)
+        if kind != "done":
+            raise ForkedError(value)
+        return value
+
+    def cancel(self) -> None:
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            os.close(self.read)
+            self.pid = 0
+
+
+def _die_with(parent: int) -> None:
+    """Make this forked process end when the build's process does (Linux), so that no writer
+    outlives a killed build and writes into a folder the next build cleans up."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1

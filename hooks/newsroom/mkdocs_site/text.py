@@ -15,12 +15,8 @@ No process holds more than one text page at a time.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import os
-import pickle
-import signal
 import time
 import zlib
 from collections.abc import Callable
@@ -36,6 +32,7 @@ from mkdocs.structure.files import Files
 from .. import contacts
 from ..errors import ContentError, Problem
 from ..model import Release
+from ..parallel import Forked, ForkedError
 from ..text_edition import TEXT, Site, TextEdition, has_text_version, text_url
 from ..urls import url_of
 from ..views import release_view
@@ -77,7 +74,7 @@ def prepare(state: BuildState, env: Any, config: MkDocsConfig, files: Files) -> 
         log.info("newsroom: text-only edition not rebuilt in a --dirty preview; restart `make serve` to refresh it")
         return
     pages = TextPages(state, env, config)
-    _jobs[id(state)] = Forked(pages.write_all, TEXT_NICENESS) if state.workers() > 1 else pages
+    _jobs[id(state)] = Forked(pages.write_all, TEXT_NICENESS, describe) if state.workers() > 1 else pages
 
 
 #: How far below the build's priority the text-only edition is written. It shares the second core
@@ -275,74 +272,10 @@ def _gzip(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-class TextEditionError(RuntimeError):
-    """The process writing the edition failed (its message says how) or ended without a word."""
+#: The process writing the edition failed (its message says how) or ended without a word.
+TextEditionError = ForkedError
 
 
-class Forked:
-    """A job run by a process forked from the build, beside it; its result comes back pickled.
-
-    A plain fork, not a pool: no thread is left in the build, which forks again later (Pagefind's
-    documents). The process dies with the build; ``cancel`` stops it at once.
-    """
-
-    def __init__(self, job: Callable[[], object], niceness: int = 0):
-        """Run ``job`` in a forked process, ``niceness`` steps below the build's priority."""
-        parent = os.getpid()
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the forked process (its work is checked by the parent)
-            os.close(read)
-            code = 1
-            try:
-                _die_with(parent)
-                os.nice(niceness)
-                outcome: tuple[str, object] = ("done", job())
-                code = 0
-            except BaseException as err:  # noqa: BLE001 - told to the parent, which fails the build
-                outcome = ("failed", describe(err))
-            try:
-                with os.fdopen(write, "wb") as pipe:
-                    pickle.dump(outcome, pipe)
-            finally:
-                os._exit(code)
-        os.close(write)
-        self.pid, self.read = pid, read
-
-    def result(self) -> Any:
-        """Wait for the process; its result, or TextEditionError."""
-        with os.fdopen(self.read, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        self.pid = 0
-        if not data:
-            raise TextEditionError(f"the process writing it ended without a result (exit status {status})")
-        kind, value = pickle.loads(data)
-        if kind != "done":
-            raise TextEditionError(value)
-        return value
-
-    def cancel(self) -> None:
-        if self.pid:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            os.close(self.read)
-            self.pid = 0
-
-
-def _die_with(parent: int) -> None:
-    """Make this forked process end when the build's process does (Linux), so that no writer
-    outlives a killed build and writes into a folder the next build cleans up."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-_PR_SET_PDEATHSIG = 1
 #: The edition being written by each build in progress (by the id of its state): its writer
 #: process, or on a small or preview build the pages, written at ``finish``.
 _jobs: dict[int, Forked | TextPages] = {}
