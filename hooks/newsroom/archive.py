@@ -57,6 +57,9 @@ class _Entry:
     problems: list[Problem]
     shipped: dict[str, str | None]
     """The files it names (its photo), and what was wrong with each: a change there changes the verdict."""
+    digest: str = ""
+    """The digest of the bytes it was read from, with the code and settings that read them
+    (``ReleaseStore.digest``), if it was read through the store."""
 
 
 class ReadCache:
@@ -96,13 +99,24 @@ class ReadCache:
             shipped[relative] = verdict = photos(relative)
             return verdict
 
+        digest = ""
         if store is None:
             release, problems = read_release(settings, name, photos=checked)
         else:
             unchanged = store.stat_key(stat.st_mtime_ns, stat.st_size) if S_ISREG(stat.st_mode) else None
-            release, problems = self._read_through(store, settings, name, photos, checked, shipped, unchanged)
-        self.entries[name] = _Entry(key, release, problems, shipped)
+            release, problems, digest = self._read_through(store, settings, name, photos, checked, shipped, unchanged)
+        self.entries[name] = _Entry(key, release, problems, shipped, digest)
         return release, problems
+
+    def identity(self, name: str) -> str | None:
+        """What the release of the file ``name`` was read from, as plain text: the digest of its
+        bytes (with the code and settings that read them) and the verdicts on its photos. The same
+        identity is the same release, field for field (``ReleaseStore`` keeps releases on it).
+        None if it was not read through the store."""
+        entry = self.entries.get(name)
+        if entry is None or not entry.digest:
+            return None
+        return f"{name}\0{entry.digest}\0{sorted(entry.shipped.items(), key=str)!r}"
 
     @staticmethod
     def _read_through(
@@ -113,27 +127,29 @@ class ReadCache:
         checked: PhotoCheck,
         shipped: dict[str, str | None],
         unchanged: str | None,
-    ) -> tuple[Release | None, list[Problem]]:
+    ) -> tuple[Release | None, list[Problem], str]:
         """Read through the store: first by the file's time and size (``unchanged``), which spares
-        reading it, then by its bytes (a fresh clone has new times for the same bytes)."""
+        reading it, then by its bytes (a fresh clone has new times for the same bytes). With the
+        digest of those bytes (``ReleaseStore.digest``)."""
         found = store.get(name, "", photos, stat=unchanged) if unchanged is not None else None
         if found is not None:
             release, problems, verdicts = found
             shipped.update(verdicts)
-            return release, problems
+            return release, problems, store.kept_digest(name)
         data, problems = read_bytes(settings, name)
         if data is None:
-            return None, problems
-        found = store.get(name, store.digest(data), photos)
+            return None, problems, ""
+        digest = store.digest(data)
+        found = store.get(name, digest, photos)
         if found is not None:
             release, problems, verdicts = found
             shipped.update(verdicts)
             if unchanged is not None:
                 store.touch(name, unchanged)
-            return release, problems
-        result = parse_release(data, name, settings, photos=checked)
-        store.put(name, store.digest(data), unchanged or "", result, shipped)
-        return result
+            return release, problems, digest
+        release, problems = parse_release(data, name, settings, photos=checked)
+        store.put(name, digest, unchanged or "", (release, problems), shipped)
+        return release, problems, digest
 
     def keep_only(self, names: set[str]) -> None:
         for gone in set(self.entries) - names:

@@ -151,6 +151,11 @@ class ReleaseStore:
     def digest(self, data: bytes) -> str:
         return hashlib.sha256(self.prefix + data).hexdigest()
 
+    def kept_digest(self, name: str) -> str:
+        """The digest of the bytes the entry of ``name`` was read from ("" if there is none)."""
+        row = self.row(name)
+        return row[0] if row is not None else ""
+
     def stat_key(self, modified_ns: int, size: int) -> str:
         """The file as its modification time and size tell it, read by this code with these settings."""
         return f"{self.stat_prefix}:{modified_ns}:{size}"
