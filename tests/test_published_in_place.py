@@ -28,6 +28,11 @@ def _manifest(project) -> Path:
     return project.path / ".cache/newsroom" / published.MANIFEST
 
 
+def _scratch(project) -> list[str]:
+    """What a build left beside the site: its staging folder, the lists of what it wrote."""
+    return [p.name for p in project.path.iterdir() if ".newsroom-" in p.name]
+
+
 def _built(project, env=SECRET):
     build = project.build(env=env)
     assert build.returncode == 0, build.log
@@ -55,6 +60,7 @@ def test_an_hourly_build_leaves_every_unchanged_file_where_it_is(project):
     assert {other, "text/" + other} <= untouched
     assert any(name.startswith("pagefind") for name in untouched)
     assert len(untouched) > len(after) / 2, f"{len(untouched)} of {len(after)} files left in place"
+    assert _scratch(project) == [], "what the build wrote is listed on the disk until it is published"
     _same_as_cold(project, second)
 
 
@@ -139,7 +145,7 @@ def test_a_build_that_fails_changes_neither_the_site_nor_the_manifest(project):
     assert failed.returncode != 0 and "The search index could not be built" in failed.log
     assert snapshot(first.site) == good
     assert _manifest(project).read_bytes() == manifest
-    assert [p.name for p in project.path.iterdir() if ".newsroom-" in p.name and p.name.endswith("-new")] == []
+    assert _scratch(project) == []
 
 
 def test_without_the_secret_or_with_the_cache_off_the_whole_site_is_swapped_in(project):

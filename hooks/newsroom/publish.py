@@ -21,10 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .published import Published
-
-#: Scratch folders carry this mark and the id of the process that made them.
-MARK = ".newsroom-"
+from .published import MARK, Published
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -139,12 +136,14 @@ class Staging:
             entries = published.move_in(self.folder)
             shutil.rmtree(self.folder, ignore_errors=True)
             published.manifest.save(entries)
+            published.forget_written()
             return f"{published.moved} files written, {len(entries) - published.moved} left in place"
         if published is not None:
             published.manifest.forget()
         self._swap()
         if published is not None:
             published.manifest.save(published.entries_of(self.final))
+            published.forget_written()
         return "swapped in whole"
 
     def _swap(self) -> None:
@@ -160,3 +159,5 @@ class Staging:
 
     def abandon(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.published is not None:
+            self.published.forget_written()

@@ -27,7 +27,9 @@ import functools
 import hashlib
 import hmac
 import os
+import secrets
 import shutil
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
@@ -38,6 +40,11 @@ from .parallel import Forked, ForkedError, available
 
 #: The manifest, in the cache's folder.
 MANIFEST = "published.tsv"
+#: Scratch beside the published site carries this mark and the id of the process that made it
+#: (``publish.remove_stale`` removes what a dead build left).
+MARK = ".newsroom-"
+#: Lines of ``Published.wrote`` held in memory before they go to the disk.
+_BATCH = 2000
 _HEADER = "newsroom published 1"
 
 
@@ -181,8 +188,14 @@ class Published:
         self._survey: Forked | None = None
         self.kept: dict[str, Entry] = {}
         """The files this build leaves where they are."""
-        self.written: dict[str, tuple[str, str]] = {}
-        """The token and digest of files this build wrote into the staging folder, where it knew them."""
+        # The token and digest of each file this build wrote into the staging folder, where it
+        # knew them: kept on the disk, beside the site, until the build is published (191,679 lines
+        # at 50,000 releases, which would be 50 MB of the build's memory at its peak).
+        self._lines: list[str] = []
+        self._owner = os.getpid()
+        self._log: str | None = None
+        self._logs: list[str] = []
+        self._lock = threading.Lock()
         self.moved = 0
         """How many files ``move_in`` moved into the published site."""
 
@@ -266,17 +279,61 @@ class Published:
         return Entry(token, entry.digest, now)
 
     def wrote(self, relative: str, token: str, data: bytes | None = None) -> None:
-        """Say that this build wrote the file ``relative`` into the staging folder, made from ``token``."""
-        self.written[relative] = (token, digest(data) if data is not None else "")
+        """Say that this build wrote the file ``relative`` into the staging folder, made from
+        ``token`` (and holding ``data``, if given: its digest is taken now)."""
+        if self._owner != os.getpid():  # a process forked from the build: its own lines, in its own file
+            self._owner, self._lines, self._log, self._logs = os.getpid(), [], None, []
+            self._lock = threading.Lock()
+        if not (_plain_text(relative) and _plain_text(token)):
+            return  # not recorded: digested when moved in
+        line = f"{relative}\t{token}\t{digest(data) if data is not None else ''}\n"
+        with self._lock:  # the search index's thread says what it wrote too
+            self._lines.append(line)
+            if len(self._lines) >= _BATCH:
+                self._flush()
 
-    def changes(self) -> tuple[dict[str, Entry], dict[str, tuple[str, str]]]:
+    def _flush(self) -> None:
+        if not self._lines:
+            return
+        if self._log is None:
+            # Named as publish names its scratch: a killed build's is removed by the next one.
+            name = f".{self.final.name}{MARK}{os.getpid()}-written-{secrets.token_hex(4)}"
+            self._log = os.path.join(self.final.parent, name)
+            self._logs.append(self._log)
+        with open(self._log, "a", encoding="utf-8", errors="surrogateescape") as out:
+            out.writelines(self._lines)
+        self._lines = []
+
+    def written(self) -> dict[str, tuple[str, str]]:
+        """The token and digest of each file this build said it wrote (``wrote``), by path."""
+        with self._lock:
+            self._flush()
+        found: dict[str, tuple[str, str]] = {}
+        for log in self._logs:
+            with open(log, encoding="utf-8", errors="surrogateescape") as lines:
+                for line in lines:
+                    parts = line.rstrip("\n").split("\t")
+                    if len(parts) == 3:
+                        found[parts[0]] = (parts[1], parts[2])
+        return found
+
+    def forget_written(self) -> None:
+        """Remove the files that held what this build wrote (once it is published, or dropped)."""
+        for log in self._logs:
+            with contextlib.suppress(OSError):
+                os.unlink(log)
+        self._logs, self._log, self._lines = [], None, []
+
+    def changes(self) -> tuple[dict[str, Entry], list[str]]:
         """What a process forked from the build found and wrote (``merge`` takes it back)."""
-        return self.kept, self.written
+        with self._lock:
+            self._flush()
+        return self.kept, self._logs
 
-    def merge(self, changes: tuple[dict[str, Entry], dict[str, tuple[str, str]]]) -> None:
-        kept, written = changes
+    def merge(self, changes: tuple[dict[str, Entry], list[str]]) -> None:
+        kept, logs = changes
         self.kept.update(kept)
-        self.written.update(written)
+        self._logs.extend(logs)
 
     def move_in(self, staging: Path) -> dict[str, Entry]:
         """Put the files of ``staging`` (what this build wrote) into the published site where they
@@ -301,8 +358,9 @@ class Published:
                 folder = os.path.dirname(folder)
         new = dict(self.kept)
         ready: set[str] = set()
+        written = self.written()
         for relative in staged:
-            token, known = self.written.get(relative, ("", ""))
+            token, known = written.get(relative, ("", ""))
             made = known or file_digest(staging / relative) or ""
             entry, now = self.entries.get(relative), self.found.get(relative)
             if (
@@ -326,8 +384,9 @@ class Published:
         """The entries of a whole site just published at ``site`` (swapped in whole)."""
         found, _ = walk(site)
         new: dict[str, Entry] = {}
+        written = self.written()
         for relative, now in found.items():
-            token, known = self.written.get(relative, ("", ""))
+            token, known = written.get(relative, ("", ""))
             made = known or file_digest(site / relative)
             if made is not None:
                 new[relative] = Entry(token, made, now)
