@@ -204,3 +204,16 @@ def test_after_moving_in_the_published_site_is_exactly_the_new_one(tmp_path_fact
     site.move_in(staging)
     assert snapshot(final) == new
     assert not manifest.path.exists(), "forgotten until the caller saves the new one"
+
+
+def test_the_manifest_is_never_written_through_a_symlink_planted_beside_it(tmp_path):
+    """The cache's folder is restored from outside: its scratch name may already be a symlink."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the build's")
+    manifest = published.Manifest(tmp_path / "cache" / published.MANIFEST, "secret", "site")
+    manifest.path.parent.mkdir()
+    (manifest.path.parent / f".{published.MANIFEST}.{os.getpid()}").symlink_to(outside)
+    entries = {"index.html": published.Entry("t", "d", "1:2:3:4:5")}
+    manifest.save(entries)
+    assert outside.read_text() == "not the build's"
+    assert manifest.load() == entries

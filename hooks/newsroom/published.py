@@ -150,7 +150,7 @@ class Manifest:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not plain_files(self.path):
                 return
-            scratch.write_bytes(f"{_HEADER} {self._mac(body)}\n".encode() + body)
+            _write_new(scratch, f"{_HEADER} {self._mac(body)}\n".encode() + body)
             os.replace(scratch, self.path)
         except OSError:
             scratch.unlink(missing_ok=True)
@@ -160,6 +160,15 @@ class Manifest:
         next build trusts nothing in it."""
         if not self.path.is_symlink():
             self.path.unlink(missing_ok=True)
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write ``data`` into a new file at ``path``: whatever is there (a symlink planted in a
+    folder restored from outside) is removed first, never written through."""
+    path.unlink(missing_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    with open(descriptor, "wb") as out:
+        out.write(data)
 
 
 def _plain_text(text: str) -> bool:
@@ -295,14 +304,17 @@ class Published:
     def _flush(self) -> None:
         if not self._lines:
             return
+        data = "".join(self._lines).encode("utf-8", "surrogateescape")
+        self._lines = []
         if self._log is None:
             # Named as publish names its scratch: a killed build's is removed by the next one.
-            name = f".{self.final.name}{MARK}{os.getpid()}-written-{secrets.token_hex(4)}"
+            name = f".{self.final.name}{MARK}{os.getpid()}-written-{secrets.token_hex(8)}"
             self._log = os.path.join(self.final.parent, name)
             self._logs.append(self._log)
-        with open(self._log, "a", encoding="utf-8", errors="surrogateescape") as out:
-            out.writelines(self._lines)
-        self._lines = []
+            _write_new(Path(self._log), data)
+            return
+        with open(self._log, "ab") as out:
+            out.write(data)
 
     def written(self) -> dict[str, tuple[str, str]]:
         """The token and digest of each file this build said it wrote (``wrote``), by path."""
