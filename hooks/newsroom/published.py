@@ -195,6 +195,7 @@ class Published:
         self._others = others or []
         """What else is there (symlinks and the like): removed when this build moves its files in."""
         self._survey: Forked | None = None
+        self._surveying = threading.Lock()
         self.kept: dict[str, Entry] = {}
         """The files this build leaves where they are."""
         # The token and digest of each file this build wrote into the staging folder, where it
@@ -224,14 +225,19 @@ class Published:
         return published
 
     def _ready(self) -> None:
-        survey, self._survey = self._survey, None
-        if survey is not None:
+        if self._survey is None:
+            return
+        with self._surveying:  # asked by the build's thread and the search index's: one waits for the other
+            survey = self._survey
+            if survey is None:
+                return
             try:
                 entries, found, others = survey.result()
             except ForkedError:  # nothing trusted: the whole site is written, as on a first build
-                return
-            self._entries = {relative: Entry._make(entry) for relative, entry in entries.items()}
+                entries, found, others = {}, {}, []
             self._found, self._others = found, others
+            self._entries = {relative: Entry._make(entry) for relative, entry in entries.items()}
+            self._survey = None  # last: another thread sees it gone only once everything is here
 
     @property
     def entries(self) -> dict[str, Entry]:
