@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks import hugo, measure
 from benchmarks.generate import generate
@@ -251,7 +252,7 @@ def first_query_bytes(site: Path, query: str, start: str = "about/", key: str = 
     }
 
 
-def search_alone(command: list[str], env: dict[str, str], project: Path, site: Path, timings: Path) -> dict[str, float]:
+def search_alone(command: list[str], env: dict[str, str], project: Path, site: Path, timings: Path) -> dict[str, Any]:
     """Search indexing with nothing beside it: records, then Pagefind waited for at once."""
     shutil.rmtree(site, ignore_errors=True)
     result = subprocess.run(command, env={**env, "NEWSROOM_SEARCH_FOREGROUND": "1"}, cwd=project)
@@ -266,32 +267,41 @@ def search_alone(command: list[str], env: dict[str, str], project: Path, site: P
     }
 
 
-def korean_cost(command: list[str], env: dict[str, str], project: Path, site: Path, timings: Path) -> dict[str, object]:
+def korean_cost(
+    command: list[str], env: dict[str, str], project: Path, site: Path, timings: Path, repeat: int = 1
+) -> dict[str, object]:
     """What segmenting Korean adds to search indexing (in the foreground, nothing beside it):
-    without it, in a first build (no words analyzed yet), and in a build after it."""
+    without it, in a first build (no words analyzed yet), and in a build after it; ``repeat``
+    times, interleaved, compared by their medians (the machine's load drifts between runs)."""
     no_segmentation = [command[0], "-m", "benchmarks.without_korean", *command[3:]]
     runs = {
         "without": (no_segmentation, False),
         "first": (command, True),
         "after": (command, False),
     }
-    seconds, phases = {}, {}
-    for run, (argv, fresh) in runs.items():
-        if fresh:
-            (project / ".cache" / "newsroom" / "korean.sqlite3").unlink(missing_ok=True)
-        # Every run indexes every edition: none reuses an index an earlier run left in the cache.
-        shutil.rmtree(project / ".cache" / "newsroom" / "pagefind", ignore_errors=True)
-        paths = f"{ROOT / 'hooks'}{os.pathsep}{ROOT}"
-        measured = search_alone(argv, {**env, "PYTHONPATH": paths}, project, site, timings)
-        seconds[run], phases[run] = measured["search_alone_s"], measured["search_alone_phases_s"]
-    base = seconds["without"]
+    seconds: dict[str, list[float]] = {run: [] for run in runs}
+    phases: dict[str, list[dict[str, float]]] = {run: [] for run in runs}
+    pagefind_cpu: dict[str, list[float]] = {run: [] for run in runs}
+    for _ in range(repeat):
+        for run, (argv, fresh) in runs.items():
+            if fresh:
+                (project / ".cache" / "newsroom" / "korean.sqlite3").unlink(missing_ok=True)
+            # Every run indexes every edition: none reuses an index an earlier run left in the cache.
+            shutil.rmtree(project / ".cache" / "newsroom" / "pagefind", ignore_errors=True)
+            paths = f"{ROOT / 'hooks'}{os.pathsep}{ROOT}"
+            measured = search_alone(argv, {**env, "PYTHONPATH": paths}, project, site, timings)
+            seconds[run].append(measured["search_alone_s"])
+            phases[run].append(measured["search_alone_phases_s"])
+            pagefind_cpu[run].append(json.loads(timings.read_text())["figures"]["pagefind CPU seconds"])
+    base = statistics.median(seconds["without"])
     return {
         "search_phases_s": phases,
-        "search_without_korean_segmentation_s": base,
-        "search_first_build_s": seconds["first"],
-        "search_after_it_s": seconds["after"],
-        "korean_segmentation_adds_first_build": f"{seconds['first'] / base - 1:+.1%}",
-        "korean_segmentation_adds_after_it": f"{seconds['after'] / base - 1:+.1%}",
+        "search_pagefind_cpu_s": pagefind_cpu,
+        "search_without_korean_segmentation_s": spread(seconds["without"]),
+        "search_first_build_s": spread(seconds["first"]),
+        "search_after_it_s": spread(seconds["after"]),
+        "korean_segmentation_adds_first_build": f"{statistics.median(seconds['first']) / base - 1:+.1%}",
+        "korean_segmentation_adds_after_it": f"{statistics.median(seconds['after']) / base - 1:+.1%}",
     }
 
 
@@ -322,6 +332,12 @@ def main() -> None:
         "--korean-cost",
         action="store_true",
         help="also time search indexing without segmenting Korean, in a first build and in one after it",
+    )
+    parser.add_argument(
+        "--korean-cost-repeat",
+        type=int,
+        default=3,
+        help="with --korean-cost: how many times each of its three builds runs, interleaved (median)",
     )
     parser.add_argument(
         "--shard-size",
@@ -484,7 +500,7 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
     if args.search_alone:
         report.update(search_alone(command, env, project, site, timings))
     if args.korean_cost:
-        report.update(korean_cost(command, env, project, site, timings))
+        report.update(korean_cost(command, env, project, site, timings, args.korean_cost_repeat))
     if args.preview:
         report.update(preview(project, site))
     return report
