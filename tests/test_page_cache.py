@@ -217,11 +217,55 @@ def test_a_page_changed_in_the_cache_without_the_secret_is_never_published(proje
     assert snapshot(stranger.site) == good
 
 
+def _feeds_from_cache(log: str) -> int:
+    found = re.search(r"feeds: \d+ files \((\d+) feeds from the cache\)", log)
+    assert found, log
+    return int(found[1])
+
+
+def test_feeds_are_written_from_the_cache_and_a_forged_one_is_made_anew(project):
+    project.copy_releases(ARCHIVE)
+    first = project.build(env=SECRET)
+    assert first.returncode == 0, first.log
+    assert _feeds_from_cache(first.log) == 0
+    good = snapshot(first.site)
+    with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.FEEDS_FILE) as db:
+        keys = sorted(key for (key,) in db.execute("SELECT key FROM pages"))
+    feeds = len(keys) // 3  # each feed's three files: RSS, Atom, JSON Feed
+    assert feeds > 10 and len(keys) == 3 * feeds
+
+    in_place = project.build(env=SECRET)  # the published site holds every feed: none made or read
+    assert _feeds_from_cache(in_place.log) == 0
+    shutil.rmtree(first.site)  # a fresh checkout's empty site folder: every feed from the cache
+    again = project.build(env=SECRET)
+    assert _feeds_from_cache(again.log) == feeds
+    assert snapshot(again.site) == good
+
+    forged = b"<?xml version='1.0'?><rss><channel><title>forged</title></channel></rss>"
+    with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.FEEDS_FILE) as db:
+        db.execute("UPDATE pages SET data = ? WHERE key = ?", (forged, keys[0]))  # its code left as it was
+    shutil.rmtree(again.site)
+    build = project.build(env=SECRET)
+    assert build.returncode == 0, build.log
+    assert _feeds_from_cache(build.log) == feeds - 1, "the feed of the forged file is made anew, all three files"
+    assert snapshot(build.site) == good
+    assert not any(b"forged" in data for data in snapshot(build.site).values())
+
+    # A release's title changed: every feed that lists it is made anew, and the site is a cold build's.
+    release = max(project.releases.glob("*.md"))  # the newest: in the site's feed and its terms'
+    release.write_text(release.read_text().replace('title: "', 'title: "Updated: ', 1))
+    shutil.rmtree(build.site)
+    edited = project.build(env=SECRET)
+    assert 0 < _feeds_from_cache(edited.log) < feeds - 3, edited.log
+    _same_as_cold(project, edited)
+
+
 @pytest.mark.parametrize(
     "name",
     [
         page_cache.FILE,
         page_cache.BODIES_FILE,
+        page_cache.FEEDS_FILE,
         "markdown.sqlite3",
         "verdicts.sqlite3",
         "releases.sqlite3",

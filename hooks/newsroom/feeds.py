@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -269,6 +270,17 @@ def site_feeds(
     return feeds
 
 
+class KeptFiles(Protocol):
+    """Files kept between builds by a key (``newsroom.page_cache.PageCache``)."""
+
+    def get(self, page_key: str) -> bytes | None: ...
+
+    def put(self, page_key: str, page: bytes) -> None: ...
+
+    def keep(self, page_key: str) -> None:
+        """Keep the entry under ``page_key`` (if any) for the next build, even if not read in this one."""
+
+
 class FeedWriter:
     """Writes feeds, preparing each release's item once from the HTML its page already has."""
 
@@ -297,6 +309,8 @@ class FeedWriter:
         self.identities: dict[str, tuple] = {}
         self.previous = previous if previous is not None else {}
         self.labels = labels or Labels()
+        #: How many feeds the last ``write`` took from its cache.
+        self.from_cache = 0
 
     def absolute(self, path: str) -> str:
         return absolute(self.settings.site_url or "", path)
@@ -422,6 +436,21 @@ class FeedWriter:
         document["items"] = [item.json() for item in items]
         return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
+    def _made(self, feed: Feed, files: list[tuple[str, str]], cache: KeptFiles | None) -> dict[str, bytes]:
+        """The bytes of a feed's three files: from ``cache``, under their ``files`` tokens, if it
+        holds all three; else rendered, and kept in it."""
+        tokens = dict(zip(MIME, (file_token for _, file_token in files), strict=True)) if files else {}
+        if cache is not None and tokens:
+            found = {kind: cache.get(file_token) for kind, file_token in tokens.items()}
+            if all(data is not None for data in found.values()):
+                self.from_cache += 1
+                return {kind: data for kind, data in found.items() if data is not None}
+        made = self.render(feed)
+        if cache is not None and tokens:
+            for kind, data in made.items():
+                cache.put(tokens[kind], data)
+        return made
+
     def identity(self, feed: Feed, body: Callable[[Release], str]) -> tuple:
         """Everything the files of ``feed`` are made from, as plain data, without making them:
         ``body`` names what an item's release and body are (a digest of them, as this build read
@@ -465,16 +494,22 @@ class FeedWriter:
         feeds: Iterable[Feed],
         published: Published | None = None,
         key: Callable[[Feed], str | None] | None = None,
+        cache: KeptFiles | None = None,
     ) -> list[Path]:
         """Write every feed's three files; a file whose bytes did not change is left untouched.
         ``key``: a digest of everything a feed is made from; a feed whose files the ``published``
-        site holds under it is not made at all (``newsroom.published``)."""
+        site holds under it is not made at all (``newsroom.published``), nor one whose files
+        ``cache`` holds under it: they are written from there (and a feed made is kept in it)."""
         written: list[Path] = []
+        self.from_cache = 0
         for feed in feeds:
             targets = {kind: site_dir / feed.path(kind) for kind in MIME}
-            token = key(feed) if key is not None and published is not None else None
-            if token is not None and published is not None:
-                files = [(feed.path(kind), f"{token}/{kind}") for kind in MIME]
+            token = key(feed) if key is not None and (published is not None or cache is not None) else None
+            files = [(feed.path(kind), f"{token}/{kind}") for kind in MIME] if token is not None else []
+            if cache is not None:
+                for _, file_token in files:
+                    cache.keep(file_token)  # still needed by a build that writes every feed
+            if files and published is not None:
                 if published.holds_every(files):
                     written.extend(targets.values())  # as the last build published them
                     continue
@@ -484,7 +519,7 @@ class FeedWriter:
             if self.previous.get(feed.base) == fingerprint and all(t.exists() for t in targets.values()):
                 written.extend(targets.values())  # as the last build of this process wrote them
                 continue
-            for kind, data in self.render(feed).items():
+            for kind, data in self._made(feed, files, cache).items():
                 target = targets[kind]
                 if not (target.exists() and target.read_bytes() == data):
                     target.parent.mkdir(parents=True, exist_ok=True)

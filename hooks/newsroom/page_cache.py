@@ -14,7 +14,8 @@ whoever could write the cache could publish anything. So every entry is authenti
 secret the cache never holds (``SECRET_VARIABLE``, a secret of the publishing workflow): an entry
 whose code does not match is dropped and its page rendered anew. Without the secret, pages are
 neither read from nor written to the cache. The same store, in other files, keeps the text-only
-edition's pages (``TEXT_FILE``) and the release bodies as builds checked them (``BODIES_FILE``).
+edition's pages (``TEXT_FILE``), the feeds' files (``FEEDS_FILE``) and the release bodies as
+builds checked them (``BODIES_FILE``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ SECRET_VARIABLE = "NEWSROOM_CACHE_SECRET"
 FILE = "pages.sqlite3"
 #: The text-only edition's pages, kept by the process that writes them.
 TEXT_FILE = "text-pages.sqlite3"
+#: The files of the feeds (``feeds.FeedWriter.write``), by their feed's key and kind.
+FEEDS_FILE = "feeds.sqlite3"
 #: Release bodies as earlier builds checked them (``bodies.Bodies.checked``).
 BODIES_FILE = "bodies.sqlite3"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, mac BLOB NOT NULL, data BLOB NOT NULL)"
@@ -151,6 +154,12 @@ class PageCache:
             return None
         self.used.add(page_key)
         return data
+
+    def keep(self, page_key: str) -> None:
+        """Keep the page under ``page_key`` (if there is one) through ``save(prune=True)``, though
+        this build did not read it: one the published site holds already, which a later build
+        may need again."""
+        self.used.add(page_key)
 
     def put(self, page_key: str, page: bytes) -> None:
         """Keep a page rendered in this build (lasting once the build succeeds: ``save``)."""

@@ -35,12 +35,21 @@ class KeptPages:
     """One build's use of the page cache: the site's fingerprint and each page's key (from the
     releases' digests, made once a build: ``BuildState.digest``)."""
 
-    def __init__(self, state: BuildState, cache: page_cache.PageCache, text_cache: page_cache.PageCache, site_key: str):
+    def __init__(
+        self,
+        state: BuildState,
+        cache: page_cache.PageCache,
+        text_cache: page_cache.PageCache,
+        feed_cache: page_cache.PageCache,
+        site_key: str,
+    ):
         self.state = state
         self.cache = cache
         self.text_cache = text_cache
         """The text-only edition's pages (``text.TextPages``), in a file of their own: the process
         that writes them keeps them while this one keeps the others."""
+        self.feed_cache = feed_cache
+        """The feeds' files (``writing.write_feeds``)."""
         self.site_key = site_key
         self.keys: dict[str, str] = {}
         """The key of every page that has one, by source path."""
@@ -85,7 +94,8 @@ def open_cache(state: BuildState, config: MkDocsConfig) -> None:
     project = state.settings.project_dir
     cache = page_cache.PageCache(project, secret)
     text_cache = page_cache.PageCache(project, secret, page_cache.TEXT_FILE)
-    kept = state.kept = KeptPages(state, cache, text_cache, site_key(state, config))
+    feed_cache = page_cache.PageCache(project, secret, page_cache.FEEDS_FILE)
+    kept = state.kept = KeptPages(state, cache, text_cache, feed_cache, site_key(state, config))
     with state.progress.phase("page keys") as report:
         for page in state.pages.values():
             found = release_key(state, kept, page)
@@ -159,7 +169,7 @@ def reuse_pages(state: BuildState, config: MkDocsConfig, files: Files) -> None:
             if page_key is None:
                 continue
             if published is not None and published.holds(page.file.dest_uri, page_key):
-                kept.cache.used.add(page_key)  # still needed by a build that writes every page
+                kept.cache.keep(page_key)  # still needed by a build that writes every page
                 _leave_out(state, config, files, page)
                 left += 1
                 continue
@@ -275,9 +285,11 @@ def save(state: BuildState) -> None:
     kept, state.kept = state.kept, None
     if kept is not None:
         kept.cache.save(prune=True)
+        kept.feed_cache.save(prune=True)
 
 
 def abandon(state: BuildState) -> None:
     kept, state.kept = state.kept, None
     if kept is not None:
         kept.cache.abandon()
+        kept.feed_cache.abandon()

@@ -221,7 +221,7 @@ class TextPages:
             self.save(relative, data)
             return data
         if self.published is not None and self.published.holds(relative, key):
-            self.kept.text_cache.used.add(key)  # still needed by a build that writes every page
+            self.kept.text_cache.keep(key)  # still needed by a build that writes every page
             self.reused += 1
             self.left += 1
             return None

@@ -100,7 +100,7 @@ def post_build(state: BuildState, config: MkDocsConfig) -> None:
         report["done"] = f"{recent} release(s) of the last 48 hours"
     with state.progress.phase("feeds") as report:
         written = write_feeds(state, config)
-        report["done"] = f"{len(written)} files"
+        report["done"] = f"{len(written)} files ({state.progress.figures['feeds from the cache']} feeds from the cache)"
     write_not_found_pages(state, config)
     if state.indexing is not None:
         finish_search_index(state, "search (waiting for Pagefind)")
@@ -161,6 +161,7 @@ def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
     # The large icon JSON Feed names (``icon``), made from the organization's logo.
     organization.feed_icon(state.publisher.logo, Path(config.site_dir) / organization.FEED_ICON)
     written = []
+    from_cache = 0
     site = feed_site(state, config)
     for part in state.editions:  # each edition its own feeds, in its language, under its folder
         strings, _ = in_language(state, part.edition.prefix)
@@ -174,8 +175,11 @@ def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
         )
         limit = state.settings.feed_items
         channels = feeds.site_feeds(part.published, part.taxonomies, writer.site, limit, part.edition.prefix)
-        written += writer.write(Path(config.site_dir), channels, state.published, feed_key(state, writer))
+        cache = state.kept.feed_cache if state.kept is not None else None
+        written += writer.write(Path(config.site_dir), channels, state.published, feed_key(state, writer), cache)
+        from_cache += writer.from_cache
     state.progress.figures["feed bodies converted again"] = state.feed_bodies_again
+    state.progress.figures["feeds from the cache"] = from_cache
     return written
 
 
