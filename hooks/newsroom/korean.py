@@ -16,8 +16,9 @@ analyzes every new word of a build once, before the workers that make the search
 (they inherit the results), shared out among processes by word, not by text: two workers given
 half the texts each would both analyze the words their texts share (a third of the work at
 10,000 releases). Those processes run below the build's priority (``NICENESS``), beside Pagefind
-indexing the other editions, which leaves part of the processor idle. ``remember`` and ``save`` keep the texts and words analyzed between builds, in
-``.cache/newsroom/``, and a build then loads Kiwi only for a word not in it.
+indexing the other editions, which leaves part of the processor idle. ``remember`` and ``save``
+keep the texts and words analyzed between builds, in ``.cache/newsroom/``, and a build then
+loads Kiwi only for a word not in it.
 """
 
 from __future__ import annotations
