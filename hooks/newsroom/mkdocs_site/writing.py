@@ -81,6 +81,8 @@ def finish_search_index(state: BuildState, phase: str) -> None:
             for path, cpu_seconds in indexing.each.items():
                 state.progress.figures[f"pagefind CPU seconds, {path}"] = cpu_seconds
         state.progress.figures["pagefind indexes from the cache"] = len(indexing.reused)
+        if isinstance(indexing.before_done, int):
+            state.progress.figures["korean words analyzed"] = indexing.before_done
         reused, indexes = len(indexing.reused), len(indexing.outputs)
         report["done"] = (
             f"{state.indexed} pages indexed"
@@ -100,7 +102,8 @@ def post_build(state: BuildState, config: MkDocsConfig) -> None:
         report["done"] = f"{recent} release(s) of the last 48 hours"
     with state.progress.phase("feeds") as report:
         written = write_feeds(state, config)
-        report["done"] = f"{len(written)} files ({state.progress.figures['feeds from the cache']} feeds from the cache)"
+        copied = state.progress.figures["feeds from the cache"]
+        report["done"] = f"{len(written)} files" + (f", {copied} feeds copied from the cache" if copied else "")
     write_not_found_pages(state, config)
     if state.indexing is not None:
         finish_search_index(state, "search (waiting for Pagefind)")
@@ -275,12 +278,13 @@ def search_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
     ]
     koreans = [release for release in state.the_archive.published if korean.is_korean(release.language)]
 
-    def analyze_korean() -> None:
+    def analyze_korean() -> int:
         """Every new Korean word analyzed once, in this process's turn: the workers that make the
-        records are forked from it. Texts segmented by earlier builds come from the cache."""
+        records are forked from it. Texts segmented by earlier builds come from the cache. How
+        many words were analyzed (``finish_search_index`` reports it)."""
         korean.remember(state.settings.project_dir)
         texts = (search.segmented_text(release, state.rendered(release).text) for release in koreans)
-        state.progress.figures["korean words analyzed"] = korean.prepare(texts, state.workers())
+        return korean.prepare(texts, state.workers())
 
     if len(state.editions) < 2:
         language = state.settings.language
