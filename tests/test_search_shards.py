@@ -8,7 +8,6 @@ import json
 import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -174,40 +173,3 @@ def test_a_failure_before_a_bundles_records_stops_pagefind_and_leaves_no_scratch
     scratch = search.scratch_dir()  # this build's own: no other of its folders left
     scratch.rmdir()
     assert not list(scratch.parent.glob(f"{search.SCRATCH_PREFIX}{os.getpid()}-*"))
-
-
-def _pages_in(bundle: Path) -> int:
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    return sum(language["page_count"] for language in entry["languages"].values())
-
-
-def test_with_workers_the_work_and_the_records_after_it_are_made_beside_the_build(tmp_path):
-    # The build renders its pages meanwhile: a Korean edition's analysis no longer holds it up.
-    site, go = tmp_path / "site", tmp_path / "go"
-
-    def before() -> int:  # waits for the build to go on: forever, were it waited for
-        deadline = time.monotonic() + 120
-        while not go.exists():
-            assert time.monotonic() < deadline, "the build waited for the work"
-            time.sleep(0.05)
-        return os.getpid()
-
-    bundles = [_bundle("first", "alpha"), _bundle("second", "beta", before), _bundle("third", "gamma")]
-    indexing = search.Indexing(site, bundles, workers=2)
-    go.touch()
-    indexing.finish()
-    assert isinstance(indexing.before_done, int) and indexing.before_done != os.getpid()
-    assert [_pages_in(site / name) for name in ("first", "second", "third")] == [3, 3, 3]
-    assert indexing.written == 9
-
-
-def test_with_workers_a_failure_of_the_work_beside_the_build_fails_the_index(tmp_path):
-    def before() -> None:
-        raise RuntimeError("the analysis failed")
-
-    indexing = search.Indexing(tmp_path / "site", [_bundle("first", "alpha"), _bundle("second", "beta", before)], 2)
-    with pytest.raises(search.SearchError, match="making the search records failed: RuntimeError: the analysis failed"):
-        indexing.finish()
-    assert not any(thread.name == "pagefind" for thread in threading.enumerate())
-    assert not indexing.work_dir.exists()
-    assert not (tmp_path / "site" / "second").exists()

@@ -317,10 +317,7 @@ class Bundle:
     records: Sequence[SearchRecord]
     before: Callable[[], object] | None = None
     """Called right before its records are made, with Pagefind already indexing the bundles
-    before it: the analysis of a Korean edition's words (``korean.prepare``) runs beside it. With
-    workers, it and the records of this bundle and of every bundle after it are made by a process
-    forked from the build, beside the rendering of its pages (``Indexing.before_done`` then holds
-    what it returned)."""
+    before it: the analysis of a Korean edition's words (``korean.prepare``) runs beside it."""
     fingerprint: Callable[[], str] | None = None
     """A digest of everything its records are made from, found without making them: a bundle
     whose index the cache holds under it is copied from there, and no record of it is made."""
@@ -408,11 +405,6 @@ class Indexing:
         #: The numbers of the bundles whose documents are written, in turn; None after the last.
         self.ready: queue.SimpleQueue[int | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
-        #: What the work before the records of a bundle (``Bundle.before``) returned, once done.
-        self.before_done: object = None
-        #: The process making the records of the bundles made beside the build, if any (``_make_later``).
-        self.later: parallel.Forked | None = None
-        self.later_numbers: set[int] = set()
         try:
             self.binary = binary = str(pagefind_binary())
             self.commands: list[list[str]] = []
@@ -422,11 +414,6 @@ class Indexing:
             #: The bundles copied from the cache before any of their records was made.
             self.copied: set[int] = set()
             before: Callable[[], object] | None = None
-            #: The bundles from the first with work to do ``before`` its records on, whose records
-            #: a process forked from the build makes beside it (``_make_later``), by number.
-            later: list[int] = []
-            first_work: Callable[[], object] | None = None
-            beside = workers > 1 and parallel.available()
             for number, bundle in enumerate(bundles):
                 before = bundle.before or before
                 key = self._copied(number, bundle)
@@ -435,7 +422,15 @@ class Indexing:
                     self.commands.append([])
                     self.keys.append(key)
                     continue
+                if before is not None:  # the work before this bundle's records (if copied, before the next's)
+                    if not self._started():
+                        self._start(number)
+                    before()
+                    before = None
                 documents = work_dir / str(number)
+                documents.mkdir()
+                self.written += len(bundle.records)
+                digest = write_documents(documents, bundle.records, workers, prune=False)
                 self.commands.append(
                     [
                         binary,
@@ -443,37 +438,14 @@ class Indexing:
                         *("--force-language", self.languages[number], "--silent"),
                     ]
                 )
-                self.written += len(bundle.records)
-                if beside and (before is not None or later):  # the work before this bundle's records, and the rest
-                    first_work = first_work or before
-                    before = None
-                    later.append(number)
-                    if cache is not None:
-                        self.keys.append(self._key(bundle) or "")  # or, once made, by its documents
-                    continue
-                if before is not None:  # the work before this bundle's records (if copied, before the next's)
-                    if not self._started():
-                        self._start(number)
-                    self.before_done = before()
-                    before = None
-                documents.mkdir()
-                digest = write_documents(documents, bundle.records, workers, prune=False)
                 if cache is not None:
                     self.keys.append(self._key(bundle) or cache.key(bundle.path, bundle.language, digest))
                 if self._started():
                     self.ready.put(number)
-            if later:  # forked before Pagefind's thread starts: no thread is copied into it
-                made = [(number, bundles[number].records) for number in later]
-                job = functools.partial(_make_later, first_work, work_dir, made, workers, not self.copied)
-                self.later = parallel.Forked(job)
-                self.later_numbers = set(later)
-            elif not self.copied:  # every record made: the texts of Korean releases no longer published go
+            if not self.copied:  # every record made: the texts of Korean releases no longer published go
                 korean.prune()
             if not self._started():
                 self._start(len(bundles))
-            else:
-                for number in later:
-                    self.ready.put(number)
             self.ready.put(None)
         except BaseException:
             self.cancel()
@@ -539,8 +511,6 @@ class Indexing:
                     return
                 if number in self.copied:
                     continue
-                if number in self.later_numbers and self.later is not None:
-                    self._made_later(self.later)
                 path = output.relative_to(self.site_dir).as_posix()
                 key = self.keys[number] if cache is not None else ""
                 if cache is not None and cache.holds(key):
@@ -555,25 +525,8 @@ class Indexing:
                 if cache is not None:
                     cache.store(key, output)
                     self._record(output, key)
-        except SearchError as err:
-            self.failure = str(err)
         except Exception as err:  # noqa: BLE001 - whatever it is, finish reports it in the build's thread
             self.failure = f"indexing failed: {err!r}"
-
-    def _made_later(self, later: parallel.Forked) -> None:
-        """Wait for the records made beside the build (in Pagefind's thread); each bundle's key in
-        the cache, if not known before, by its documents."""
-        try:
-            self.before_done, digests = later.result()
-        except parallel.ForkedError as err:
-            raise SearchError(f"making the search records failed: {err}") from None
-        finally:
-            self.later = None
-        if self.cache is not None:
-            for number, digest in digests.items():
-                if not self.keys[number]:
-                    path = self.outputs[number].relative_to(self.site_dir).as_posix()
-                    self.keys[number] = self.cache.key(path, self.languages[number], digest)
 
     def _reference(self, language: str) -> Path | None:
         """A bundle of one page the installed binary writes in ``language``: where a bundle copied
@@ -642,9 +595,6 @@ class Indexing:
                 self.cancel()
                 self.failure = f"Pagefind killed after {timeout:.0f} s"
         finally:
-            if self.later is not None:  # never waited for: Pagefind stopped before its bundles
-                self.later.cancel()
-                self.later = None
             shutil.rmtree(self.work_dir, ignore_errors=True)
         if self.failure:
             raise SearchError(self.failure)
@@ -654,10 +604,6 @@ class Indexing:
     def cancel(self) -> None:
         self.cancelled.set()
         self.ready.put(None)  # a thread waiting for the next bundle stops
-        later = self.later
-        if later is not None and later.pid:  # Pagefind's thread may be waiting for it: it reaps it
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(later.pid, signal.SIGKILL)
         process = self.process
         if process is not None and process.returncode is None:
             # Not Popen.kill, which polls: the background thread is the one that reaps the process.
@@ -665,32 +611,7 @@ class Indexing:
                 os.kill(process.pid, signal.SIGKILL)
         if self._started():
             self.thread.join()
-        if self.later is not None:  # not reaped by Pagefind's thread
-            self.later.cancel()
-            self.later = None
         shutil.rmtree(self.work_dir, ignore_errors=True)
-
-
-def _make_later(
-    work: Callable[[], object] | None,
-    work_dir: Path,
-    bundles: list[tuple[int, Sequence[SearchRecord]]],
-    workers: int,
-    prune: bool,
-) -> tuple[object, dict[int, str]]:
-    """In a process forked from the build: ``work`` (the analysis of the Korean words), then the
-    documents of each bundle, numbered; what ``work`` returned, and the digest of each bundle's
-    documents by its number. The build renders its pages meanwhile, and Pagefind indexes the
-    bundles before these."""
-    done = work() if work is not None else None
-    digests = {}
-    for number, records in bundles:
-        documents = work_dir / str(number)
-        documents.mkdir()
-        digests[number] = write_documents(documents, records, workers, prune=False)
-    if prune:  # every record made: the texts of Korean releases no longer published go
-        korean.prune()
-    return done, digests
 
 
 def _forced(language: str) -> str:

@@ -81,8 +81,6 @@ def finish_search_index(state: BuildState, phase: str) -> None:
             for path, cpu_seconds in indexing.each.items():
                 state.progress.figures[f"pagefind CPU seconds, {path}"] = cpu_seconds
         state.progress.figures["pagefind indexes from the cache"] = len(indexing.reused)
-        if isinstance(indexing.before_done, int):
-            state.progress.figures["korean words analyzed"] = indexing.before_done
         reused, indexes = len(indexing.reused), len(indexing.outputs)
         report["done"] = (
             f"{state.indexed} pages indexed"
@@ -278,13 +276,12 @@ def search_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
     ]
     koreans = [release for release in state.the_archive.published if korean.is_korean(release.language)]
 
-    def analyze_korean() -> int:
+    def analyze_korean() -> None:
         """Every new Korean word analyzed once, in this process's turn: the workers that make the
-        records are forked from it. Texts segmented by earlier builds come from the cache. How
-        many words were analyzed (``finish_search_index`` reports it)."""
+        records are forked from it. Texts segmented by earlier builds come from the cache."""
         korean.remember(state.settings.project_dir)
         texts = (search.segmented_text(release, state.rendered(release).text) for release in koreans)
-        return korean.prepare(texts, state.workers())
+        state.progress.figures["korean words analyzed"] = korean.prepare(texts, state.workers())
 
     if len(state.editions) < 2:
         language = state.settings.language
