@@ -416,13 +416,19 @@ class SearchRecords(Sequence[search.SearchRecord]):
                     state.digest(release),
                     state.rendered(release).digest,
                     terms,
-                    self.formatter[release.edition].when(release.date).text,
+                    # The date as its record shows it is made from the moment and the edition's
+                    # locale (below): formatting every release's date here took 0.4 s at 50,000 releases.
+                    release.date.isoformat(),
+                    release.edition,
                     self.warning[release.edition] if release.content_warning else None,
                 )
             )
         pages = [repr(page) for page in self.pages]
         moment = len(state.editions) > 1
-        return page_cache.key(_code(), settings.language, settings.search_lede_words, moment, self.shard, keys, pages)
+        locales = sorted((prefix, str(formatter.locale)) for prefix, formatter in self.formatter.items())
+        return page_cache.key(
+            _code(), settings.language, settings.search_lede_words, moment, self.shard, locales, keys, pages
+        )
 
 
 @functools.cache
