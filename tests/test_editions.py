@@ -572,7 +572,7 @@ def test_each_edition_has_a_search_index_of_its_own_in_its_language(project):
 
     build = _three_editions(project)
     for prefix, language, titles in (
-        ("", "en", {"A first", "D fourth", "About"}),  # and the hand-written page
+        ("", "en", {"A first", "D fourth"}),
         ("ko/", "ko", {"비 둘째", "이 다섯째"}),
         ("ar/", "ar", {"المعتقلين ثالثا"}),
     ):
@@ -586,12 +586,22 @@ def test_each_edition_has_a_search_index_of_its_own_in_its_language(project):
         shipped = {path.name for path in bundle.glob("*.*") if not path.name.endswith(".pf_meta")}
         wasm = "wasm.unknown.pagefind" if language == "ko" else f"wasm.{language}.pagefind"
         assert shipped == {"pagefind.js", "pagefind-entry.json", wasm}, prefix
+    # The hand-written pages, an index of their own in each edition that has some (in this
+    # project, the default edition's docs/about.md).
+    pages = [pagefind_data(path) for path in (build.site / "pagefind-pages").glob("fragment/*.pf_fragment")]
+    assert [fragment["meta"]["title"] for fragment in pages] == ["About"]
+    assert not (build.site / "ko/pagefind-pages").exists() and not (build.site / "ar/pagefind-pages").exists()
     # Each search page knows every edition's index; the header's box, its own edition's.
     page = build.html("ko/search/")
     indexes = json.loads(page.xpath("//script[@id='nr-search-indexes']/text()")[0])
-    assert indexes == {"en": ["../../pagefind"], "ko": ["../pagefind"], "ar": ["../../ar/pagefind"]}
-    assert page.xpath("//form[@data-nr-search]/@data-pagefind") == ["../pagefind/pagefind.js"]
-    assert build.html("ar/").xpath("//form[@data-nr-search]/@data-pagefind") == ["pagefind/pagefind.js"]
+    assert indexes == {
+        "en": ["../../pagefind", "../../pagefind-pages"],
+        "ko": ["../pagefind"],
+        "ar": ["../../ar/pagefind"],
+    }
+    assert page.xpath("//form[@data-nr-search]/@data-pagefind") == ["../pagefind/"]
+    assert build.html("ar/").xpath("//form[@data-nr-search]/@data-pagefind") == ["pagefind/"]
+    assert build.html("news/").xpath("//form[@data-nr-search]/@data-pagefind") == ["../pagefind/ ../pagefind-pages/"]
 
 
 def test_a_search_of_one_edition_loads_no_other_editions_index(project, browser):

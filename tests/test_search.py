@@ -130,10 +130,10 @@ def test_the_rest_of_a_body_is_each_word_once_in_order_of_first_appearance(words
     assert lede_and_rest(text, lede_words) == expected
 
 
-def indexed_urls(site) -> list[str]:
-    """The address of every page in the search index, read from Pagefind's fragments (one a page)."""
+def indexed_urls(site, folder: str = "pagefind") -> list[str]:
+    """The address of every page in a search index, read from Pagefind's fragments (one a page)."""
     urls = []
-    for path in sorted((site.site / "pagefind/fragment").glob("*.pf_fragment")):
+    for path in sorted((site.site / folder / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), path
         urls.append(json.loads(data[len(b"pagefind_dcd") :])["url"])
@@ -141,12 +141,14 @@ def indexed_urls(site) -> list[str]:
 
 
 def test_drafts_and_listing_pages_are_not_indexed(site):
-    # Exactly the published releases and the hand-written About page: no draft, listing or term page.
-    expected = {"/" + r["url"] for r in RELEASES} | {"/news/2021/12/01/korean/", "/news/2000/01/01/tail/", "/about/"}
+    # Exactly the published releases, and in an index of its own (``pagefind-pages``) the
+    # hand-written About page: no draft, listing or term page.
+    expected = {"/" + r["url"] for r in RELEASES} | {"/news/2021/12/01/korean/", "/news/2000/01/01/tail/"}
     urls = indexed_urls(site)
     assert sorted(urls) == sorted(expected)
     assert json.loads(site.text("pagefind/pagefind-entry.json"))["languages"]["en"]["page_count"] == len(expected)
-    index = {name: text for name, text in all_output_text(site.site).items() if name.startswith("pagefind/")}
+    assert indexed_urls(site, "pagefind-pages") == ["/about/"]
+    index = {name: text for name, text in all_output_text(site.site).items() if name.startswith("pagefind")}
     assert not any("Draftword" in text for text in index.values())
     assert any("uniqueword" in text for text in index.values())
 
@@ -173,6 +175,70 @@ def test_search_can_be_indexed_in_the_foreground_to_time_it_alone(project, tmp_p
     )
     assert "search (waiting for Pagefind)" not in phases
     assert build.exists("pagefind/pagefind.js")
+
+
+def test_pagefind_starts_on_the_releases_before_the_build_finds_what_to_render(project, tmp_path):
+    """Pagefind indexes the releases beside the rest of the build, from as soon as their bodies
+    are converted: before the pages' keys are found (a build given the cache's secret) and MkDocs
+    renders the pages. The hand-written pages' index follows, once MkDocs has rendered them."""
+    from newsroom import page_cache
+
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="Early word"))
+    timings = tmp_path / "timings.json"
+    env = {page_cache.SECRET_VARIABLE: "a secret", "NEWSROOM_TIMINGS": str(timings)}
+    build = project.build(env=env)
+    assert build.returncode == 0, build.log
+    phases = list(json.loads(timings.read_text())["phases_s"])
+    order = [
+        "read",
+        "search (records, Pagefind started)",
+        "page keys",
+        "search (hand-written pages)",
+        "search (waiting for Pagefind)",
+    ]
+    assert [phase for phase in phases if phase in order] == order, phases
+    assert indexed_urls(build) == ["/news/2021/01/01/x/"]
+    assert indexed_urls(build, "pagefind-pages") == ["/about/"]
+
+
+def test_a_build_failing_after_pagefind_started_stops_it_and_publishes_nothing(project):
+    import tempfile
+
+    from newsroom import search
+
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="First"))
+    first = project.build()
+    assert first.returncode == 0, first.log
+    published = sorted(path.relative_to(first.site) for path in first.site.rglob("*"))
+    scratch = [Path("/dev/shm"), Path(tempfile.gettempdir())]
+    before = {path for folder in scratch for path in folder.glob(f"{search.SCRATCH_PREFIX}*")}
+    project.release("2021-01-02-y.md", release_text(date="2021-01-02", title="Second"))
+    # A hand-written page is checked once MkDocs has rendered it: after Pagefind started on the releases.
+    project.doc("upcoming.md", "---\ndraft: true\n---\n\n# Upcoming\n\nSoon.\n")
+    failed = project.build()
+    assert failed.returncode == 1
+    assert "docs/upcoming.md:2: field 'draft': a hand-written page in docs/ is published as it is" in failed.log
+    assert "search (records, Pagefind started)" in failed.log, "Pagefind had started"
+    assert sorted(path.relative_to(failed.site) for path in failed.site.rglob("*")) == published
+    assert not (failed.site / "news/2021/01/02/y").exists()
+    after = {path for folder in scratch for path in folder.glob(f"{search.SCRATCH_PREFIX}*")}
+    assert after <= before, "Pagefind's documents are removed"
+
+
+def test_check_makes_no_search_index(project):
+    """`make check` stops before anything is written: it never starts the search index, whose
+    records of a Korean release would first have its words analyzed (and kept in the cache)."""
+    from newsroom import korean
+
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="인권 단체", language="ko"))
+    kept = project.path / ".cache/newsroom" / korean.CACHE_FILE
+    check = project.check()
+    assert check.returncode == 0, check.stderr
+    assert "1 releases are valid: 1 published" in check.stdout, check.stdout
+    assert not kept.exists(), "no Korean word analyzed for a search index"
+    build = project.build()
+    assert build.returncode == 0, build.log
+    assert kept.exists()
 
 
 # -- the header box ----------------------------------------------------------------

@@ -20,14 +20,14 @@ def _entries(project) -> set[str]:
 
 
 def test_unchanged_shards_come_from_the_cache_and_the_site_is_byte_for_byte_a_cold_build(project):
-    first = _sharded(project)  # three shards; the build fills the cache
+    first = _sharded(project)  # three shards and the pages' index; the build fills the cache
     assert "from the cache" not in first.log
-    assert len(_entries(project)) == 3
+    assert len(_entries(project)) == 4
     filled = snapshot(first.site)
 
     warm = project.build()
     assert warm.returncode == 0, warm.log
-    assert "3 of 3 indexes from the cache" in warm.log, warm.log
+    assert "4 of 4 indexes from the cache" in warm.log, warm.log
     assert "3 copied from the cache unmade, 0 made for Pagefind" in warm.log, (
         "no record made, by what they are made from"
     )
@@ -37,7 +37,7 @@ def test_unchanged_shards_come_from_the_cache_and_the_site_is_byte_for_byte_a_co
     newest.write_text(newest.read_text() + "\nA word only this edit has: zqxcached.\n")
     edited = project.build()
     assert edited.returncode == 0, edited.log
-    assert "2 of 3 indexes from the cache" in edited.log, edited.log
+    assert "3 of 4 indexes from the cache" in edited.log, edited.log
     made = re.search(r"2 copied from the cache unmade, (\d+) made for Pagefind", edited.log)
     assert made and 3 <= int(made[1]) < 7, "the records of the edited release's shard alone are made"
     after = snapshot(edited.site)
@@ -45,7 +45,7 @@ def test_unchanged_shards_come_from_the_cache_and_the_site_is_byte_for_byte_a_co
         if name.startswith(("pagefind-1/", "pagefind-2/")):
             assert after[name] == data, name
     assert after != filled
-    assert len(_entries(project)) == 3, "the newest shard's old entry is dropped"
+    assert len(_entries(project)) == 4, "the newest shard's old entry is dropped"
 
     cold = project.build(env={"NEWSROOM_CACHE": "0"})
     assert cold.returncode == 0, cold.log
@@ -65,6 +65,7 @@ def test_a_tampered_search_cache_puts_neither_code_nor_other_files_on_the_site(p
     fragment.unlink()
     fragment.symlink_to(secret)
     (entries[2] / "index" / "notes.txt").write_text("zqxevil")
+    (entries[3] / "pagefind-ui.js").write_text("alert('zqxevil')")
 
     again = project.build()
     assert again.returncode == 0, again.log
@@ -84,9 +85,9 @@ def test_a_cached_entry_keeps_pagefind_data_only_and_the_code_comes_from_the_bin
         assert files is not None and "pagefind-entry.json" in files
         assert not [name for name in files if name.endswith((".js", ".pagefind"))]
     again = project.build()
-    assert "3 of 3 indexes from the cache" in again.log, again.log
+    assert "4 of 4 indexes from the cache" in again.log, again.log
     binary_script = (build.site / "pagefind" / "pagefind.js").read_bytes()
-    for folder in ("pagefind", "pagefind-1", "pagefind-2"):
+    for folder in ("pagefind", "pagefind-1", "pagefind-2", "pagefind-pages"):
         assert (again.site / folder / "pagefind.js").read_bytes() == binary_script
         assert (again.site / folder / "wasm.en.pagefind").is_file()
 

@@ -1,6 +1,7 @@
 """A large archive's search index in shards: Pagefind indexes a shard of releases at a time, so that
-its memory is bounded by a shard's size, not the archive's; the header box searches the newest
-shard, the search page all of them as one index."""
+its memory is bounded by a shard's size, not the archive's; the hand-written pages have an index
+of their own (``pagefind-pages``); the header box searches the newest shard and the pages, the
+search page all of them as one index."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import time
 import pytest
 
 from conftest import recorded_requests, release_text, site_tab
-from newsroom import search
+from newsroom import parallel, search
 from test_output_encoding import pagefind_data
 
 #: Seven releases, oldest first, with search_shard_size 2: shards {One, Two}, {Three, Four} and the
@@ -27,6 +28,8 @@ RELEASES = [
     ("Seven", "2021-03-01"),
 ]
 SHARDS = {"pagefind-1": {"One", "Two"}, "pagefind-2": {"Three", "Four"}, "pagefind": {"Five", "Six", "Seven"}}
+#: The hand-written pages' index, apart from the releases' shards (the repository's docs/about.md).
+PAGES = {"pagefind-pages": {"About"}}
 
 
 def _sharded(project, size: int = 2):
@@ -48,20 +51,18 @@ def _titles(folder) -> set[str]:
 
 def test_the_index_is_cut_into_shards_by_date_each_indexed_alone(project):
     build = _sharded(project)
-    for folder, titles in SHARDS.items():
-        found = _titles(build.site / folder)
-        if folder == "pagefind":  # the newest also holds the hand-written pages (the header box searches it)
-            assert "About" in found
-            found -= {"About"}
-        assert found == titles, folder
+    for folder, titles in {**SHARDS, **PAGES}.items():
+        assert _titles(build.site / folder) == titles, folder
         entry = json.loads((build.site / folder / "pagefind-entry.json").read_text())
         assert list(entry["languages"]) == ["en"], folder
-    # The search page searches every shard, newest first; the header box, the newest.
+    # The search page searches every shard, newest first, and the pages; the header box, the
+    # newest shard and the pages.
     page = build.html("search/")
     assert json.loads(page.xpath("//script[@id='nr-search-indexes']/text()")[0]) == {
-        "en": ["../pagefind", "../pagefind-2", "../pagefind-1"]
+        "en": ["../pagefind", "../pagefind-2", "../pagefind-1", "../pagefind-pages"]
     }
-    assert page.xpath("//form[@data-nr-search]/@data-pagefind") == ["../pagefind/pagefind.js"]
+    assert page.xpath("//form[@data-nr-search]/@data-pagefind") == ["../pagefind/ ../pagefind-pages/"]
+    assert build.html("").xpath("//form[@data-nr-search]/@data-pagefind") == ["pagefind/ pagefind-pages/"]
     # The figures name each shard's indexing.
     assert "3 indexes" in build.log or "in 3 indexes" in build.log, build.log
 
@@ -69,9 +70,9 @@ def test_the_index_is_cut_into_shards_by_date_each_indexed_alone(project):
 def test_an_archive_smaller_than_two_shards_has_one_index(project):
     build = _sharded(project, size=4)  # 7 releases: one shard of all of them
     assert not (build.site / "pagefind-1").exists()
-    assert _titles(build.site / "pagefind") - {"About"} == {title for title, _ in RELEASES}
+    assert _titles(build.site / "pagefind") == {title for title, _ in RELEASES}
     indexes = json.loads(build.html("search/").xpath("//script[@id='nr-search-indexes']/text()")[0])
-    assert indexes == {"en": ["../pagefind"]}
+    assert indexes == {"en": ["../pagefind", "../pagefind-pages"]}
 
 
 def test_an_alias_may_not_take_a_shards_address(project):
@@ -105,7 +106,7 @@ def test_the_search_page_searches_every_shard_as_one_index(project, browser):
         scripts = sorted(url for url in requested if url.endswith(".js") and "pagefind" in url)
         assert scripts == ["pagefind/pagefind.js"], requested
         assert [url for url in requested if "wasm" in url] == ["pagefind/wasm.en.pagefind"], requested
-        assert {url.split("/")[0] for url in requested if url.startswith("pagefind")} == set(SHARDS)
+        assert {url.split("/")[0] for url in requested if url.startswith("pagefind")} == set(SHARDS) | set(PAGES)
         # Filtered, newest first: the shards with results, each in turn (the middle one has none).
         tab.goto(tab.base + "search/?q=Seoul&sort=date&year=2019&year=2021")
         tab.wait_for_function("() => document.querySelectorAll('.nr-result').length === 5")
@@ -127,7 +128,7 @@ def test_the_search_page_searches_every_shard_as_one_index(project, browser):
         assert found == {"Three", "Four"}
 
 
-def test_the_header_box_searches_the_newest_shard_only(project, browser):
+def test_the_header_box_searches_the_newest_shard_and_the_pages_only(project, browser):
     build = _sharded(project)
     with site_tab(browser, build) as tab:
         tab.goto(tab.base + "about/")
@@ -137,7 +138,12 @@ def test_the_header_box_searches_the_newest_shard_only(project, browser):
         tab.wait_for_selector("#nr-search-list [role=option]")
         titles = tab.locator("#nr-search-list .nr-search__title").all_inner_texts()
         assert {title.removeprefix("Release ") for title in titles} == SHARDS["pagefind"]
-        assert {url.split("/")[0] for url in requested if url.startswith("pagefind")} == {"pagefind"}, requested
+        assert {url.split("/")[0] for url in requested if url.startswith("pagefind")} == {"pagefind", "pagefind-pages"}
+        tab.fill("#nr-search-input", "coalition")  # in the About page (docs/about.md), in no release
+        tab.wait_for_function(
+            "() => [...document.querySelectorAll('#nr-search-list .nr-search__title')]"
+            ".map((title) => title.textContent.trim()).join('|') === 'About'"
+        )
 
 
 # -- work done beside Pagefind ---------------------------------------------------------------------
@@ -173,3 +179,18 @@ def test_a_failure_before_a_bundles_records_stops_pagefind_and_leaves_no_scratch
     scratch = search.scratch_dir()  # this build's own: no other of its folders left
     scratch.rmdir()
     assert not list(scratch.parent.glob(f"{search.SCRATCH_PREFIX}{os.getpid()}-*"))
+
+
+def _forks_in_turn(start: int, end: int) -> int:
+    return parallel.Forked(lambda: start + end).result()
+
+
+def test_a_process_the_build_forked_may_fork_in_turn():
+    """The lock the build holds while it forks (``parallel.FORKING``: never while Pagefind's
+    thread starts its program) is free in each process it forked: a worker of a pool, forked
+    while its parent held it, forks without waiting for it forever."""
+    done: list[int] = []
+    thread = threading.Thread(target=lambda: done.extend(parallel.in_order(_forks_in_turn, [(1, 2)], 1)), daemon=True)
+    thread.start()
+    thread.join(60)
+    assert done == [3]

@@ -12,12 +12,27 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 _JOB: Callable[[int, int], object] | None = None
+
+#: Held while this process forks, here and where a thread starts a program (Pagefind): a process
+#: forked while another thread's ``subprocess.Popen`` waits for its program to start inherits the
+#: pipe that tells Popen it started, and Popen then waits until that process ends.
+FORKING = threading.Lock()
+
+
+def _fresh_lock() -> None:
+    """In a forked process: a lock of its own, free (its parent's was held while it forked)."""
+    global FORKING
+    FORKING = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock)
 
 
 def available() -> bool:
@@ -35,7 +50,9 @@ def in_order(job: Callable[[int, int], T], bounds: list[tuple[int, int]], worker
     global _JOB
     _JOB = job
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with FORKING:
+            pool = multiprocessing.get_context("fork").Pool(workers)
+        with pool:
             yield from pool.imap(_run, bounds)
     finally:
         _JOB = None
@@ -68,7 +85,8 @@ class Forked:
         failure comes back as ``describe`` tells it."""
         parent = os.getpid()
         read, write = os.pipe()
-        pid = os.fork()
+        with FORKING:
+            pid = os.fork()
         if pid == 0:  # pragma: no cover - the forked process (its work is checked by the parent)
             os.close(read)
             code = 1

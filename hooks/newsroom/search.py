@@ -352,6 +352,33 @@ def in_shard(record: SearchRecord, number: int) -> SearchRecord:
     return dataclasses.replace(record, filters={**record.filters, SHARD_FILTER: [str(number)]})
 
 
+#: The number of the shard of an edition's hand-written pages (``pages_path``): after every shard
+#: of releases, newest first, in an index sorted by date (a page has no date).
+PAGES_SHARD = 0
+
+
+def pages_path(prefix: str) -> str:
+    """Where the index of the hand-written pages of the edition at ``prefix`` is published
+    (``ko/`` -> ``ko/pagefind-pages``): apart from its releases', which Pagefind indexes before
+    MkDocs has rendered the pages."""
+    return f"{bundle_path(prefix)}-pages"
+
+
+def index_folders(prefix: str, releases: int, size: int, pages: bool) -> list[str]:
+    """The folders of the edition at ``prefix``'s index, newest first: the shards of its
+    ``releases`` (``shard_paths``; none for an edition without releases but with pages), then,
+    with ``pages``, its hand-written pages' (``pages_path``)."""
+    shards = shard_paths(prefix, releases, size) if releases or not pages else []
+    return shards + ([pages_path(prefix)] if pages else [])
+
+
+def header_folders(prefix: str, folders: list[str]) -> list[str]:
+    """What the header box searches of the index of the edition at ``prefix`` (its
+    ``index_folders``): its newest shard of releases, and its hand-written pages'."""
+    pages = pages_path(prefix)
+    return [folders[0], pages] if len(folders) > 1 and folders[-1] == pages else folders[:1]
+
+
 def shard_paths(prefix: str, releases: int, size: int) -> list[str]:
     """Where the shards of an edition's index are published, newest first: the newest at
     ``<prefix>pagefind`` (the only one of an archive smaller than twice ``size``), the others at
@@ -379,15 +406,18 @@ class Indexing:
         workers: int = 1,
         cache: search_cache.IndexCache | None = None,
         published: Published | None = None,
+        more: bool = False,
     ):
         """Each bundle's ``records`` may make each record when it is asked for it: with ``workers``
         > 1 they are made and written by that many forked processes, each taking a share. A bundle
         whose documents ``cache`` holds the index of is copied from it, not indexed again, unless
-        the ``published`` site already holds it (then it is left there)."""
+        the ``published`` site already holds it (then it is left there). With ``more``, Pagefind
+        starts on ``bundles`` and more bundles follow (``add``), the last with ``last``."""
         self.site_dir = site_dir
         self.published = published
-        self.outputs = [site_dir / bundle.path for bundle in bundles]
-        self.work_dir = work_dir = scratch_dir()
+        self.workers = workers
+        self.outputs: list[Path] = []
+        self.work_dir = scratch_dir()
         self.peak_mib = 0.0
         self.cpu_seconds = 0.0
         #: Each bundle's processor seconds, by its path (the benchmark reports them).
@@ -404,52 +434,76 @@ class Indexing:
         self.written = 0
         #: The numbers of the bundles whose documents are written, in turn; None after the last.
         self.ready: queue.SimpleQueue[int | None] = queue.SimpleQueue()
+        self.closed = False
         self.thread = threading.Thread(target=self._run, name="pagefind", daemon=True)
+        self.commands: list[list[str]] = []
+        #: Each bundle's cache key (none without a cache), and its language as Pagefind is forced to.
+        self.keys: list[str] = []
+        self.languages: list[str] = []
+        #: The bundles copied from the cache before any of their records was made.
+        self.copied: set[int] = set()
         try:
-            self.binary = binary = str(pagefind_binary())
-            self.commands: list[list[str]] = []
-            #: Each bundle's cache key (none without a cache), and its language as Pagefind is forced to.
-            self.keys: list[str] = []
-            self.languages = [_forced(bundle.language) for bundle in bundles]
-            #: The bundles copied from the cache before any of their records was made.
-            self.copied: set[int] = set()
-            before: Callable[[], object] | None = None
-            for number, bundle in enumerate(bundles):
-                before = bundle.before or before
-                key = self._copied(number, bundle)
-                if key is not None:
-                    self.copied.add(number)
-                    self.commands.append([])
-                    self.keys.append(key)
-                    continue
-                if before is not None:  # the work before this bundle's records (if copied, before the next's)
-                    if not self._started():
-                        self._start(number)
-                    before()
-                    before = None
-                documents = work_dir / str(number)
-                documents.mkdir()
-                self.written += len(bundle.records)
-                digest = write_documents(documents, bundle.records, workers, prune=False)
-                self.commands.append(
-                    [
-                        binary,
-                        *("--site", str(documents), "--output-path", str(site_dir / bundle.path)),
-                        *("--force-language", self.languages[number], "--silent"),
-                    ]
-                )
-                if cache is not None:
-                    self.keys.append(self._key(bundle) or cache.key(bundle.path, bundle.language, digest))
-                if self._started():
-                    self.ready.put(number)
-            if not self.copied:  # every record made: the texts of Korean releases no longer published go
-                korean.prune()
-            if not self._started():
-                self._start(len(bundles))
-            self.ready.put(None)
+            self.binary = str(pagefind_binary())
         except BaseException:
             self.cancel()
             raise
+        self.add(bundles, last=not more)
+
+    def add(self, bundles: Sequence[Bundle], last: bool = True) -> None:
+        """Make and write the records of ``bundles`` (or copy their indexes from the cache), and
+        have Pagefind index them after those before; ``last``: no bundle follows."""
+        try:
+            self._add(bundles)
+            if not self._started():
+                self._start(len(self.outputs))
+            if last:
+                self.close()
+        except BaseException:
+            self.cancel()
+            raise
+
+    def _add(self, bundles: Sequence[Bundle]) -> None:
+        before: Callable[[], object] | None = None
+        for bundle in bundles:
+            number = len(self.outputs)
+            self.outputs.append(self.site_dir / bundle.path)
+            self.languages.append(_forced(bundle.language))
+            before = bundle.before or before
+            key = self._copied(number, bundle)
+            if key is not None:
+                self.copied.add(number)
+                self.commands.append([])
+                self.keys.append(key)
+                continue
+            if before is not None:  # the work before this bundle's records (if copied, before the next's)
+                if not self._started():
+                    self._start(number)
+                before()
+                before = None
+            documents = self.work_dir / str(number)
+            documents.mkdir()
+            self.written += len(bundle.records)
+            digest = write_documents(documents, bundle.records, self.workers, prune=False)
+            self.commands.append(
+                [
+                    self.binary,
+                    *("--site", str(documents), "--output-path", str(self.outputs[number])),
+                    *("--force-language", self.languages[number], "--silent"),
+                ]
+            )
+            if self.cache is not None:
+                self.keys.append(self._key(bundle) or self.cache.key(bundle.path, bundle.language, digest))
+            if self._started():
+                self.ready.put(number)
+
+    def close(self) -> None:
+        """No bundle follows: Pagefind stops after the last."""
+        if self.closed:
+            return
+        self.closed = True
+        if not self.copied:  # every record made: the texts of Korean releases no longer published go
+            korean.prune()
+        self.ready.put(None)
 
     def _key(self, bundle: Bundle) -> str | None:
         """A bundle's key in the cache by what its records are made from (``Bundle.fingerprint``)."""
@@ -552,13 +606,14 @@ class Indexing:
 
     def _index(self, command: list[str], output: Path) -> str | None:
         try:
-            process = self.process = subprocess.Popen(
-                command,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env={**os.environ, **PAGEFIND_ENV},
-            )
+            with parallel.FORKING:  # not while the build forks (see there)
+                process = self.process = subprocess.Popen(
+                    command,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                    env={**os.environ, **PAGEFIND_ENV},
+                )
         except OSError as err:
             return f"running {command[0]} failed: {err}"
         if self.cancelled.is_set():  # cancelled while it started: cancel may have missed it
@@ -589,6 +644,9 @@ class Indexing:
         An index smaller than the build reports the build's size; ``benchmarks.measure`` samples
         the real one.
         """
+        if not self.closed:  # a bundle still to come would be left out: never publish that
+            self.cancel()
+            raise SearchError("indexing was finished before its last bundle was added")
         try:
             self.thread.join(timeout)
             if self.thread.is_alive():

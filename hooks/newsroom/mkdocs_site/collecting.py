@@ -18,10 +18,10 @@ from .. import cache, editions, listings, outputs
 from ..bodies import Bodies, Policy, Targets
 from ..errors import ContentError, Problem
 from ..links import HeldLinks
-from ..listings import Listing
+from ..listings import Listing, SearchPage
 from ..model import TAXONOMIES, Release
 from ..redirects import check_redirects, redirects
-from ..search import shard_paths
+from ..search import header_folders, index_folders
 from ..sources import check_source
 from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
 from . import reuse
@@ -123,14 +123,32 @@ def refuse_outside_files(state: BuildState, files: Files, config: MkDocsConfig) 
 
 
 def search_shards(state: BuildState) -> dict[str, list[str]]:
-    """Each edition's search index, by its language: the folders of its shards, newest first (a
-    site of one edition: one index, of everything it publishes, in the site's language)."""
-    size = state.settings.search_shard_size
+    """Each edition's search index, by its language: its folders, newest first
+    (``search.index_folders``; a site of one edition: one index, of everything it publishes, in
+    the site's language)."""
+    size, pages = state.settings.search_shard_size, state.pages_indexed
     if len(state.editions) < 2:
-        return {state.settings.language: shard_paths("", len(state.the_archive.published), size)}
+        return {state.settings.language: index_folders("", len(state.the_archive.published), size, "" in pages)}
     return {
-        part.edition.language: shard_paths(part.edition.prefix, len(part.published), size) for part in state.editions
+        part.edition.language: index_folders(prefix, len(part.published), size, prefix in pages)
+        for part in state.editions
+        for prefix in (part.edition.prefix,)
     }
+
+
+def hand_written_editions(state: BuildState, files: list[File], config: MkDocsConfig) -> frozenset[str]:
+    """The prefixes of the editions with hand-written pages among ``files`` (documentation pages,
+    not the introductions of listings): each has an index of them (``search.pages_path``)."""
+    prefixes = [part.edition.prefix for part in state.editions] if len(state.editions) > 1 else []
+    found = set()
+    for file in files:
+        source = file.abs_src_path
+        if file.generated_by is not None or not source:
+            continue
+        if source.startswith(config.docs_dir + os.sep):
+            url = "" if file.url == "./" else file.url
+            found.add(next((prefix for prefix in prefixes if prefix and url.startswith(prefix)), ""))
+    return frozenset(found)
 
 
 def add_redirects(state: BuildState, files: Files, config: MkDocsConfig) -> None:
@@ -194,7 +212,6 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
         return titles.get(f"{url}index.md") or titles.get(url.rstrip("/") + ".md") or key
 
     found: list[Listing] = []
-    indexes = search_shards(state)
     for part in state.editions:
         prefix, terms = part.edition.prefix, part.taxonomies
         if prefix:  # mkdocs.yml's nav names the default edition's pages; the others' take their strings
@@ -218,10 +235,24 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
             named(SEARCH, "newsroom.search.title"),
             prefix,
             shown if prefix else None,
-            indexes,
         )
         found.append(search)
         found += listings.term_listings(terms, settings.per_page, prefix)
+
+    # Each search page lists the folders of every edition's index; the header box of each edition's
+    # pages, the folders of its own it searches (``search.header_folders``).
+    listed = {listing.url for listing in found}
+    pages = [file for url, file in docs.items() if url not in listed and not _term_introduction(url)]
+    state.pages_indexed = hand_written_editions(state, pages, config)
+    indexes = search_shards(state)
+    for listing in found:
+        if isinstance(listing, SearchPage):
+            listing.search_indexes = indexes
+    if len(state.editions) < 2:
+        prefixes = {"": next(iter(indexes.values()))}
+    else:
+        prefixes = {part.edition.prefix: indexes[part.edition.language] for part in state.editions}
+    state.header_indexes = {prefix: header_folders(prefix, folders) for prefix, folders in prefixes.items()}
 
     previous = state.preview.listing_fingerprints
     fingerprints = {}
@@ -255,10 +286,15 @@ def add_listings(state: BuildState, files: Files, config: MkDocsConfig) -> None:
     # An introduction to a term no published release uses would be a page about nothing,
     # or a hint of an embargoed release: it is not built.
     for url, unused in docs.items():
-        parts = url.split("/")
-        if len(parts) == 3 and parts[0] in TAXONOMIES and parts[2] == "":
+        if _term_introduction(url):
             log.info(f"Not built: docs/{unused.src_uri} introduces a term no published release uses")
             files.remove(unused)
+
+
+def _term_introduction(url: str) -> bool:
+    """Whether a hand-written page is at the address of a term's page (``countries/north-korea/``)."""
+    parts = url.split("/")
+    return len(parts) == 3 and parts[0] in TAXONOMIES and parts[2] == ""
 
 
 def nav_titles(nav: Any) -> dict[str, str]:

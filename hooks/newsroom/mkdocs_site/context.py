@@ -38,10 +38,21 @@ def prepare_env(state: BuildState, env: Any, config: MkDocsConfig, files: Files,
     env.add_extension(Unindented)
     env.globals["newsroom_chrome"] = state.chrome = nav_chrome
     env.globals["newsroom_icon"], env.globals["newsroom_icons"] = state.icons, state.icons.path
+    env.globals["newsroom_search_folders"] = state.header_indexes
     prune_assets(state, files)
-    env.globals["newsroom_t"] = state.translations = Translations(env, config.theme.get("language") or "en")
+    env.globals["newsroom_t"] = state.translations = early_strings(state, config)
     state.env = env
     return env
+
+
+def early_strings(state: BuildState, config: MkDocsConfig) -> Translations:
+    """The interface strings of the site's language, before MkDocs hands the build its template
+    environment (``on_env``): the search records, made as soon as the bodies are known, show some.
+    They are read through an environment of the same theme, made once; the pages use them too."""
+    if state.translations is None:
+        state.env = config.theme.get_env()
+        state.translations = Translations(state.env, config.theme.get("language") or "en")
+    return state.translations
 
 
 def in_language(state: BuildState, prefix: str) -> tuple[Any, Formatter]:

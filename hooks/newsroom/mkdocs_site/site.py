@@ -4,11 +4,13 @@
     on_pre_build  reading.read          the archive, read and checked
     on_files      collecting.add_files  releases, shipped files, listings, redirects; addresses claimed
     on_nav        rendering.prerender   bodies converted and checked, in worker processes;
+                  writing.start_search_index  Pagefind started on the releases' records;
                   reuse.open_cache, reuse.reuse_pages  each page's key; pages the published site
                                         holds, or the page cache, left out of what MkDocs reads and renders
     on_page_content rendering.check_page  hand-written pages checked like bodies
     on_env        rendering.refuse_bad_bodies, text.prepare (the text-only edition started),
-                  context.prepare_env, browser.make_policy, writing.start_search_index
+                  context.prepare_env, browser.make_policy, writing.index_pages (the hand-written
+                  pages' records, after the releases')
     on_page_context / on_post_page  context.page_context / browser.check_page, reuse.keep, context.page_done
     on_template_context context.error_page_context   the 404 page (each other edition's: writing)
     on_post_build browser.write_headers, text.finish, writing.post_build    _headers, text-only edition,
@@ -70,6 +72,7 @@ class NewsroomSite:
         self.chrome = ChromeCache(nav, [part.edition.prefix for part in state.editions])
         state.nav = nav
         rendering.prerender(state)
+        writing.start_search_index(state, config)  # Pagefind on the releases, beside what follows
         state.documentation_pages = [f.page for f in files.documentation_pages() if f.page is not None]
         state.hand_written = {page.url: page for page in state.documentation_pages if type(page) is Page}
         # Before MkDocs reads every page: one it will not render is not read.
@@ -90,7 +93,7 @@ class NewsroomSite:
         assert self.chrome is not None, "on_nav has not run"
         context.prepare_env(state, env, config, files, self.chrome)
         browser.make_policy(state, env, config)
-        writing.start_search_index(state, config)
+        writing.index_pages(state, config)
         return env
 
     def page_context(self, page_context: dict[str, Any], page: Page) -> dict[str, Any]:

@@ -98,6 +98,10 @@ class BuildState:
     """Hand-written pages and listing introductions, checked, by source path."""
     documentation_pages: list[Page] = field(default_factory=list)
     hand_written: dict[str, Page] = field(default_factory=dict)
+    #: The prefixes of the editions with hand-written pages: each has an index of them.
+    pages_indexed: frozenset[str] = frozenset()
+    #: Each edition's folders of its search index that its header box searches, by prefix.
+    header_indexes: dict[str, list[str]] = field(default_factory=dict)
     """The hand-written pages (``docs/``) by address (``on_env``): an edition's are under its prefix."""
     render_started: dict[str, float] = field(default_factory=dict)
     """When each page's rendering began, by source path (for the benchmark's timings)."""

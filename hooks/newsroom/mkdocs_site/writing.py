@@ -2,8 +2,9 @@
 MkDocs' pages (search index, sitemap, feeds), and the publishing of the whole: the new site
 replaces the published one only when every output was written.
 
-Pagefind starts on the search records as soon as bodies are known (``on_env``) and indexes on
-another core while MkDocs renders the pages; the build waits for it at the end.
+Pagefind starts on the releases' search records as soon as their bodies are known (``on_nav``)
+and indexes on another core while the build finds what to render and MkDocs renders the pages;
+the hand-written pages' records follow at ``on_env``, and the build waits for it at the end.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from ..languages import alternates
 from ..model import Release
 from ..outputs import NOT_FOUND_PAGE
 from ..urls import absolute, url_of
-from .context import error_page_context, in_language, listing_alternates, page_alternates
+from .check import CHECK_COMMAND
+from .context import early_strings, error_page_context, in_language, listing_alternates, page_alternates
 from .pages import ListingPage, RedirectPage, ReleasePage, edition_prefix
 from .rendering import save_conversions
 from .state import BuildState, log
@@ -40,28 +42,71 @@ SEARCH_FOREGROUND_VARIABLE = "NEWSROOM_SEARCH_FOREGROUND"
 
 
 def start_search_index(state: BuildState, config: MkDocsConfig) -> None:
-    """Start Pagefind on the published pages, once their bodies are known (at ``on_env``)."""
-    if state.dirty and state.preview.builds > 1:
-        log.info("newsroom: search index not rebuilt in a --dirty preview; restart `make serve` to refresh it")
+    """Start Pagefind on the releases' records as soon as their bodies are known (``on_nav``): it
+    indexes beside everything else the build does. The hand-written pages' index follows once
+    MkDocs has rendered them (``index_pages``). Not in `make check`, which writes no index, nor
+    when indexing is timed alone (``SEARCH_FOREGROUND_VARIABLE``: all of it at ``on_env``)."""
+    if state.command == CHECK_COMMAND or os.environ.get(SEARCH_FOREGROUND_VARIABLE) or _left_alone(state):
         return
     with state.progress.phase("search (records, Pagefind started)") as report:
-        bundles = search_bundles(state, config.site_name)
-        try:
-            cache = search_cache.IndexCache(
-                state.settings.project_dir, search_cache.fingerprint(search.pagefind_binary())
-            )
-            state.indexing = search.Indexing(Path(config.site_dir), bundles, state.workers(), cache, state.published)
-        except search.SearchError as err:
-            raise PluginError(_search_failed(err)) from None
-        state.indexed = sum(len(bundle.records) for bundle in bundles)
-        state.indexing_started = time.perf_counter()
-        report["done"] = f"{state.indexed} records" + (f" in {len(bundles)} indexes" if len(bundles) > 1 else "")
-        if state.indexing.copied:
-            copied = len(state.indexing.copied)
-            report["done"] += f", {copied} copied from the cache unmade, {state.indexing.written} made for Pagefind"
-        state.progress.figures["search records made"] = state.indexing.written
+        early_strings(state, config)  # a record shows the content warning's label in its language
+        bundles = release_bundles(state, config.site_name)
+        _start(state, config, bundles, more=True)
+        report["done"] = _records_done(state, bundles)
+
+
+def index_pages(state: BuildState, config: MkDocsConfig) -> None:
+    """Index the hand-written pages, once MkDocs has rendered them (``on_env``), after the
+    releases; or everything, if Pagefind did not start on the releases before."""
+    if _left_alone(state):
+        log.info("newsroom: search index not rebuilt in a --dirty preview; restart `make serve` to refresh it")
+        return
+    bundles = page_bundles(state, config.site_name)
+    if state.indexing is None:
+        with state.progress.phase("search (records, Pagefind started)") as report:
+            bundles = release_bundles(state, config.site_name) + bundles
+            _start(state, config, bundles, more=False)
+            report["done"] = _records_done(state, bundles)
+    else:
+        with state.progress.phase("search (hand-written pages)") as report:
+            indexing = state.indexing
+            try:
+                indexing.add(bundles, last=True)
+            except search.SearchError as err:
+                raise PluginError(_search_failed(err)) from None
+            state.indexed += sum(len(bundle.records) for bundle in bundles)
+            state.progress.figures["search records made"] = indexing.written
+            records = sum(len(bundle.records) for bundle in bundles)
+            report["done"] = f"{records} record(s) in {len(bundles)} index(es)"
     if os.environ.get(SEARCH_FOREGROUND_VARIABLE):
         finish_search_index(state, "search (Pagefind, in the foreground)")
+
+
+def _left_alone(state: BuildState) -> bool:
+    """A rebuild of a --dirty preview keeps the index it has."""
+    return state.dirty and state.preview.builds > 1
+
+
+def _start(state: BuildState, config: MkDocsConfig, bundles: list[search.Bundle], more: bool) -> None:
+    try:
+        cache = search_cache.IndexCache(state.settings.project_dir, search_cache.fingerprint(search.pagefind_binary()))
+        state.indexing = search.Indexing(
+            Path(config.site_dir), bundles, state.workers(), cache, state.published, more=more
+        )
+    except search.SearchError as err:
+        raise PluginError(_search_failed(err)) from None
+    state.indexed = sum(len(bundle.records) for bundle in bundles)
+    state.indexing_started = time.perf_counter()
+    state.progress.figures["search records made"] = state.indexing.written
+
+
+def _records_done(state: BuildState, bundles: list[search.Bundle]) -> str:
+    assert state.indexing is not None
+    done = f"{state.indexed} records" + (f" in {len(bundles)} indexes" if len(bundles) > 1 else "")
+    if state.indexing.copied:
+        copied = len(state.indexing.copied)
+        done += f", {copied} copied from the cache unmade, {state.indexing.written} made for Pagefind"
+    return done
 
 
 def finish_search_index(state: BuildState, phase: str) -> None:
@@ -261,19 +306,11 @@ def write_robots(site_dir: Path, config: MkDocsConfig) -> Path:
     return target
 
 
-def search_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
-    """The search indexes of the site: one per edition, each of its releases and hand-written
-    pages in its language (a site of one edition: one, of everything it publishes)."""
-
-    def home(prefix: str, language: str) -> search.SearchRecord:
-        return search.page_record(prefix, site_name, site_name, language)
-
-    pages = [
-        page
-        for page in state.documentation_pages
-        # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
-        if type(page) is Page and page.file.src_uri in state.page_bodies
-    ]
+def release_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
+    """The releases' search indexes: each edition's shards, of its releases in its language (a
+    site of one edition: of everything it publishes, in the site's language). An edition with
+    neither releases nor hand-written pages holds its home page: Pagefind cannot make an empty
+    index, and the edition's search must still work (and find nothing else)."""
     koreans = [release for release in state.the_archive.published if korean.is_korean(release.language)]
 
     def analyze_korean() -> None:
@@ -284,59 +321,69 @@ def search_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
         state.progress.figures["korean words analyzed"] = korean.prepare(texts, state.workers())
 
     if len(state.editions) < 2:
-        language = state.settings.language
-        own = [page_record(state, page, language) for page in pages]
-        bundles = sharded(state, "", language, state.the_archive.published, own, home("", language))
+        parts = [("", state.settings.language, state.the_archive.published)]
     else:
-        bundles = []
         # The Korean editions last: their words are analyzed while Pagefind indexes the others.
-        for part in sorted(state.editions, key=lambda part: korean.is_korean(part.edition.language)):
-            prefix, language = part.edition.prefix, part.edition.language
-            own = [
-                page_record(state, page, language)
-                for page in pages
-                if edition_prefix(page, state.chrome.prefixes) == prefix
-            ]
-            bundles += sharded(state, prefix, language, part.published, own, home(prefix, language))
+        editions = sorted(state.editions, key=lambda part: korean.is_korean(part.edition.language))
+        parts = [(part.edition.prefix, part.edition.language, part.published) for part in editions]
+    bundles = []
+    for prefix, language, releases in parts:
+        if releases or prefix not in state.pages_indexed:
+            home = search.page_record(prefix, site_name, site_name, language)
+            bundles += sharded(state, prefix, language, releases, home)
     if koreans:
         first = next((n for n, b in enumerate(bundles) if korean.is_korean(b.language)), 0)
         bundles[first] = dataclasses.replace(bundles[first], before=analyze_korean)
     return bundles
 
 
+def page_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
+    """The hand-written pages' search index of each edition that has some (``pages_indexed``),
+    apart from its releases': their records are known only once MkDocs has rendered them, and
+    Pagefind indexes the releases meanwhile. The header box searches it beside the newest shard."""
+    language_of = {part.edition.prefix: part.edition.language for part in state.editions}
+    if len(state.editions) < 2:
+        language_of = {"": state.settings.language}
+    own: dict[str, list[search.SearchRecord]] = {prefix: [] for prefix in state.pages_indexed}
+    for page in state.documentation_pages:
+        # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
+        if type(page) is not Page or page.file.src_uri not in state.page_bodies:
+            continue
+        prefix = edition_prefix(page, state.chrome.prefixes) if len(state.editions) > 1 else ""
+        assert prefix in own, f"{page.file.src_uri}: a hand-written page of an edition without a pages index"
+        own[prefix].append(search.in_shard(page_record(state, page, language_of[prefix]), search.PAGES_SHARD))
+    bundles = []
+    for prefix, records in own.items():
+        language = language_of[prefix]
+        if not records:  # its pages are empty: the index must still hold something
+            records = [search.in_shard(search.page_record(prefix, site_name, site_name, language), search.PAGES_SHARD)]
+        fixed = PageRecords(records)
+        bundles.append(search.Bundle(search.pages_path(prefix), language, fixed, fingerprint=fixed.fingerprint))
+    return bundles
+
+
+class PageRecords(list[search.SearchRecord]):
+    """The records of hand-written pages, made already: their fingerprint is what they hold."""
+
+    def fingerprint(self) -> str:
+        return page_cache.key(_code(), [repr(record) for record in self])
+
+
 def sharded(
-    state: BuildState,
-    prefix: str,
-    language: str,
-    releases: list[Release],
-    pages: list[search.SearchRecord],
-    home: search.SearchRecord,
+    state: BuildState, prefix: str, language: str, releases: list[Release], home: search.SearchRecord
 ) -> list[search.Bundle]:
-    """The shards of an edition's index (``search.shard_ranges``), newest first: its releases
-    (newest first, in each shard too) cut by date, and its hand-written pages in the newest shard,
-    which the header box searches."""
+    """The shards of an edition's index of releases (``search.shard_ranges``), newest first: its
+    releases (newest first, in each shard too) cut by date; its ``home`` page if it has none."""
     size, count = state.settings.search_shard_size, len(releases)
     ranges = search.shard_ranges(count, size)
-    if len(ranges) == 1:
-        records = searchable(state, releases, pages, home)
-        return [search.Bundle(search.bundle_path(prefix), language, records, fingerprint=records.fingerprint)]
     bundles = []
     for number, path in zip(range(len(ranges), 0, -1), search.shard_paths(prefix, count, size), strict=True):
         part = ranges[number - 1]
         shard = releases[count - part.stop : count - part.start]
-        own = [search.in_shard(page, number) for page in pages] if number == len(ranges) else []
+        own = [] if releases else [search.in_shard(home, number)]
         records = SearchRecords(state, shard, own, shard=number)
         bundles.append(search.Bundle(path, language, records, fingerprint=records.fingerprint))
     return bundles
-
-
-def searchable(
-    state: BuildState, releases: list[Release], pages: list[search.SearchRecord], home: search.SearchRecord
-) -> SearchRecords:
-    """The records of an edition's index. One with nothing to search yet (an edition without
-    releases or pages) holds its ``home`` page, found by the site's name: Pagefind cannot make an
-    empty index, and the edition's search must still work (and find nothing else)."""
-    return SearchRecords(state, releases, pages if releases or pages else [home])
 
 
 def page_record(state: BuildState, page: Page, language: str) -> search.SearchRecord:

@@ -27,11 +27,11 @@
   const loaded = {};  // an index's shards -> the promise of that index: { pagefind, shards }
 
   /** The Pagefind of one index: the folders of its shards, newest first (by default the header
-   * box's, the newest shard of the page's edition). The newest shard's pagefind.js makes an
-   * instance of it, and the older shards are merged into it: they share its script and its
-   * WebAssembly (mergeIndex), their results are merged by score and their counts added up. */
+   * box's: the newest shard of the page's edition and its hand-written pages). The first one's
+   * pagefind.js makes an instance of it, and the others are merged into it: they share its script
+   * and its WebAssembly (mergeIndex), their results are merged by score and their counts added up. */
   function loadPagefind(shards) {
-    const folders = (shards || [form.dataset.pagefind.replace(/pagefind\.js$/, "")])
+    const folders = (shards || form.dataset.pagefind.split(" "))
       .map((folder) => new URL(folder.replace(/\/?$/, "/"), document.baseURI).href);
     const key = folders.join(" ");
     if (!loaded[key]) {
@@ -61,7 +61,8 @@
     }
     const spans = [];
     let length = 0;
-    for (let number = index.shards; number >= 1; number--) {
+    // Newest first: the shards of releases by number, from the newest, then the pages' (0).
+    for (const number of Object.keys(counts).map(Number).sort((a, b) => b - a)) {
       const count = counts[String(number)] || 0;
       if (count) spans.push({ number, first: length, count });
       length += count;
