@@ -181,12 +181,15 @@ class BuildState:
         from an earlier build of this process (``make serve``), or is converted here, once.
         """
         page, renderer = self.pages[release.name], self.the_renderer
-        found = renderer.results.get(page.file.src_uri)
+        src_uri = page.file.src_uri
+        found = renderer.results.get(src_uri) or renderer.done.get(src_uri)
         key = (release.packed_body, self.held_key)
         if found is None:
             cached = self.preview.bodies.get(release.name)
             if cached is None or cached[0] != key:
-                cached = (key, renderer.bodies.render(page.source))
+                # Kept for the page (``ahead``): the search records, made before the pages' keys,
+                # fetch a body the key of its page then takes, not a second time.
+                cached = (key, renderer.ahead(src_uri, lambda: page.source))
             found = cached[1]
         if self.serving:
             self.preview.bodies[release.name] = (key, found)
