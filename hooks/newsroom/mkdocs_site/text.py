@@ -37,10 +37,9 @@ from ..text_edition import TEXT, Site, TextEdition, has_text_version, text_url
 from ..urls import url_of
 from ..views import release_view
 from .check import CHECK_COMMAND
-from .context import edition_part, formatter_for
+from .context import early_strings, edition_part, formatter_for, in_language
 from .pages import ListingPage, ReleasePage
 from .state import BuildState, log, project_path
-from .theme import Translations
 
 
 def text_address(page: Any) -> str | None:
@@ -159,9 +158,10 @@ class TextPages:
         loader = jinja2.FileSystemLoader(config.theme.dirs)
         #: By edition prefix: its text pages in its language (the default edition's: the theme's language).
         self.editions: dict[str, TextEdition] = {}
+        early_strings(state, config)  # the pages' strings, each language's read once a build
         for part in state.editions:
             prefix = part.edition.prefix
-            strings = Translations(env, part.edition.language if prefix else config.theme.get("language") or "en")
+            strings, _ = in_language(state, prefix)
             site = Site(config.site_name, config.site_url or "", strings("language"), state.settings.onion_location)
             self.editions[prefix] = TextEdition(loader, strings, site, addresses)
         # Made once here rather than in each process that renders pages (they are forked from this one).
