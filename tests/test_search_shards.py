@@ -55,6 +55,9 @@ def test_the_index_is_cut_into_shards_by_date_each_indexed_alone(project):
         assert _titles(build.site / folder) == titles, folder
         entry = json.loads((build.site / folder / "pagefind-entry.json").read_text())
         assert list(entry["languages"]) == ["en"], folder
+        # Pagefind's script and WebAssembly in the newest shard only: the others are merged into its instance.
+        code = sorted(path.name for path in (build.site / folder).iterdir() if path.suffix in (".js", ".pagefind"))
+        assert code == (["pagefind.js", "wasm.en.pagefind"] if folder == "pagefind" else []), folder
     # The search page searches every shard, newest first, and the pages; the header box, the
     # newest shard and the pages.
     page = build.html("search/")

@@ -321,6 +321,13 @@ class Bundle:
     fingerprint: Callable[[], str] | None = None
     """A digest of everything its records are made from, found without making them: a bundle
     whose index the cache holds under it is copied from there, and no record of it is made."""
+    releases: bool = True
+    """Whether its records are releases', whose Korean texts ``korean`` keeps: while a bundle of
+    them is copied from the cache unmade, the texts no record asked for are not dropped."""
+    code: bool = True
+    """Whether pages load Pagefind's script and WebAssembly from it: the first folder of its
+    index (``index_folders``). The others are merged into that one's instance (``mergeIndex``)
+    and ship their data only."""
 
 
 def bundle_path(prefix: str) -> str:
@@ -442,6 +449,9 @@ class Indexing:
         self.languages: list[str] = []
         #: The bundles copied from the cache before any of their records was made.
         self.copied: set[int] = set()
+        self.releases_copied = False
+        #: Whether each bundle ships Pagefind's code (``Bundle.code``).
+        self.with_code: list[bool] = []
         try:
             self.binary = str(pagefind_binary())
         except BaseException:
@@ -468,10 +478,12 @@ class Indexing:
             number = len(self.outputs)
             self.outputs.append(self.site_dir / bundle.path)
             self.languages.append(_forced(bundle.language))
+            self.with_code.append(bundle.code)
             before = bundle.before or before
             key = self._copied(number, bundle)
             if key is not None:
                 self.copied.add(number)
+                self.releases_copied = self.releases_copied or bundle.releases
                 self.commands.append([])
                 self.keys.append(key)
                 continue
@@ -501,7 +513,7 @@ class Indexing:
         if self.closed:
             return
         self.closed = True
-        if not self.copied:  # every record made: the texts of Korean releases no longer published go
+        if not self.releases_copied:  # every release's record made: the texts of those no longer published go
             korean.prune()
         self.ready.put(None)
 
@@ -518,21 +530,21 @@ class Indexing:
         if key is None or self.cache is None or not self.cache.holds(key):
             return None
         code = self._reference(self.languages[number])
-        if code is None or not self._restore(key, self.outputs[number], code):
+        if code is None or not self._restore(key, self.outputs[number], code, self.with_code[number]):
             return None
         path = self.outputs[number].relative_to(self.site_dir).as_posix()
         self.reused.append(path)
         self.each[path] = 0.0
         return key
 
-    def _restore(self, key: str, output: Path, code: Path) -> bool:
+    def _restore(self, key: str, output: Path, code: Path, with_code: bool) -> bool:
         """Copy a bundle from the cache, unless the published site holds it (each of its files
         made from its key: ``newsroom.published``)."""
         assert self.cache is not None
         published = self.published
         folder = output.relative_to(self.site_dir).as_posix()
         held = None if published is None else functools.partial(published.holds_all, folder, token=key)
-        if not self.cache.restore(key, output, code, held):
+        if not self.cache.restore(key, output, code, held, with_code):
             return False
         self._record(output, key)
         return True
@@ -569,11 +581,11 @@ class Indexing:
                 key = self.keys[number] if cache is not None else ""
                 if cache is not None and cache.holds(key):
                     code = self._reference(self.languages[number])
-                    if code is not None and self._restore(key, output, code):
+                    if code is not None and self._restore(key, output, code, self.with_code[number]):
                         self.reused.append(path)
                         self.each[path] = 0.0
                         continue
-                self.failure = self._index(command, output)
+                self.failure = self._index(command, output, self.with_code[number])
                 if self.failure:
                     return
                 if cache is not None:
@@ -604,7 +616,7 @@ class Indexing:
         out = self.references[language]
         return out if (out / "pagefind.js").is_file() else None
 
-    def _index(self, command: list[str], output: Path) -> str | None:
+    def _index(self, command: list[str], output: Path, with_code: bool = True) -> str | None:
         try:
             with parallel.FORKING:  # not while the build forks (see there)
                 process = self.process = subprocess.Popen(
@@ -632,7 +644,7 @@ class Indexing:
         if not (output / "pagefind.js").is_file():
             return f"Pagefind reported success but wrote no {output.relative_to(self.site_dir).as_posix()}/pagefind.js"
         canonicalize(output)
-        drop_unused(output)
+        drop_unused(output, with_code)
         return None
 
     def finish(self, timeout: float = 900) -> None:
@@ -677,11 +689,17 @@ def _forced(language: str) -> str:
     return language.split("-")[0].lower()
 
 
-def drop_unused(output: Path) -> None:
+def drop_unused(output: Path, with_code: bool = True) -> None:
     """Remove from a bundle what no page requests (``UNUSED``): pagefind.js loads the WebAssembly
-    of the index's language, or ``wasm.unknown.pagefind`` for a language it does not stem."""
+    of the index's language, or ``wasm.unknown.pagefind`` for a language it does not stem; a
+    bundle merged into another's instance (not ``with_code``) needs neither."""
     for name in UNUSED:
         (output / name).unlink(missing_ok=True)
+    if not with_code:
+        (output / "pagefind.js").unlink(missing_ok=True)
+        for path in output.glob("wasm.*.pagefind"):
+            path.unlink()
+        return
     entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
     needed = {f"wasm.{info.get('wasm') or 'unknown'}.pagefind" for info in entry["languages"].values()}
     for path in output.glob("wasm.*.pagefind"):

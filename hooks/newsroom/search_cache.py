@@ -124,12 +124,19 @@ class IndexCache:
         """Whether there is an entry ``key`` (``restore`` tells whether it is whole)."""
         return self.root is not None and (self.root / key).is_dir()
 
-    def restore(self, key: str, output: Path, code: Path, published: Callable[[list[str]], bool] | None = None) -> bool:
+    def restore(
+        self,
+        key: str,
+        output: Path,
+        code: Path,
+        published: Callable[[list[str]], bool] | None = None,
+        with_code: bool = True,
+    ) -> bool:
         """Write the cached bundle ``key`` at ``output``, with the code files of ``code`` (a bundle
-        the installed binary wrote in the same language). False, with nothing written, if there is
-        no such entry or it is not one the build could have written (then it is dropped).
-        ``published`` tells whether the published site already holds the bundle's files (by their
-        names): then nothing is written."""
+        the installed binary wrote in the same language) unless not ``with_code`` (a bundle merged
+        into another's). False, with nothing written, if there is no such entry or it is not one
+        the build could have written (then it is dropped). ``published`` tells whether the
+        published site already holds the bundle's files (by their names): then nothing is written."""
         if self.root is None:
             return False
         self.used.add(key)
@@ -141,14 +148,15 @@ class IndexCache:
         if files is None or needed is None or not all(f"pagefind.{h}.pf_meta" in files for h in needed[1]):
             shutil.rmtree(entry, ignore_errors=True)
             return False
-        if published is not None and published([*files, SCRIPT, *needed[0]]):
+        code_files = [SCRIPT, *needed[0]] if with_code else []
+        if published is not None and published([*files, *code_files]):
             return True
         scratch = output.with_name(f".{output.name}.restoring")
         try:
             shutil.rmtree(scratch, ignore_errors=True)
             for relative in files:
                 _copy(entry / relative, scratch / relative)
-            for name in (SCRIPT, *needed[0]):
+            for name in code_files:
                 _copy(code / name, scratch / name)
             shutil.rmtree(output, ignore_errors=True)
             scratch.rename(output)

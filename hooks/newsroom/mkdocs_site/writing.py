@@ -342,8 +342,9 @@ def page_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
     apart from its releases': their records are known only once MkDocs has rendered them, and
     Pagefind indexes the releases meanwhile. The header box searches it beside the newest shard."""
     language_of = {part.edition.prefix: part.edition.language for part in state.editions}
+    releases = {part.edition.prefix: len(part.published) for part in state.editions}
     if len(state.editions) < 2:
-        language_of = {"": state.settings.language}
+        language_of, releases = {"": state.settings.language}, {"": len(state.the_archive.published)}
     own: dict[str, list[search.SearchRecord]] = {prefix: [] for prefix in state.pages_indexed}
     for page in state.documentation_pages:
         # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
@@ -358,7 +359,8 @@ def page_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
         if not records:  # its pages are empty: the index must still hold something
             records = [search.in_shard(search.page_record(prefix, site_name, site_name, language), search.PAGES_SHARD)]
         fixed = PageRecords(records)
-        bundles.append(search.Bundle(search.pages_path(prefix), language, fixed, fingerprint=fixed.fingerprint))
+        path, first = search.pages_path(prefix), not releases[prefix]  # the first folder of an index without releases
+        bundles.append(search.Bundle(path, language, fixed, fingerprint=fixed.fingerprint, releases=False, code=first))
     return bundles
 
 
@@ -382,7 +384,8 @@ def sharded(
         shard = releases[count - part.stop : count - part.start]
         own = [] if releases else [search.in_shard(home, number)]
         records = SearchRecords(state, shard, own, shard=number)
-        bundles.append(search.Bundle(path, language, records, fingerprint=records.fingerprint))
+        newest = number == len(ranges)  # the first of its index's folders: its pages load Pagefind from it
+        bundles.append(search.Bundle(path, language, records, fingerprint=records.fingerprint, code=newest))
     return bundles
 
 
