@@ -345,7 +345,7 @@ def page_bundles(state: BuildState, site_name: str) -> list[search.Bundle]:
     releases = {part.edition.prefix: len(part.published) for part in state.editions}
     if len(state.editions) < 2:
         language_of, releases = {"": state.settings.language}, {"": len(state.the_archive.published)}
-    own: dict[str, list[search.SearchRecord]] = {prefix: [] for prefix in state.pages_indexed}
+    own: dict[str, list[search.SearchRecord]] = {prefix: [] for prefix in language_of if prefix in state.pages_indexed}
     for page in state.documentation_pages:
         # Hand-written pages only: not releases, listings (even with an introduction) or redirects.
         if type(page) is not Page or page.file.src_uri not in state.page_bodies:
