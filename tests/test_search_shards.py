@@ -91,6 +91,24 @@ def test_an_alias_may_not_take_a_shards_address(project):
     ) in build.log, build.log
 
 
+def test_a_hand_written_page_may_not_take_a_search_index_folder(project):
+    """docs/pagefind-pages.md would be written into the hand-written pages' index, and
+    docs/pagefind/notes.md into the newest shard: both fail the build, named."""
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01"))
+    project.doc("pagefind-pages.md", "# Pages\n\nMine.\n")
+    project.doc("pagefind/notes.md", "# Notes\n\nMine.\n")
+    build = project.build()
+    assert build.returncode == 1
+    for source, address, folder in (
+        ("docs/pagefind-pages.md", "pagefind-pages/index.html", "pagefind-pages/"),
+        ("docs/pagefind/notes.md", "pagefind/notes/index.html", "pagefind/"),
+    ):
+        assert (
+            f"{source}: is published at {address}, inside {folder}, where the site itself (the search index) "
+            "writes; move or rename it"
+        ) in build.log, build.log
+
+
 def test_the_search_page_searches_every_shard_as_one_index(project, browser):
     build = _sharded(project)
     with site_tab(browser, build) as tab:

@@ -23,6 +23,7 @@ from ..model import TAXONOMIES, Release
 from ..redirects import check_redirects, redirects
 from ..search import header_folders, index_folders
 from ..sources import check_source
+from ..text_edition import TEXT
 from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
 from . import reuse
 from .check import CHECK_COMMAND
@@ -163,16 +164,27 @@ def add_redirects(state: BuildState, files: Files, config: MkDocsConfig) -> None
     )
     docs = project_path(state, config.docs_dir)
     release_files = {f"{settings.releases_dir}/{r.name}" for r in archive.published}
+    problems = []
     for file in files:
         if file.src_uri in release_files:
             continue  # claimed below, with the held releases
         if file.generated_by is None and file.abs_src_path and file.abs_src_path.startswith(config.docs_dir):
+            # A folder the site fills itself would take the file, or the file a part of it (the
+            # text-only edition's folder is checked with the edition: ``text.prepare``).
+            inside = next((f for f in claims.folders if file.dest_uri.startswith(f) and f != TEXT), None)
+            if inside is not None:
+                problems.append(
+                    Problem(
+                        f"{docs}/{file.src_uri}",
+                        f"is published at {file.dest_uri}, inside {inside}, where {claims.folders[inside]} "
+                        "writes; move or rename it",
+                    )
+                )
             claims.claim(file.dest_uri, f"{docs}/{file.src_uri}")
         elif file.src_uri.startswith(settings.releases_dir + "/"):
             claims.claim(file.dest_uri, file.src_uri)  # a file shipped with the releases
         else:
             claims.claim(file.dest_uri, "the site itself")
-    problems = []
     for release in [*archive.published, *archive.held]:
         other = claims.claim(url_of(release) + "index.html", release.source)
         if other is not None and other.startswith(docs + "/"):
