@@ -6,7 +6,6 @@ the site."""
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 
@@ -20,15 +19,15 @@ def _entries(project) -> set[str]:
 
 
 def test_unchanged_shards_come_from_the_cache_and_the_site_is_byte_for_byte_a_cold_build(project):
-    first = _sharded(project)  # three shards and the pages' index; the build fills the cache
+    first = _sharded(project)  # four shards and the pages' index; the build fills the cache
     assert "from the cache" not in first.log
-    assert len(_entries(project)) == 4
+    assert len(_entries(project)) == 5
     filled = snapshot(first.site)
 
     warm = project.build()
     assert warm.returncode == 0, warm.log
-    assert "4 of 4 indexes from the cache" in warm.log, warm.log
-    assert "3 copied from the cache unmade, 0 made for Pagefind" in warm.log, (
+    assert "5 of 5 indexes from the cache" in warm.log, warm.log
+    assert "4 copied from the cache unmade, 0 made for Pagefind" in warm.log, (
         "no record made, by what they are made from"
     )
     assert snapshot(warm.site) == filled
@@ -37,15 +36,16 @@ def test_unchanged_shards_come_from_the_cache_and_the_site_is_byte_for_byte_a_co
     newest.write_text(newest.read_text() + "\nA word only this edit has: zqxcached.\n")
     edited = project.build()
     assert edited.returncode == 0, edited.log
-    assert "3 of 4 indexes from the cache" in edited.log, edited.log
-    made = re.search(r"2 copied from the cache unmade, (\d+) made for Pagefind", edited.log)
-    assert made and 3 <= int(made[1]) < 7, "the records of the edited release's shard alone are made"
+    assert "4 of 5 indexes from the cache" in edited.log, edited.log
+    assert "3 copied from the cache unmade, 1 made for Pagefind" in edited.log, (
+        "the records of the edited release's shard alone are made"
+    )
     after = snapshot(edited.site)
     for name, data in filled.items():  # the older shards are the same files
-        if name.startswith(("pagefind-1/", "pagefind-2/")):
+        if name.startswith(("pagefind-1/", "pagefind-2/", "pagefind-3/")):
             assert after[name] == data, name
     assert after != filled
-    assert len(_entries(project)) == 4, "the newest shard's old entry is dropped"
+    assert len(_entries(project)) == 5, "the newest shard's old entry is dropped"
 
     cold = project.build(env={"NEWSROOM_CACHE": "0"})
     assert cold.returncode == 0, cold.log
@@ -59,13 +59,15 @@ def test_a_tampered_search_cache_puts_neither_code_nor_other_files_on_the_site(p
     secret.write_text("zqxsecret: a file outside the cache")
     entries = sorted((project.path / ".cache/newsroom/pagefind").iterdir())
     # A script of the attacker's beside the data; a data file replaced by a symlink out of the
-    # cache; a file name Pagefind never writes.
+    # cache; a file name Pagefind never writes; a folder in a file's place.
     (entries[0] / "pagefind.js").write_text("alert('zqxevil')")
     fragment = next((entries[1] / "fragment").iterdir())
     fragment.unlink()
     fragment.symlink_to(secret)
     (entries[2] / "index" / "notes.txt").write_text("zqxevil")
     (entries[3] / "pagefind-ui.js").write_text("alert('zqxevil')")
+    (entries[4] / "pagefind-entry.json").unlink()  # a folder where a file belongs
+    (entries[4] / "pagefind-entry.json").mkdir()
 
     again = project.build()
     assert again.returncode == 0, again.log
@@ -85,11 +87,11 @@ def test_a_cached_entry_keeps_pagefind_data_only_and_the_code_comes_from_the_bin
         assert files is not None and "pagefind-entry.json" in files
         assert not [name for name in files if name.endswith((".js", ".pagefind"))]
     again = project.build()
-    assert "4 of 4 indexes from the cache" in again.log, again.log
+    assert "5 of 5 indexes from the cache" in again.log, again.log
     binary_script = (build.site / "pagefind" / "pagefind.js").read_bytes()
     assert (again.site / "pagefind" / "pagefind.js").read_bytes() == binary_script
     assert (again.site / "pagefind" / "wasm.en.pagefind").is_file()
-    for folder in ("pagefind-1", "pagefind-2", "pagefind-pages"):  # merged into the newest's instance
+    for folder in ("pagefind-1", "pagefind-2", "pagefind-3", "pagefind-pages"):  # merged into the newest's instance
         assert not list((again.site / folder).glob("*.js")) and not list((again.site / folder).glob("*.pagefind"))
 
 

@@ -5,19 +5,23 @@ search page all of them as one index."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
 import time
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from conftest import recorded_requests, release_text, site_tab
 from newsroom import parallel, search
 from test_output_encoding import pagefind_data
 
-#: Seven releases, oldest first, with search_shard_size 2: shards {One, Two}, {Three, Four} and the
-#: newest, {Five, Six, Seven} (the newest takes the rest: always at least a shard's size).
+#: Seven releases, oldest first, with search_shard_size 2: shards {One, Two}, {Three, Four},
+#: {Five, Six} and the newest, {Seven} (the newest holds from half a shard to a whole one less one:
+#: here one release).
 RELEASES = [
     ("One", "2019-01-01"),
     ("Two", "2019-06-01"),
@@ -27,7 +31,12 @@ RELEASES = [
     ("Six", "2021-02-01"),
     ("Seven", "2021-03-01"),
 ]
-SHARDS = {"pagefind-1": {"One", "Two"}, "pagefind-2": {"Three", "Four"}, "pagefind": {"Five", "Six", "Seven"}}
+SHARDS = {
+    "pagefind-1": {"One", "Two"},
+    "pagefind-2": {"Three", "Four"},
+    "pagefind-3": {"Five", "Six"},
+    "pagefind": {"Seven"},
+}
 #: The hand-written pages' index, apart from the releases' shards (the repository's docs/about.md).
 PAGES = {"pagefind-pages": {"About"}}
 
@@ -62,20 +71,48 @@ def test_the_index_is_cut_into_shards_by_date_each_indexed_alone(project):
     # newest shard and the pages.
     page = build.html("search/")
     assert json.loads(page.xpath("//script[@id='nr-search-indexes']/text()")[0]) == {
-        "en": ["../pagefind", "../pagefind-2", "../pagefind-1", "../pagefind-pages"]
+        "en": ["../pagefind", "../pagefind-3", "../pagefind-2", "../pagefind-1", "../pagefind-pages"]
     }
     assert page.xpath("//form[@data-nr-search]/@data-pagefind") == ["../pagefind/ ../pagefind-pages/"]
     assert build.html("").xpath("//form[@data-nr-search]/@data-pagefind") == ["pagefind/ pagefind-pages/"]
     # The figures name each shard's indexing.
-    assert "3 indexes" in build.log or "in 3 indexes" in build.log, build.log
+    assert "in 4 indexes" in build.log, build.log
 
 
-def test_an_archive_smaller_than_two_shards_has_one_index(project):
-    build = _sharded(project, size=4)  # 7 releases: one shard of all of them
+def test_an_archive_smaller_than_a_shard_has_one_index(project):
+    build = _sharded(project, size=8)  # 7 releases: one shard of all of them
     assert not (build.site / "pagefind-1").exists()
     assert _titles(build.site / "pagefind") == {title for title, _ in RELEASES}
     indexes = json.loads(build.html("search/").xpath("//script[@id='nr-search-indexes']/text()")[0])
     assert indexes == {"en": ["../pagefind", "../pagefind-pages"]}
+
+
+@given(releases=st.integers(0, 30_000), size=st.integers(1, 4_000))
+@example(releases=10_000, size=2_000)  # the benchmark's hourly build: the newest shard holds 1,000
+@example(releases=2, size=1)
+def test_shards_keep_their_releases_as_the_archive_grows_and_the_newest_stays_small(releases, size):
+    """What an hourly build indexes again is the newest shard (from half a shard to a whole one),
+    and, once every half a shard, the half before it or the older shard the two halves become."""
+    half = max(1, size // 2)
+    ranges = search.shard_ranges(releases, size)
+    assert ranges[0].start == 0 and ranges[-1].stop == releases
+    assert all(before.stop == after.start for before, after in itertools.pairwise(ranges))
+    assert all(len(part) > 0 for part in ranges) or releases == 0
+    if releases < size:
+        assert len(ranges) == 1, "a small archive has one shard"
+    else:
+        assert half <= len(ranges[-1]) <= max(1, size - 1), "the newest shard"
+    older = ranges[:-1]
+    if older and len(older[-1]) != size:
+        assert len(older[-1]) == half, "the half before the newest"
+        older = older[:-1]
+    assert all(part.start % size == 0 and len(part) == size for part in older)
+    assert max(len(part) for part in ranges) <= size, "Pagefind's memory is bounded by the size"
+    grown = search.shard_ranges(releases + 1, size)
+    assert set(older) <= set(grown), "the older shards keep their releases"
+    known = set(ranges)
+    indexed_again = sum(len(part) for part in grown if part not in known)
+    assert indexed_again <= size + half
 
 
 def test_an_alias_may_not_take_a_shards_address(project):

@@ -338,14 +338,24 @@ def bundle_path(prefix: str) -> str:
 def shard_ranges(releases: int, size: int) -> list[range]:
     """An edition's releases, oldest first, cut into the shards of its index (``search_shard_size``).
 
-    Every shard but the newest holds exactly ``size`` releases, and keeps them as the archive
-    grows: a new release changes the newest shard only. The newest holds the rest, from ``size``
-    to twice as many less one (or fewer, in an archive smaller than that): the header box, which
-    searches it alone, always searches at least ``size`` of the newest releases. Pagefind indexes
-    one shard at a time: its memory peaks at the largest shard's, whatever the archive's size.
+    The older shards hold exactly ``size`` releases each, and keep them as the archive grows. The
+    newest holds from half a shard to a whole one less one (1,000 to 1,999 releases by default),
+    or the whole of an archive smaller than a shard: the header box, which searches it alone,
+    always searches at least that many of the newest releases. Before it there may be a half
+    shard, which keeps its releases until the newest fills the other half and the two become an
+    older shard. A new release changes the newest shard only but once every half a shard: an
+    hourly build indexes half a shard to a whole one again, not one to two whole ones. Pagefind
+    indexes one shard at a time: its memory peaks at a shard's, whatever the archive's size.
     """
-    count = max(1, releases // size)
-    return [range(i * size, (i + 1) * size if i < count - 1 else releases) for i in range(count)]
+    half = max(1, size // 2)
+    whole = max(0, (releases - half) // size)  # the older shards of ``size``
+    start = whole * size
+    rest = releases - start  # from ``half`` to ``size + half - 1``, or the whole of a small archive
+    ranges = [range(i * size, (i + 1) * size) for i in range(whole)]
+    if rest >= size and rest > half:  # the half before the newest
+        ranges.append(range(start, start + half))
+        start += half
+    return [*ranges, range(start, releases)]
 
 
 #: The filter that holds a record's shard, in an index of several (``in_shard``).
@@ -388,7 +398,7 @@ def header_folders(prefix: str, folders: list[str]) -> list[str]:
 
 def shard_paths(prefix: str, releases: int, size: int) -> list[str]:
     """Where the shards of an edition's index are published, newest first: the newest at
-    ``<prefix>pagefind`` (the only one of an archive smaller than twice ``size``), the others at
+    ``<prefix>pagefind`` (the only one of an archive smaller than a shard), the others at
     ``<prefix>pagefind-<n>``, numbered from the oldest (``pagefind-1``)."""
     count = len(shard_ranges(releases, size))
     return [bundle_path(prefix)] + [f"{bundle_path(prefix)}-{number}" for number in range(count - 1, 0, -1)]
