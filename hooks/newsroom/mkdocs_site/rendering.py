@@ -92,17 +92,23 @@ class ReleaseRenderer:
         """Convert the bodies in ``workers`` forked processes, keeping the results for ``render``.
         ``names``: each source's ``src_uri``, in order (a source may be made only when asked for)."""
 
-        def convert_share(start: int, end: int) -> tuple[list[Rendered | None], list[logging.LogRecord], Checked]:
+        def convert_share(
+            start: int, end: int
+        ) -> tuple[list[Rendered | None], list[logging.LogRecord], Checked, set[str]]:
             return _convert_in_worker(self.bodies, sources[start:end])
 
         bounds = parallel.shares(len(sources), workers, smallest=50, per_worker=8)
         done = iter(names)
-        checked = self.bodies.checked
-        for results, records, (used, recalled, rejected) in parallel.in_order(convert_share, bounds, workers):
+        checked, conversions = self.bodies.checked, self.bodies.conversions
+        for results, records, (used, recalled, rejected), converted in parallel.in_order(
+            convert_share, bounds, workers
+        ):
             if checked is not None:  # the entries the workers used or wrote: kept when the build prunes
                 checked.used |= used
                 checked.rejected += rejected
                 self.recalled += recalled
+            if conversions is not None:  # likewise the Markdown conversions of their shares' bodies
+                conversions.used |= converted
             for record in records:  # warnings count in this process, as --strict needs
                 logging.getLogger(record.name).handle(record)
             for rendered in results:
@@ -150,8 +156,10 @@ Checked = tuple[set[str], int, int]
 
 def _convert_in_worker(
     bodies: Bodies, sources: Sequence[Source]
-) -> tuple[list[Rendered | None], list[logging.LogRecord], Checked]:
-    """In a worker: convert the bodies; log records are sent back to the parent, not printed here."""
+) -> tuple[list[Rendered | None], list[logging.LogRecord], Checked, set[str]]:
+    """In a worker: convert the bodies; log records are sent back to the parent, not printed here,
+    and so are the keys of the conversions of the share's bodies (``Conversions.used``), which the
+    parent keeps when the build prunes: it never unpacks nor hashes every body itself."""
     capture = _Capture()
     root = logging.getLogger("mkdocs")
     root.handlers = [capture]
@@ -169,17 +177,19 @@ def _convert_in_worker(
             continue
         rendered.fresh = None  # kept for the next build by this worker (below), not sent back
         results.append(rendered)
+    converted: set[str] = set()
     if bodies.conversions is not None:
         bodies.conversions.save()
         # A worker takes share after share: it holds one share's conversions at a time, not
         # every one it fetched or made (at 50,000 releases, 0.7 GB in each worker of a warm build).
         bodies.conversions.known.clear()
+        converted, bodies.conversions.used = bodies.conversions.used, set()
     checked: Checked = (set(), 0, 0)
     if bodies.checked is not None:  # this share's checked bodies, written at once
         bodies.checked.flush()
         checked = (bodies.checked.used, bodies.recalled, bodies.checked.rejected)
         bodies.checked.used, bodies.recalled, bodies.checked.rejected = set(), 0, 0
-    return results, capture.records, checked
+    return results, capture.records, checked, converted
 
 
 def prerender(state: BuildState) -> None:
@@ -202,11 +212,8 @@ def prerender(state: BuildState) -> None:
         sources, names = remaining, [source.src_uri for source in remaining]
     conversions = bodies.conversions
     workers = state.workers()
-    if conversions is not None:
-        if workers > 1:  # each worker fetches those of its share: this process never holds them all
-            conversions.mark(source.text for source in sources)
-        else:
-            conversions.load(source.text for source in sources)
+    if conversions is not None and workers <= 1:  # else each worker fetches and marks its share's
+        conversions.load(source.text for source in sources)
     if workers > 1:
         with state.progress.phase("markdown") as report:
             renderer.prerender(sources, names, workers)
