@@ -6,16 +6,21 @@ published."""
 from __future__ import annotations
 
 import io
+import json
+import marshal
+import pickle
 import re
 import shutil
 import sqlite3
 from pathlib import Path
 
+import jinja2
 import pytest
+from jinja2.bccache import bc_magic
 
 from conftest import REPOSITORY_LANGUAGES, ROOT, release_text, snapshot
 from helpers import ARCHIVE
-from newsroom import page_cache
+from newsroom import page_cache, template_cache
 
 SECRET = {page_cache.SECRET_VARIABLE: "a secret of the publishing workflow"}
 COLD = {"NEWSROOM_CACHE": "0"}
@@ -266,6 +271,7 @@ def test_feeds_are_written_from_the_cache_and_a_forged_one_is_made_anew(project)
         page_cache.FILE,
         page_cache.BODIES_FILE,
         page_cache.FEEDS_FILE,
+        template_cache.FILE,
         "markdown.sqlite3",
         "verdicts.sqlite3",
         "releases.sqlite3",
@@ -299,6 +305,46 @@ def test_a_search_cache_folder_that_is_a_symlink_is_not_used(tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (project / ".cache/newsroom/pagefind").symlink_to(tmp_path / "elsewhere")
     assert search_cache.IndexCache(project, "f").root is None
+
+
+def _templates(project, tmp_path, env) -> tuple[dict, object]:
+    """(the build's figures on compiled templates, the build)."""
+    timings = tmp_path / "timings.json"
+    build = project.build(env={**env, "NEWSROOM_TIMINGS": str(timings)})
+    assert build.returncode == 0, build.log
+    figures = json.loads(timings.read_text())["figures"]
+    return {name: figures.get(f"templates {name}") for name in ("compiled", "from the cache", "refused")}, build
+
+
+def test_compiled_templates_are_kept_and_a_forged_one_never_runs(project, tmp_path):
+    """Jinja's bytecode is code: kept between builds with the secret only, and an entry changed
+    without the secret is compiled anew, never run."""
+    project.copy_releases(ARCHIVE)
+    first, _ = _templates(project, tmp_path, SECRET)
+    assert first["compiled"] > 10 and first["from the cache"] == 0, first
+    second, build = _templates(project, tmp_path, SECRET)
+    assert second["compiled"] == 0 and second["from the cache"] > 0 and second["refused"] == 0, second
+    _same_as_cold(project, build)
+
+    # A forger without the secret puts other code, for the same template source, in every entry.
+    forged_code = marshal.dumps(jinja2.Environment().compile("zqxforged {{ 1 + 1 }}"))
+    with sqlite3.connect(project.path / ".cache/newsroom" / template_cache.FILE) as db:
+        entries = list(db.execute("SELECT key, data FROM pages"))
+        for key, data in entries:
+            payload = io.BytesIO(data)
+            assert payload.read(len(bc_magic)) == bc_magic
+            checksum = pickle.load(payload)  # the template source's, which Jinja checks
+            db.execute(
+                "UPDATE pages SET data = ? WHERE key = ?", (bc_magic + pickle.dumps(checksum, 2) + forged_code, key)
+            )
+    project.config["site_name"] = "Another name"  # every page rendered again, with every template
+    forged, build = _templates(project, tmp_path, SECRET)
+    assert forged["from the cache"] == 0 and forged["refused"] > 0, forged
+    assert forged["compiled"] >= first["compiled"], forged
+    assert not any(b"zqxforged" in data for data in snapshot(build.site).values())
+    _same_as_cold(project, build)
+    third, _ = _templates(project, tmp_path, SECRET)
+    assert third["compiled"] == 0 and third["refused"] == 0, "the forged entries were replaced"
 
 
 def test_without_the_secret_no_page_is_read_or_kept(project):

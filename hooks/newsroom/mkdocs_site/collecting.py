@@ -59,6 +59,7 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
     bodies.check_only = state.command == CHECK_COMMAND
     bodies.verdicts = cache.Verdicts(settings.project_dir)
     bodies.checked = reuse.checked_bodies(state)
+    state.templates = reuse.template_cache(state)
     state.renderer = ReleaseRenderer(bodies)
     state.releases_folder = os.fspath(settings.releases_path)
     for part in state.editions:  # a release's previous and next are its edition's: in its language

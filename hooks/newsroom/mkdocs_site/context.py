@@ -36,6 +36,7 @@ def prepare_env(state: BuildState, env: Any, config: MkDocsConfig, files: Files,
     # page (tens of thousands of them), as a reader sees them (text only ever comes from variables).
     env.trim_blocks = env.lstrip_blocks = True
     env.add_extension(Unindented)
+    env.bytecode_cache = state.templates  # the templates as earlier builds compiled them
     env.globals["newsroom_chrome"] = state.chrome = nav_chrome
     env.globals["newsroom_icon"], env.globals["newsroom_icons"] = state.icons, state.icons.path
     env.globals["newsroom_search_folders"] = state.header_indexes
@@ -51,6 +52,7 @@ def early_strings(state: BuildState, config: MkDocsConfig) -> Translations:
     They are read through an environment of the same theme, made once; the pages use them too."""
     if state.translations is None:
         state.env = config.theme.get_env()
+        state.env.bytecode_cache = state.templates
         state.translations = Translations(state.env, config.theme.get("language") or "en")
     return state.translations
 

@@ -25,6 +25,7 @@ from mkdocs.structure.pages import Page
 from .. import page_cache
 from ..listings import PagedListing, TermListing
 from ..model import TAXONOMIES, Release
+from ..template_cache import TemplateCache
 from ..term_names import TERMS_FILE
 from .context import edition_part, image_size, listing_alternates
 from .pages import ListingPage, ReleasePage
@@ -83,6 +84,14 @@ def checked_bodies(state: BuildState) -> page_cache.PageCache | None:
         return None
     secret = os.environ.get(page_cache.SECRET_VARIABLE)
     return page_cache.PageCache(state.settings.project_dir, secret, page_cache.BODIES_FILE, buffered=True)
+
+
+def template_cache(state: BuildState) -> TemplateCache | None:
+    """At ``on_files``: the compiled templates kept by earlier builds, if this build keeps its work
+    (``TemplateCache``: authenticated with the secret, for they are code)."""
+    if not uses_cache(state):
+        return None
+    return TemplateCache(state.settings.project_dir, os.environ.get(page_cache.SECRET_VARIABLE))
 
 
 def open_cache(state: BuildState, config: MkDocsConfig) -> None:
@@ -286,6 +295,9 @@ def save(state: BuildState) -> None:
     if kept is not None:
         kept.cache.save(prune=True)
         kept.feed_cache.save(prune=True)
+    templates, state.templates = state.templates, None
+    if templates is not None:
+        templates.save()
 
 
 def abandon(state: BuildState) -> None:
@@ -293,3 +305,6 @@ def abandon(state: BuildState) -> None:
     if kept is not None:
         kept.cache.abandon()
         kept.feed_cache.abandon()
+    templates, state.templates = state.templates, None
+    if templates is not None:
+        templates.abandon()

@@ -33,6 +33,7 @@ from ..progress import Progress
 from ..publish import Staging
 from ..published import Published
 from ..settings import Settings
+from ..template_cache import TemplateCache
 from ..views import Formatter
 from .check import CHECK_COMMAND
 from .pages import ListingPage, ReleasePage
@@ -131,6 +132,8 @@ class BuildState:
     """Each release's digest (``page_cache.release_digest``), by file name, made once."""
     kept: Any = None
     """The pages kept between builds, as this build uses them (``reuse.KeptPages``), if it does."""
+    templates: TemplateCache | None = None
+    """The compiled templates kept between builds (``reuse.template_cache``), if this build keeps them."""
 
     @property
     def published(self) -> Published | None:

@@ -151,6 +151,10 @@ def post_build(state: BuildState, config: MkDocsConfig) -> None:
     if state.indexing is not None:
         finish_search_index(state, "search (waiting for Pagefind)")
     state.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if state.templates is not None:
+        state.progress.figures["templates compiled"] = state.templates.compiled
+        state.progress.figures["templates from the cache"] = state.templates.loaded
+        state.progress.figures["templates refused"] = state.templates.store.rejected  # not made with the secret
     state.progress.save()
     save_conversions(state)
     release_frozen(state)
