@@ -18,7 +18,7 @@ import jinja2
 import pytest
 from jinja2.bccache import bc_magic
 
-from conftest import REPOSITORY_LANGUAGES, ROOT, release_text, snapshot
+from conftest import REPOSITORY_LANGUAGES, ROOT, Build, release_text, snapshot
 from helpers import ARCHIVE
 from newsroom import page_cache, template_cache
 
@@ -307,7 +307,7 @@ def test_a_search_cache_folder_that_is_a_symlink_is_not_used(tmp_path):
     assert search_cache.IndexCache(project, "f").root is None
 
 
-def _templates(project, tmp_path, env) -> tuple[dict, object]:
+def _templates(project, tmp_path, env) -> tuple[dict, Build]:
     """(the build's figures on compiled templates, the build)."""
     timings = tmp_path / "timings.json"
     build = project.build(env={**env, "NEWSROOM_TIMINGS": str(timings)})
