@@ -43,6 +43,8 @@ def _options(environment: Any) -> tuple[Any, ...]:
         environment.newline_sequence,
         environment.keep_trailing_newline,
         environment.optimized,
+        environment.is_async,
+        getattr(environment.finalize, "__qualname__", None),
         autoescape if isinstance(autoescape, bool) else getattr(autoescape, "__qualname__", repr(type(autoescape))),
         sorted(environment.extensions),
     )
@@ -60,10 +62,6 @@ class TemplateCache(BytecodeCache):
         """Templates taken from the cache, not compiled, in this process."""
         self.compiled = 0
         """Templates compiled in this process (and kept, once the build succeeds)."""
-
-    @property
-    def enabled(self) -> bool:
-        return self.store.enabled
 
     def _key(self, bucket: Bucket) -> str:
         return key(self.prefix, _options(bucket.environment), bucket.key, bucket.checksum)
