@@ -309,7 +309,8 @@ def test_drafts_and_future_releases_are_held_back():
 
 
 def test_a_term_named_twice_in_one_release_counts_once():
-    from newsroom.taxonomy import RelatedIndex, build_taxonomies
+    from newsroom.related import RelatedIndex
+    from newsroom.taxonomy import build_taxonomies
 
     release, problems = parse(with_front(*BASE, "countries: [North Korea, north  korea, NORTH KOREA, Kenya]"))
     assert problems == []

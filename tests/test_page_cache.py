@@ -222,6 +222,35 @@ def test_a_page_changed_in_the_cache_without_the_secret_is_never_published(proje
     assert snapshot(stranger.site) == good
 
 
+def _carried(log: str) -> int:
+    found = re.search(r"page keys: \d+ pages, (\d+) releases' related ones from the last build", log)
+    assert found, log
+    return int(found[1])
+
+
+def test_related_releases_are_carried_over_and_forged_ones_are_found_anew(project):
+    project.copy_releases(ARCHIVE)
+    first = project.build(env=SECRET)
+    assert first.returncode == 0, first.log
+    assert _carried(first.log) == 0
+    good = snapshot(first.site)
+    again = project.build(env=SECRET)
+    published = len(list(project.releases.glob("*.md")))
+    assert _carried(again.log) == published
+    assert snapshot(again.site) == good
+
+    # Lists that lead elsewhere, written without the secret: each release's related ones shifted.
+    with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.RELATED_FILE) as db:
+        [(key, data)] = db.execute("SELECT key, data FROM pages")
+        plain = json.loads(data)
+        plain["related"] = [[(n + 1) % len(plain["names"]), *r[1:]] for n, r in enumerate(plain["related"])]
+        db.execute("UPDATE pages SET data = ? WHERE key = ?", (json.dumps(plain).encode(), key))
+    forged = project.build(env=SECRET)
+    assert forged.returncode == 0, forged.log
+    assert _carried(forged.log) == 0
+    assert snapshot(forged.site) == good
+
+
 def _feeds_from_cache(log: str) -> int:
     found = re.search(r"feeds: \d+ files(?:, (\d+) feeds copied from the cache)? in", log)
     assert found, log
@@ -271,6 +300,7 @@ def test_feeds_are_written_from_the_cache_and_a_forged_one_is_made_anew(project)
         page_cache.FILE,
         page_cache.BODIES_FILE,
         page_cache.FEEDS_FILE,
+        page_cache.RELATED_FILE,
         template_cache.FILE,
         "markdown.sqlite3",
         "verdicts.sqlite3",

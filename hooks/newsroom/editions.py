@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .model import Release
+from .related import RelatedLists, RelatedReleases
 from .settings import Settings
-from .taxonomy import RelatedIndex, Taxonomies, edition_taxonomies
+from .taxonomy import Taxonomies, edition_taxonomies
 
 if TYPE_CHECKING:  # the reader, which term_names uses, asks this module for prefixes
     from .term_names import TermNames
@@ -58,14 +59,20 @@ class EditionArchive:
     edition: Edition
     published: list[Release]
     taxonomies: Taxonomies
-    _related: RelatedIndex | None = field(default=None, init=False, repr=False, compare=False)
+    kept_related: RelatedLists | None = field(default=None, init=False, repr=False, compare=False)
+    """The related releases an earlier build found, carried over where nothing they came from changed."""
+    _related: RelatedReleases | None = field(default=None, init=False, repr=False, compare=False)
 
     def related(self, release: Release, limit: int) -> list[Release]:
         """The releases of this edition most like ``release`` (one of them): a reader of an edition
-        is led to releases in its language (``taxonomy.RelatedIndex``)."""
-        if self._related is None:
-            self._related = RelatedIndex(self.published, self.taxonomies)
-        return self._related.related(release, limit)
+        is led to releases in its language (``related.RelatedReleases``)."""
+        return self.related_releases(limit).of(release)
+
+    def related_releases(self, limit: int) -> RelatedReleases:
+        """Every release's related ones, at most ``limit`` each."""
+        if self._related is None or self._related.limit != limit:
+            self._related = RelatedReleases(self.published, self.taxonomies, limit, self.kept_related)
+        return self._related
 
 
 def split(

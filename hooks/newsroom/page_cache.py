@@ -45,6 +45,8 @@ TEXT_FILE = "text-pages.sqlite3"
 FEEDS_FILE = "feeds.sqlite3"
 #: Release bodies as earlier builds checked them (``bodies.Bodies.checked``).
 BODIES_FILE = "bodies.sqlite3"
+#: Each edition's related releases (``related.RelatedLists``).
+RELATED_FILE = "related.sqlite3"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS pages (key TEXT PRIMARY KEY, mac BLOB NOT NULL, data BLOB NOT NULL)"
 
 

@@ -1,12 +1,10 @@
-"""Regions, countries, topics and organizations: terms, their slugs, and related releases.
+"""Regions, countries, topics and organizations: terms and their slugs.
 
 A term is one name, however editors spelled it: names that differ only in
 case or spacing are one term (the build warns about the variants); two
 different names that make the same slug are an error naming both.
 
-Related releases come from posting lists kept as bitmaps (one bit per
-release, newest first), so a release's best matches are found with a few
-dozen bitwise operations instead of comparing it with every other release.
+Which releases share terms with a release: ``related``.
 """
 
 from __future__ import annotations
@@ -19,8 +17,6 @@ from .errors import Problem
 from .model import TAXONOMIES, Release
 from .urls import term_slug, term_url
 
-#: Related releases rank by shared terms in this order, then by date.
-RELATED_BY = ("countries", "topics", "organizations")
 #: Longest slug of a term, in characters: it names a folder of the site (names in other
 #: scripts are spelled out in Latin letters, and grow).
 MAX_TERM_SLUG = 150
@@ -175,60 +171,6 @@ def _canonical(spellings: dict[str, int] | dict[str, list]) -> str:
         return value if isinstance(value, int) else len(value)
 
     return min(spellings, key=lambda name: (-weight(name), name))
-
-
-class RelatedIndex:
-    """Finds the releases sharing most countries, then topics, then organizations; newer first on ties.
-
-    Each term's releases are one bitmap (a Python int, bit i = i-th newest release); a release's
-    related ones come from a few dozen AND/OR/NOT of the bitmaps of its own terms, never from
-    comparing pairs. Each operation costs N/30 machine words, so the whole archive costs
-    O(N^2/30) word operations: measured 0.3 s at 10,000 releases and 2 s at 50,000 (about 40 us
-    a release), a small share of the build; past a few hundred thousand releases it would need
-    candidate lists instead.
-    """
-
-    def __init__(self, published: Sequence[Release], taxonomies: Taxonomies):
-        self.releases = list(published)
-        self.taxonomies = taxonomies
-        self.position = {id(r): i for i, r in enumerate(self.releases)}
-        self.universe = (1 << len(self.releases)) - 1
-        self.postings: dict[tuple[str, str], int] = {}
-        for taxonomy in RELATED_BY:
-            for term in taxonomies.terms[taxonomy].values():
-                bits = 0
-                for release in term.releases:
-                    bits |= 1 << self.position[id(release)]
-                self.postings[(taxonomy, term.slug)] = bits
-
-    def _exactly(self, release: Release, taxonomy: str) -> list[int]:
-        """Bitmaps of the releases sharing exactly k of the release's terms, for k = 0..n."""
-        counts = [self.universe]
-        for term in self.taxonomies.of(release, taxonomy):
-            bits = self.postings[(taxonomy, term.slug)]
-            nxt = [counts[0] & ~bits]
-            nxt.extend((counts[k] & ~bits) | (counts[k - 1] & bits) for k in range(1, len(counts)))
-            nxt.append(counts[-1] & bits)
-            counts = nxt
-        return counts
-
-    def related(self, release: Release, limit: int) -> list[Release]:
-        own = 1 << self.position[id(release)]
-        by_country, by_topic, by_org = (self._exactly(release, t) for t in RELATED_BY)
-        found: list[Release] = []
-        for c in range(len(by_country) - 1, -1, -1):
-            for t in range(len(by_topic) - 1, -1, -1):
-                for o in range(len(by_org) - 1, -1, -1):
-                    if c == t == o == 0:
-                        return found
-                    mask = by_country[c] & by_topic[t] & by_org[o] & ~own
-                    while mask:
-                        low = mask & -mask
-                        found.append(self.releases[low.bit_length() - 1])
-                        if len(found) == limit:
-                            return found
-                        mask ^= low
-        return found
 
 
 def edition_taxonomies(

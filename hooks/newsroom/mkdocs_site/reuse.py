@@ -12,6 +12,7 @@ redirects are rendered every time: a few pages, whatever the archive's size.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sysconfig
 import time
@@ -23,8 +24,10 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from .. import page_cache
+from ..cache import code_version
 from ..listings import PagedListing, TermListing
 from ..model import TAXONOMIES, Release
+from ..related import RelatedLists
 from ..template_cache import TemplateCache
 from ..term_names import TERMS_FILE
 from .context import edition_part, image_size, listing_alternates
@@ -43,6 +46,7 @@ class KeptPages:
         text_cache: page_cache.PageCache,
         feed_cache: page_cache.PageCache,
         site_key: str,
+        related_cache: page_cache.PageCache | None = None,
     ):
         self.state = state
         self.cache = cache
@@ -51,6 +55,8 @@ class KeptPages:
         that writes them keeps them while this one keeps the others."""
         self.feed_cache = feed_cache
         """The feeds' files (``writing.write_feeds``)."""
+        self.related_cache = related_cache
+        """Each edition's related releases (``related.RelatedLists``), carried over to the next build."""
         self.site_key = site_key
         self.keys: dict[str, str] = {}
         """The key of every page that has one, by source path."""
@@ -104,8 +110,10 @@ def open_cache(state: BuildState, config: MkDocsConfig) -> None:
     cache = page_cache.PageCache(project, secret)
     text_cache = page_cache.PageCache(project, secret, page_cache.TEXT_FILE)
     feed_cache = page_cache.PageCache(project, secret, page_cache.FEEDS_FILE)
-    kept = state.kept = KeptPages(state, cache, text_cache, feed_cache, site_key(state, config))
+    related_cache = page_cache.PageCache(project, secret, page_cache.RELATED_FILE, buffered=True)
+    kept = state.kept = KeptPages(state, cache, text_cache, feed_cache, site_key(state, config), related_cache)
     with state.progress.phase("page keys") as report:
+        carried = _carry_related(state, related_cache)
         for page in state.pages.values():
             found = release_key(state, kept, page)
             if found is not None:
@@ -114,7 +122,24 @@ def open_cache(state: BuildState, config: MkDocsConfig) -> None:
             found = listing_key(state, kept, listing)
             if found is not None:
                 kept.keys[listing.file.src_uri] = found
-        report["done"] = f"{len(kept.keys)} pages"
+        report["done"] = f"{len(kept.keys)} pages, {carried} releases' related ones from the last build"
+
+
+def _related_key(state: BuildState, prefix: str) -> str:
+    return page_cache.key("related", code_version(), prefix, state.settings.related_count)
+
+
+def _carry_related(state: BuildState, related_cache: page_cache.PageCache) -> int:
+    """Each edition's related releases as the last build found them, where nothing they came from
+    changed (``related.RelatedReleases``); how many releases' lists were carried over."""
+    carried = 0
+    for part in state.editions:
+        data = related_cache.get(_related_key(state, part.edition.prefix))
+        if data is not None:
+            with contextlib.suppress(ValueError):  # not as this code writes them: found anew
+                part.kept_related = RelatedLists.from_bytes(data)
+        carried += part.related_releases(state.settings.related_count).carried
+    return carried
 
 
 def site_key(state: BuildState, config: MkDocsConfig) -> str:
@@ -295,6 +320,11 @@ def save(state: BuildState) -> None:
     if kept is not None:
         kept.cache.save(prune=True)
         kept.feed_cache.save(prune=True)
+        if kept.related_cache is not None:
+            for part in state.editions:
+                found = part.related_releases(state.settings.related_count).lists()
+                kept.related_cache.put(_related_key(state, part.edition.prefix), found.to_bytes())
+            kept.related_cache.save(prune=True)
     templates, state.templates = state.templates, None
     if templates is not None:
         templates.save()
@@ -305,6 +335,9 @@ def abandon(state: BuildState) -> None:
     if kept is not None:
         kept.cache.abandon()
         kept.feed_cache.abandon()
+        if kept.related_cache is not None:
+            kept.related_cache.pending.clear()
+            kept.related_cache.abandon()
     templates, state.templates = state.templates, None
     if templates is not None:
         templates.abandon()
