@@ -19,6 +19,7 @@ a table of how the figures grow. The archive is generated once per N under bench
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import resource
@@ -26,7 +27,9 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -101,13 +104,43 @@ def sizes(site: Path) -> dict[str, float | str]:
 
 
 def published(site: Path) -> dict[str, float]:
-    """What a host is sent: every file of the site, and their bytes (GitHub Pages asks for under 1 GB)."""
+    """What a host is sent: every file of the site, and their bytes (GitHub Pages asks for under
+    1 GB), and the artifact the publishing workflow uploads (``pages_artifact``)."""
     files, size = 0, 0
     for folder, _, names in os.walk(site):
         for name in names:
             files += 1
             size += os.lstat(os.path.join(folder, name)).st_size
-    return {"site_files": files, "site_mib": round(size / 2**20, 1)}
+    return {"site_files": files, "site_mib": round(size / 2**20, 1), "artifact_mib": pages_artifact(site)}
+
+
+class _Deflated(io.RawIOBase):
+    """A sink that counts what its bytes deflate to."""
+
+    def __init__(self, level: int):
+        self.compressor = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.size += len(self.compressor.compress(data))
+        return len(data)
+
+    def finish(self) -> int:
+        self.size += len(self.compressor.flush())
+        return self.size
+
+
+def pages_artifact(site: Path) -> float:
+    """MiB of the artifact the publishing workflow uploads to GitHub Pages: the site in one tar
+    file (``actions/upload-pages-artifact``), deflated at level 6 by ``actions/upload-artifact``.
+    ``actions/deploy-pages`` warns when it is over 1 GB. Counted as it streams, never written."""
+    sink = _Deflated(6)
+    with tarfile.open(fileobj=sink, mode="w|", format=tarfile.GNU_FORMAT) as tar:
+        tar.add(site, arcname=".")
+    return round(sink.finish() / 2**20, 1)
 
 
 def by_language(releases: Path) -> dict[str, int]:

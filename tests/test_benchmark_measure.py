@@ -42,3 +42,17 @@ def test_the_hugo_site_links_every_release_and_only_releases(tmp_path):
     assert (site / "content" / "news" / "2021-01-01-a.md").stat().st_ino == (releases / "2021-01-01-a.md").stat().st_ino
     assert "paginate = 20" in (site / "config.toml").read_text()
     assert all((site / "layouts" / name).is_file() for name in hugo.LAYOUTS)
+
+
+def test_the_pages_artifact_is_the_site_in_one_tar_deflated(tmp_path):
+    import os
+
+    from benchmarks import run
+
+    site = tmp_path / "site"
+    (site / "news").mkdir(parents=True)
+    (site / "news/index.html").write_bytes(b"<p>" * 2**19)  # 1.5 MiB that deflate to almost nothing
+    assert run.pages_artifact(site) == 0.0
+    (site / "photo.jpg").write_bytes(os.urandom(2**20))  # 1 MiB that does not deflate
+    assert 1.0 <= run.pages_artifact(site) <= 1.1
+    assert run.published(site) == {"site_files": 2, "site_mib": 2.5, "artifact_mib": run.pages_artifact(site)}

@@ -12,6 +12,7 @@ import pickle
 import re
 import shutil
 import sqlite3
+from array import array
 from pathlib import Path
 
 import jinja2
@@ -239,12 +240,15 @@ def test_related_releases_are_carried_over_and_forged_ones_are_found_anew(projec
     assert _carried(again.log) == published
     assert snapshot(again.site) == good
 
-    # Lists that lead elsewhere, written without the secret: each release's related ones shifted.
+    # Lists that lead elsewhere, written without the secret: each release's first one moved on by one.
     with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.RELATED_FILE) as db:
         [(key, data)] = db.execute("SELECT key, data FROM pages")
-        plain = json.loads(data)
-        plain["related"] = [[(n + 1) % len(plain["names"]), *r[1:]] for n, r in enumerate(plain["related"])]
-        db.execute("UPDATE pages SET data = ? WHERE key = ?", (json.dumps(plain).encode(), key))
+        head, _, places = data.partition(b"\n")
+        lists = array("I", places)
+        limit = json.loads(head)["limit"]
+        for start in range(0, len(lists), limit):
+            lists[start] = (start // limit + 1) % published
+        db.execute("UPDATE pages SET data = ? WHERE key = ?", (head + b"\n" + lists.tobytes(), key))
     forged = project.build(env=SECRET)
     assert forged.returncode == 0, forged.log
     assert _carried(forged.log) == 0

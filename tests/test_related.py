@@ -6,6 +6,8 @@ scratch finds, and both are the ranking that compares every pair."""
 from __future__ import annotations
 
 import json
+import sys
+from array import array
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -118,42 +120,61 @@ def test_lists_are_found_anew_when_the_count_or_the_order_changes_or_much_change
     assert found(few, 3, previous).lists() == found(few, 3).lists()
 
 
+def _kept(head: dict, *places: int) -> bytes:
+    plain = {"limit": 1, "names": ["a"], "signatures": ["s"], "byteorder": sys.byteorder, **head}
+    return json.dumps(plain).encode() + b"\n" + array("I", places).tobytes()
+
+
 @pytest.mark.parametrize(
     "data",
     [
         b"",
-        b"[]",
-        b"{}",
-        b'{"limit": 1, "names": ["a"], "slugs": [], "profiles": [[[], [], []]], "related": [[1]]}',  # no place 1
-        b'{"limit": 1, "names": ["a"], "slugs": [], "profiles": [[[], [], []]], "related": [[0, 0]]}',  # over limit
-        b'{"limit": 1, "names": ["a", "a"], "slugs": [], "profiles": [], "related": []}',
-        b'{"limit": 1, "names": ["a"], "slugs": [], "profiles": [[[0], [], []]], "related": [[]]}',  # no slug 0
-        b'{"limit": 1, "names": ["a"], "slugs": ["s"], "profiles": [[[0], []]], "related": [[]]}',
-        b'{"limit": true, "names": [], "slugs": [], "profiles": [], "related": []}',
-        b'{"limit": 1, "names": [1], "slugs": [], "profiles": [[[], [], []]], "related": [[]]}',
-        b'{"limit": 1, "names": ["a"], "slugs": [], "profiles": [[[], [], []]], "related": [["0"]]}',
-        b"\xff",
+        b"[]\n",
+        b"{}\n",
+        _kept({}, 1),  # no release at place 1
+        _kept({}, 0, 0),  # more places than the limit allows
+        _kept({}),  # fewer
+        _kept({}, 0)[:-1],  # a place cut short
+        _kept({"names": ["a", "a"], "signatures": ["s", "s"]}, 1, 0),
+        _kept({"signatures": []}, 0),
+        _kept({"limit": True}, 0),
+        _kept({"limit": -1}, 0),
+        _kept({"names": [1]}, 0),
+        _kept({"signatures": [None]}, 0),
+        _kept({"byteorder": "middle"}, 0),
+        b"\xff\n",
     ],
 )
 def test_kept_lists_that_are_not_as_written_are_refused(data):
-    with pytest.raises(ValueError, match="not"):
+    with pytest.raises(ValueError, match="not kept related releases"):
         RelatedLists.from_bytes(data)
+
+
+def test_kept_lists_are_read_on_a_machine_of_the_other_byte_order():
+    kept = found([release(2, ["Kenya"]), release(1, ["Kenya"])], 2).lists()
+    head, _, places = kept.to_bytes().partition(b"\n")
+    other = "big" if sys.byteorder == "little" else "little"
+    swapped = array("I", places)
+    swapped.byteswap()
+    plain = {**json.loads(head), "byteorder": other}
+    assert RelatedLists.from_bytes(json.dumps(plain).encode() + b"\n" + swapped.tobytes()) == kept
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.recursive(
-        st.none() | st.booleans() | st.integers(-2, 3) | st.text(max_size=3),
-        lambda inner: (
-            st.lists(inner, max_size=4)
-            | st.dictionaries(st.sampled_from(["limit", "names", "slugs", "profiles", "related"]), inner, max_size=5)
+    st.dictionaries(
+        st.sampled_from(["limit", "names", "signatures", "byteorder"]),
+        st.recursive(
+            st.none() | st.booleans() | st.integers(-2, 3) | st.sampled_from(["a", "b", "little", "big"]),
+            lambda inner: st.lists(inner, max_size=4),
+            max_leaves=12,
         ),
-        max_leaves=20,
-    )
+    ),
+    st.binary(max_size=24),
 )
-def test_kept_lists_read_either_as_written_or_not_at_all(plain):
+def test_kept_lists_read_either_as_written_or_not_at_all(head, places):
     try:
-        lists = RelatedLists.from_bytes(json.dumps(plain).encode())
+        lists = RelatedLists.from_bytes(json.dumps(head).encode() + b"\n" + places)
     except ValueError:
         return
     assert RelatedLists.from_bytes(lists.to_bytes()) == lists

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+import sys
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .model import Release
@@ -94,68 +96,64 @@ class RelatedIndex:
         return found
 
 
+#: In ``RelatedLists.related``: no release (a list shorter than ``limit``).
+NONE = 0xFFFFFFFF
+
+
+def signature(release: Release) -> str:
+    """What a release's related ones are found from, as its file names them: two releases with
+    the same signature share the same terms (a new spelling of a name counts as a change)."""
+    return repr(tuple(release.terms(taxonomy) for taxonomy in RELATED_BY))
+
+
 @dataclass(frozen=True, slots=True)
 class RelatedLists:
     """What an edition's related releases were found from, and what was found: its releases by
-    name, newest first, each one's terms (``Profile``) and its related releases (as places in
-    ``names``), at most ``limit`` of them."""
+    name, newest first, each one's terms (``signature``), and its related releases as places in
+    ``names``, ``limit`` places a release (``NONE`` after the last)."""
 
     limit: int
     names: tuple[str, ...]
-    profiles: tuple[Profile, ...]
-    related: tuple[tuple[int, ...], ...]
+    signatures: tuple[str, ...]
+    related: array[int]
 
     def to_bytes(self) -> bytes:
-        slugs: dict[str, int] = {}
-        profiles = [[[slugs.setdefault(slug, len(slugs)) for slug in part] for part in p] for p in self.profiles]
-        plain = {
+        head = {
             "limit": self.limit,
             "names": self.names,
-            "slugs": list(slugs),
-            "profiles": profiles,
-            "related": self.related,
+            "signatures": self.signatures,
+            "byteorder": sys.byteorder,
         }
-        return json.dumps(plain, ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" + self.related.tobytes()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> RelatedLists:
         """Raises ``ValueError`` for anything but what ``to_bytes`` writes."""
         try:
-            plain = json.loads(data)
-            limit, names, slugs = plain["limit"], plain["names"], plain["slugs"]
-            count = len(names)
+            text, _, places = data.partition(b"\n")
+            head = json.loads(text)
+            limit, names, signatures = head["limit"], head["names"], head["signatures"]
             if not (
-                all(type(plain[part]) is list for part in ("names", "slugs", "profiles", "related"))
-                and type(limit) is int
+                type(limit) is int
                 and limit >= 0
+                and type(names) is list
+                and type(signatures) is list
+                and len(names) == len(signatures) == len(set(names))
                 and all(type(n) is str for n in names)
-                and len(set(names)) == count
-                and all(type(s) is str for s in slugs)
-                and len(plain["profiles"]) == count == len(plain["related"])
+                and all(type(s) is str for s in signatures)
+                and head["byteorder"] in ("little", "big")
             ):
                 raise ValueError("not kept related releases")
-            profiles = tuple(_profile(p, slugs) for p in plain["profiles"])
-            related = tuple(_places(r, count, limit) for r in plain["related"])
-        except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError) as error:
+            related = array("I")
+            related.frombytes(places)
+            if head["byteorder"] != sys.byteorder:
+                related.byteswap()
+            count = len(names)
+            if len(related) != count * limit or any(place >= count and place != NONE for place in related):
+                raise ValueError("not kept related releases: places that are not releases")
+        except (ValueError, KeyError, TypeError, RecursionError) as error:
             raise ValueError(f"not kept related releases: {error}") from error
-        return cls(limit, tuple(names), profiles, related)
-
-
-def _profile(plain: list, slugs: list[str]) -> Profile:
-    if (
-        type(plain) is not list
-        or len(plain) != len(RELATED_BY)
-        or not all(type(part) is list and all(type(i) is int and i >= 0 for i in part) for part in plain)
-    ):
-        raise ValueError("not a release's terms")
-    countries, topics, organizations = (tuple(slugs[i] for i in part) for part in plain)
-    return countries, topics, organizations
-
-
-def _places(plain: list, count: int, limit: int) -> tuple[int, ...]:
-    if type(plain) is not list or len(plain) > limit or not all(type(i) is int and 0 <= i < count for i in plain):
-        raise ValueError("not a list of related releases")
-    return tuple(plain)
+        return cls(limit, tuple(names), tuple(signatures), related)
 
 
 class RelatedReleases:
@@ -172,89 +170,109 @@ class RelatedReleases:
         self.releases = list(published)
         self.taxonomies = taxonomies
         self.limit = limit
-        self.by_name = {release.name: release for release in self.releases}
-        self._profiles: dict[str, Profile] | None = None
+        self.place = {release.name: number for number, release in enumerate(self.releases)}
         self._index: RelatedIndex | None = None
         self._found: dict[str, list[Release]] = {}
+        self._signatures: tuple[str, ...] | None = None
+        self._profiles: dict[str, Profile] = {}
+        # Carried over: the earlier lists, the place of each release in them, the release now
+        # at each of their places, and the names whose lists are found anew.
+        self._previous: RelatedLists | None = None
+        self._before: dict[str, int] = {}
+        self._then: list[Release | None] = []
+        self._stale: set[str] = set()
+        self._unchanged = False
         self.carried = 0
         """Lists taken from ``previous`` (some with a release that came or changed let in)."""
         if previous is not None:
             self._carry(previous)
 
     @property
-    def profiles(self) -> dict[str, Profile]:
-        """Each release's terms, by name, newest first."""
-        if self._profiles is None:
-            self._profiles = {release.name: profile(release, self.taxonomies) for release in self.releases}
-        return self._profiles
+    def signatures(self) -> tuple[str, ...]:
+        if self._signatures is None:
+            self._signatures = tuple(map(signature, self.releases))
+        return self._signatures
 
     def of(self, release: Release) -> list[Release]:
-        found = self._found.get(release.name)
-        if found is None:
+        name = release.name
+        found = self._found.get(name)
+        if found is not None:
+            return found
+        previous = self._previous
+        if previous is not None and name not in self._stale:
+            start = self._before[name] * self.limit
+            then = self._then
+            found = [then[at] for at in previous.related[start : start + self.limit] if at != NONE]  # type: ignore[misc]
+        else:
             if self._index is None:
                 self._index = RelatedIndex(self.releases, self.taxonomies)
-            found = self._found[release.name] = self._index.related(release, self.limit)
+            found = self._index.related(release, self.limit)
+        self._found[name] = found
         return found
 
     def lists(self) -> RelatedLists:
         """Every release's related ones, to be given to a later build."""
-        place = {release.name: number for number, release in enumerate(self.releases)}
-        return RelatedLists(
-            self.limit,
-            tuple(self.by_name),
-            tuple(self.profiles.values()),
-            tuple(tuple(place[r.name] for r in self.of(release)) for release in self.releases),
-        )
+        if self._previous is not None and self._unchanged:
+            return self._previous
+        places = array("I", [NONE]) * (len(self.releases) * self.limit)
+        for number, release in enumerate(self.releases):
+            for offset, other in enumerate(self.of(release)):
+                places[number * self.limit + offset] = self.place[other.name]
+        return RelatedLists(self.limit, tuple(self.place), self.signatures, places)
 
     def _carry(self, previous: RelatedLists) -> None:
         if previous.limit != self.limit:
             return
         before = {name: number for number, name in enumerate(previous.names)}
-        if [n for n in previous.names if n in self.by_name] != [n for n in self.by_name if n in before]:
+        if [n for n in previous.names if n in self.place] != [n for n in self.place if n in before]:
             return  # releases that stay changed places: their ties rank otherwise
         came = [
-            name
-            for name in self.by_name
-            if name not in before or previous.profiles[before[name]] != self.profiles[name]
+            release
+            for release, mark in zip(self.releases, self.signatures, strict=True)
+            if (then := before.get(release.name)) is None or previous.signatures[then] != mark
         ]
-        gone = {name for name in previous.names if name not in self.by_name}
+        gone = [number for number, name in enumerate(previous.names) if name not in self.place]
         if len(came) + len(gone) > MAX_CARRIED_CHANGES:
             return
-        stale = gone | set(came)  # names whose place in a kept list is no longer known
-        carried: dict[str, list[str]] = {}
-        for number, name in enumerate(previous.names):
-            if name in self.by_name and name not in stale:
-                kept = [previous.names[i] for i in previous.related[number]]
-                if not stale.intersection(kept):
-                    carried[name] = kept
-        place = {name: number for number, name in enumerate(self.by_name)}
-        as_sets = {name: tuple(map(frozenset, self.profiles[name])) for name in came}
+        stale = {release.name for release in came}
+        unknown = set(gone).union(before[r.name] for r in came if r.name in before)  # places no longer right
+        if unknown:
+            for at, place in enumerate(previous.related):
+                if place in unknown:
+                    stale.add(previous.names[at // self.limit])
+        self._previous, self._before, self._stale = previous, before, stale
+        self._then = [self.releases[self.place[name]] if name in self.place else None for name in previous.names]
+        self._unchanged = not (came or gone)
+        self.carried = len(self.releases) - len(stale)
+        for release in came:
+            self._let_in(release)
 
-        def rank(of: str, other: str) -> tuple[int, int, int, int]:
-            """How high ``other`` ranks among ``of``'s related releases (higher first)."""
-            theirs = as_sets.get(other) or tuple(map(frozenset, self.profiles[other]))
-            c, t, o = (sum(slug in b for slug in a) for a, b in zip(self.profiles[of], theirs, strict=True))
-            return c, t, o, -place[other]
+    def _profile(self, release: Release) -> Profile:
+        found = self._profiles.get(release.name)
+        if found is None:
+            found = self._profiles[release.name] = profile(release, self.taxonomies)
+        return found
 
-        for name in came:
-            release = self.by_name[name]
-            sharing = {
-                other.name
-                for taxonomy in RELATED_BY
-                for term in self.taxonomies.of(release, taxonomy)
-                for other in term.releases
-            }
-            for other in sharing:
-                if other != name and other in carried:
-                    _let_in(carried[other], name, functools.partial(rank, other), self.limit)
-        for name, kept in carried.items():
-            self._found[name] = [self.by_name[n] for n in kept]
-        self.carried = len(carried)
+    def _rank(self, of: Release, other: Release) -> tuple[int, int, int, int]:
+        """How high ``other`` ranks among the related releases of ``of`` (higher first)."""
+        c, t, o = (
+            sum(slug in theirs for slug in mine)
+            for mine, theirs in zip(self._profile(of), self._profile(other), strict=True)
+        )
+        return c, t, o, -self.place[other.name]
 
-
-def _let_in(kept: list[str], name: str, rank: Callable[[str], tuple[int, ...]], limit: int) -> None:
-    """Put ``name`` in the list ``kept`` (highest ``rank`` first, at most ``limit``) if it ranks high enough."""
-    if len(kept) < limit or (kept and rank(name) > rank(kept[-1])):
-        kept.append(name)
-        kept.sort(key=rank, reverse=True)
-        del kept[limit:]
+    def _let_in(self, came: Release) -> None:
+        """Put a release that came or changed in the carried lists it ranks in."""
+        sharing = {
+            other.name: other
+            for taxonomy in RELATED_BY
+            for term in self.taxonomies.of(came, taxonomy)
+            for other in term.releases
+        }
+        for name, other in sharing.items():
+            if name == came.name or name in self._stale:
+                continue
+            kept = self.of(other)
+            rank = functools.partial(self._rank, other)
+            if len(kept) < self.limit or (kept and rank(came) > rank(kept[-1])):
+                self._found[name] = sorted([*kept, came], key=rank, reverse=True)[: self.limit]
