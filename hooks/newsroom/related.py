@@ -103,7 +103,7 @@ NONE = 0xFFFFFFFF
 def signature(release: Release) -> str:
     """What a release's related ones are found from, as its file names them: two releases with
     the same signature share the same terms (a new spelling of a name counts as a change)."""
-    return repr(tuple(release.terms(taxonomy) for taxonomy in RELATED_BY))
+    return repr((release.countries, release.topics, release.organizations))  # RELATED_BY's, as they are named
 
 
 @dataclass(frozen=True, slots=True)
