@@ -45,7 +45,7 @@ MANIFEST = "published.tsv"
 MARK = ".newsroom-"
 #: Lines of ``Published.wrote`` held in memory before they go to the disk.
 _BATCH = 2000
-_HEADER = "newsroom published 1"
+_HEADER = "newsroom published 2"  # 2: SHA-256 digests
 
 
 class Entry(NamedTuple):
@@ -65,7 +65,9 @@ def identity(stat: os.stat_result) -> str:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """SHA-256 (its first 128 bits): twice as fast as BLAKE2b where the processor has SHA
+    instructions, as most have, and a build restored from outside digests every file it keeps."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def file_digest(path: str | os.PathLike[str]) -> str | None:
