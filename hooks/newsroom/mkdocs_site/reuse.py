@@ -46,7 +46,7 @@ class KeptPages:
         text_cache: page_cache.PageCache,
         feed_cache: page_cache.PageCache,
         site_key: str,
-        related_cache: page_cache.PageCache | None = None,
+        related_cache: page_cache.PageCache,
     ):
         self.state = state
         self.cache = cache
@@ -320,11 +320,10 @@ def save(state: BuildState) -> None:
     if kept is not None:
         kept.cache.save(prune=True)
         kept.feed_cache.save(prune=True)
-        if kept.related_cache is not None:
-            for part in state.editions:
-                found = part.related_releases(state.settings.related_count).lists()
-                kept.related_cache.put(_related_key(state, part.edition.prefix), found.to_bytes())
-            kept.related_cache.save(prune=True)
+        for part in state.editions:
+            found = part.related_releases(state.settings.related_count).lists()
+            kept.related_cache.put(_related_key(state, part.edition.prefix), found.to_bytes())
+        kept.related_cache.save(prune=True)
     templates, state.templates = state.templates, None
     if templates is not None:
         templates.save()
@@ -335,9 +334,8 @@ def abandon(state: BuildState) -> None:
     if kept is not None:
         kept.cache.abandon()
         kept.feed_cache.abandon()
-        if kept.related_cache is not None:
-            kept.related_cache.pending.clear()
-            kept.related_cache.abandon()
+        kept.related_cache.pending.clear()
+        kept.related_cache.abandon()
     templates, state.templates = state.templates, None
     if templates is not None:
         templates.abandon()
