@@ -133,6 +133,11 @@ def test_a_manifest_made_without_the_secret_is_not_trusted(project):
     # Nor is one edited by hand, its code left as it was.
     manifest.write_bytes(manifest.read_bytes().replace(b"\nindex.html\t", b"\nindex.htm\t", 1))
     assert LEFT not in _built(project).log
+    # Nor one of an earlier version (other digests), though its code is right.
+    assert LEFT in _built(project).log
+    data = manifest.read_bytes()
+    manifest.write_bytes(data.replace(b"newsroom published 2 ", b"newsroom published 1 ", 1))
+    assert LEFT not in _built(project).log
 
 
 def test_a_build_that_fails_changes_neither_the_site_nor_the_manifest(project):
