@@ -9,6 +9,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -222,3 +223,65 @@ def test_the_manifest_is_never_written_through_a_symlink_planted_beside_it(tmp_p
     manifest.save(entries)
     assert outside.read_text() == "not the build's"
     assert manifest.load() == entries
+
+
+_CONTENTS = st.binary(min_size=0, max_size=64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    old=st.dictionaries(_PATHS, _CONTENTS, min_size=1, max_size=8),
+    changes=st.dictionaries(_PATHS, st.one_of(st.none(), st.just("flipped"), _CONTENTS), max_size=8),
+    restored=st.booleans(),
+)
+def test_a_restored_site_is_checked_once_against_the_manifest_and_never_again_when_asked(
+    tmp_path_factory, old, changes, restored
+):
+    """Read with the manifest (``verified``), a file new on the disk holds only if its bytes are
+    the ones the build wrote (whatever its size), and is then not read again when a writer asks;
+    a file left where the build put it is not read at all."""
+    root = tmp_path_factory.mktemp("restored")
+    final = root / "site"
+    final.mkdir()
+    old = _write(final, old)
+    for name in old:  # a time no file written by the test has: a file written anew never has the old identity
+        os.utime(final / name, ns=(0, 0))
+    manifest = published.Manifest(root / "published.tsv", "secret", "site")
+    found, _ = published.walk(final)
+    manifest.save({n: published.Entry(f"t{n}", published.digest(d), found[n]) for n, d in old.items()})
+    if restored:  # as the publishing workflow's cache restores it: every file new on the disk
+        shutil.copytree(final, root / "copy")
+        shutil.rmtree(final)
+        (root / "copy").rename(final)
+    now = dict(old)
+    for name, change in changes.items():
+        if name in now:
+            (final / name).unlink()
+            if change is None:
+                del now[name]
+            else:  # other bytes, or the same number of other bytes
+                data = bytes(b ^ 1 for b in now[name]) if change == "flipped" else change
+                (final / name).write_bytes(data)
+                now[name] = data
+    with pytest.MonkeyPatch.context() as patch:
+        if not restored and not any(name in old and data is not None for name, data in changes.items()):
+            patch.setattr(published, "file_digest", _never_read)
+        site = published.Published.load(final, manifest)
+        patch.setattr(published, "file_digest", _never_read)
+        for name, data in old.items():
+            assert site.holds(name, f"t{name}") == (now.get(name) == data), name
+            assert not site.holds(name, f"another {name}")
+
+
+def _never_read(*args):
+    raise AssertionError(f"read again: {args}")
+
+
+def test_a_file_changed_while_it_is_read_is_not_vouched_for(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_bytes(b"<p>kept</p>")
+    found, _ = published.walk(tmp_path)
+    assert published.file_digest(page, found["index.html"]) == published.digest(b"<p>kept</p>")
+    page.write_bytes(b"<p>kept</p>")  # the same bytes, written again: another file than the one walked
+    assert published.file_digest(page, found["index.html"]) is None
+    assert published.file_digest(page) == published.digest(b"<p>kept</p>")
