@@ -263,11 +263,21 @@ def test_a_restored_site_is_checked_once_against_the_manifest_and_never_again_wh
                 data = bytes(b ^ 1 for b in now[name]) if change == "flipped" else change
                 (final / name).write_bytes(data)
                 now[name] = data
+    read: list[str] = []
+
+    def reading(path, *rest):
+        read.append(Path(path).relative_to(final).as_posix())
+        return real(path, *rest)
+
     with pytest.MonkeyPatch.context() as patch:
-        if not restored and not any(name in old and data is not None for name, data in changes.items()):
-            patch.setattr(published, "file_digest", _never_read)
+        real = published.file_digest
+        patch.setattr(published, "file_digest", reading)
         site = published.Published.load(final, manifest)
         patch.setattr(published, "file_digest", _never_read)
+        # Read only where the bytes may be the build's: a file new on the disk, of the size it wrote.
+        assert all(len(now[name]) == len(old[name]) for name in read), read
+        if not restored:
+            assert set(read) <= {name for name, change in changes.items() if change is not None}
         for name, data in old.items():
             assert site.holds(name, f"t{name}") == (now.get(name) == data), name
             assert not site.holds(name, f"another {name}")
