@@ -436,8 +436,8 @@ def verified(final: Path, entries: dict[str, Entry], found: dict[str, str]) -> d
     """The manifest's ``entries``, checked against the files ``found`` in the published site at
     ``final``: a file new on the disk since the manifest was written (every file of a site restored
     from outside) is read, and its entry kept under its new identity if its bytes are the ones the
-    build wrote, dropped if not (the file is written anew). Read here, beside the build and by as
-    many threads as there are cores (hashing lets the others run), not one at a time when the
+    build wrote, dropped if not (the file is written anew). Read here, beside the build and by a
+    thread per core, up to four (hashing lets the others run), not one at a time when the
     build asks whether it holds a page (191,648 files at 50,000 releases, 3 GB)."""
     checked = dict(entries)
     doubtful: list[tuple[str, str, str]] = []
