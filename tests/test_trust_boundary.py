@@ -310,6 +310,76 @@ def test_the_replaced_site_is_removed_apart_and_what_a_killed_remover_left_by_th
     build = archive.build()
     assert build.returncode == 0, build.log
     assert not left.exists()
+    deadline = time.monotonic() + 60  # removed by a process of its own, which may still be at work
+    while [p for p in archive.path.iterdir() if ".newsroom-" in p.name] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.name for p in archive.path.iterdir() if ".newsroom-" in p.name] == []
+
+
+def test_what_a_dead_build_left_is_removed_by_a_process_of_its_own_and_one_at_work_left_to_it(tmp_path, monkeypatch):
+    """A whole site left behind (a killed build, a killed remover) is not deleted while the next
+    build waits: it is renamed away and handed to a remover, which names it after itself, so that a
+    build meeting it at work leaves it alone."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from newsroom import publish
+
+    prefix = ".site.newsroom-"
+    dead = 2**22 + 12345  # above Linux's default pid_max: no such process
+    left = tmp_path / f"{prefix}{dead}-new"
+    (left / "news").mkdir(parents=True)
+    (left / "news" / "index.html").write_text("a site a killed build left")
+    (tmp_path / f"{prefix}{dead}-written-0123").write_text("a file a killed build left")
+    at_work = tmp_path / f"{prefix}{os.getppid()}-old"  # a running process's: a remover at work
+    (at_work / "news").mkdir(parents=True)
+    (tmp_path / "site").mkdir()
+    started: list[list[str]] = []
+    monkeypatch.setattr(publish.subprocess, "Popen", lambda argv, **kwargs: started.append(argv))
+
+    publish.remove_stale(tmp_path, prefix)
+
+    assert len(started) == 1, "one remover, for the one folder a dead build left"
+    *_, doomed, given = started[0]
+    assert given == prefix
+    assert Path(doomed).parent == tmp_path and Path(doomed).name.startswith(f"{prefix}{dead}-new-old-")
+    assert (Path(doomed) / "news" / "index.html").read_text() == "a site a killed build left", "not deleted here"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([Path(doomed).name, at_work.name, "site"])
+
+    # The remover: below the build's priority, it names the folder after itself, then deletes it.
+    removed: list[str] = []
+    monkeypatch.setattr(shutil, "rmtree", lambda path, ignore_errors=False: removed.append(path))
+    monkeypatch.setattr(os, "nice", lambda step: step)
+    monkeypatch.setattr(sys, "argv", ["-c", doomed, prefix])
+    exec(publish.REMOVER, {})  # the program the remover's process runs
+    own = tmp_path / f"{prefix}{os.getpid()}-old"
+    assert removed == [str(own)]
+    assert (own / "news" / "index.html").is_file()
+    monkeypatch.undo()
+    subprocess.run([sys.executable, "-c", publish.REMOVER, str(own), prefix], check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([at_work.name, "site"])
+
+
+def test_the_site_a_build_replaced_is_named_after_its_remover(tmp_path, monkeypatch):
+    """So that a build just after it (the next hour's, or ``make serve``'s) leaves it to its remover."""
+    from newsroom import publish
+
+    final = tmp_path / "site"
+    (final / "news").mkdir(parents=True)
+    staging = publish.Staging.begin(final)
+    (staging.folder / "news").mkdir(parents=True)
+    started: list[list[str]] = []
+    popen = publish.subprocess.Popen
+
+    def remover(argv, **kwargs):  # others (ctypes looking for libc) run
+        return started.append(argv) if publish.REMOVER in argv else popen(argv, **kwargs)
+
+    monkeypatch.setattr(publish.subprocess, "Popen", remover)
+    assert staging.commit() == "swapped in whole"
+    assert len(started) == 1 and started[0][-1] == ".site.newsroom-"
+    assert Path(started[0][-2]).is_dir(), "the replaced site, renamed away, left to the remover"
 
 
 def test_where_no_process_can_be_started_the_replaced_site_is_removed_at_once(tmp_path, monkeypatch):

@@ -43,7 +43,11 @@ def _alive(pid: int) -> bool:
 
 def remove_stale(folder: Path, prefix: str) -> None:
     """Remove what dead builds left in ``folder``: entries named ``<prefix><pid>-...`` whose
-    process no longer runs (or that this process left earlier)."""
+    process no longer runs (or that this process left earlier). A folder is handed to a process
+    of its own (``remove_later``), as the site a build replaced is: a whole site left by a build
+    that was killed, or by a remover that was, would keep this build waiting for the disk (19 s
+    for the 191,648 files of 50,000 releases). An entry a remover at work has named after itself
+    is left to it (its process runs)."""
     try:
         entries = list(folder.iterdir())
     except OSError:
@@ -54,29 +58,45 @@ def remove_stale(folder: Path, prefix: str) -> None:
         pid_text = entry.name[len(prefix) :].split("-", 1)[0]
         if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _alive(int(pid_text))):
             if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
+                remove_later(entry, prefix)
             else:
                 entry.unlink(missing_ok=True)
 
 
-#: What the process that removes an old site runs: below the priority of whatever runs next.
-REMOVER = "import os, shutil, sys; os.nice(10); shutil.rmtree(sys.argv[1], ignore_errors=True)"
+#: What the process that removes a folder runs, below the priority of whatever runs next. Given a
+#: prefix, it first renames the folder ``<prefix><its own id>-old``: a build that meets it while
+#: it works sees its process alive and leaves the folder to it (``remove_stale``).
+REMOVER = """import os, shutil, sys
+os.nice(10)
+path = sys.argv[1]
+if len(sys.argv) > 2:
+    own = os.path.join(os.path.dirname(path), f"{sys.argv[2]}{os.getpid()}-old")
+    try:
+        os.rename(path, own)
+        path = own
+    except OSError:
+        pass
+shutil.rmtree(path, ignore_errors=True)
+"""
 
 
-def remove_later(folder: Path) -> None:
-    """Remove ``folder`` (the site a build replaced) in a process of its own, which outlives the
-    build: deleting tens of thousands of files keeps the disk busy for seconds (6 s at 10,000
-    releases), and the new site is already in place. The folder is first renamed to a name of its
-    own, with the mark and this process's id, so that a build which finds it left (its remover
-    killed) removes it; where no process can be started, it is removed here."""
+def remove_later(folder: Path, prefix: str | None = None) -> None:
+    """Remove ``folder`` (the site a build replaced, or what a dead build left) in a process of its
+    own, which outlives the build: deleting tens of thousands of files keeps the disk busy for
+    seconds (6 s at 10,000 releases), and the new site is already in place. The folder is first
+    renamed to a name of its own, with the mark and this process's id, so that a build which finds
+    it left (its remover killed) removes it; with ``prefix`` (the mark of ``remove_stale``), the
+    remover then names it after itself. Where it cannot be renamed, or no process can be started,
+    it is removed here."""
     doomed = folder.with_name(f"{folder.name}-old-{secrets.token_hex(4)}")
     try:
         os.rename(folder, doomed)
-    except OSError:
-        doomed = folder
+    except OSError:  # kept its name, which a build may take again: not left to another process
+        shutil.rmtree(folder, ignore_errors=True)
+        return
     try:
         subprocess.Popen(
-            [sys.executable, "-c", REMOVER, os.fspath(doomed)],
+            [sys.executable, "-c", REMOVER, os.fspath(doomed), *([prefix] if prefix else [])],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -147,15 +167,16 @@ class Staging:
         return "swapped in whole"
 
     def _swap(self) -> None:
+        prefix = f".{self.final.name}{MARK}"
         if self.final.is_dir() and _exchange(self.folder, self.final):
-            remove_later(self.folder)  # now holds the old site
+            remove_later(self.folder, prefix)  # now holds the old site
             return
-        old = self.final.parent / f".{self.final.name}{MARK}{os.getpid()}-old"
+        old = self.final.parent / f"{prefix}{os.getpid()}-old"
         if self.final.exists():
             os.rename(self.final, old)
         os.rename(self.folder, self.final)
         if old.exists():
-            remove_later(old)
+            remove_later(old, prefix)
 
     def abandon(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
