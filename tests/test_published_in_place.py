@@ -295,3 +295,25 @@ def test_a_file_changed_while_it_is_read_is_not_vouched_for(tmp_path):
     page.write_bytes(b"<p>kept</p>")  # the same bytes, written again: another file than the one walked
     assert published.file_digest(page, found["index.html"]) is None
     assert published.file_digest(page) == published.digest(b"<p>kept</p>")
+
+
+def test_a_file_is_digested_whole_however_it_is_read(tmp_path, monkeypatch):
+    """Short reads, and a file that grows after it was opened, are read to their end."""
+    page = tmp_path / "index.html"
+    data = bytes(range(256)) * 40
+    page.write_bytes(data)
+    real = os.read
+    monkeypatch.setattr(published.os, "read", lambda descriptor, size: real(descriptor, min(size, 7)))
+    assert published.file_digest(page) == published.digest(data)
+    monkeypatch.undo()
+
+    grows = real
+
+    def growing(descriptor, size):  # the file grows once it has been opened and measured
+        if not page.read_bytes().endswith(b"more"):
+            with page.open("ab") as file:
+                file.write(b"more")
+        return grows(descriptor, size)
+
+    monkeypatch.setattr(published.os, "read", growing)
+    assert published.file_digest(page) == published.digest(data + b"more")
