@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -295,6 +296,25 @@ def test_a_file_changed_while_it_is_read_is_not_vouched_for(tmp_path):
     page.write_bytes(b"<p>kept</p>")  # the same bytes, written again: another file than the one walked
     assert published.file_digest(page, found["index.html"]) is None
     assert published.file_digest(page) == published.digest(b"<p>kept</p>")
+
+
+def test_a_pipe_put_where_a_file_was_is_not_waited_on(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_bytes(b"<p>kept</p>")
+    found, _ = published.walk(tmp_path)
+    page.unlink()
+    os.mkfifo(page)  # after the walk, before the file is read: nobody will ever write into it
+    outcome: list[str | None] = []
+    reader = threading.Thread(target=lambda: outcome.append(published.file_digest(page, found["index.html"])))
+    reader.daemon = True
+    reader.start()
+    reader.join(10)
+    waited = reader.is_alive()
+    if waited:  # let it go, so that the test ends
+        os.close(os.open(page, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(10)
+    assert not waited, "the build would wait on the pipe forever"
+    assert outcome == [None], "not vouched for"
 
 
 def test_a_file_is_digested_whole_however_it_is_read(tmp_path, monkeypatch):

@@ -75,8 +75,8 @@ def file_digest(path: str | os.PathLike[str], expected: str | None = None) -> st
     read, or if it was given the identity it must have once read (``expected``) and has another
     (a file changed while it was read is not vouched for). Read with plain system calls, the whole
     file at once where it can be: a buffered file object costs a third more at 191,648 files."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    try:  # not blocking: a pipe put where a file was would hold the build forever
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
     try:
