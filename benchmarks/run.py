@@ -39,6 +39,42 @@ from benchmarks.generate import generate
 ROOT = Path(__file__).resolve().parent.parent
 
 
+#: Where a run puts what it would delete (``discard``), emptied when it ends.
+TRASH_NAME = ".trash"
+_trash: list[Path] = []
+
+
+def discard(path: Path) -> None:
+    """Put ``path`` (if it is there) out of the way now, in the run's trash, and delete it only
+    when the run ends (``empty_trash``).
+
+    Deleting many files just before a build would slow the build on some machines, this one among
+    them: on an ext4 file system without a journal, Linux, to give a new file an inode, passes
+    over every free inode deleted in the last one to six minutes, one by one (``recently_deleted``
+    in fs/ext4/ialloc.c). Writing 14,000 pages took 22.8 s of processor time just after as many
+    were deleted, and 1.0 s with no deletion in the minutes before. A runner of the publishing
+    workflow starts on a fresh disk with nothing deleted (and a journal), and so do Hugo's builds
+    here: each build is measured as it would run there."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    if _trash:
+        try:
+            _trash[0].mkdir(exist_ok=True)
+            path.rename(_trash[0] / f"{time.time_ns()}-{path.name}")
+            return
+        except OSError:  # on another file system: deleted now
+            pass
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def empty_trash() -> None:
+    while _trash:
+        shutil.rmtree(_trash.pop(), ignore_errors=True)
+
+
 #: The editions line of the repository's mkdocs.yml, which ``--languages`` replaces.
 REPOSITORY_LANGUAGES = "    languages: [en, ko, ar]\n"
 
@@ -188,7 +224,7 @@ def preview(project: Path, site: Path) -> dict[str, float]:
             sys.exit("preview rebuild did not show the edit")
     finally:
         edited.write_text(original, encoding="utf-8")
-        shutil.rmtree(serve_site, ignore_errors=True)
+        discard(serve_site)
     return {"preview_first_build_s": round(first, 2), "preview_rebuild_after_one_edit_s": round(second, 2)}
 
 
@@ -209,13 +245,13 @@ def one_edited(command: list[str], env: dict[str, str], project: Path, site: Pat
 
     def restored() -> None:  # outside the time measured, as actions/cache restores before the build
         copy = site.with_name(f"{site.name}.restored")
-        shutil.rmtree(copy, ignore_errors=True)
+        discard(copy)
         shutil.copytree(site, copy, symlinks=True)
-        shutil.rmtree(site)
+        discard(site)
         copy.rename(site)
 
     def emptied() -> None:
-        shutil.rmtree(site, ignore_errors=True)
+        discard(site)
 
     for name, prepare in (("one_edited", restored), ("one_edited_in_place", None), ("one_edited_empty_site", emptied)):
         if prepare is not None:
@@ -287,7 +323,7 @@ def first_query_bytes(site: Path, query: str, start: str = "about/", key: str = 
 
 def search_alone(command: list[str], env: dict[str, str], project: Path, site: Path, timings: Path) -> dict[str, Any]:
     """Search indexing with nothing beside it: records, then Pagefind waited for at once."""
-    shutil.rmtree(site, ignore_errors=True)
+    discard(site)
     result = subprocess.run(command, env={**env, "NEWSROOM_SEARCH_FOREGROUND": "1"}, cwd=project)
     if result.returncode:
         sys.exit(f"build failed with exit code {result.returncode}")
@@ -320,7 +356,7 @@ def korean_cost(
             if fresh:
                 (project / ".cache" / "newsroom" / "korean.sqlite3").unlink(missing_ok=True)
             # Every run indexes every edition: none reuses an index an earlier run left in the cache.
-            shutil.rmtree(project / ".cache" / "newsroom" / "pagefind", ignore_errors=True)
+            discard(project / ".cache" / "newsroom" / "pagefind")
             paths = f"{ROOT / 'hooks'}{os.pathsep}{ROOT}"
             measured = search_alone(argv, {**env, "PYTHONPATH": paths}, project, site, timings)
             seconds[run].append(measured["search_alone_s"])
@@ -392,10 +428,15 @@ def main() -> None:
     args = parser.parse_args()
     counts = [int(n) for n in args.scale.split(",")] if args.scale else [args.releases]
     reports = []
-    for count in counts:
-        report = measure_archive(args, count)
-        print(json.dumps(report, indent=2, ensure_ascii=False), flush=True)
-        reports.append(report)
+    args.work.mkdir(parents=True, exist_ok=True)
+    _trash.append(args.work / TRASH_NAME)
+    try:
+        for count in counts:
+            report = measure_archive(args, count)
+            print(json.dumps(report, indent=2, ensure_ascii=False), flush=True)
+            reports.append(report)
+    finally:
+        empty_trash()
     if len(reports) > 1:
         print(growth_table(reports))
 
@@ -451,9 +492,9 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
     hugo_site = hugo.hugo_project(project) if args.compare == "hugo" else None
     hugo_output = args.work / f"{project.name}-hugo-public"
     for number in range(args.repeat):
-        shutil.rmtree(site, ignore_errors=True)  # as on a fresh clone: nothing to clean first
+        discard(site)  # as on a fresh clone: nothing to clean first
         if number == 0:
-            shutil.rmtree(cache, ignore_errors=True)  # the first build is cold: no Markdown cache
+            discard(cache)  # the first build is cold: no Markdown cache
         built = measure.run(command, env=env, cwd=project)
         walls.append(built.seconds)
         trees.append(built.peak_mib)
@@ -461,7 +502,7 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
         if built.returncode:
             sys.exit(f"build failed with exit code {built.returncode}")
         if hugo_site is not None:  # interleaved: the same load on the machine for both
-            shutil.rmtree(hugo_output, ignore_errors=True)
+            discard(hugo_output)
             for name, argv in (
                 ("hugo", hugo.hugo_command(hugo_site, hugo_output)),
                 ("pagefind", hugo.pagefind_command(hugo_output)),
@@ -512,7 +553,7 @@ def measure_archive(args: argparse.Namespace, count: int) -> dict:
         report.update(one_edited(command, env, project, site, timings))
     for state in ("warm", "cold"):  # warm: with the builds' cache; cold: without any
         if state == "cold":
-            shutil.rmtree(cache, ignore_errors=True)
+            discard(cache)
         started = time.monotonic()
         checked = subprocess.run(
             [sys.executable, "-m", "newsroom", "-f", str(project / "mkdocs.yml"), "check"],

@@ -56,3 +56,23 @@ def test_the_pages_artifact_is_the_site_in_one_tar_deflated(tmp_path):
     (site / "photo.jpg").write_bytes(os.urandom(2**20))  # 1 MiB that does not deflate
     assert 1.0 <= run.pages_artifact(site) <= 1.1
     assert run.published(site) == {"site_files": 2, "site_mib": 2.5, "artifact_mib": run.pages_artifact(site)}
+
+
+def test_what_a_run_discards_is_moved_aside_and_deleted_only_when_it_ends(tmp_path, monkeypatch):
+    from benchmarks import run
+
+    site = tmp_path / "project" / "site"
+    (site / "news").mkdir(parents=True)
+    (site / "news" / "index.html").write_text("old")
+    monkeypatch.setattr(run, "_trash", [tmp_path / run.TRASH_NAME])
+    run.discard(site)
+    run.discard(tmp_path / "project" / "nothing-there")
+    assert not site.exists()
+    [kept] = (tmp_path / run.TRASH_NAME).iterdir()  # out of the way, not yet deleted
+    assert (kept / "news" / "index.html").read_text() == "old"
+    run.empty_trash()
+    assert not (tmp_path / run.TRASH_NAME).exists()
+    # Outside a run (no trash), a path is deleted at once.
+    (site / "news").mkdir(parents=True)
+    run.discard(site)
+    assert not site.exists() and not (tmp_path / run.TRASH_NAME).exists()
