@@ -504,6 +504,76 @@ def test_a_large_archive_is_written_by_a_process_beside_the_build(tmp_path):
     assert f"text-only edition (waiting): {len(pages)} pages by a process beside the pages in" in build.log
 
 
+def test_the_build_writes_the_text_pages_its_writer_has_not_reached_once_everything_else_is_done(tmp_path):
+    """The writer beside the build is slower here than the build (its release template loops
+    before it writes anything): the build, once it has written everything else, writes the pages
+    left from the other end. Each page is written once, byte for byte as a build of the stock
+    template writes it, and both processes' pages are kept in the cache for the next build."""
+    import json
+
+    from benchmarks.generate import generate
+
+    project = Project(tmp_path / "project")
+    generate(project.releases, 220)
+    theme = project.path / "theme"
+    shutil.copytree(ROOT / "overrides", theme)
+    slow = theme / "text" / "release.html"
+    slow.write_text("{% for _ in range(1000000) %}{% endfor %}" + slow.read_text())
+    stock_theme = project.config["theme"]["custom_dir"]
+    project.config["theme"]["custom_dir"] = "theme"
+    timings = tmp_path / "timings.json"
+    env = {"NEWSROOM_CACHE_SECRET": "a secret", "NEWSROOM_TIMINGS": str(timings)}
+
+    def built() -> tuple[dict[str, bytes], dict[str, float]]:
+        build = project.build(env=env)
+        assert build.returncode == 0, build.log
+        return {url: path.read_bytes() for url, path in text_pages(build).items()}, json.loads(timings.read_text())[
+            "figures"
+        ]
+
+    def from_the_cache() -> int:
+        shutil.rmtree(project.path / "site")  # the next build finds the text pages in the cache
+        again, figures = built()
+        assert again == first and figures["text pages left in place"] == 0, figures
+        return figures["text pages from the cache"]
+
+    first, figures = built()
+    shared = first
+    by_build = figures["text pages written by the build at the end"]
+    assert 10 < by_build < len(shared), figures
+    kept = from_the_cache()
+    project.config["theme"]["custom_dir"] = stock_theme
+    shutil.rmtree(project.path / ".cache")
+    first, figures = built()
+    assert first == shared
+    assert figures["text pages written by the build at the end"] < by_build, figures
+    # As many kept as by a build whose writer did (nearly) all the work: every page with a key.
+    assert kept == from_the_cache() > len(shared) - 10
+
+
+def test_two_processes_claiming_from_both_ends_take_every_index_once():
+    from newsroom.parallel import Claims, Forked
+
+    claims = Claims(1000)
+
+    def front() -> list[int]:
+        taken = []
+        while batch := claims.front(3):
+            taken.extend(batch)
+            time.sleep(0.0005)
+        return taken
+
+    beside = Forked(front)
+    back = []
+    while batch := claims.back(7):
+        back.extend(batch)
+        time.sleep(0.001)
+    ahead = beside.result()
+    assert ahead and back, "each process took some"
+    assert sorted(ahead + back) == list(range(1000))
+    assert ahead == list(range(len(ahead))), "the front taken in order"
+
+
 def test_the_preview_shows_drafts_in_the_text_edition_too(project):
     project.release("2021-01-01-draft.md", release_text(title="Draft one", date="2021-01-01", draft=True))
     with project.serving() as base:

@@ -126,6 +126,45 @@ class Forked:
             self.pid = 0
 
 
+class Claims:
+    """The indexes ``0..count`` of a job two processes share, each taking the next batch from its
+    own end: a process forked beside the build from the front, the build itself from the back
+    once it has nothing else to do. Neither waits for the other to finish a share it was given
+    in advance, and no index is taken twice. Made before the fork."""
+
+    #: How long a claim waits for the other process's (which takes microseconds): longer only if
+    #: that process was killed while it claimed.
+    TIMEOUT = 60.0
+
+    def __init__(self, count: int):
+        context = multiprocessing.get_context("fork")
+        self._ends = context.RawArray("q", [0, count])  # the next from the front, one past the last from the back
+        self._lock = context.Lock()
+
+    def _claim(self, size: int, from_back: bool) -> range:
+        if not self._lock.acquire(timeout=self.TIMEOUT):
+            raise ForkedError("the process sharing the work stopped while it claimed a share")
+        try:
+            front, back = self._ends[0], self._ends[1]
+            if from_back:
+                start, end = max(front, back - size), back
+                self._ends[1] = start
+            else:
+                start, end = front, min(back, front + size)
+                self._ends[0] = end
+        finally:
+            self._lock.release()
+        return range(start, end)
+
+    def front(self, size: int) -> range:
+        """The next ``size`` indexes (or fewer) from the front; empty when none is left."""
+        return self._claim(size, from_back=False)
+
+    def back(self, size: int) -> range:
+        """The next ``size`` indexes (or fewer) from the back; empty when none is left."""
+        return self._claim(size, from_back=True)
+
+
 def _die_with(parent: int) -> None:
     """Make this forked process end when the build's process does (Linux), so that no writer
     outlives a killed build and writes into a folder the next build cleans up."""

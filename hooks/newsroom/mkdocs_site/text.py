@@ -5,9 +5,11 @@
   ``partials/newsroom/text-link.html`` links it); a hand-written file under ``text/`` fails the
   build, naming it. On a full build, a process forked from the build starts writing the edition
   beside it, on another core, while MkDocs renders the other pages.
-- ``on_post_build`` (``finish``): the build waits for that process (or, on a small or preview
-  build, writes the edition itself). Pages go into the site being built (the staging folder): a
-  failure fails the build, and the published site stays as it was.
+- ``on_post_build`` (``finish``), once the build has written everything else: the build writes
+  the pages that process has not reached yet, taking them from the other end (``Shared``), and
+  waits for it (or, on a small or preview build, writes the edition itself). Pages go into the
+  site being built (the staging folder): a failure fails the build, and the published site stays
+  as it was.
 - ``on_build_error`` (``cancel``): the writing process is stopped before the new site is dropped.
 
 No process holds more than one text page at a time.
@@ -19,8 +21,8 @@ import functools
 import os
 import time
 import zlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from mkdocs.structure.files import Files
 from .. import contacts
 from ..errors import ContentError, Problem
 from ..model import Release
-from ..parallel import Forked, ForkedError
+from ..parallel import Claims, Forked, ForkedError
 from ..text_edition import TEXT, Site, TextEdition, has_text_version, text_url
 from ..urls import url_of
 from ..views import release_view
@@ -73,14 +75,71 @@ def prepare(state: BuildState, env: Any, config: MkDocsConfig, files: Files) -> 
         log.info("newsroom: text-only edition not rebuilt in a --dirty preview; restart `make serve` to refresh it")
         return
     pages = TextPages(state, env, config)
-    _jobs[id(state)] = Forked(pages.write_all, TEXT_NICENESS, describe) if state.workers() > 1 else pages
+    if state.workers() > 1:
+        claims = Claims(len(pages))
+        beside = Forked(functools.partial(_beside, pages, claims), TEXT_NICENESS, describe)
+        _jobs[id(state)] = Shared(pages, claims, beside)
+    else:
+        _jobs[id(state)] = pages
 
 
 #: How far below the build's priority the text-only edition is written. It shares the second core
 #: with Pagefind while MkDocs renders pages on the first: lowered, it takes the time the others
-#: leave, and it is done long before the build needs it (10,000 releases, side by side: the build
-#: 1.5 to 7 s faster, the edition ready after 17 to 22 s instead of 11 to 16 s, with no wait).
+#: leave (10,000 releases, side by side: the build 1.5 to 7 s faster). What it has not written
+#: when the build has written everything else, the build writes with it (``Shared``).
 TEXT_NICENESS = 10
+
+#: Text pages a process takes at a time when two share the edition (``parallel.Claims``). The
+#: cache's new entries are written after each batch, in a short transaction: both processes add
+#: to it.
+CLAIM = 200
+
+
+def _beside(pages: TextPages, claims: Claims) -> Written:
+    """The job of the process forked beside the build: the edition's pages from the front."""
+    written = pages.write_claimed(claims.front)
+    if pages.published is not None:
+        written.published = pages.published.changes()
+    return written
+
+
+@dataclass(slots=True)
+class Shared:
+    """The text-only edition written by a process forked beside the build, which the build joins
+    once it has written everything else: neither waits while the other works alone."""
+
+    pages: TextPages
+    claims: Claims
+    beside: Forked
+
+    def finish(self) -> Written:
+        """The pages left, written from the back, then the process beside waited for; the cache
+        made lasting, without the pages no longer on the site."""
+        try:
+            own = self.pages.write_claimed(self.claims.back)
+        except BaseException:
+            self.beside.cancel()
+            raise
+        theirs: Written = self.beside.result()
+        if theirs.published is not None and self.pages.published is not None:
+            self.pages.published.merge(theirs.published)  # what the process beside found and wrote
+        kept = self.pages.kept
+        if kept is not None:  # every text page seen, by one process or the other
+            kept.text_cache.used.update(theirs.used)
+            kept.text_cache.save(prune=True)
+        return Written(
+            pages=own.pages + theirs.pages,
+            releases=own.releases + theirs.releases,
+            release_gzip_bytes=own.release_gzip_bytes + theirs.release_gzip_bytes,
+            seconds=theirs.seconds,
+            cpu_seconds=own.cpu_seconds + theirs.cpu_seconds,
+            kept=own.kept + theirs.kept,
+            left=own.left + theirs.left,
+            by_build=own.pages,
+        )
+
+    def cancel(self) -> None:
+        self.beside.cancel()
 
 
 def finish(state: BuildState) -> None:
@@ -88,10 +147,10 @@ def finish(state: BuildState) -> None:
     job = _jobs.pop(id(state), None)
     if job is None:
         return
-    beside = isinstance(job, Forked)
+    beside = isinstance(job, Shared)
     with state.progress.phase("text-only edition (waiting)" if beside else "text-only edition") as report:
         try:
-            written = job.result() if isinstance(job, Forked) else job.write_all()
+            written = job.finish() if isinstance(job, Shared) else job.write_all()
         except Exception as err:  # noqa: BLE001 - any failure fails the build, saying what it was
             raise PluginError(
                 f"The text-only edition could not be written, so the site is not published: {describe(err)}"
@@ -102,9 +161,10 @@ def finish(state: BuildState) -> None:
         state.progress.figures["text-only edition CPU seconds"] = written.cpu_seconds
         state.progress.figures["text pages from the cache"] = written.kept
         state.progress.figures["text pages left in place"] = written.left
-        if beside and written.published is not None and state.published is not None:
-            state.published.merge(written.published)  # what the process beside found and wrote
+        state.progress.figures["text pages written by the build at the end"] = written.by_build
         how = f" by a process beside the pages in {written.seconds:.2f} s" if beside else ""
+        if written.by_build:
+            how += f" ({written.by_build} by the build once it was done)"
         kept = f" ({written.kept} from the cache)" if written.kept else ""
         report["done"] = f"{written.pages} pages{kept}{how}, a release page {average:.1f} KB compressed on average"
 
@@ -112,7 +172,7 @@ def finish(state: BuildState) -> None:
 def cancel(state: BuildState) -> None:
     """The build failed: stop writing the edition (before the new site is dropped)."""
     job = _jobs.pop(id(state), None)
-    if isinstance(job, Forked):
+    if isinstance(job, Shared):
         job.cancel()
 
 
@@ -143,6 +203,10 @@ class Written:
     """Pages the published site already held, left in place (``newsroom.published``)."""
     published: Any = None
     """What the writer found and wrote in the published site (``Published.changes``)."""
+    used: set[str] = field(default_factory=set)
+    """The keys of the text pages in the cache it used or added (``PageCache.used``)."""
+    by_build: int = 0
+    """Of a shared edition, the pages the build wrote once it had written everything else."""
 
 
 class TextPages:
@@ -181,16 +245,34 @@ class TextPages:
         return len(self.releases) + len(self.listings)
 
     def write_all(self) -> Written:
-        written = self.write(0, len(self))
+        written = self.write(range(len(self)))
         if self.kept is not None:  # every text page seen: those of pages no longer on the site go
             self.kept.text_cache.save(prune=True)
         return written
 
-    def write(self, start: int, end: int) -> Written:
+    def write_claimed(self, take: Callable[[int], range]) -> Written:
+        """Write the pages ``take`` gives, a batch at a time, until it gives none (``Shared``)."""
+        cache = self.kept.text_cache if self.kept is not None else None
+        if cache is not None:
+            cache.buffered = True  # the other process adds to the cache too: no transaction left open
+        written = self.write(self._taken(take, cache))
+        if cache is not None:
+            cache.flush()
+            written.used = cache.used
+        return written
+
+    @staticmethod
+    def _taken(take: Callable[[int], range], cache: Any) -> Iterator[int]:
+        while batch := take(CLAIM):
+            yield from batch
+            if cache is not None:
+                cache.flush()
+
+    def write(self, indexes: Iterable[int]) -> Written:
         started, started_cpu = time.perf_counter(), time.process_time()
         written = Written()
         pages = self.state.pages
-        for index in range(start, end):
+        for index in indexes:
             if index < len(self.releases):
                 release = self.releases[index]
                 src_uri = pages[release.name].file.src_uri
@@ -206,8 +288,6 @@ class TextPages:
         written.cpu_seconds = time.process_time() - started_cpu
         written.kept = self.reused
         written.left = self.left
-        if self.published is not None:
-            written.published = self.published.changes()
         return written
 
     def kept_or_made(self, src_uri: str, url: str, make: Callable[[], str]) -> bytes | None:
@@ -276,6 +356,6 @@ def _gzip(data: bytes) -> bytes:
 TextEditionError = ForkedError
 
 
-#: The edition being written by each build in progress (by the id of its state): its writer
-#: process, or on a small or preview build the pages, written at ``finish``.
-_jobs: dict[int, Forked | TextPages] = {}
+#: The edition being written by each build in progress (by the id of its state): shared with its
+#: writer process, or on a small or preview build the pages, written at ``finish``.
+_jobs: dict[int, Shared | TextPages] = {}
