@@ -535,7 +535,7 @@ def test_the_build_writes_the_text_pages_its_writer_has_not_reached_once_everyth
         shutil.rmtree(project.path / "site")  # the next build finds the text pages in the cache
         again, figures = built()
         assert again == first and figures["text pages left in place"] == 0, figures
-        return figures["text pages from the cache"]
+        return int(figures["text pages from the cache"])
 
     first, figures = built()
     shared = first
@@ -557,14 +557,14 @@ def test_two_processes_claiming_from_both_ends_take_every_index_once():
     claims = Claims(1000)
 
     def front() -> list[int]:
-        taken = []
+        taken: list[int] = []
         while batch := claims.front(3):
             taken.extend(batch)
             time.sleep(0.0005)
         return taken
 
     beside = Forked(front)
-    back = []
+    back: list[int] = []
     while batch := claims.back(7):
         back.extend(batch)
         time.sleep(0.001)
