@@ -837,6 +837,67 @@ def test_a_photo_shared_by_many_releases_is_opened_once(tree, monkeypatch):
     assert len(opened) == 2
 
 
+def test_a_fresh_clone_read_by_several_processes_is_what_one_process_reads(tree, monkeypatch, tmp_path):
+    """On a fresh clone, forked processes read the files ahead (``ReadCache.read_ahead``): the
+    same releases, the same problems in the same order, and store entries a later build reads
+    the same again."""
+    from newsroom import archive
+    from newsroom.readcache import ReleaseStore
+
+    project, settings = tree
+    write(project / "press_releases/images/p.png", PNG)
+    for i in range(1100):
+        day = f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        front = ['title: "T"', "summary: S", f"date: {day}", "image: {src: images/p.png, alt: A}"]
+        if i % 300 == 7:
+            front[2] = "date: March 5"
+        elif i % 300 == 8:
+            front[3] = "image: {src: images/missing.png, alt: A}"
+        elif i % 300 == 9:
+            front[1] = "summary: S\u0007"
+        write(project / f"press_releases/{day}-r{i:04d}.md", with_front(*front, body=f"Body {i}."))
+    readers = tmp_path / "readers"
+    one_by_one = archive._read_one
+
+    def read_one(*args, **kwargs):
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return one_by_one(*args, **kwargs)
+
+    monkeypatch.setattr(archive, "_read_one", read_one)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def problems(workers: int, store: ReleaseStore | None) -> list[tuple]:
+        with pytest.raises(ContentError) as err:
+            read_archive(settings, now, store=store, workers=workers)
+        return [(p.path, p.line, p.field, p.message) for p in err.value.problems]
+
+    alone = problems(1, None)
+    assert len(alone) == 12 and not readers.exists()
+    assert problems(2, ReleaseStore(settings)) == alone
+    pids = set(readers.read_text().split())
+    assert len(readers.read_text().split()) == 1100 and str(os.getpid()) not in pids, "read by forked processes"
+    parsed: list[str] = []
+
+    def parse_release(data, name, *args, **kwargs):
+        parsed.append(name)
+        raise AssertionError(f"{name} parsed again")
+
+    monkeypatch.setattr(archive, "parse_release", parse_release)
+    assert problems(1, ReleaseStore(settings)) == alone
+    assert parsed == [], "every file read from the store entries the processes made"
+    monkeypatch.undo()
+    monkeypatch.setattr(archive, "_read_one", read_one)
+    for path in (project / "press_releases").glob("*.md"):
+        if int(path.stem[-4:]) % 300 in (7, 8, 9):
+            path.unlink()
+    readers.unlink()
+    ahead = read_archive(settings, now, store=ReleaseStore(settings), workers=2).published
+    assert not readers.exists(), "files the store holds are not read ahead"
+    assert ahead == read_archive(settings, now, workers=1).published
+    assert len(ahead) == 1100 - 12
+
+
 # -- 8. make new with a title a shell or make would rewrite ----------------------------------
 
 

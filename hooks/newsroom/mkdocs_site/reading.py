@@ -83,7 +83,12 @@ def read(state: BuildState) -> None:
     with state.progress.phase("read") as report:
         try:
             state.archive = read_archive(
-                settings, now, drafts=state.serving, cache=preview.read_cache, store=ReleaseStore(settings)
+                settings,
+                now,
+                drafts=state.serving,
+                cache=preview.read_cache,
+                store=ReleaseStore(settings),
+                workers=state.full_build_workers(),
             )
         except ContentError as err:
             if not state.serving or preview.last_good is None:
