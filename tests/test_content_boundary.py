@@ -874,6 +874,9 @@ def test_a_fresh_clone_read_by_several_processes_is_what_one_process_reads(tree,
 
     alone = problems(1, None)
     assert len(alone) == 12 and not readers.exists()
+    assert problems(2, None) == alone  # without the store (NEWSROOM_CACHE=0)
+    assert len(readers.read_text().split()) == 1100
+    readers.unlink()
     assert problems(2, ReleaseStore(settings)) == alone
     pids = set(readers.read_text().split())
     assert len(readers.read_text().split()) == 1100 and str(os.getpid()) not in pids, "read by forked processes"
