@@ -425,6 +425,11 @@ def main() -> None:
         help="also build the same releases with Hugo, and Hugo + Pagefind, interleaved with the newsroom's builds",
     )
     parser.add_argument("--scale", help="archive sizes to measure in turn (1000,10000,50000): a table of growth")
+    parser.add_argument(
+        "--keep-trash",
+        action="store_true",
+        help=f"leave what the run moved aside in WORK/{TRASH_NAME} (for runs in a row: delete it after the last)",
+    )
     args = parser.parse_args()
     counts = [int(n) for n in args.scale.split(",")] if args.scale else [args.releases]
     reports = []
@@ -436,7 +441,8 @@ def main() -> None:
             print(json.dumps(report, indent=2, ensure_ascii=False), flush=True)
             reports.append(report)
     finally:
-        empty_trash()
+        if not args.keep_trash:
+            empty_trash()
     if len(reports) > 1:
         print(growth_table(reports))
 
