@@ -141,6 +141,8 @@ class ReadCache:
                 self.entries[name] = entry
                 if store is not None and row is not None:
                     store.keep(name, row)
+            del done
+        parallel.give_back_memory()  # what the shares came in, before the build forks again
         return len(wanted)
 
     def identity(self, name: str) -> str | None:
@@ -220,7 +222,7 @@ def _read_one(
     digest = store.digest(data)
     release, problems = parse_release(data, name, settings, photos=checked)
     unchanged = store.stat_key(stat.st_mtime_ns, stat.st_size) if S_ISREG(stat.st_mode) else ""
-    row = store.row_of(digest, unchanged, (release, problems), shipped)
+    row = store.row_of(digest, unchanged, (release, problems), shipped) if store.path is not None else None
     return _Entry(key, release, problems, shipped, digest), row
 
 

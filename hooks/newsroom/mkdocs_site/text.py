@@ -5,9 +5,9 @@
   ``partials/newsroom/text-link.html`` links it); a hand-written file under ``text/`` fails the
   build, naming it. On a full build, a process forked from the build starts writing the edition
   beside it, on another core, while MkDocs renders the other pages.
-- ``on_post_build`` (``finish``), once the build has written everything else: the build writes
-  the pages that process has not reached yet, taking them from the other end (``Shared``), and
-  waits for it (or, on a small or preview build, writes the edition itself). Pages go into the
+- ``on_post_build`` (``finish``), once MkDocs has written its pages: the build writes the pages
+  that process has not reached yet, taking them from the other end (``Shared``), and waits for
+  it (or, on a small or preview build, writes the edition itself). Pages go into the
   site being built (the staging folder): a failure fails the build, and the published site stays
   as it was.
 - ``on_build_error`` (``cancel``): the writing process is stopped before the new site is dropped.
@@ -86,7 +86,7 @@ def prepare(state: BuildState, env: Any, config: MkDocsConfig, files: Files) -> 
 #: How far below the build's priority the text-only edition is written. It shares the second core
 #: with Pagefind while MkDocs renders pages on the first: lowered, it takes the time the others
 #: leave (10,000 releases, side by side: the build 1.5 to 7 s faster). What it has not written
-#: when the build has written everything else, the build writes with it (``Shared``).
+#: when MkDocs has written its pages, the build writes with it (``Shared``).
 TEXT_NICENESS = 10
 
 #: Text pages a process takes at a time when two share the edition (``parallel.Claims``). The
@@ -106,7 +106,7 @@ def _beside(pages: TextPages, claims: Claims) -> Written:
 @dataclass(slots=True)
 class Shared:
     """The text-only edition written by a process forked beside the build, which the build joins
-    once it has written everything else: neither waits while the other works alone."""
+    once MkDocs has written its pages: neither waits while the other works alone."""
 
     pages: TextPages
     claims: Claims

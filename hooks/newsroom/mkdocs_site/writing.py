@@ -136,7 +136,7 @@ def finish_search_index(state: BuildState, phase: str) -> None:
 
 def post_build(state: BuildState, config: MkDocsConfig) -> None:
     """Write what MkDocs does not: the sitemaps, robots.txt and feeds (see their modules); then
-    ``finish``, once the text-only edition is written."""
+    ``finish``."""
     with state.progress.phase("sitemap") as report:
         written = write_sitemap(state, config)
         report["done"] = f"{len(written)} file(s)"
