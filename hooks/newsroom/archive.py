@@ -8,11 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from stat import S_ISREG
 
-from . import parallel
 from .errors import ContentError, Problem
 from .model import Release
 from .publication import instant, is_published, release_time
-from .readcache import ReleaseStore, Row
+from .readcache import ReleaseStore
 from .reader import PhotoCheck, parse_release, read_bytes, read_release
 from .settings import Settings
 from .sources import Photos, scan
@@ -80,7 +79,10 @@ class ReadCache:
     ) -> tuple[Release | None, list[Problem]]:
         """A release as an earlier build of this process read it if its file did not change, else as
         an earlier build read the same bytes (``store``), else read now."""
-        self._use(settings)
+        if settings != self.settings:
+            self.entries.clear()
+            self.settings = settings
+            self.folder = os.fspath(settings.releases_path)
         if photos is None:
             photos = Photos(settings)
         try:
@@ -105,45 +107,6 @@ class ReadCache:
             release, problems, digest = self._read_through(store, settings, name, photos, checked, shipped, unchanged)
         self.entries[name] = _Entry(key, release, problems, shipped, digest)
         return release, problems
-
-    def _use(self, settings: Settings) -> None:
-        if settings != self.settings:
-            self.entries.clear()
-            self.settings = settings
-            self.folder = os.fspath(settings.releases_path)
-
-    def read_ahead(
-        self, settings: Settings, names: list[str], photos: PhotoCheck, store: ReleaseStore | None, workers: int
-    ) -> int:
-        """Read the files of ``names`` that no earlier build read (neither this process nor
-        ``store`` holds them: every file, on a fresh clone) in ``workers`` forked processes, each
-        a share of them, so that ``read`` then finds each one read as it stands, and the store
-        gets its entry; how many were read. ``read`` still decides, file by file, in order: a file
-        changed since, or not read here, is read there as before."""
-        self._use(settings)
-        wanted = [name for name in names if name not in self.entries and (store is None or name not in store.names)]
-        if workers < 2 or len(wanted) < 2 * READ_SHARE or not parallel.available():
-            return 0
-        folder = self.folder
-
-        def share(start: int, end: int) -> list[tuple[str, _Entry, Row | None]]:
-            done = []
-            for number, name in enumerate(wanted[start:end], 1):
-                if number % 1000 == 0:
-                    gc.collect(0)  # the build reads with the collector off; so do its workers
-                found = _read_one(settings, os.path.join(folder, name), name, photos, store)
-                if found is not None:
-                    done.append((name, *found))
-            return done
-
-        for done in parallel.in_order(share, parallel.shares(len(wanted), workers, READ_SHARE), workers):
-            for name, entry, row in done:
-                self.entries[name] = entry
-                if store is not None and row is not None:
-                    store.keep(name, row)
-            del done
-        parallel.give_back_memory()  # what the shares came in, before the build forks again
-        return len(wanted)
 
     def identity(self, name: str) -> str | None:
         """What the release of the file ``name`` was read from, as plain text: the digest of its
@@ -193,39 +156,6 @@ class ReadCache:
             del self.entries[gone]
 
 
-#: The fewest files worth a share of their own in a process reading ahead (``ReadCache.read_ahead``).
-READ_SHARE = 500
-
-
-def _read_one(
-    settings: Settings, path: str, name: str, photos: PhotoCheck, store: ReleaseStore | None
-) -> tuple[_Entry, Row | None] | None:
-    """A file read as ``ReadCache.read`` reads one the store does not hold, with its store entry;
-    None if it cannot be read (``read`` says why)."""
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    shipped: dict[str, str | None] = {}
-
-    def checked(relative: str) -> str | None:
-        shipped[relative] = verdict = photos(relative)
-        return verdict
-
-    key = (stat.st_mtime_ns, stat.st_size)
-    if store is None:
-        release, problems = read_release(settings, name, photos=checked)
-        return _Entry(key, release, problems, shipped), None
-    data, problems = read_bytes(settings, name)
-    if data is None:
-        return None
-    digest = store.digest(data)
-    release, problems = parse_release(data, name, settings, photos=checked)
-    unchanged = store.stat_key(stat.st_mtime_ns, stat.st_size) if S_ISREG(stat.st_mode) else ""
-    row = store.row_of(digest, unchanged, (release, problems), shipped) if store.path is not None else None
-    return _Entry(key, release, problems, shipped, digest), row
-
-
 def read_archive(
     settings: Settings,
     now: datetime,
@@ -233,10 +163,8 @@ def read_archive(
     drafts: bool = False,
     cache: ReadCache | None = None,
     store: ReleaseStore | None = None,
-    workers: int = 1,
 ) -> Archive:
-    """Read every release; raise ContentError listing all problems of all files. ``workers``:
-    processes that may read the files no earlier build read (``ReadCache.read_ahead``).
+    """Read every release; raise ContentError listing all problems of all files.
 
     The files come from one walk of the releases folder (``sources.scan``), whose problems
     (links out of the project, pipes, pages that are not releases...) are reported with the others.
@@ -244,7 +172,7 @@ def read_archive(
     found = scan(settings)
     problems: list[Problem] = list(found.problems)
     releases: list[Release] = []
-    if cache is None and (store is not None or workers > 1):
+    if store is not None and cache is None:
         cache = ReadCache()
     names = found.releases
     photos = Photos(settings, found)
@@ -254,7 +182,6 @@ def read_archive(
     try:
         if cache is not None:
             cache.keep_only(set(names))
-            cache.read_ahead(settings, names, photos, store, workers)
         for number, name in enumerate(names, 1):
             if collecting and number % 1000 == 0:
                 gc.collect(0)  # only what the last thousand left: parsing leaves cycles behind

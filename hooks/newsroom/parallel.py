@@ -165,17 +165,6 @@ class Claims:
         return self._claim(size, from_back=True)
 
 
-def give_back_memory() -> None:
-    """Return to the system the free memory the C library keeps (glibc's ``malloc_trim``): after
-    large results came back from workers, what held them in transit. Elsewhere, nothing."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None)
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)
-
-
 def _die_with(parent: int) -> None:
     """Make this forked process end when the build's process does (Linux), so that no writer
     outlives a killed build and writes into a folder the next build cleans up."""

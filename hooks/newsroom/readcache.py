@@ -185,15 +185,6 @@ class ReleaseStore:
         return release, problems, entry["photos"]
 
     def put(self, name: str, digest: str, stat: str, result: Result, photos: Mapping[str, str | None]) -> None:
-        row = self.row_of(digest, stat, result, photos)
-        if row is not None:
-            self.keep(name, row)
-
-    @staticmethod
-    def row_of(digest: str, stat: str, result: Result, photos: Mapping[str, str | None]) -> Row | None:
-        """The entry a file read from bytes of ``digest`` (``stat``: as the file then stood) is kept
-        as; None if it cannot be held exactly (it is read anew next time). Touches no file: a
-        process forked to read releases makes it (``ReadCache.read_ahead``)."""
         release, problems = result
         try:
             encoded = _encode(release) if release is not None else None
@@ -206,10 +197,10 @@ class ReleaseStore:
             }
             text = json.dumps(entry, ensure_ascii=False)
             if _decode_entry(text, body)[0] != release:
-                return None
+                return  # not held exactly: read anew next time
         except (_NotKeptError, ValueError, TypeError, KeyError):
-            return None
-        return (digest, stat, text, body)
+            return
+        self.keep(name, (digest, stat, text, body))
 
     def touch(self, name: str, stat: str) -> None:
         """The entry of ``name``, found by its bytes, is also that of the file as it stands now."""

@@ -83,12 +83,7 @@ def read(state: BuildState) -> None:
     with state.progress.phase("read") as report:
         try:
             state.archive = read_archive(
-                settings,
-                now,
-                drafts=state.serving,
-                cache=preview.read_cache,
-                store=ReleaseStore(settings),
-                workers=state.full_build_workers(),
+                settings, now, drafts=state.serving, cache=preview.read_cache, store=ReleaseStore(settings)
             )
         except ContentError as err:
             if not state.serving or preview.last_good is None:

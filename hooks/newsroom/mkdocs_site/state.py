@@ -157,11 +157,12 @@ class BuildState:
     def workers(self) -> int:
         """Processes for work shared out by forking: only on a full build of a real archive, never
         under `serve` (its threads and fork do not mix)."""
-        return self.full_build_workers() if len(self.pages) >= 200 else 1
-
-    def full_build_workers(self) -> int:
-        """``workers`` whatever the archive's size (before it is read: the reading decides)."""
-        if self.command in ("build", "gh-deploy", CHECK_COMMAND) and not self.dirty and parallel.available():
+        if (
+            self.command in ("build", "gh-deploy", CHECK_COMMAND)
+            and not self.dirty
+            and len(self.pages) >= 200
+            and parallel.available()
+        ):
             return min(os.cpu_count() or 1, 4)
         return 1
 
