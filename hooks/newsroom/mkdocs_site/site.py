@@ -13,8 +13,8 @@
                   pages' records, after the releases')
     on_page_context / on_post_page  context.page_context / browser.check_page, reuse.keep, context.page_done
     on_template_context context.error_page_context   the 404 page (each other edition's: writing)
-    on_post_build browser.write_headers, text.finish, writing.post_build, writing.finish    _headers,
-                  text-only edition, sitemap, feeds, search index
+    on_post_build browser.write_headers, text.finish, writing.post_build    _headers, text-only edition,
+                  sitemap, feeds, search index
     on_build_error text.cancel, writing.build_failed
     on_shutdown   writing.publish       the new site replaces the old one, or is dropped;
                   reuse.save            its pages kept for the next build
@@ -111,11 +111,8 @@ class NewsroomSite:
 
     def post_build(self, config: MkDocsConfig) -> None:
         browser.write_headers(self.state, config.site_dir)
-        # First, while Pagefind may still be indexing: the build and the process beside share
-        # what is left of the edition. The feeds after it, when that process's memory is free.
         text.finish(self.state)
         writing.post_build(self.state, config)
-        writing.finish(self.state)
 
     def build_failed(self) -> None:
         if self.build is not None:

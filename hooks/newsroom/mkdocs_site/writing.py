@@ -135,8 +135,7 @@ def finish_search_index(state: BuildState, phase: str) -> None:
 
 
 def post_build(state: BuildState, config: MkDocsConfig) -> None:
-    """Write what MkDocs does not: the sitemaps, robots.txt and feeds (see their modules); then
-    ``finish``."""
+    """Write what MkDocs does not: the sitemaps, robots.txt, feeds and the search index (see their modules)."""
     with state.progress.phase("sitemap") as report:
         written = write_sitemap(state, config)
         report["done"] = f"{len(written)} file(s)"
@@ -149,10 +148,6 @@ def post_build(state: BuildState, config: MkDocsConfig) -> None:
         copied = state.progress.figures["feeds from the cache"]
         report["done"] = f"{len(written)} files" + (f", {copied} feeds copied from the cache" if copied else "")
     write_not_found_pages(state, config)
-
-
-def finish(state: BuildState) -> None:
-    """The search index waited for, the build's figures saved, and the build marked complete."""
     if state.indexing is not None:
         finish_search_index(state, "search (waiting for Pagefind)")
     state.progress.figures["build process peak MiB"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
