@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 
 from benchmarks.generate import generate
-from conftest import release_text, snapshot
+from conftest import NOW, ROOT, release_text, snapshot
 
 
 def test_a_warm_build_is_byte_identical_to_a_cold_one_and_sees_edits(project):
@@ -171,3 +173,44 @@ def test_a_damaged_body_in_the_release_store_is_read_anew_from_the_file(project)
         build = project.build()
         assert build.returncode == 0, build.log
         assert "The body as written." in build.text("news/2021/01/01/a/")
+
+
+#: `make check` with every unpacking of a release's body counted (printed last on stderr).
+COUNTING_CHECK = """
+import sys
+from newsroom import bodies, cli, model, packing
+
+unpacked = []
+def counting(data):
+    unpacked.append(1)
+    return packing.unpack(data)
+
+bodies.unpack = counting
+model.Release.body = property(lambda release: counting(release.packed_body))
+code = cli.main(["-f", sys.argv[1], "check"])
+print(f"unpacked {len(unpacked)}", file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_a_check_after_a_check_unpacks_only_the_bodies_that_changed(project):
+    generate(project.releases, 30)
+    assert project.check().returncode == 0
+    environ = {**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NEWSROOM_NOW": NOW}
+
+    def counted() -> int:
+        done = subprocess.run(
+            [sys.executable, "-c", COUNTING_CHECK, str(project.path / "mkdocs.yml")],
+            cwd=project.path,
+            env=environ,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return int(done.stderr.strip().splitlines()[-1].removeprefix("unpacked "))
+
+    assert counted() == 0, "every verdict is kept: no body is unpacked, neither to key it nor for its page"
+    edited = sorted(project.releases.glob("*.md"))[3]
+    edited.write_text(edited.read_text() + "\nA sentence added by an editor.\n")
+    assert 1 <= counted() <= 3, "the edited body is unpacked to be walked again"
+    assert counted() == 0

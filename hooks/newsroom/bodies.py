@@ -142,7 +142,7 @@ class Rendered:
         self.packed_toc = pack(json.dumps(tokens, ensure_ascii=False, separators=(",", ":"))) if tokens else b""
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Source:
     """Where a body comes from, for resolving its links and placing its problems."""
 
@@ -150,10 +150,37 @@ class Source:
     """Its path among the site's source files (``press_releases/x.md``, ``about.md``)."""
     page_url: str
     """The address of its page, relative to the site root."""
-    text: str
-    """The body as written, for finding the line of a problem."""
-    first_line: int = 1
+    first_line: int
     """The line of the file where ``text`` starts."""
+    packed: bytes
+    """The body as a release keeps it (``packing``), when given so: unpacked only if ``text`` is asked for."""
+    _text: str | None
+
+    def __init__(self, src_uri: str, page_url: str, text: str | None, first_line: int = 1, packed: bytes = b""):
+        if text is None and not packed:
+            text = ""
+        self.src_uri, self.page_url, self.first_line, self.packed, self._text = (
+            src_uri,
+            page_url,
+            first_line,
+            packed,
+            text,
+        )
+
+    @property
+    def text(self) -> str:
+        """The body as written, for finding the line of a problem."""
+        if self._text is None:
+            self._text = unpack(self.packed)
+        return self._text
+
+    @property
+    def identity(self) -> bytes:
+        """What tells this body from any other, without unpacking it: its packed form if it came
+        so (packing the same text gives the same bytes), else its text (each marked apart)."""
+        if self.packed:
+            return b"z" + self.packed
+        return b"t" + self.text.encode("utf-8", "surrogatepass")
 
     def line_of(self, *needles: str) -> int:
         """The line of the file holding the first of ``needles`` found (in any case)."""
@@ -226,9 +253,7 @@ class Bodies:
             ]
             self._verdict_prefix = json.dumps(fingerprint, default=repr).encode()
         place = f"\0{source.src_uri}\0{source.page_url}\0{source.first_line}\0"
-        return hashlib.sha256(
-            self._verdict_prefix + place.encode() + source.text.encode("utf-8", "surrogatepass")
-        ).hexdigest()
+        return hashlib.sha256(self._verdict_prefix + place.encode() + source.identity).hexdigest()
 
     def recall(self, source: Source) -> Rendered | None:
         """``make check``: what an earlier check found in the same body, if every file its links

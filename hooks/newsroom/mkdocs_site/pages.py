@@ -204,10 +204,10 @@ class ReleasePage(QuickAddresses):
     @property
     def source(self) -> Source:
         release = self.release
-        return Source(self.file.src_uri, url_of(release), release.body, release.body_line)
+        return Source(self.file.src_uri, url_of(release), None, release.body_line, packed=release.packed_body)
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.renderer.render(self, self.source)
+        self.renderer.render(self, lambda: self.source)
 
 
 def edition_prefix(page: Page, prefixes: Sequence[str] = ()) -> str:

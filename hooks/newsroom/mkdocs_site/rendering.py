@@ -46,8 +46,10 @@ class ReleaseRenderer:
         self.recalled = 0
         """Bodies the workers took as earlier builds checked them (``Bodies.checked``)."""
 
-    def render(self, page: Page, source: Source) -> Rendered:
-        rendered = self.adopt(source.src_uri, lambda: source)
+    def render(self, page: Page, source: Callable[[], Source]) -> Rendered:
+        """Give ``page`` its body; ``source`` is made only if the body was not converted ahead
+        (a release keeps its Markdown packed: most pages never unpack it again)."""
+        rendered = self.adopt(page.file.src_uri, source)
         self.attach(page, rendered)
         return rendered
 
