@@ -205,6 +205,18 @@ def test_active_or_remote_content_in_a_body_fails_the_build_at_its_line(archive,
     archive.failing_build(f"{source}:9: {message}")
 
 
+def test_a_problem_is_named_at_its_line_not_at_a_code_sample_showing_it(archive):
+    source = body_release(
+        archive,
+        "Write `<script>` or `javascript:` to show them.\n\n"
+        '<a href="java&#x09;script:alert(1)">x</a>\n\n<script>alert(1)</script>\n',
+    )
+    archive.failing_build(  # and `make check` with the same messages
+        f"{source}:9: the address 'java\\tscript:alert(1)' (javascript:) is not allowed",
+        f"{source}:11: raw HTML <script> is not allowed",
+    )
+
+
 def test_every_problem_of_every_body_is_listed_together(archive):
     first = body_release(archive, "<script>alert(1)</script>\n")
     second = body_release(archive, "Fine.\n\n![x](https://tracker.example/p.png)\n", name="2026-10-03-other.md")

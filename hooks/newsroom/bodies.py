@@ -48,6 +48,9 @@ from .page_cache import PageCache
 from .policy import HELD, MAX_DEPTH, Policy, Walk
 from .reader.characters import character_message, find_forbidden
 
+#: How many times a body with problems is converted again to find the line of each (``_placed``).
+PLACING = 12
+
 #: Where a block ends, for the readable text.
 _BLOCKS = (
     "p",
@@ -184,15 +187,28 @@ class Source:
 
     def line_of(self, *needles: str) -> int:
         """The line of the file holding the first of ``needles`` found (in any case)."""
+        return next(iter(self.lines_of(*needles)), self.first_line)
+
+    def lines_of(self, *needles: str) -> list[int]:
+        """Every line of the file holding the first of ``needles`` found on any (in any case, as
+        written or as a browser reads it: character references decoded, tabs dropped, as the
+        address ``java&#x09;script:`` is ``javascript:``)."""
         lines = self.text.casefold().split("\n")  # lines as editors count them: not at U+2028 and the like
+        read = [
+            html.unescape(line).replace("\t", "").casefold() if "&" in line or "\t" in line else line for line in lines
+        ]
         for needle in needles:
             wanted = needle.casefold().strip()
             if not wanted:
                 continue
-            for number, line in enumerate(lines):
-                if wanted in line:
-                    return self.first_line + number
-        return self.first_line
+            found = [
+                self.first_line + number
+                for number, (line, as_read) in enumerate(zip(lines, read, strict=True))
+                if wanted in line or wanted in as_read
+            ]
+            if found:
+                return found
+        return []
 
 
 @dataclass(slots=True)
@@ -366,32 +382,82 @@ class Bodies:
             )
         except Exception as err:  # noqa: BLE001 - an extension's own bug must not become a traceback
             return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})")
-        rendered = self.examine(converted, source, resolve=True)
+        rendered, needles = self._examined(converted, source, resolve=True)
+        if rendered.problems:
+            rendered.problems = self._placed(source, rendered.problems, needles)
         rendered.toc_tokens = toc
         rendered.fresh = fresh
         return rendered
 
+    def _placed(
+        self, source: Source, problems: list[tuple[int, str]], needles: list[tuple[str, ...]]
+    ) -> list[tuple[int, str]]:
+        """The problems of a body, each at the line that caused it. A problem's text may be on
+        several lines (``<script`` in a code sample, then in raw HTML): each such line is left out
+        in turn, and the body converted and walked again; the lines whose absence takes problems
+        away caused them, in order. At most ``PLACING`` conversions a body: beyond, and where no
+        line is found so, the first line holding the text is named."""
+        placed = list(problems)
+        groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for index, ((_, message), found) in enumerate(zip(problems, needles, strict=True)):
+            groups.setdefault((message, found), []).append(index)
+        budget = PLACING
+        lines = source.text.split("\n")
+        for (message, found), indexes in groups.items():
+            candidates = source.lines_of(*found)
+            if len(candidates) < 2 or len(candidates) > budget:
+                continue
+            budget -= len(candidates)
+            causes: list[int] = []
+            for line in candidates:
+                trial = lines.copy()
+                trial[line - source.first_line] = ""
+                without = Source(source.src_uri, source.page_url, "\n".join(trial), source.first_line)
+                left = self._count(without, message)
+                if left is not None:
+                    causes += [line] * max(len(indexes) - left, 0)
+            for index, line in zip(indexes, causes, strict=False):
+                placed[index] = (line, message)
+        return placed
+
+    def _count(self, source: Source, message: str) -> int | None:
+        """How many times a walk of ``source`` (converted anew, the cache untouched) finds ``message``."""
+        try:
+            md = self.md
+            md.reset()
+            walk = Walk(self, source, resolve=True)
+            walk.run(_parse(md.convert(source.text)))
+        except Exception:  # noqa: BLE001 - a trial that fails places nothing
+            return None
+        return sum(1 for _, said in walk.problems if said == message)
+
     def examine(self, body_html: str, source: Source, *, resolve: bool = False) -> Rendered:
         """Check and clean HTML; ``resolve``: also resolve links to files (for bodies converted here)."""
+        return self._examined(body_html, source, resolve=resolve)[0]
+
+    def _examined(self, body_html: str, source: Source, *, resolve: bool) -> tuple[Rendered, list[tuple[str, ...]]]:
+        """``examine``, and the text each of its problems was found by (``Walk.needles``)."""
         walk = Walk(self, source, resolve)
         root = _parse(body_html)
         for character in _forbidden_in(root):
             # A character reference (&#1;) the reader could not see: refused like the character itself.
             code = f"{ord(character):x}"
-            return _failed(
+            failed = _failed(
                 source,
                 f"the body {character_message(character, escaped=True)}",
                 line=source.line_of(f"&#{ord(character)};", f"&#x{code};", f"&#x{code.upper()};"),
             )
+            return failed, [()]
         if _depth(root) >= MAX_DEPTH:
             # The HTML parser drops what lies deeper than its limit: refuse rather than lose text.
-            return _failed(
+            failed = _failed(
                 source,
                 f"the body's HTML is nested more than {MAX_DEPTH} elements deep; part of it would be lost. Flatten it",
             )
+            return failed, [()]
         walk.run(root)
         if self.check_only:
-            return Rendered.of(
+            checked = Rendered.of(
                 html="",
                 feed_html=None,
                 text="",
@@ -401,6 +467,7 @@ class Bodies:
                 removed=walk.removed,
                 lookups=walk.lookups,
             )
+            return checked, walk.needles
         page_html = self.policy.sanitize(_serialize(root))
         feed = self.feed_sources is None or source.src_uri in self.feed_sources
         absolute_base = walk.absolute_base
@@ -416,7 +483,7 @@ class Bodies:
         for permalink in root.xpath(".//a[contains(concat(' ', normalize-space(@class), ' '), ' headerlink ')]"):
             remove_keeping_tail(permalink)
         feed_html = self.policy.sanitize(_serialize(root)) if feed else None
-        return Rendered.of(
+        rendered = Rendered.of(
             html=page_html,
             feed_html=feed_html,
             text=_text(root),
@@ -426,6 +493,7 @@ class Bodies:
             removed=walk.removed,
             lookups=walk.lookups,
         )
+        return rendered, walk.needles
 
 
 def _dump(rendered: Rendered) -> bytes:

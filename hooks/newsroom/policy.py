@@ -156,6 +156,8 @@ class Walk:
         self.anchors: set[str] = set()
         self.referenced: set[str] = set()
         self.problems: list[tuple[int, str]] = []
+        self.needles: list[tuple[str, ...]] = []
+        """The text each problem was found by, in the body as written (``Bodies._placed``)."""
         self.removed: list[str] = []
         self.lookups: dict[str, str | None] = {}
         """Each file a link named, and what it resolved to (an address, ``HELD``, or None): the
@@ -163,6 +165,7 @@ class Walk:
 
     def problem(self, message: str, *needles: str) -> None:
         self.problems.append((self.source.line_of(*needles), message))
+        self.needles.append(needles)
 
     def run(self, root: Any) -> None:
         for element in list(root.iter()):
@@ -206,7 +209,7 @@ class Walk:
             scheme = scheme_of(address)
             if scheme not in SCHEMES:
                 self.problem(
-                    f"the address '{address.strip()}' ({scheme}:) is not allowed in a body; link to a web "
+                    f"the address '{shown(address.strip())}' ({scheme}:) is not allowed in a body; link to a web "
                     "page (https://...) or to a file shipped with the releases",
                     address,
                     f"{scheme}:",
@@ -278,6 +281,12 @@ class Walk:
             return
         self.referenced.add(target)
         element.set(attribute, urlunsplit(("", "", relative_url(url, self.source.page_url), query, fragment)))
+
+
+def shown(text: str) -> str:
+    """``text`` for a message: a control character in it (a tab a browser drops from an address)
+    written as an escape, ``\\t``, not sent to the terminal as it is."""
+    return "".join(repr(c)[1:-1] if ord(c) < 0x20 or ord(c) == 0x7F else c for c in text)
 
 
 def held_message(address: str, release: Any) -> str:
