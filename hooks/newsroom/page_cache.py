@@ -111,6 +111,9 @@ class PageCache:
         self._mac_key = hashlib.sha256(f"newsroom pages\0{secret}".encode("utf-8", "surrogatepass")).digest()
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        self._empty = False
+        """Whether the cache held no page when this process opened it (a first build): then no
+        page is looked for in it, one query a page saved (what this build adds, it does not ask for)."""
         self.used: set[str] = set()
         self.added = 0
         self.rejected = 0
@@ -128,6 +131,7 @@ class PageCache:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._db = connect(self.path, timeout=120, isolation_level="DEFERRED")
                 self._db.execute(_SCHEMA)
+                self._empty = self._db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
             except (OSError, sqlite3.Error):
                 self.path, self._db = None, None  # no cache: every page is rendered
                 return None
@@ -140,7 +144,7 @@ class PageCache:
     def get(self, page_key: str) -> bytes | None:
         """The page kept under ``page_key``, if there is one and its code is right."""
         db = self._connection()
-        if db is None:
+        if db is None or self._empty:
             return None
         try:
             row = db.execute("SELECT mac, data FROM pages WHERE key = ?", (page_key,)).fetchone()
