@@ -217,6 +217,20 @@ def test_a_problem_is_named_at_its_line_not_at_a_code_sample_showing_it(archive)
     )
 
 
+def test_a_control_character_written_as_a_reference_in_an_attribute_is_shown_escaped(archive):
+    """Each problem is one line of the log: a newline an attribute holds is not printed as one."""
+    source = body_release(
+        archive,
+        '<img src="https://tracker.example/p&#x0A;.png" alt="x">\n\n<p id="__con&#x0A;fig">x</p>\n',
+    )
+    build = archive.failing_build(
+        f"{source}:7: <img> loads 'https://tracker.example/p\\n.png' from another host",
+        f"{source}:9: the id '__con\\nfig'",
+    )
+    for line in build.log.splitlines():
+        assert not line.startswith(("  .png", ".png", "fig")), build.log
+
+
 def test_every_problem_of_every_body_is_listed_together(archive):
     first = body_release(archive, "<script>alert(1)</script>\n")
     second = body_release(archive, "Fine.\n\n![x](https://tracker.example/p.png)\n", name="2026-10-03-other.md")

@@ -188,7 +188,7 @@ class Walk:
                 if anchor.startswith(THEME_IDS):
                     # The page's own scripts find their elements by id: a body's would be found first.
                     self.problem(
-                        f"the id '{anchor}' is one the page's theme may use (ids starting with "
+                        f"the id '{shown(anchor)}' is one the page's theme may use (ids starting with "
                         f"{', '.join(repr(p) for p in THEME_IDS)}); give the heading or element another id, "
                         "for example with {#another-id} after a heading",
                         anchor,
@@ -238,7 +238,7 @@ class Walk:
         host = where.host if where else ""
         if host and host != self.bodies.host and host not in self.bodies.policy.embed_hosts:
             self.problem(
-                f"<{tag}> loads '{address}' from another host ({host}): every reader's browser would "
+                f"<{tag}> loads '{shown(address)}' from another host ({host}): every reader's browser would "
                 "contact it, and it can watch them. Ship the file with the releases "
                 "(images/... next to the release) and link to it, or, if the site accepts that host, "
                 "add it to extra.newsroom.embed_hosts in mkdocs.yml",
@@ -267,14 +267,14 @@ class Walk:
         if url is None:
             if posixpath.splitext(path)[1]:
                 self.problem(
-                    f"links to '{value}', which is not a page or file of the site (looked for "
-                    f"{target}); check the file name",
+                    f"links to '{shown(value)}', which is not a page or file of the site (looked for "
+                    f"{shown(target)}); check the file name",
                     value,
                 )
             return
         if posixpath.splitext(target)[1].lower() in ACTIVE_TYPES and url.startswith(MEDIA):
             self.problem(
-                f"links to '{value}', a file browsers run as a page of the site (with its scripts, "
+                f"links to '{shown(value)}', a file browsers run as a page of the site (with its scripts, "
                 "under the site's own address); publish it as a PDF or an image, or as a release",
                 value,
             )
@@ -294,7 +294,7 @@ def held_message(address: str, release: Any) -> str:
 
     when = "a draft" if release.draft else f"held back until {release_time(release).isoformat()}"
     return (
-        f"links to {address}, the address of {release.source}, which is {when}: the link would reveal it. "
+        f"links to {shown(address)}, the address of {release.source}, which is {when}: the link would reveal it. "
         f"Link to its file ({release.name}) instead, and the build leaves the link out until the release "
         "is published"
     )
