@@ -212,7 +212,7 @@ def test_a_problem_is_named_at_its_line_not_at_a_code_sample_showing_it(archive)
         '<a href="java&#x09;script:alert(1)">x</a>\n\n<script>alert(1)</script>\n',
     )
     archive.failing_build(  # and `make check` with the same messages
-        f"{source}:9: the address 'java\\tscript:alert(1)' (javascript:) is not allowed",
+        f"{source}:9: the address 'java\\u0009script:alert(1)' (javascript:) is not allowed",
         f"{source}:11: raw HTML <script> is not allowed",
     )
 
@@ -224,8 +224,8 @@ def test_a_control_character_written_as_a_reference_in_an_attribute_is_shown_esc
         '<img src="https://tracker.example/p&#x0A;.png" alt="x">\n\n<p id="__con&#x0A;fig">x</p>\n',
     )
     build = archive.failing_build(
-        f"{source}:7: <img> loads 'https://tracker.example/p\\n.png' from another host",
-        f"{source}:9: the id '__con\\nfig'",
+        f"{source}:7: <img> loads 'https://tracker.example/p\\u000a.png' from another host",
+        f"{source}:9: the id '__con\\u000afig'",
     )
     for line in build.log.splitlines():
         assert not line.startswith(("  .png", ".png", "fig")), build.log

@@ -8,7 +8,27 @@ and what is expected, in the form editors and their tools understand:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: What a message may not print as it is: control characters, and bytes that are not UTF-8
+#: (Python shows them as lone surrogates).
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def shown(text: str) -> str:
+    """``text`` safe to print on one line of a message (a file name, an address a body holds):
+    control characters and bytes that are not UTF-8 escaped (``\\u0009``, ``\\xff``)."""
+    if UNPRINTABLE.search(text) is None:
+        return text
+
+    def escape(match: re.Match[str]) -> str:
+        character = match[0]
+        if "\udc80" <= character <= "\udcff":
+            return f"\\x{ord(character) - 0xDC00:02x}"
+        return f"\\u{ord(character):04x}"
+
+    return UNPRINTABLE.sub(escape, text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import nh3
 
+from .errors import shown
 from .links import RESOURCES, URL_ATTRIBUTES, addresses, clean, place, scheme_of
 from .urls import MEDIA, relative_url
 
@@ -281,12 +282,6 @@ class Walk:
             return
         self.referenced.add(target)
         element.set(attribute, urlunsplit(("", "", relative_url(url, self.source.page_url), query, fragment)))
-
-
-def shown(text: str) -> str:
-    """``text`` for a message: a control character in it (a tab a browser drops from an address)
-    written as an escape, ``\\t``, not sent to the terminal as it is."""
-    return "".join(repr(c)[1:-1] if ord(c) < 0x20 or ord(c) == 0x7F else c for c in text)
 
 
 def held_message(address: str, release: Any) -> str:

@@ -23,13 +23,13 @@ from __future__ import annotations
 import errno
 import functools
 import os
-import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import images
-from .errors import Problem
+from .errors import UNPRINTABLE, Problem
+from .errors import shown as _shown
 from .settings import Settings
 
 #: What MkDocs takes for a Markdown page (any letter case is caught here: x.MD, x.Markdown).
@@ -42,9 +42,6 @@ MAX_NAME_BYTES = 200
 #: (and under Windows' 260 characters where it can).
 MAX_PATH_BYTES = 400
 
-#: What a file name may not hold: control characters, and bytes that are not UTF-8
-#: (Python shows them as lone surrogates).
-_BAD_NAME_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 #: Said of a photo that exists but is not among the files the walk found.
 NOT_PUBLISHED = (
@@ -291,7 +288,7 @@ def _not_regular(mode: int) -> str:
 
 def _name_trouble(name: str, shown: str) -> str | None:
     """Why a file or folder name cannot be published, or None."""
-    bad = _BAD_NAME_CHARACTER.search(name)
+    bad = UNPRINTABLE.search(name)
     if bad is not None:
         if "\ud800" <= bad[0] <= "\udfff":
             return "the name is not valid UTF-8; rename it"
@@ -309,20 +306,6 @@ def _name_trouble(name: str, shown: str) -> str | None:
             "(in UTF-8): shorten the names of the file or of its folders"
         )
     return None
-
-
-def _shown(text: str) -> str:
-    """``text`` safe to print on one line: control characters and bytes that are not UTF-8 escaped."""
-    if _BAD_NAME_CHARACTER.search(text) is None:
-        return text
-
-    def escape(match: re.Match[str]) -> str:
-        character = match[0]
-        if "\udc80" <= character <= "\udcff":
-            return f"\\x{ord(character) - 0xDC00:02x}"
-        return f"\\u{ord(character):04x}"
-
-    return _BAD_NAME_CHARACTER.sub(escape, text)
 
 
 @functools.lru_cache(maxsize=16)
