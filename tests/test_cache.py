@@ -214,3 +214,55 @@ def test_a_check_after_a_check_unpacks_only_the_bodies_that_changed(project):
     edited.write_text(edited.read_text() + "\nA sentence added by an editor.\n")
     assert 1 <= counted() <= 3, "the edited body is unpacked to be walked again"
     assert counted() == 0
+
+
+COUNTING_BUILD = """
+import os, sys
+from newsroom import cache
+
+counts = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+key = cache.Conversions.key
+def counting(self, text):
+    os.write(counts, b".")  # from the build and its forked workers alike
+    return key(self, text)
+
+cache.Conversions.key = counting
+from mkdocs.__main__ import cli
+cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])
+"""
+
+
+def test_a_build_after_a_build_unpacks_only_the_bodies_that_changed(project):
+    """A body an earlier build checked is taken as it came out, by the workers: neither unpacked
+    nor hashed to fetch its conversion, which still counts as used (the conversions stay)."""
+    generate(project.releases, 240)  # past 200 releases: converted by worker processes
+    secret = {"NEWSROOM_CACHE_SECRET": "a secret of the publishing workflow"}  # bodies are kept only with it
+    assert project.build(env=secret).returncode == 0
+    environ = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "hooks"),
+        "NEWSROOM_NOW": NOW,
+        "NO_MKDOCS_2_WARNING": "1",
+        **secret,
+    }
+    counts = project.path / "counts"
+
+    def counted() -> int:
+        counts.write_bytes(b"")
+        done = subprocess.run(
+            [sys.executable, "-c", COUNTING_BUILD, str(counts), "mkdocs.yml", str(project.path / "site")],
+            cwd=project.path,
+            env=environ,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return len(counts.read_bytes())
+
+    assert counted() == 0, "every body as the last build checked it: none is hashed for its conversion"
+    edited = sorted(project.releases.glob("*.md"))[3]
+    edited.write_text(edited.read_text() + "\nA sentence added by an editor.\n")
+    assert 1 <= counted() <= 2, "the edited body alone is hashed: its conversion looked for, then made"
+    with sqlite3.connect(project.path / ".cache" / "newsroom" / "markdown.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM conversions").fetchone()[0] == 240, "every body's conversion is kept"
+    assert counted() == 0

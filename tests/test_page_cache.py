@@ -126,7 +126,7 @@ def test_a_body_changed_in_the_cache_without_the_secret_is_checked_anew(project)
     good = snapshot(first.site)
     again = project.build(env=SECRET)
     assert "240 release bodies converted by 2 processes (and checked), 240 as earlier builds checked them" in again.log
-    forged = bodies._dump(bodies.Rendered.of(html="<script>alert(1)</script>", feed_html="", text="forged"))
+    forged = bodies._dump(bodies.Rendered.of(html="<script>alert(1)</script>", feed_html="", text="forged"), "")
     with sqlite3.connect(project.path / ".cache/newsroom" / page_cache.BODIES_FILE) as db:
         keys = [key for (key,) in db.execute("SELECT key FROM pages")]
         db.execute("UPDATE pages SET data = ? WHERE key = ?", (forged, keys[0]))  # its code left as it was

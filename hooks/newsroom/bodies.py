@@ -314,45 +314,72 @@ class Bodies:
             },
         )
 
-    def convert(self, text: str) -> tuple[str, list, tuple[str, str, list] | None]:
+    def convert(self, text: str) -> tuple[str, list, tuple[str, str, list] | None, str]:
         """Markdown to HTML and table of contents, from the cache when an earlier build converted the
-        same text; the third item is the new conversion, for the cache, when there was none."""
+        same text; the third item is the new conversion, for the cache, when there was none; the
+        fourth its key in the cache ('' without one)."""
         conversions = self.conversions
         key = conversions.key(text) if conversions is not None else ""
         found = conversions.get(key) if conversions is not None else None
         if found is not None:
-            return found[0], found[1], None
+            return found[0], found[1], None, key
         md = self.md
         md.reset()
         html_text = md.convert(text)
         toc = getattr(md, "toc_tokens", [])
         if conversions is not None:
             conversions.put(key, html_text, toc)
-        return html_text, toc, (key, html_text, toc) if conversions is not None else None
+        return html_text, toc, (key, html_text, toc) if conversions is not None else None, key
 
     def render(self, source: Source) -> Rendered:
         """Convert a body written in Markdown, resolving its links to files: as an earlier build
         checked it (``checked``) when nothing it depends on changed."""
-        checked = self.checked if not self.check_only and self.targets is not None else None
-        key = self.verdict_key(source) if checked is not None else ""
-        if checked is not None:
-            found = checked.get(key)
-            recalled = self._recalled(found, source) if found is not None else None
-            if recalled is not None:
-                self.recalled += 1
-                recalled.verdict = key
-                return recalled
-        rendered = self._render(source)
-        if checked is not None and not rendered.problems:  # a body with problems is always walked again
-            checked.put(key, _dump(rendered))
+        found = self.from_checked(source)
+        return found if found is not None else self.render_anew(source)
+
+    def _checked(self) -> PageCache | None:
+        return self.checked if not self.check_only and self.targets is not None else None
+
+    def from_checked(self, source: Source) -> Rendered | None:
+        """A body as an earlier build checked it (``render``), or None where it must be converted
+        and walked again. Its text is never unpacked: the key of its Markdown conversion comes
+        with the entry, and counts as this build's (``Conversions.used``), so that a build which
+        must walk every body again (another policy, a release held back) still finds them converted."""
+        checked = self._checked()
+        if checked is None:
+            return None
+        key = self.verdict_key(source)
+        found = checked.get(key)
+        recalled = self._recalled(found, source) if found is not None else None
+        if recalled is None:
+            return None
+        rendered, conversion = recalled
+        if self.conversions is not None:
+            if conversion:
+                self.conversions.used.add(conversion)
+            else:  # an entry made without a conversions cache
+                self.conversions.mark([source.text])
+        self.recalled += 1
         rendered.verdict = key
         return rendered
 
-    def _recalled(self, entry: bytes, source: Source) -> Rendered | None:
+    def render_anew(self, source: Source) -> Rendered:
+        """Convert and walk a body (its conversion from ``conversions`` where an earlier build made
+        it), keeping what the walk found in ``checked``."""
+        checked = self._checked()
+        key = self.verdict_key(source) if checked is not None else ""
+        rendered, conversion = self._converted(source)
+        if checked is not None and not rendered.problems:  # a body with problems is always walked again
+            checked.put(key, _dump(rendered, conversion))
+        rendered.verdict = key
+        return rendered
+
+    def _recalled(self, entry: bytes, source: Source) -> tuple[Rendered, str] | None:
         """A body as an earlier build checked it, if every file its links name still resolves as
-        it did then, and it has a feed form exactly when one is needed now."""
+        it did then, and it has a feed form exactly when one is needed now; with the key of its
+        Markdown conversion."""
         try:
-            rendered = _load(entry)
+            rendered, conversion = _load(entry)
         except (ValueError, TypeError, KeyError, struct.error):
             return None
         targets = self.targets
@@ -369,25 +396,26 @@ class Bodies:
         rendered.packed_text = stash_packed(packed(rendered.packed_text))
         if rendered.packed_feed is not None:
             rendered.packed_feed = stash_packed(packed(rendered.packed_feed))
-        return rendered
+        return rendered, conversion
 
-    def _render(self, source: Source) -> Rendered:
+    def _converted(self, source: Source) -> tuple[Rendered, str]:
+        """A body converted and walked, with the key of its conversion ('' for none)."""
         try:
-            converted, toc, fresh = self.convert(source.text)
+            converted, toc, fresh, conversion = self.convert(source.text)
         except RecursionError:
             return _failed(
                 source,
                 "the body cannot be converted: its lists or quotes are nested too deeply "
                 f"(the limit is about {MAX_DEPTH} levels)",
-            )
+            ), ""
         except Exception as err:  # noqa: BLE001 - an extension's own bug must not become a traceback
-            return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})")
+            return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})"), ""
         rendered, needles = self._examined(converted, source, resolve=True)
         if rendered.problems:
             rendered.problems = self._placed(source, rendered.problems, needles)
         rendered.toc_tokens = toc
         rendered.fresh = fresh
-        return rendered
+        return rendered, conversion
 
     def _placed(
         self, source: Source, problems: list[tuple[int, str]], needles: list[tuple[str, ...]]
@@ -496,10 +524,11 @@ class Bodies:
         return rendered, walk.needles
 
 
-def _dump(rendered: Rendered) -> bytes:
-    """A checked body as the ``checked`` cache keeps it: what the walk found (JSON), then its
-    packed HTML, feed HTML, text and table of contents."""
+def _dump(rendered: Rendered, conversion: str) -> bytes:
+    """A checked body as the ``checked`` cache keeps it: what the walk found and the key of its
+    Markdown conversion (JSON), then its packed HTML, feed HTML, text and table of contents."""
     found = {
+        "conversion": conversion,
         "anchors": sorted(rendered.anchors),
         "referenced": sorted(rendered.referenced),
         "removed": rendered.removed,
@@ -517,7 +546,7 @@ def _dump(rendered: Rendered) -> bytes:
     return struct.pack(f"<{len(parts)}I", *map(len, parts)) + b"".join(parts)
 
 
-def _load(entry: bytes) -> Rendered:
+def _load(entry: bytes) -> tuple[Rendered, str]:
     lengths = struct.unpack_from("<5I", entry)
     parts, start = [], 20
     for length in lengths:
@@ -527,7 +556,7 @@ def _load(entry: bytes) -> Rendered:
         raise ValueError("an entry of the wrong length")
     header, html, feed, text, toc = parts
     found = json.loads(header.decode("utf-8", "surrogatepass"))
-    return Rendered(
+    rendered = Rendered(
         packed_html=html,
         packed_feed=feed if found["feed"] else None,
         packed_text=text,
@@ -538,6 +567,7 @@ def _load(entry: bytes) -> Rendered:
         lookups=dict(found["lookups"]),
         digest=str(found["digest"]),
     )
+    return rendered, str(found["conversion"])
 
 
 def _failed(source: Source, message: str, line: int | None = None) -> Rendered:

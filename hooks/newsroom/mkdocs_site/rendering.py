@@ -161,24 +161,26 @@ def _convert_in_worker(
 ) -> tuple[list[Rendered | None], list[logging.LogRecord], Checked, set[str]]:
     """In a worker: convert the bodies; log records are sent back to the parent, not printed here,
     and so are the keys of the conversions of the share's bodies (``Conversions.used``), which the
-    parent keeps when the build prunes: it never unpacks nor hashes every body itself."""
+    parent keeps when the build prunes: it never unpacks nor hashes every body itself. A body as an
+    earlier build checked it (``Bodies.from_checked``) is not unpacked here either, nor its
+    conversion fetched: only the others are."""
     capture = _Capture()
     root = logging.getLogger("mkdocs")
     root.handlers = [capture]
     root.propagate = False
     markdown_log = logging.getLogger("MARKDOWN")
     markdown_log.handlers = [capture]
-    results: list[Rendered | None] = []
-    if bodies.conversions is not None:  # earlier builds' conversions of this share's bodies
-        bodies.conversions.load(source.text for source in sources)
-    for source in sources:
+    results: list[Rendered | None] = [_from_checked(bodies, source) for source in sources]
+    anew = [index for index, rendered in enumerate(results) if rendered is None]
+    if bodies.conversions is not None and anew:  # earlier builds' conversions of the bodies walked again
+        bodies.conversions.load(sources[index].text for index in anew)
+    for index in anew:
         try:
-            rendered = bodies.render(source)
+            rendered = bodies.render_anew(sources[index])
         except Exception:  # noqa: BLE001 - converted again in the build, which reports the error properly
-            results.append(None)
             continue
         rendered.fresh = None  # kept for the next build by this worker (below), not sent back
-        results.append(rendered)
+        results[index] = rendered
     converted: set[str] = set()
     if bodies.conversions is not None:
         bodies.conversions.save()
@@ -192,6 +194,13 @@ def _convert_in_worker(
         checked = (bodies.checked.used, bodies.recalled, bodies.checked.rejected)
         bodies.checked.used, bodies.recalled, bodies.checked.rejected = set(), 0, 0
     return results, capture.records, checked, converted
+
+
+def _from_checked(bodies: Bodies, source: Source) -> Rendered | None:
+    try:
+        return bodies.from_checked(source)
+    except Exception:  # noqa: BLE001 - converted again (``render_anew``), which reports an error properly
+        return None
 
 
 def prerender(state: BuildState) -> None:
