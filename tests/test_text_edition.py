@@ -393,7 +393,7 @@ def test_an_average_release_page_weighs_at_most_15_kb_compressed(site):
     assert len(sizes) >= 60
     assert sum(sizes) / len(sizes) <= LIMIT_KB * 1024
     assert len(gzip.compress(site.path(text_of(ICNK)).read_bytes(), 6)) <= LIMIT_KB * 1024
-    # The build weighs one release page in ten, and says what they come to.
+    # The build weighs one release page in fifty, and says what they come to.
     reported = next(line for line in site.log.splitlines() if "newsroom: text-only edition" in line)
     assert 0.5 < float(reported.split("a release page ")[1].split(" KB")[0]) <= LIMIT_KB
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -125,6 +125,9 @@ class Formatter:
     def __init__(self, language: str):
         self.locale = _locale(language)
         self._moments: dict[tuple[float, timedelta | None], When] = {}
+        self._days: dict[date, str] = {}
+        """Each day as written: Babel takes a tenth of a millisecond to write one, and an archive
+        holds several releases a day."""
         self._links: dict[str, ReleaseLink] = {}
 
     def link(self, release: Release) -> ReleaseLink:
@@ -147,7 +150,11 @@ class Formatter:
         key = (moment.timestamp(), moment.utcoffset())
         found = self._moments.get(key)
         if found is None:
-            found = When(iso=moment.isoformat(), text=format_date(moment, format="long", locale=self.locale))
+            day = moment.date()  # the day on the moment's own clock, as Babel writes a datetime
+            text = self._days.get(day)
+            if text is None:
+                text = self._days[day] = format_date(day, format="long", locale=self.locale)
+            found = When(iso=moment.isoformat(), text=text)
             self._moments[key] = found
         return found
 
