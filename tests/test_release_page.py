@@ -186,9 +186,13 @@ def test_the_site_time_zone_decides_the_url_day(project):
     project.release("x.md", release_text(title="Late", date="2021-01-01T23:30:00-05:00", slug="late"))
     build = project.build()
     assert build.exists("news/2021/01/02/late/"), "23:30 in New York is the next morning in Seoul"
+    assert build.html("news/2021/01/02/late/").xpath("string(//article//time)") == "January 2, 2021"
     project.newsroom(timezone="America/New_York")
     build = project.build()
     assert build.exists("news/2021/01/01/late/")
+    assert build.html("news/2021/01/01/late/").xpath("string(//article//time)") == "January 1, 2021", (
+        "the day on the site's clock, not on UTC's (04:30 on January 2)"
+    )
 
 
 def test_the_browser_shows_the_icnk_title_and_photo_caption(sample_site, browser):
