@@ -232,9 +232,10 @@ cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])
 """
 
 
-def test_a_build_after_a_build_unpacks_only_the_bodies_that_changed(project):
-    """A body an earlier build checked is taken as it came out, by the workers: neither unpacked
-    nor hashed to fetch its conversion, which still counts as used (the conversions stay)."""
+def test_a_build_after_a_build_hashes_only_the_bodies_that_changed(project):
+    """A body an earlier build checked is taken as it came out, by the workers: not unpacked and
+    hashed to fetch its conversion (counted here by the hashing), which still counts as used (the
+    conversions stay)."""
     generate(project.releases, 240)  # past 200 releases: converted by worker processes
     secret = {"NEWSROOM_CACHE_SECRET": "a secret of the publishing workflow"}  # bodies are kept only with it
     assert project.build(env=secret).returncode == 0

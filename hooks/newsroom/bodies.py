@@ -354,11 +354,8 @@ class Bodies:
         if recalled is None:
             return None
         rendered, conversion = recalled
-        if self.conversions is not None:
-            if conversion:
-                self.conversions.used.add(conversion)
-            else:  # an entry made without a conversions cache
-                self.conversions.mark([source.text])
+        if self.conversions is not None and conversion:
+            self.conversions.used.add(conversion)
         self.recalled += 1
         rendered.verdict = key
         return rendered
