@@ -227,6 +227,12 @@ def counting(self, text):
     return key(self, text)
 
 cache.Conversions.key = counting
+put = cache.Verdicts.put
+def counting_verdicts(self, key, entry):
+    os.write(counts, b"v")  # the verdicts `make check` reads, written by the build
+    return put(self, key, entry)
+
+cache.Verdicts.put = counting_verdicts
 from mkdocs.__main__ import cli
 cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])
 """
@@ -235,7 +241,7 @@ cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])
 def test_a_build_after_a_build_hashes_only_the_bodies_that_changed(project):
     """A body an earlier build checked is taken as it came out, by the workers: not unpacked and
     hashed to fetch its conversion (counted here by the hashing), which still counts as used (the
-    conversions stay)."""
+    conversions stay); nor is its verdict for `make check` written again, which stays too."""
     generate(project.releases, 240)  # past 200 releases: converted by worker processes
     secret = {"NEWSROOM_CACHE_SECRET": "a secret of the publishing workflow"}  # bodies are kept only with it
     assert project.build(env=secret).returncode == 0
@@ -247,8 +253,11 @@ def test_a_build_after_a_build_hashes_only_the_bodies_that_changed(project):
         **secret,
     }
     counts = project.path / "counts"
+    verdicts_written = -1
 
     def counted() -> int:
+        """How many bodies were hashed for their conversions; ``verdicts_written`` is set too."""
+        nonlocal verdicts_written
         counts.write_bytes(b"")
         done = subprocess.run(
             [sys.executable, "-c", COUNTING_BUILD, str(counts), "mkdocs.yml", str(project.path / "site")],
@@ -258,12 +267,18 @@ def test_a_build_after_a_build_hashes_only_the_bodies_that_changed(project):
             text=True,
         )
         assert done.returncode == 0, done.stderr
-        return len(counts.read_bytes())
+        made = counts.read_bytes()
+        verdicts_written = made.count(b"v")
+        return made.count(b".")
 
     assert counted() == 0, "every body as the last build checked it: none is hashed for its conversion"
+    assert verdicts_written == 0, "every verdict as the last build wrote it"
     edited = sorted(project.releases.glob("*.md"))[3]
     edited.write_text(edited.read_text() + "\nA sentence added by an editor.\n")
     assert 1 <= counted() <= 2, "the edited body alone is hashed: its conversion looked for, then made"
+    assert verdicts_written == 1, "the edited body's verdict alone is written"
     with sqlite3.connect(project.path / ".cache" / "newsroom" / "markdown.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM conversions").fetchone()[0] == 240, "every body's conversion is kept"
+    assert len(_verdicts(project)) == 240, "every body's verdict is kept, the edited one's as it is now"
     assert counted() == 0
+    assert verdicts_written == 0

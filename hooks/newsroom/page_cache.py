@@ -33,6 +33,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import cache
 from .cache import CACHE_VARIABLE, FOLDER, code_version, connect
 from .model import Release
 
@@ -204,10 +205,7 @@ class PageCache:
         try:
             if db is not None:
                 if prune:
-                    db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
-                    db.execute("DELETE FROM used")
-                    db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in self.used))
-                    db.execute("DELETE FROM pages WHERE key NOT IN (SELECT key FROM used)")
+                    cache.prune_rows(db, "pages", self.used)
                 db.commit()
         except sqlite3.Error:
             pass  # a cache that cannot be written only makes the next build slower
