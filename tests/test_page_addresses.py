@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
 from newsroom.mkdocs_site.pages import QuickAddresses
@@ -57,3 +59,33 @@ def test_the_quick_addresses_of_a_page_are_mkdocs_own(url, edit_uri, site, repo,
     assert _addresses(QuickAddresses, url, edit_uri, site, repo, edit) == _addresses(
         Page, url, edit_uri, site, repo, edit
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    title=st.one_of(st.none(), st.text(max_size=12)),
+    site=_SITES,
+    repo=_REPOS,
+    edit=_EDIT_URIS,
+    src=st.sampled_from(["../press_releases/2020-03-03-a.md", "about.md", "news/index.md"]),
+    dest=st.sampled_from(["news/2020/03/03/a/index.html", "about/index.html", "index.html", "a.html"]),
+)
+def test_a_page_of_the_sites_making_is_as_mkdocs_makes_it(title, site, repo, edit, src, dest):
+    """Every attribute MkDocs' ``Page.__init__`` sets, the quick page sets alike (but for the page's
+    file, which is each page's own), including the build's date."""
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "Newsroom", "site_url": site or None, "repo_url": repo, "edit_uri": edit})
+    if config.validate()[0]:  # settings MkDocs refuses: no page is ever made with them
+        return
+    made: dict[type[Page], object] = {}
+    for kind in (QuickAddresses, Page):
+        file = File(src, src_dir="/docs", dest_dir="/site", use_directory_urls=True)
+        file.dest_uri = dest
+        try:
+            page = kind(title, file, config)
+        except AssertionError:  # MkDocs' own precondition: an edit path ends with '/'
+            made[kind] = "refused"
+            continue
+        assert file.page is page
+        made[kind] = {name: value for name, value in vars(page).items() if name != "file"}
+    assert made[QuickAddresses] == made[Page]
