@@ -200,7 +200,7 @@ def test_after_moving_in_the_published_site_is_exactly_the_new_one(tmp_path_fact
     old = _write(final, old)
     manifest = published.Manifest(root / "published.tsv", "secret", "site")
     found, _ = published.walk(final)
-    entries = {n: published.Entry(f"t{n}", published.digest(d), found[n]) for n, d in old.items()}
+    entries = {n: (f"t{n}", published.digest(d), found[n]) for n, d in old.items()}
     manifest.save(entries)
     site = published.Published.load(final, manifest)
     assert site.trusted == bool(old)
@@ -220,7 +220,7 @@ def test_the_manifest_is_never_written_through_a_symlink_planted_beside_it(tmp_p
     manifest = published.Manifest(tmp_path / "cache" / published.MANIFEST, "secret", "site")
     manifest.path.parent.mkdir()
     (manifest.path.parent / f".{published.MANIFEST}.{os.getpid()}").symlink_to(outside)
-    entries = {"index.html": published.Entry("t", "d", "1:2:3:4:5")}
+    entries = {"index.html": ("t", "d", "1:2:3:4:5")}
     manifest.save(entries)
     assert outside.read_text() == "not the build's"
     assert manifest.load() == entries
@@ -249,7 +249,7 @@ def test_a_restored_site_is_checked_once_against_the_manifest_and_never_again_wh
         os.utime(final / name, ns=(0, 0))
     manifest = published.Manifest(root / "published.tsv", "secret", "site")
     found, _ = published.walk(final)
-    manifest.save({n: published.Entry(f"t{n}", published.digest(d), found[n]) for n, d in old.items()})
+    manifest.save({n: (f"t{n}", published.digest(d), found[n]) for n, d in old.items()})
     if restored:  # as the publishing workflow's cache restores it: every file new on the disk
         shutil.copytree(final, root / "copy")
         shutil.rmtree(final)

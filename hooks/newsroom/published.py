@@ -30,9 +30,8 @@ import os
 import secrets
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from .cache import CACHE_VARIABLE, FOLDER, plain_files
 from .page_cache import SECRET_VARIABLE
@@ -48,14 +47,11 @@ _BATCH = 2000
 _HEADER = "newsroom published 2"  # 2: SHA-256 digests
 
 
-class Entry(NamedTuple):
-    """One published file, as the manifest records it."""
-
-    token: str
-    """What it was made from ("" if the build did not know)."""
-    digest: str
-    identity: str
-    """``identity`` of the file on the disk once published."""
+#: One published file, as the manifest records it: what it was made from (its *token*, "" if the
+#: build did not know), the digest of its bytes, and its ``identity`` on the disk once published.
+#: A plain tuple: quicker to make, and to send from a process to another, than a named one
+#: (191,648 files at 50,000 releases).
+Entry = tuple[str, str, str]
 
 
 def identity(stat: os.stat_result) -> str:
@@ -151,16 +147,16 @@ class Manifest:
         for line in lines[1:]:
             parts = line.split("\t")
             if len(parts) == 4:
-                entries[parts[0]] = Entry(parts[1], parts[2], parts[3])
+                entries[parts[0]] = (parts[1], parts[2], parts[3])
         return entries
 
-    def save(self, entries: dict[str, Entry]) -> None:
+    def save(self, entries: Mapping[str, Entry]) -> None:
         """Write the manifest (a file that cannot be written only makes the next build write everything)."""
         lines = [f"site\t{self.site}"]
         lines.extend(
-            f"{relative}\t{e.token}\t{e.digest}\t{e.identity}"
-            for relative, e in entries.items()
-            if _plain_text(relative) and _plain_text(e.token)
+            f"{relative}\t{token}\t{made}\t{now}"
+            for relative, (token, made, now) in entries.items()
+            if _plain_text(relative) and _plain_text(token)
         )
         body = "\n".join(lines).encode("utf-8", "surrogateescape")
         scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}")
@@ -202,14 +198,16 @@ class Published:
         final: Path,
         manifest: Manifest,
         entries: dict[str, Entry] | None = None,
-        found: dict[str, str] | None = None,
+        unlisted: dict[str, str] | None = None,
         others: list[str] | None = None,
     ):
         self.final = final
         self.manifest = manifest
         self._entries = entries or {}
-        self._found = found or {}
-        """The plain files now in the published site, with their identities."""
+        """The manifest's entries of the files the published site holds as the last build wrote
+        them, each under the file's identity now (``verified``)."""
+        self._unlisted = unlisted or {}
+        """The other plain files now in the published site, with their identities."""
         self._others = others or []
         """What else is there (symlinks and the like): removed when this build moves its files in."""
         self._survey: Forked | None = None
@@ -239,7 +237,7 @@ class Published:
         if not available():
             return cls.load(final, manifest)
         published = cls(final, manifest)
-        published._survey = Forked(functools.partial(_surveyed, final, manifest))
+        published._survey = Forked(functools.partial(_survey, final, manifest))
         return published
 
     def _ready(self) -> None:
@@ -250,11 +248,10 @@ class Published:
             if survey is None:
                 return
             try:
-                entries, found, others = survey.result()
+                entries, unlisted, others = survey.result()
             except ForkedError:  # nothing trusted: the whole site is written, as on a first build
-                entries, found, others = {}, {}, []
-            self._found, self._others = found, others
-            self._entries = {relative: Entry._make(entry) for relative, entry in entries.items()}
+                entries, unlisted, others = {}, {}, []
+            self._entries, self._unlisted, self._others = entries, unlisted, others
             self._survey = None  # last: another thread sees it gone only once everything is here
 
     @property
@@ -263,9 +260,9 @@ class Published:
         return self._entries
 
     @property
-    def found(self) -> dict[str, str]:
+    def unlisted(self) -> dict[str, str]:
         self._ready()
-        return self._found
+        return self._unlisted
 
     @property
     def others(self) -> list[str]:
@@ -301,15 +298,10 @@ class Published:
         return True
 
     def _held(self, relative: str, token: str) -> Entry | None:
-        entry = self.entries.get(relative)
-        if entry is None or not token or entry.token != token:
+        entry = self.entries.get(relative)  # the file as the last build wrote it, still there
+        if entry is None or not token or entry[0] != token:
             return None
-        now = self.found.get(relative)
-        if now is None:
-            return None
-        if now != entry.identity and file_digest(self.final / relative) != entry.digest:
-            return None
-        return Entry(token, entry.digest, now)
+        return entry
 
     def wrote(self, relative: str, token: str, data: bytes | None = None) -> None:
         """Say that this build wrote the file ``relative`` into the staging folder, made from
@@ -381,7 +373,7 @@ class Published:
         staged, strays = walk(staging)
         # First what the new site does not have (a file where a folder now goes, among others).
         emptied: set[str] = set()
-        for relative in self.found:
+        for relative in [*self.entries, *self.unlisted]:
             if relative not in self.kept and relative not in staged and relative not in strays:
                 _remove_file(final / relative)
                 emptied.add(os.path.dirname(relative))
@@ -398,20 +390,15 @@ class Published:
         for relative in staged:
             token, known = written.get(relative, ("", ""))
             made = known or file_digest(staging / relative) or ""
-            entry, now = self.entries.get(relative), self.found.get(relative)
-            if (
-                entry is not None
-                and now is not None
-                and entry.digest == made
-                and (now == entry.identity or file_digest(final / relative) == made)
-            ):
+            entry = self.entries.get(relative)  # the published file as the last build wrote it
+            if entry is not None and entry[1] == made:
                 os.unlink(staging / relative)
-                new[relative] = Entry(token, made, now)
+                new[relative] = (token, made, entry[2])
                 continue
             target = _room_for(final, relative, ready)
             os.replace(staging / relative, target)
             self.moved += 1
-            new[relative] = Entry(token, made, identity(os.stat(target, follow_symlinks=False)))
+            new[relative] = (token, made, identity(os.stat(target, follow_symlinks=False)))
         for relative in strays:  # not plain files, but this build made them: published as made
             os.replace(staging / relative, _room_for(final, relative, ready))
         return new
@@ -425,49 +412,47 @@ class Published:
             token, known = written.get(relative, ("", ""))
             made = known or file_digest(site / relative)
             if made is not None:
-                new[relative] = Entry(token, made, now)
+                new[relative] = (token, made, now)
         return new
 
 
 def _survey(final: Path, manifest: Manifest) -> tuple[dict[str, Entry], dict[str, str], list[str]]:
-    """The manifest's entries that still hold (``verified``), and what the published site holds
-    (``walk``), if the manifest can be trusted."""
+    """If the manifest can be trusted: its entries that still hold (``verified``), the other plain
+    files of the published site (with their identities), and what else it holds (``walk``)."""
     entries = manifest.load() if final.is_dir() and not final.is_symlink() else None
     if not entries:
         return {}, {}, []
     found, others = walk(final)
-    return verified(final, entries, found), found, others
+    held = verified(final, entries, found)
+    return held, {relative: now for relative, now in found.items() if relative not in held}, others
 
 
 def verified(final: Path, entries: dict[str, Entry], found: dict[str, str]) -> dict[str, Entry]:
-    """The manifest's ``entries``, checked against the files ``found`` in the published site at
-    ``final``: a file new on the disk since the manifest was written (every file of a site restored
-    from outside) is read, and its entry kept under its new identity if its bytes are the ones the
-    build wrote, dropped if not (the file is written anew). Read here, beside the build, not one at
-    a time when the build asks whether it holds a page (191,648 files at 50,000 releases, 3 GB), and
-    by one thread: four took 11.6 s and 15.5 s of processor time for what one does in 5.0 and 4.9
-    (reading and hashing in several threads at once, the process spent its time in the kernel)."""
-    checked = dict(entries)
+    """The manifest's ``entries`` of the files ``found`` in the published site at ``final``, each
+    under the file's identity now: a file new on the disk since the manifest was written (every
+    file of a site restored from outside) is read, and its entry kept if its bytes are the ones the
+    build wrote, dropped if not (the file is written anew), as is the entry of a file gone. Read
+    here, beside the build, not one at a time when the build asks whether it holds a page (191,648
+    files at 50,000 releases, 3 GB), and by one thread: four took 11.6 s and 15.5 s of processor
+    time for what one does in 5.0 and 4.9 (reading and hashing in several threads at once, the
+    process spent its time in the kernel)."""
+    checked: dict[str, Entry] = {}
     for relative, entry in entries.items():
         now = found.get(relative)
-        if now is None or now == entry.identity:
-            continue  # gone (never held), or the very file the build wrote
-        if _size(now) == _size(entry.identity) and file_digest(os.path.join(final, relative), now) == entry.digest:
-            checked[relative] = entry._replace(identity=now)
-        else:
-            del checked[relative]  # of another size (not read), or other bytes
+        if now is None:
+            continue  # gone
+        token, made, then = entry
+        if now == then:  # the very file the build wrote
+            checked[relative] = entry
+        elif _size(now) == _size(then) and file_digest(os.path.join(final, relative), now) == made:
+            checked[relative] = (token, made, now)
+        # else of another size (not read), or other bytes
     return checked
 
 
 def _size(identity: str) -> str:
     """The size recorded in an ``identity``."""
     return identity.split(":")[2]
-
-
-def _surveyed(final: Path, manifest: Manifest) -> tuple[dict[str, tuple[str, ...]], dict[str, str], list[str]]:
-    """``_survey`` in plain data, quick to send from a process to another."""
-    entries, found, others = _survey(final, manifest)
-    return {relative: tuple(entry) for relative, entry in entries.items()}, found, others
 
 
 def for_build(project_dir: Path | None, final: Path) -> Published | None:
