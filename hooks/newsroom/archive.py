@@ -182,6 +182,8 @@ def read_archive(
     try:
         if cache is not None:
             cache.keep_only(set(names))
+        if store is not None:
+            store.expect(names)
         for number, name in enumerate(names, 1):
             if collecting and number % 1000 == 0:
                 gc.collect(0)  # only what the last thousand left: parsing leaves cycles behind

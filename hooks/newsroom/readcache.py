@@ -104,6 +104,9 @@ Result = tuple[Release | None, list[Problem]]
 Row = tuple[str, str, str, bytes]
 #: New entries written at once while reading (``ReleaseStore.keep``).
 BATCH = 500
+#: Entries read at once, ahead of the files asked for (``ReleaseStore.expect``): a query a file
+#: took 0.5–0.65 s at 50,000 releases, 0.17 s in queries of 500.
+READ_AHEAD = 500
 
 
 class ReleaseStore:
@@ -120,6 +123,11 @@ class ReleaseStore:
         """The files the cache holds an entry of. Entries are read one at a time (``row``): a build
         holds the one it reads, not the archive's (1 GB at 50,000 releases)."""
         self.last: tuple[str, Row] | None = None
+        self.order: list[str] = []
+        self.place: dict[str, int] = {}
+        """The files to be asked for (``expect``), and where each is in that order."""
+        self.ahead: dict[str, Row] = {}
+        """Entries read ahead of the files asked for: a few hundred at a time."""
         self.fresh: dict[str, Row] = {}
         """New entries, written in batches of ``BATCH`` while the archive is read."""
         if self.path is not None and self.path.is_file():
@@ -129,25 +137,40 @@ class ReleaseStore:
             except sqlite3.Error:
                 self.close()
 
+    def expect(self, names: list[str]) -> None:
+        """The files the build is about to ask for, in that order: their entries are read ahead."""
+        self.order = names
+        self.place = {name: index for index, name in enumerate(names)}
+
     def row(self, name: str) -> Row | None:
         """The entry of a file: the digest of its bytes, its time and size, the entry, the body."""
         if self.last is not None and self.last[0] == name:
             return self.last[1]
         if name not in self.names or self.db is None:
             return None
-        try:
-            found = self.db.execute(
-                f"SELECT digest, stat, entry, body FROM {_TABLE} WHERE name = ?", (name,)
-            ).fetchone()
-        except sqlite3.Error:
-            return None
+        found = self.ahead.pop(name, None)
+        if found is None:
+            try:
+                found = self._read(name)
+            except sqlite3.Error:
+                return None
         self.last = (name, found) if found is not None else None
         return found
+
+    def _read(self, name: str) -> Row | None:
+        """The entry of ``name``, and those of the next files expected (``ahead``)."""
+        assert self.db is not None
+        index = self.place.get(name)
+        wanted = [name] if index is None else [n for n in self.order[index : index + READ_AHEAD] if n in self.names]
+        marks = ",".join("?" * len(wanted))
+        query = f"SELECT name, digest, stat, entry, body FROM {_TABLE} WHERE name IN ({marks})"
+        self.ahead = {row[0]: row[1:] for row in self.db.execute(query, wanted)}
+        return self.ahead.pop(name, None)
 
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
-        self.db, self.names, self.last = None, set(), None
+        self.db, self.names, self.last, self.ahead = None, set(), None, {}
 
     def digest(self, data: bytes) -> str:
         return hashlib.sha256(self.prefix + data).hexdigest()
