@@ -109,8 +109,8 @@ class QuickAddresses(Page):
             super()._set_edit_url(repo_url, edit_uri, edit_uri_template)
             return
         rest = src_uri[3:]
-        segments = rest.split("/")
-        if {".", "..", ""} & set(segments) or any(c in edit_uri + rest for c in "?#"):
+        walled = f"/{rest}/"  # a segment '.', '..' or empty, or a query or fragment: MkDocs' way
+        if "/./" in walled or "/../" in walled or "//" in walled or "?" in edit_uri + rest or "#" in edit_uri + rest:
             super()._set_edit_url(repo_url, edit_uri, edit_uri_template)
             return
         folder, _ = _joined(repo_url if repo_url.endswith("/") else repo_url + "/", edit_uri + "../")
