@@ -295,7 +295,9 @@ class FeedWriter:
     ):
         """``previous``: the fingerprints of the feeds an earlier build of this process wrote, by
         base URL; a feed whose fingerprint is unchanged is not rendered again (`mkdocs serve`).
-        It is updated in place. ``labels``: the interface strings items use, in the site's language."""
+        It is updated in place. None: no build of this process follows (no fingerprint is made:
+        it makes every item, body included, even of a feed taken from the cache). ``labels``:
+        the interface strings items use, in the site's language."""
         if not settings.site_url:
             raise FeedError(
                 "site_url is required: feeds need absolute URLs for their links. "
@@ -307,7 +309,7 @@ class FeedWriter:
         self.content_of = content_of
         self.items: dict[str, Item] = {}
         self.identities: dict[str, tuple] = {}
-        self.previous = previous if previous is not None else {}
+        self.previous = previous
         self.labels = labels or Labels()
         #: How many feeds the last ``write`` took from its cache.
         self.from_cache = 0
@@ -515,8 +517,12 @@ class FeedWriter:
                     continue
                 for relative, file_token in files:
                     published.wrote(relative, file_token)
-            fingerprint = self.fingerprint(feed)
-            if self.previous.get(feed.base) == fingerprint and all(t.exists() for t in targets.values()):
+            fingerprint = self.fingerprint(feed) if self.previous is not None else None
+            if (
+                self.previous is not None
+                and self.previous.get(feed.base) == fingerprint
+                and all(t.exists() for t in targets.values())
+            ):
                 written.extend(targets.values())  # as the last build of this process wrote them
                 continue
             for kind, data in self._made(feed, files, cache).items():
@@ -525,5 +531,6 @@ class FeedWriter:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
                 written.append(target)
-            self.previous[feed.base] = fingerprint
+            if self.previous is not None and fingerprint is not None:
+                self.previous[feed.base] = fingerprint
         return written

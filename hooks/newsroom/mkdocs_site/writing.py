@@ -220,7 +220,7 @@ def write_feeds(state: BuildState, config: MkDocsConfig) -> list[Path]:
             site if part.edition.is_default else dataclasses.replace(site, language=part.edition.language),
             part.taxonomies,
             lambda release: state.feed_html(release),
-            state.preview.feed_fingerprints,
+            state.preview.feed_fingerprints if state.serving else None,  # rebuilt in this process
             feeds.Labels(strings("newsroom.content_warning"), strings("newsroom.show_photo")),
         )
         limit = state.settings.feed_items
