@@ -233,6 +233,13 @@ def counting_verdicts(self, key, entry):
     return put(self, key, entry)
 
 cache.Verdicts.put = counting_verdicts
+from newsroom import readcache
+read = readcache.ReleaseStore._read
+def counting_reads(self, name):
+    os.write(counts, b"q")  # a query of the read cache
+    return read(self, name)
+
+readcache.ReleaseStore._read = counting_reads
 from mkdocs.__main__ import cli
 cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])
 """
@@ -241,7 +248,8 @@ cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])
 def test_a_build_after_a_build_hashes_only_the_bodies_that_changed(project):
     """A body an earlier build checked is taken as it came out, by the workers: not unpacked and
     hashed to fetch its conversion (counted here by the hashing), which still counts as used (the
-    conversions stay); nor is its verdict for `make check` written again, which stays too."""
+    conversions stay); nor is its verdict for `make check` written again, which stays too. The
+    releases themselves come from the read cache in a query for hundreds, not one each."""
     generate(project.releases, 240)  # past 200 releases: converted by worker processes
     secret = {"NEWSROOM_CACHE_SECRET": "a secret of the publishing workflow"}  # bodies are kept only with it
     assert project.build(env=secret).returncode == 0
@@ -253,11 +261,12 @@ def test_a_build_after_a_build_hashes_only_the_bodies_that_changed(project):
         **secret,
     }
     counts = project.path / "counts"
-    verdicts_written = -1
+    verdicts_written = queries = -1
 
     def counted() -> int:
-        """How many bodies were hashed for their conversions; ``verdicts_written`` is set too."""
-        nonlocal verdicts_written
+        """How many bodies were hashed for their conversions; ``verdicts_written`` and ``queries``
+        are set too."""
+        nonlocal verdicts_written, queries
         counts.write_bytes(b"")
         done = subprocess.run(
             [sys.executable, "-c", COUNTING_BUILD, str(counts), "mkdocs.yml", str(project.path / "site")],
@@ -269,10 +278,12 @@ def test_a_build_after_a_build_hashes_only_the_bodies_that_changed(project):
         assert done.returncode == 0, done.stderr
         made = counts.read_bytes()
         verdicts_written = made.count(b"v")
+        queries = made.count(b"q")
         return made.count(b".")
 
     assert counted() == 0, "every body as the last build checked it: none is hashed for its conversion"
     assert verdicts_written == 0, "every verdict as the last build wrote it"
+    assert queries == 1, "the 240 releases read from the read cache in one query"
     edited = sorted(project.releases.glob("*.md"))[3]
     edited.write_text(edited.read_text() + "\nA sentence added by an editor.\n")
     assert 1 <= counted() <= 2, "the edited body alone is hashed: its conversion looked for, then made"
