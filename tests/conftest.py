@@ -128,6 +128,31 @@ class Project:
         result = subprocess.run([*command, *args], cwd=self.path, env=environ, capture_output=True, text=True)
         return Build(site, result.returncode, result.stdout + result.stderr)
 
+    def counted_build(self, patching: str, env: dict | None = None) -> bytes:
+        """A build (``mkdocs build --strict``, run as ``build`` runs it) with ``patching`` run
+        first: Python that counts calls by writing a byte to the file descriptor ``counts`` each
+        time, from the build and its forked processes alike. The bytes written."""
+        counts = self.path / "counts"
+        counts.write_bytes(b"")
+        script = (
+            "import os, sys\n"
+            "counts = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | os.O_CREAT)\n"
+            f"{patching}\n"
+            "from mkdocs.__main__ import cli\n"
+            'cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])\n'
+        )
+        (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
+        environ = {**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": NOW}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(counts), "mkdocs.yml", str(self.path / "site")],
+            cwd=self.path,
+            env={**environ, **(env or {})},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return counts.read_bytes()
+
     def check(self, now: str | None = NOW) -> subprocess.CompletedProcess:
         """`make check` on this project (``python -m newsroom check``), as an editor runs it."""
         (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")

@@ -216,32 +216,29 @@ def test_a_check_after_a_check_unpacks_only_the_bodies_that_changed(project):
     assert counted() == 0
 
 
+#: Counted in every process of a build: bodies hashed for their conversions ("."), verdicts
+#: written for `make check` ("v"), queries of the read cache ("q").
 COUNTING_BUILD = """
-import os, sys
-from newsroom import cache
+from newsroom import cache, readcache
 
-counts = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
 key = cache.Conversions.key
 def counting(self, text):
-    os.write(counts, b".")  # from the build and its forked workers alike
+    os.write(counts, b".")
     return key(self, text)
 
 cache.Conversions.key = counting
 put = cache.Verdicts.put
 def counting_verdicts(self, key, entry):
-    os.write(counts, b"v")  # the verdicts `make check` reads, written by the build
+    os.write(counts, b"v")
     return put(self, key, entry)
 
 cache.Verdicts.put = counting_verdicts
-from newsroom import readcache
 read = readcache.ReleaseStore._read
 def counting_reads(self, name):
-    os.write(counts, b"q")  # a query of the read cache
+    os.write(counts, b"q")
     return read(self, name)
 
 readcache.ReleaseStore._read = counting_reads
-from mkdocs.__main__ import cli
-cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])
 """
 
 
@@ -253,30 +250,13 @@ def test_a_build_after_a_build_hashes_only_the_bodies_that_changed(project):
     generate(project.releases, 240)  # past 200 releases: converted by worker processes
     secret = {"NEWSROOM_CACHE_SECRET": "a secret of the publishing workflow"}  # bodies are kept only with it
     assert project.build(env=secret).returncode == 0
-    environ = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT / "hooks"),
-        "NEWSROOM_NOW": NOW,
-        "NO_MKDOCS_2_WARNING": "1",
-        **secret,
-    }
-    counts = project.path / "counts"
     verdicts_written = queries = -1
 
     def counted() -> int:
         """How many bodies were hashed for their conversions; ``verdicts_written`` and ``queries``
         are set too."""
         nonlocal verdicts_written, queries
-        counts.write_bytes(b"")
-        done = subprocess.run(
-            [sys.executable, "-c", COUNTING_BUILD, str(counts), "mkdocs.yml", str(project.path / "site")],
-            cwd=project.path,
-            env=environ,
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stderr
-        made = counts.read_bytes()
+        made = project.counted_build(COUNTING_BUILD, env=secret)
         verdicts_written = made.count(b"v")
         queries = made.count(b"q")
         return made.count(b".")

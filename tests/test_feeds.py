@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from conftest import FIXTURES, NOW, ROOT, Project, release_text
+from conftest import FIXTURES, Project, release_text
 from helpers import RELEASES
 
 SITE = "https://newsroom.example.org/"
@@ -493,19 +493,16 @@ def test_each_entry_written_once_is_what_feedgen_writes_inside_the_whole_feed(tm
         assert stitched.count(b"<item>" if kind == "rss" else b"<entry>") == 3
 
 
+#: Counted in every process of a build: feed items made.
 COUNTING_ITEMS = """
-import os, sys
 from newsroom import feeds
 
-counts = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
 item = feeds.FeedWriter._item
 def counting(self, release):
     os.write(counts, b".")
     return item(self, release)
 
 feeds.FeedWriter._item = counting
-from mkdocs.__main__ import cli
-cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])
 """
 
 
@@ -514,33 +511,16 @@ def test_a_build_taking_its_feeds_from_the_cache_makes_no_item(project):
     items (each from its release's body), not even to fingerprint the feed for a rebuild that never
     comes (only `make serve` rebuilds in its process)."""
     import shutil
-    import subprocess
-    import sys
 
     project.copy_releases(FIXTURES / "archive")
     secret = {"NEWSROOM_CACHE_SECRET": "a secret of the publishing workflow"}
     assert project.build(env=secret).returncode == 0  # writes mkdocs.yml
-    counts = project.path / "counts"
 
     def items_made() -> int:
-        counts.write_bytes(b"")
         shutil.rmtree(project.path / "site")  # every feed written, from the cache
-        done = subprocess.run(
-            [sys.executable, "-c", COUNTING_ITEMS, str(counts), "mkdocs.yml", str(project.path / "site")],
-            cwd=project.path,
-            env={
-                **os.environ,
-                "PYTHONPATH": str(ROOT / "hooks"),
-                "NO_MKDOCS_2_WARNING": "1",
-                "NEWSROOM_NOW": NOW,
-                **secret,
-            },
-            capture_output=True,
-            text=True,
-        )
-        assert done.returncode == 0, done.stderr
+        made = project.counted_build(COUNTING_ITEMS, env=secret)
         assert len(feed_hashes(project.path / "site")) == 3 * (1 + 3 + 7 + 5 + 4)
-        return len(counts.read_bytes())
+        return len(made)
 
     assert items_made() == 0
     edited = project.releases / RELEASES[3]["name"]
