@@ -114,9 +114,12 @@ class Project:
         """Change settings under extra.newsroom in this project's mkdocs.yml."""
         self.config.setdefault("extra", {}).setdefault("newsroom", {}).update(settings)
 
-    def build(self, *args: str, strict: bool = True, now: str | None = NOW, env: dict | None = None) -> Build:
+    def build(
+        self, *args: str, strict: bool = True, now: str | None = NOW, env: dict | None = None, site: Path | None = None
+    ) -> Build:
+        """`mkdocs build` (``--strict`` unless told) into ``site/``, or into ``site`` if given."""
         (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
-        site = self.path / "site"
+        site = site or self.path / "site"
         environ = {k: v for k, v in os.environ.items() if k != "NEWSROOM_NOW"}
         environ["NO_MKDOCS_2_WARNING"] = "1"
         if now is not None:
