@@ -6,13 +6,14 @@ an embargo is on no page, feed or index of it."""
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from dataclasses import dataclass, field
 from datetime import date
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import NOW, Project, snapshot
@@ -27,6 +28,8 @@ FUTURE = "2027-01-01T00:00:00Z"
 RELEASES = 5
 COUNTRIES = ["Iran", "Russia", "Syria"]
 TOPICS = ["Torture", "Free Speech"]
+PHOTOS = ["field.png", "portrait.png"]
+SIZES = [(640, 360), (300, 400), (1200, 800)]
 WORDS = ["detention", "journalists", "torture", "coalition", "elections", "refugees"]
 
 
@@ -41,6 +44,11 @@ class Release:
     draft: bool = False
     embargo: str | None = None
     present: bool = True
+    photo: str | None = None
+    """The file name of its photo under ``images/``."""
+    language: str | None = None
+    translation: str | None = None
+    """The file name of the English version, for a Korean release."""
 
     def text(self) -> str:
         front: dict[str, object] = {
@@ -50,10 +58,16 @@ class Release:
             "countries": self.countries,
             "topics": self.topics,
         }
+        if self.photo:
+            front["image"] = {"src": f"images/{self.photo}", "alt": "A photo.", "credit": "A photographer"}
         if self.draft:
             front["draft"] = True
         if self.embargo:
             front["embargo"] = self.embargo
+        if self.language:
+            front["language"] = self.language
+        if self.translation:
+            front["translations"] = {"en": self.translation}
         body = "\n\n".join(["(Geneva) – The first paragraph of the release.", *self.body])
         return "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n\n" + body + "\n"
 
@@ -67,6 +81,7 @@ def _start() -> list[Release]:
             [COUNTRIES[n % 3]],
             [TOPICS[n % 2]],
             [f"A paragraph about {WORDS[n]} and {WORDS[(n + 1) % 6]}."],
+            photo=PHOTOS[n % 2] if n < 3 else None,
         )
         for n in range(RELEASES)
     ]
@@ -83,6 +98,8 @@ EDITS = st.one_of(
     st.tuples(st.just("date"), which, st.dates(date(2019, 1, 1), date(2026, 10, 31))),
     st.tuples(st.just("link"), which, which),
     st.tuples(st.just("remove or restore"), which),
+    st.tuples(st.just("photo"), which, st.none() | st.sampled_from(PHOTOS)),
+    st.tuples(st.just("photo file"), st.sampled_from(PHOTOS), st.sampled_from(SIZES)),
 )
 #: Each build after the first: the edits made before it, whether the clock has moved on to LATER,
 #: and whether the published site was restored from elsewhere (as the publishing workflow restores
@@ -92,8 +109,11 @@ STEPS = st.lists(
 )
 
 
-def _edit(releases: list[Release], edit: tuple) -> None:
+def _edit(project: Project, releases: list[Release], edit: tuple) -> None:
     kind, number, *rest = edit
+    if kind == "photo file":  # the file replaced, at another size; every release showing it unchanged
+        project.asset(f"images/{number}", _png(*rest[0]))
+        return
     release = releases[number]
     if kind == "paragraph":
         release.body.append(f"A new paragraph about {rest[0]}.")
@@ -107,6 +127,8 @@ def _edit(releases: list[Release], edit: tuple) -> None:
         release.draft = rest[0]
     elif kind == "date":
         release.day = rest[0]
+    elif kind == "photo":
+        release.photo = rest[0]
     elif kind == "link":
         release.body.append(f"See [the other release]({releases[rest[0]].name}).")
     else:
@@ -128,24 +150,21 @@ def _held(releases: list[Release], now: str) -> list[Release]:
     return [r for r in releases if r.present and (r.draft or (r.embargo is not None and r.embargo > now))]
 
 
-@settings(
-    max_examples=10,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
-@given(steps=STEPS)
-def test_a_build_from_the_caches_is_a_build_without_them_whatever_was_edited(tmp_path_factory, steps):
-    project = Project(tmp_path_factory.mktemp("cached") / "project")
-    project.newsroom(per_page=2, home_count=2, feed_items=2, related_count=2)
-    releases = _start()
+def _builds_alike(project: Project, releases: list[Release], steps: list, edit=None) -> None:
+    """From a first build, each step's edits (``_edit``, or ``edit`` for its own kinds), then a
+    build from the caches and one without them into another folder: the same site byte for byte,
+    or the same failure with the published site untouched; no held release anywhere."""
+    for photo in PHOTOS:
+        project.asset(f"images/{photo}", _png(*SIZES[0]))
     _write(project, releases)
     first = project.build(env=SECRET)
     assert first.returncode == 0, first.log
     cold_site = project.path / "cold"
     now = NOW
     for edits, later, restored in steps:
-        for edit in edits:
-            _edit(releases, edit)
+        for change in edits:
+            if edit is None or not edit(project, change):
+                _edit(project, releases, change)
         if later:
             now = LATER
         _write(project, releases)
@@ -170,6 +189,102 @@ def test_a_build_from_the_caches_is_a_build_without_them_whatever_was_edited(tmp
             slug = release.name[len("2020-01-10-") : -len(".md")]
             leaks = [name for name, data in site.items() if slug.encode() in data or release.title.encode() in data]
             assert leaks == [], f"{release.name}, held back, is in {leaks[:5]}"
+
+
+PROPERTY = settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+@PROPERTY
+@given(steps=STEPS)
+@example(steps=[([("photo file", "field.png", (300, 400))], False, False)])  # two releases show it
+@example(steps=[([("title", 2, "coalition")], False, False)])  # its neighbours and listings show it
+@example(steps=[([("embargo", 1, LIFTED)], False, False), ([("paragraph", 0, "torture")], True, True)])
+@example(steps=[([("link", 0, 1), ("remove or restore", 1)], False, False), ([("remove or restore", 1)], False, True)])
+def test_a_build_from_the_caches_is_a_build_without_them_whatever_was_edited(tmp_path_factory, steps):
+    project = Project(tmp_path_factory.mktemp("cached") / "project")
+    project.newsroom(per_page=2, home_count=2, feed_items=2, related_count=2)
+    _builds_alike(project, _start(), steps)
+
+
+#: The Korean names of countries that ``_terms.yml`` may give.
+KOREAN = {"Iran": ["이란", "이란 이슬람 공화국"], "Russia": ["러시아"], "Syria": ["시리아"]}
+KOREAN_RELEASES = 2
+EDITION_EDITS = st.one_of(
+    EDITS,
+    st.tuples(st.just("korean"), st.none(), EDITS),
+    st.tuples(st.just("translation"), st.integers(0, KOREAN_RELEASES - 1), st.none() | which),
+    st.tuples(
+        st.just("term name"),
+        st.sampled_from(COUNTRIES),
+        st.none() | st.sampled_from([name for names in KOREAN.values() for name in names]),
+    ),
+)
+EDITION_STEPS = st.lists(
+    st.tuples(st.lists(EDITION_EDITS, min_size=1, max_size=3), st.booleans(), st.booleans()), min_size=1, max_size=3
+)
+
+
+@PROPERTY
+@given(steps=EDITION_STEPS)
+@example(steps=[([("translation", 0, None)], False, False), ([("term name", "Iran", "러시아")], False, True)])
+@example(steps=[([("translation", 1, 0)], False, False)])  # two Korean releases claim one English one
+def test_editions_built_from_the_caches_are_built_without_them_whatever_was_edited(tmp_path_factory, steps):
+    project = Project(tmp_path_factory.mktemp("editions") / "project")
+    project.newsroom(languages=["en", "ko"], per_page=2, home_count=2, feed_items=2, related_count=2)
+    releases = _start()
+    korean = [
+        Release(
+            f"2021-0{n + 1}-2{n}-korean-{n}.md",
+            f"한국어 보도자료 {n}",
+            date(2021, n + 1, 20 + n),
+            [COUNTRIES[n % 3]],
+            [TOPICS[n % 2]],
+            [f"{WORDS[n]}에 관한 문단입니다."],
+            language="ko",
+            translation=releases[n].name,
+        )
+        for n in range(KOREAN_RELEASES)
+    ]
+    names: dict[str, str] = {"Iran": "이란"}
+    terms = project.releases / "_terms.yml"
+    terms.write_text(yaml.safe_dump({"countries": {"Iran": {"ko": "이란"}}}, allow_unicode=True), encoding="utf-8")
+
+    def edit(project: Project, change: tuple) -> bool:
+        if change[0] == "translation":
+            _, number, english = change
+            korean[number].translation = None if english is None else releases[english].name
+            return True
+        if change[0] == "term name":
+            _, country, name = change
+            if name is None:
+                names.pop(country, None)
+            else:
+                names[country] = name
+            named = {"countries": {c: {"ko": n} for c, n in sorted(names.items())}}
+            terms.write_text(yaml.safe_dump(named, allow_unicode=True), encoding="utf-8")
+            return True
+        if change[0] == "korean":  # an edit of a Korean release (a link leads to the other one)
+            kind, number, *rest = change[2]
+            if kind != "photo file":
+                number %= KOREAN_RELEASES
+                rest = [r % KOREAN_RELEASES if kind == "link" else r for r in rest]
+            _edit(project, korean, (kind, number, *rest))
+            return True
+        return False
+
+    _builds_alike(project, [*releases, *korean], steps, edit)
+
+
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 80, 120)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _problems(log: str) -> list[str]:
