@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import json
 import os
 import posixpath
@@ -149,3 +150,12 @@ def leaks(site: Path, token: str) -> list[str]:
     """The files of the built site whose name or text holds ``token`` (any case)."""
     hits = [name for name, text in all_output_text(site).items() if token in text.lower() or token in name.lower()]
     return sorted(hits)
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG of the given size (its header is what the build reads)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 80, 120)).save(out, format="PNG")
+    return out.getvalue()

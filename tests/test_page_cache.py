@@ -20,7 +20,7 @@ import pytest
 from jinja2.bccache import bc_magic
 
 from conftest import REPOSITORY_LANGUAGES, ROOT, Build, release_text, snapshot
-from helpers import ARCHIVE
+from helpers import ARCHIVE, png
 from newsroom import page_cache, template_cache
 
 SECRET = {page_cache.SECRET_VARIABLE: "a secret of the publishing workflow"}
@@ -55,7 +55,7 @@ def test_an_hourly_build_renders_only_what_changed_and_is_byte_for_byte_a_cold_b
     project.copy_releases(ARCHIVE)
     releases = sorted(project.releases.glob("*.md"))
     photo = next(r for r in releases[40:] if "images/field.png" in r.read_text())
-    project.asset("images/solo.png", _png(640, 200))  # a photo of one release
+    project.asset("images/solo.png", png(640, 200))  # a photo of one release
     photo.write_text(photo.read_text().replace("images/field.png", "images/solo.png"))
     # One release links two others: one will move (a new slug), the other be held back.
     held, linking, moved = releases[20], releases[21], releases[25]
@@ -77,7 +77,7 @@ def test_an_hourly_build_renders_only_what_changed_and_is_byte_for_byte_a_cold_b
     body, title = releases[10], releases[30]
     body.write_text(body.read_text() + "\nA sentence added in an hourly edit.\n")
     title.write_text(title.read_text().replace('title: "', 'title: "Updated: ', 1))
-    project.asset("images/solo.png", _png(300, 300))
+    project.asset("images/solo.png", png(300, 300))
     moved.write_text(moved.read_text().replace("---\n", "---\nslug: a-new-address\n", 1))
     edited = project.build(env=SECRET)
     reused, rendered = _counts(edited.log)
@@ -415,15 +415,6 @@ def test_a_failed_build_keeps_none_of_the_pages_it_rendered(project):
 def test_keys_tell_apart_what_prints_alike(parts, other):
     assert page_cache.key(*parts) != page_cache.key(*other)
     assert page_cache.key(*parts) == page_cache.key(*parts)
-
-
-def _png(width: int, height: int) -> bytes:
-    """A real PNG of the given size (its header is what the build reads)."""
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), (40, 80, 120)).save(out, format="PNG")
-    return out.getvalue()
 
 
 def _address(release: Path) -> str:
