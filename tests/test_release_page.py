@@ -74,6 +74,8 @@ def test_head_carries_canonical_description_and_social_cards(sample_site):
     assert meta(page, "og:image") == "https://newsroom.example.org/media/images/2020-03-03-seoul-placeholder.png"
     assert meta(page, "article:published_time") == "2020-03-03T09:00:00+09:00"
     assert meta(page, "twitter:card") == "summary_large_image"
+    # X reads the title, description and photo from the OpenGraph tags: they are not repeated.
+    assert [meta(page, f"twitter:{key}") for key in ("title", "description", "image")] == [None, None, None]
     assert (meta(page, "twitter:image:alt") or "").startswith("Placeholder")
 
 
