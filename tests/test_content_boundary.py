@@ -385,6 +385,82 @@ def test_many_control_characters_are_reported_ten_at_a_time():
     assert found[-1] == (f"{SOURCE}:17: and 5 more control characters or noncharacters from here on; delete them all")
 
 
+# -- 2b. Text: bidirectional controls left open ("Trojan Source") ---------------------------
+
+#: The controls that reorder the text after them until closed, with their Unicode names.
+OPENERS = [
+    ("\u202a", "LEFT-TO-RIGHT EMBEDDING"),
+    ("\u202b", "RIGHT-TO-LEFT EMBEDDING"),
+    ("\u202d", "LEFT-TO-RIGHT OVERRIDE"),
+    ("\u202e", "RIGHT-TO-LEFT OVERRIDE"),
+    ("\u2066", "LEFT-TO-RIGHT ISOLATE"),
+    ("\u2067", "RIGHT-TO-LEFT ISOLATE"),
+    ("\u2068", "FIRST STRONG ISOLATE"),
+]
+
+
+def open_control(character: str, name: str, escaped: bool = False) -> str:
+    how = ", written as an escape" if escaped else ""
+    closer = "U+2069 (POP DIRECTIONAL ISOLATE)" if name.endswith("ISOLATE") else "U+202C (POP DIRECTIONAL FORMATTING)"
+    return (
+        f"holds the bidirectional control U+{ord(character):04X} ({name}){how}, which no {closer} closes on "
+        "its line: it changes the order in which the rest of the line is shown, here and wherever the text "
+        "is quoted, so that it can read otherwise than it was written; close it on the same line or delete it"
+    )
+
+
+@pytest.mark.parametrize(("character", "name"), OPENERS)
+def test_a_bidirectional_control_left_open_is_an_error_in_any_field_and_the_body(character, name):
+    assert messages(
+        with_front(
+            f'title: "Seoul {character}reversed"',
+            *BASE[1:],
+            "image:\n  src: images/p.png\n  alt: A\n  caption: C" + character,
+            body=f"First line.\nSecond {character}line, and the rest of the paragraph.",
+        )
+    ) == [
+        f"{SOURCE}:2: field 'title': {open_control(character, name)}",
+        f"{SOURCE}:8: field 'image.caption': {open_control(character, name)}",
+        f"{SOURCE}:12: {open_control(character, name)}",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An override \u202eclosed\u202c on its line",
+        "An isolate \u2067\u0627\u0644\u0639\u0631\u0628\u064a\u0629\u2069 closed, marks \u200f and \u200e alone",
+        "Nested \u2066a \u202bb\u202c c\u2069 and an embedding the isolate closes: \u2068x \u202ey\u2069",
+        "Closers with nothing to close are harmless: \u202c \u2069",
+        "\u0627\u0644\u0639\u0631\u0628\u064a\u0629 (Arabic) with \u2066English\u2069 inside",
+    ],
+)
+def test_bidirectional_controls_closed_on_their_line_are_ordinary_typography(text):
+    release, problems = parse(with_front(f'title: "{text}"', *BASE[1:], f"dateline: '{text}'", body=text))
+    assert problems == []
+    assert (release.title, release.dateline, release.body) == (text, text, text)
+
+
+def test_a_control_closed_on_another_line_is_open_on_its_own():
+    # A folded value is one line on the page, but the editor reads two: each must be closed where it is.
+    assert messages(with_front("title: >-\n  Seoul \u202ereversed\n  here\u202c", *BASE[1:])) == [
+        f"{SOURCE}:3: field 'title': {open_control(*OPENERS[3])}"
+    ]
+    # An embedding inside an isolate is closed by the isolate's end; an isolate is not closed by a
+    # PDF, and an embedding opened around an isolate is not closed by its PDI.
+    assert messages(with_front(*BASE, body="a \u2067b \u202c c")) == [f"{SOURCE}:7: {open_control(*OPENERS[5])}"]
+    assert messages(with_front(*BASE, body="a \u202b\u2066b\u2069 c")) == [f"{SOURCE}:7: {open_control(*OPENERS[1])}"]
+
+
+def test_a_bidirectional_control_written_as_a_yaml_escape_is_an_error_unless_closed():
+    assert messages(with_front('title: "T\\u202Eevil"', *BASE[1:], 'extra: {a: "x\\u2067y"}')) == [
+        f"{SOURCE}:2: field 'title': {open_control(*OPENERS[3], escaped=True)}",
+        f"{SOURCE}:5: field 'extra.a': {open_control(*OPENERS[5], escaped=True)}",
+    ]
+    release, problems = parse(with_front('title: "T\\u202Eevil\\u202C"', *BASE[1:]))
+    assert problems == [] and release.title == "T\u202eevil\u202c"
+
+
 # -- 3. YAML: duplicate keys at any depth, aliases -------------------------------------------
 
 
@@ -932,6 +1008,45 @@ def test_control_characters_fail_the_build(project):
         f"press_releases/2021-01-02-bell.md:5: field 'dateline': {control(0x85, 'NEXT LINE', escaped=True)}",
         f"press_releases/2021-01-02-bell.md:8: {control(0x1B, 'ESCAPE')}",
     )
+
+
+@pytest.mark.parametrize(
+    ("terms", "problem"),
+    [
+        ('countries:\n  Cameroon: {ko: "\u202e\uce74\uba54\ub8ec"}\n', open_control(*OPENERS[3])),
+        ('countries:\n  Cameroon: {ko: "\\u2068\uce74\uba54\ub8ec"}\n', open_control(*OPENERS[6], escaped=True)),
+    ],
+    ids=["as written", "as an escape"],
+)
+def test_bidirectional_controls_left_open_fail_the_build_wherever_they_are(project, terms, problem):
+    project.release(
+        "2021-01-02-title.md", with_front('title: "Cameroon: \u202eevil"', "summary: S", "date: 2021-01-02")
+    )
+    project.release("_terms.yml", terms)
+    project.failing_build(
+        f"press_releases/2021-01-02-title.md:2: field 'title': {open_control(*OPENERS[3])}",
+        f"press_releases/_terms.yml:2: {problem}",
+    )
+
+
+def test_bidirectional_controls_left_open_in_escapes_references_and_pages_fail_the_build(project):
+    closed = "Closed \u202e*across*\u202c elements, &#x2067;<b>as references</b>&#x2069; too"
+    project.release(
+        "2021-01-01-good.md",
+        release_text(title="Good \u2067\u0623\u0645\u0644\u2069", date="2021-01-01", body=closed),
+    )
+    project.release(
+        "2021-01-03-reference.md",
+        with_front(*BASE[:2], "date: 2021-01-03", body="Fine.\n\nA reference &#x202E;left open."),
+    )
+    project.doc("about.md", "---\ntitle: About \u2066us\n---\n\n# About\n\nWho we are \u202d here.\n")
+    build = project.failing_build(
+        f"press_releases/2021-01-03-reference.md:9: the body {open_control(*OPENERS[3], escaped=True)}",
+        f"docs/about.md:2: {open_control(*OPENERS[4])}",
+        f"docs/about.md:7: the body {open_control(*OPENERS[2])}",
+    )
+    assert build.log.count(open_control(*OPENERS[2])) == 1, "the page's body and its file report the same line once"
+    assert "2021-01-01-good.md" not in build.log
 
 
 def test_nested_duplicate_keys_fail_the_build(project):

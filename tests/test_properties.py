@@ -137,12 +137,42 @@ def is_forbidden(character: str) -> bool:
     )
 
 
+#: The bidirectional controls that reorder the text after them until closed (Unicode's UAX #9):
+#: embeddings and overrides, closed by U+202C, and isolates, closed by U+2069 (README: a release
+#: may hold them only closed on their line).
+EMBEDDINGS, ISOLATES = "\u202a\u202b\u202d\u202e", "\u2066\u2067\u2068"
+OPEN_SAMPLES = list(EMBEDDINGS + ISOLATES)
+
+
+def unclosed_bidi(text: str) -> list[tuple[int, str]]:
+    """The openers no closer closes on their line (UAX #9: a PDF closes the last embedding unless
+    an isolate was opened after it; a PDI closes the last isolate and all opened inside it)."""
+    found = []
+    start = 0
+    for line in text.split("\n"):
+        stack: list[tuple[int, str]] = []
+        for i, c in enumerate(line):
+            if c in EMBEDDINGS or c in ISOLATES:
+                stack.append((start + i, c))
+            elif c == "\u202c" and stack and stack[-1][1] in EMBEDDINGS:
+                stack.pop()
+            elif c == "\u2069" and any(o in ISOLATES for _, o in stack):
+                while stack.pop()[1] not in ISOLATES:
+                    pass
+        found += stack
+        start += len(line) + 1
+    return found
+
+
 def forbidden_in(text: str) -> list[str]:
-    return [c for c in text if is_forbidden(c)]
+    """The characters of ``text`` a release may not hold where they are."""
+    return [c for c in text if is_forbidden(c)] + [c for _, c in unclosed_bidi(text)]
 
 
-#: Any character a release may hold.
-allowed_characters = st.characters(exclude_categories=["Cs", "Cc"]).filter(lambda c: not is_forbidden(c))
+#: Any character a release may hold (anywhere: an opening bidirectional control only if closed).
+allowed_characters = st.characters(exclude_categories=["Cs", "Cc"]).filter(
+    lambda c: not is_forbidden(c) and c not in OPEN_SAMPLES
+)
 #: ... in a body: without U+2028 and U+2029 (see test_a_problem_after_a_line_separator_names_its_line).
 body_characters = allowed_characters.filter(lambda c: c not in "\u2028\u2029")
 
@@ -165,6 +195,7 @@ rough_text = st.one_of(
     st.text(st.sampled_from(WHITESPACE), min_size=1, max_size=4),
     st.builds(inserted, st.sampled_from(HOSTILE), st.sampled_from(FORBIDDEN_SAMPLES), st.integers(0, 40)),
     st.builds(inserted, st.sampled_from(HOSTILE), st.characters(categories=["Cc"]), st.integers(0, 40)),
+    st.builds(inserted, st.sampled_from(HOSTILE), st.sampled_from(OPEN_SAMPLES), st.integers(0, 40)),
 )
 
 
@@ -393,7 +424,7 @@ def bodies(draw) -> Body:
                 st.builds(
                     inserted,
                     st.text(body_characters, max_size=20),
-                    st.sampled_from(FORBIDDEN_SAMPLES),
+                    st.sampled_from(FORBIDDEN_SAMPLES + OPEN_SAMPLES),
                     st.integers(0, 20),
                 ),
             )
@@ -888,6 +919,9 @@ YAMLISH_LINES = [
     "title: '<script>alert(1)</script>'",
     'title: "\\x07 escaped"',
     'title: "\\uFFFE"',
+    'title: "\\u202Eescaped, open"',
+    "title: \u202eopen",
+    "title: \u2067closed\u2069 \u202c",
     "title:",
     "title: ~",
     "title: [a, b]",
@@ -997,7 +1031,7 @@ def test_the_reader_never_raises_and_names_lines_of_the_file(data, image_exists)
     except UnicodeDecodeError:
         return
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = [(i, c) for i, c in enumerate(text) if is_forbidden(c)]
+    bad = sorted([(i, c) for i, c in enumerate(text) if is_forbidden(c)] + unclosed_bidi(text))
     if bad:
         position, character = bad[0]
         line = text.count("\n", 0, position) + 1

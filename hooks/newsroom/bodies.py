@@ -46,7 +46,7 @@ from .links import HeldLinks, site_host
 from .packing import Stashed, pack, packed, stash, stash_packed, unpack, unstash
 from .page_cache import PageCache
 from .policy import HELD, MAX_DEPTH, Policy, Walk
-from .reader.characters import character_message, find_forbidden
+from .reader.characters import character_message, find_forbidden, find_unclosed, holds_opener
 
 #: How many times a body with problems is converted again to find the line of each (``_placed``).
 PLACING = 12
@@ -481,6 +481,14 @@ class Bodies:
                 line=source.line_of(f"&#{ord(character)};", f"&#x{code};", f"&#x{code.upper()};"),
             )
             return failed, [()]
+        for character in _unclosed_in(root, body_html):
+            # Read in the text as a reader sees it, across elements: "\u202e<em>x</em>\u202c" is closed.
+            failed = _failed(
+                source,
+                f"the body {character_message(character, escaped=character not in source.text)}",
+                line=source.line_of(character),
+            )
+            return failed, [()]
         if _depth(root) >= MAX_DEPTH:
             # The HTML parser drops what lies deeper than its limit: refuse rather than lose text.
             failed = _failed(
@@ -586,6 +594,19 @@ def _forbidden_in(root: Any) -> list[str]:
         for text in (element.text, element.tail, *element.attrib.values()) if isinstance(element.tag, str) else ():
             if text:
                 found += [character for _, character in find_forbidden(text)]
+    return found
+
+
+def _unclosed_in(root: Any, body_html: str) -> list[str]:
+    """The bidirectional controls the parsed tree leaves open on a line of its text or of an
+    attribute's (``find_unclosed``), whether written as such or as character references."""
+    if "&#" not in body_html and not holds_opener(body_html):
+        return []
+    found = [character for _, character in find_unclosed("".join(root.itertext()))]
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            for value in element.attrib.values():
+                found += [character for _, character in find_unclosed(value)]
     return found
 
 

@@ -30,7 +30,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from .errors import Problem
 from .languages import BCP47_RE, not_an_edition
 from .model import TAXONOMIES, Release
-from .reader.characters import character_message, find_forbidden
+from .reader.characters import character_message, find_problem_characters
 from .reader.nodes import NULL, STR, Source, inspect_nodes
 from .settings import Settings
 from .taxonomy import name_key
@@ -99,7 +99,7 @@ class _Reading:
                 self.used[taxonomy].update(name_key(name) for name in getattr(release, taxonomy))
 
     def read(self, text: str) -> tuple[TermNames, list[Problem], list[str]]:
-        for position, character in find_forbidden(text):
+        for position, character in find_problem_characters(text):
             self.src.error(text.count("\n", 0, position) + 1, None, character_message(character))
         if self.src.problems:
             return TermNames(), self.src.problems, []
@@ -128,6 +128,8 @@ class _Reading:
                 None,
                 f"'{again.value}' appears twice (lines {self.src.line(first)} and {self.src.line(again)}); keep one",
             )
+        for node, character in inspection.escaped:
+            self.src.error(node, None, character_message(character, escaped=True))
         if self.src.problems:
             return TermNames(), self.src.problems, []
         names = self.taxonomies(root)

@@ -40,7 +40,7 @@ from .. import parallel
 from ..images import PHOTO_FORMATS, check_photo
 from ..model import TAXONOMIES
 from ..policy import Policy
-from ..reader.characters import FORBIDDEN
+from ..reader.characters import FORBIDDEN, closed_where_lines_end
 from ..reader.release import parse_release
 from ..reader.values import normalize_alias
 from ..settings import Settings
@@ -111,8 +111,10 @@ def _root_relative(address: str) -> bool:
 
 
 def clean(text: str) -> str:
-    """Text without the characters the newsroom's reader refuses (control characters, noncharacters)."""
-    return FORBIDDEN.sub("", text)
+    """Text without the characters the newsroom's reader refuses (control characters, noncharacters),
+    and with the bidirectional controls a line leaves open closed at its end (a field's value, or a
+    line of the body's Markdown: a paragraph, which closed them on the old page too)."""
+    return closed_where_lines_end(FORBIDDEN.sub("", text))
 
 
 def slug_for(item: Item) -> str:
@@ -421,7 +423,7 @@ def body_of(
     item: Item, release: str, policy: Policy, by_link: dict[tuple[str, str, str], str], report: Report
 ) -> tuple[str, str]:
     """The body as Markdown, and its plain text (for the summary's first sentence)."""
-    root = _fragment(policy.sanitize(clean(item.body_html)))
+    root = _fragment(policy.sanitize(FORBIDDEN.sub("", item.body_html)))  # HTML: its lines are not its paragraphs
     base = item.link or next((a for a in item.old_addresses if _root_relative(a)), "")
     for element in list(root.iter("img", "video", "audio", "picture")):
         if element.getparent() is None:

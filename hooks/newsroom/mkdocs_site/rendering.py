@@ -22,7 +22,7 @@ from mkdocs.structure.toc import get_toc
 from .. import page_cache, parallel
 from ..bodies import Bodies, Rendered, Source
 from ..errors import ContentError, Problem
-from ..reader.characters import character_message, find_forbidden
+from ..reader.characters import character_message, find_forbidden, find_problem_characters
 
 if TYPE_CHECKING:
     from .state import BuildState
@@ -249,8 +249,12 @@ def check_page(state: BuildState, content: str, page: Page) -> str:
     text = Path(page.file.abs_src_path).read_text(encoding="utf-8-sig", errors="replace")
     source = Source(page.file.src_uri, "" if page.url == "./" else page.url, text)
     rendered = state.the_renderer.bodies.examine(content, source)
-    for position, character in find_forbidden(text):
-        rendered.problems.append((text.count("\n", 0, position) + 1, character_message(character)))
+    reported = {line for line, _ in rendered.problems}
+    for position, character in find_problem_characters(text):
+        line = text.count("\n", 0, position) + 1
+        # An open bidirectional control in the body is what the body's check reports, on its line.
+        if find_forbidden(character) or line not in reported:
+            rendered.problems.append((line, character_message(character)))
     for field in ("draft", "embargo"):
         # A hand-written page is published as it is: one that asks to be held back is a mistake.
         if field in page.meta:

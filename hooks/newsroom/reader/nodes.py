@@ -17,7 +17,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem
-from .characters import SUSPECT, find_forbidden
+from .characters import SUSPECT, find_forbidden, find_unclosed
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -131,7 +131,8 @@ class Inspection:
     duplicates: list[tuple[Node, Node]] = field(default_factory=list)
     """Keys given twice in one mapping below the top level: the first key, the second."""
     escaped: list[tuple[Node, str]] = field(default_factory=list)
-    """Double-quoted values holding a forbidden character through an escape ("\\a", "\\x85")."""
+    """Double-quoted values holding a forbidden character through an escape ("\\a", "\\x85"), or
+    a bidirectional control it leaves open ("\\u202E")."""
     shared: bool = False
     """Whether a node is reached twice (through an alias, ``*name``)."""
 
@@ -159,8 +160,10 @@ def inspect_nodes(root: Node, aliases: bool = True) -> Inspection:
             continue
         kind = node.__class__
         if kind is ScalarNode:
-            if node.style == '"' and SUSPECT.search(node.value) is not None:
-                bad = find_forbidden(node.value)
+            if node.style == '"':
+                bad = find_forbidden(node.value) if SUSPECT.search(node.value) is not None else []
+                if not bad:
+                    bad = find_unclosed(node.value)
                 if bad:
                     found.escaped.append((node, bad[0][1]))
         elif kind is SequenceNode:

@@ -20,7 +20,15 @@ from ..packing import pack
 from ..schema import BY_NAME, FIELDS, REQUIRED
 from ..settings import Settings
 from ..sources import MISSING, Photos, scan
-from .characters import CANNOT_START_FORBIDDEN, FORBIDDEN, character_message, find_forbidden
+from .characters import (
+    BIDI_CONTROL_BYTES,
+    BIDI_CONTROLS,
+    CANNOT_START_FORBIDDEN,
+    FORBIDDEN,
+    character_message,
+    find_forbidden,
+    find_unclosed,
+)
 from .nodes import (
     BOOL,
     FLOAT,
@@ -83,10 +91,12 @@ def parse_release(
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     unmarked = data[3:] if data.startswith(b"\xef\xbb\xbf") else data  # a byte-order mark is allowed
     found = find_forbidden(text) if unmarked.translate(None, CANNOT_START_FORBIDDEN) else []
+    if BIDI_CONTROL_BYTES.search(unmarked) is not None:
+        found = sorted(found + find_unclosed(text))
     if not found:
         return _parse_text(text, name, source, settings, photos)
     # Report every character where it is, and read the rest as if they were not there.
-    text = FORBIDDEN.sub("\ufffd", text)
+    text = BIDI_CONTROLS.sub("\ufffd", FORBIDDEN.sub("\ufffd", text))
     _, problems = _parse_text(text, name, source, settings, photos)
     problems.extend(character_problems(text, found, source))
     problems.sort(key=lambda p: p.line or 0)
@@ -114,13 +124,16 @@ def character_problems(text: str, found: list[tuple[int, str]], source: str) -> 
         problems.append(Problem(source, character_message(character), line, field))
     if len(found) > MAX_CHARACTER_PROBLEMS:
         line = text.count("\n", 0, found[MAX_CHARACTER_PROBLEMS][0]) + 1
+        rest = found[MAX_CHARACTER_PROBLEMS:]
+        kinds = (
+            "control characters, noncharacters or open bidirectional controls"
+            if any(FORBIDDEN.match(c) is None for _, c in rest)
+            else "control characters or noncharacters"
+        )
         problems.append(
             Problem(
                 source,
-                (
-                    f"and {len(found) - MAX_CHARACTER_PROBLEMS} more control characters or noncharacters from here on; "
-                    "delete them all"
-                ),
+                (f"and {len(found) - MAX_CHARACTER_PROBLEMS} more {kinds} from here on; delete them all"),
                 line,
             )
         )
