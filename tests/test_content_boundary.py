@@ -1015,8 +1015,9 @@ def test_control_characters_fail_the_build(project):
     [
         ('countries:\n  Cameroon: {ko: "\u202e\uce74\uba54\ub8ec"}\n', open_control(*OPENERS[3])),
         ('countries:\n  Cameroon: {ko: "\\u2068\uce74\uba54\ub8ec"}\n', open_control(*OPENERS[6], escaped=True)),
+        ('countries:\n  Cameroon: {ko: "\\a\uce74\uba54\ub8ec"}\n', control(0x07, "BEL", escaped=True)),
     ],
-    ids=["as written", "as an escape"],
+    ids=["as written", "as an escape", "a control character as an escape"],
 )
 def test_bidirectional_controls_left_open_fail_the_build_wherever_they_are(project, terms, problem):
     project.release(
