@@ -233,12 +233,24 @@ def test_a_name_that_is_not_utf8_or_holds_a_control_character_is_an_error(tree):
     write(releases / "2020-03-03-a\nb.md", GOOD)
     with open(os.path.join(os.fsencode(releases), b"2020-03-04-\xff.md"), "wb") as file:
         file.write(GOOD.encode())
+    # A name "x<U+202E>gnp.exe" shows as "xexe.png"; one with U+2028 on two lines of a log.
+    write(releases / "2020-03-05-\u202eevil.md", GOOD)
+    write(releases / "images" / "photo\u202egnp.exe", "x")
+    write(releases / "2020-03-06-two\u2028lines.md", GOOD)
     found = scan(settings)
+    invisible = "which changes the order or the lines in which it is shown; rename it"
     assert [str(p) for p in found.problems] == [
         "press_releases/2020-03-03-a\\u000ab.md: the name holds the control character U+000A; rename it",
         "press_releases/2020-03-04-\\xff.md: the name is not valid UTF-8; rename it",
+        "press_releases/2020-03-05-\\u202eevil.md: the name holds the invisible character U+202E "
+        f"(RIGHT-TO-LEFT OVERRIDE), {invisible}",
+        "press_releases/2020-03-06-two\\u2028lines.md: the name holds the invisible character U+2028 "
+        f"(LINE SEPARATOR), {invisible}",
+        "press_releases/images/photo\\u202egnp.exe: the name holds the invisible character U+202E "
+        f"(RIGHT-TO-LEFT OVERRIDE), {invisible}",
     ]
-    assert ContentError(found.problems).report().count("\n") == 2, "one line each, printable"
+    report = ContentError(found.problems).report()
+    assert report.count("\n") == 5 and "\u2028" not in report and "\u202e" not in report, "one line each, printable"
 
 
 def test_a_missing_or_empty_releases_folder_is_an_error_unless_allowed(tree):

@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: What a message may not print as it is: control characters, and bytes that are not UTF-8
-#: (Python shows them as lone surrogates).
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: What a message never prints as it is: control characters, bytes that are not UTF-8 (read as
+#: lone surrogates), the line and paragraph separators, and the invisible characters that change
+#: the order in which the text around them is shown (bidirectional marks and controls: a name
+#: "x<U+202E>gnp.exe" shows as "xexe.png").
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def shown(text: str) -> str:
     """``text`` safe to print on one line of a message (a file name, an address a body holds):
-    control characters and bytes that are not UTF-8 escaped (``\\u0009``, ``\\xff``)."""
+    what ``UNPRINTABLE`` matches escaped (``\\u0009``, ``\\u202e``, ``\\xff``)."""
     if UNPRINTABLE.search(text) is None:
         return text
 

@@ -24,6 +24,7 @@ import errno
 import functools
 import os
 import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -292,7 +293,13 @@ def _name_trouble(name: str, shown: str) -> str | None:
     if bad is not None:
         if "\ud800" <= bad[0] <= "\udfff":
             return "the name is not valid UTF-8; rename it"
-        return f"the name holds the control character U+{ord(bad[0]):04X}; rename it"
+        code = ord(bad[0])
+        if code < 0xA0:
+            return f"the name holds the control character U+{code:04X}; rename it"
+        return (
+            f"the name holds the invisible character U+{code:04X} ({unicodedata.name(bad[0])}), which changes "
+            "the order or the lines in which it is shown; rename it"
+        )
     size = len(name.encode("utf-8"))
     if size > MAX_NAME_BYTES:
         return (
