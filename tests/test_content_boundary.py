@@ -31,6 +31,7 @@ from newsroom.archive import build_archive, check_together, read_archive
 from newsroom.errors import ContentError
 from newsroom.publication import build_time, is_published, release_time
 from newsroom.reader import MAX_YEAR, MIN_YEAR, parse_moment, parse_release
+from newsroom.reader.moments import DATE_HINT
 from newsroom.settings import Settings, SettingsError
 from newsroom.sources import Photos, check_source, scan
 from newsroom.taxonomy import check_terms
@@ -471,6 +472,15 @@ def test_a_bidirectional_control_written_as_a_yaml_escape_is_an_error_unless_clo
     ]
     release, problems = parse(with_front('title: "T\\u202Eevil\\u202C"', *BASE[1:]))
     assert problems == [] and release.title == "T\u202eevil\u202c"
+
+
+def test_a_message_quoting_a_value_prints_its_invisible_characters_escaped():
+    # Printed as they are, they would act on the log: a line that reads backwards, a bell.
+    found = messages(with_front('title: "T"', "summary: S", 'date: "\\u202e2020-03-03"', 'language: "k\\a"'))
+    assert f"{SOURCE}:4: field 'date': {DATE_HINT}, got '\\u202e2020-03-03'" in found
+    language = "expected a BCP 47 language tag such as 'en', 'ko' or 'pt-BR'"
+    assert f"{SOURCE}:5: field 'language': {language}, got 'k\\u0007'" in found
+    assert len(found) == 4
 
 
 # -- 3. YAML: duplicate keys at any depth, aliases -------------------------------------------

@@ -18,10 +18,14 @@ from dataclasses import dataclass
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def shown(text: str) -> str:
+#: The same but the line feed: what a message, which may run over lines, never prints.
+_UNPRINTABLE_IN_MESSAGES = re.compile(UNPRINTABLE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+
+
+def shown(text: str, pattern: re.Pattern[str] = UNPRINTABLE) -> str:
     """``text`` safe to print on one line of a message (a file name, an address a body holds):
     what ``UNPRINTABLE`` matches escaped (``\\u0009``, ``\\u202e``, ``\\xff``)."""
-    if UNPRINTABLE.search(text) is None:
+    if pattern.search(text) is None:
         return text
 
     def escape(match: re.Match[str]) -> str:
@@ -30,7 +34,7 @@ def shown(text: str) -> str:
             return f"\\x{ord(character) - 0xDC00:02x}"
         return f"\\u{ord(character):04x}"
 
-    return UNPRINTABLE.sub(escape, text)
+    return pattern.sub(escape, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,9 @@ class Problem:
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         what = self.message if self.field is None else f"field '{self.field}': {self.message}"
-        return f"{where}: {what}"
+        # A message may quote what a file holds: a control or bidirectional character it quotes
+        # would act on the log (a line that reads backwards), so it is printed escaped.
+        return shown(f"{where}: {what}", _UNPRINTABLE_IN_MESSAGES)
 
 
 class ContentError(Exception):
