@@ -13,6 +13,7 @@ import re
 import shutil
 import struct
 import subprocess
+import unicodedata
 import warnings
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
@@ -751,6 +752,42 @@ def test_a_term_whose_address_grows_too_long_when_spelled_out_is_an_error():
     assert [str(p) for p in found] == [
         f"{SOURCE}:5: field 'organizations': the name '{'ﷺ' * 20}' makes a web address of 300 characters; "
         "it may be at most 150: shorten the name"
+    ]
+
+
+def test_names_that_differ_only_in_unicode_normalization_are_one_term_and_the_warning_says_so():
+    composed, korean = "C\u00f4te d\u2019Ivoire", "\ubd81\ud55c"  # Côte d’Ivoire, 북한 in syllables
+    decomposed = unicodedata.normalize("NFD", composed)
+    jamo = unicodedata.normalize("NFD", korean)
+    wide = "\uff2b\uff4f\uff52\uff45\uff41"  # Korea in full-width letters
+    assert (decomposed, jamo) != (composed, korean)
+    first, _ = parse(with_front(*BASE, f"countries: ['{composed}', '{korean}', Korea]"), name="2020-03-03-a.md")
+    second, _ = parse(
+        with_front(*BASE, f"countries: ['{decomposed}', '{jamo}', '{wide}']"),
+        name="2020-03-04-b.md",
+    )
+    problems, warnings = check_terms([first, second])
+    assert problems == []
+    alike = (
+        " (some look the same but are encoded differently, an accent or a Hangul syllable apart from its "
+        "letter: retype them)"
+    )
+    a, b = "press_releases/2020-03-03-a.md", "press_releases/2020-03-04-b.md"
+    assert sorted(warnings) == [
+        f"countries: one term spelled 2 ways, shown as '{composed}': '{decomposed}' in {b}; '{composed}' in {a}{alike}",
+        f"countries: one term spelled 2 ways, shown as 'Korea': 'Korea' in {a}; '{wide}' in {b}",
+        f"countries: one term spelled 2 ways, shown as '{korean}': '{jamo}' in {b}; '{korean}' in {a}{alike}",
+    ]
+
+
+def test_two_names_that_would_share_a_page_are_an_error_naming_both():
+    first, _ = parse(with_front(*BASE, "countries: [North Korea]"), name="2020-03-03-a.md")
+    second, _ = parse(with_front(*BASE, "countries: [North-Korea]"), name="2020-03-04-b.md")
+    problems, _ = check_terms([first, second])
+    assert [str(p) for p in problems] == [
+        "press_releases/2020-03-04-b.md:5: field 'countries': 'North-Korea' and 'North Korea' (used in "
+        "press_releases/2020-03-03-a.md) would share the page countries/north-korea/; spell them the same "
+        "if they are one country, or make their names differ in letters or digits"
     ]
 
 

@@ -1,7 +1,7 @@
 """Regions, countries, topics and organizations: terms and their slugs.
 
 A term is one name, however editors spelled it: names that differ only in
-case or spacing are one term (the build warns about the variants); two
+case, spacing or Unicode normalization are one term (the build warns about the variants); two
 different names that make the same slug are an error naming both.
 
 Which releases share terms with a release: ``related``.
@@ -9,13 +9,14 @@ Which releases share terms with a release: ``related``.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import Problem
 from .model import TAXONOMIES, Release
-from .urls import term_slug, term_url
+from .urls import FACET_OF, term_slug, term_url
 
 #: Longest slug of a term, in characters: it names a folder of the site (names in other
 #: scripts are spelled out in Latin letters, and grow).
@@ -23,8 +24,10 @@ MAX_TERM_SLUG = 150
 
 
 def name_key(name: str) -> str:
-    """Names equal up to case and spacing are the same term."""
-    return " ".join(name.split()).casefold()
+    """Names equal up to case, spacing and Unicode normalization are the same term: 'Côte' typed
+    with an accented letter or with a letter and an accent after it (as macOS writes file names,
+    and text copied from them), '북한' in syllables or in jamo, 'Korea' in full-width letters."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", " ".join(name.split())).casefold())
 
 
 @dataclass(slots=True)
@@ -95,8 +98,16 @@ def check_terms(releases: Iterable[Release]) -> tuple[list[Problem], list[str]]:
                 f"'{name}' in {', '.join(r.source for r in rels[:3])}{' and others' if len(rels) > 3 else ''}"
                 for name, rels in sorted(spellings.items())
             )
+            alike = len({unicodedata.normalize("NFC", name) for name in spellings}) < len(spellings)
+            hint = (
+                " (some look the same but are encoded differently, an accent or a Hangul syllable apart "
+                "from its letter: retype them)"
+                if alike
+                else ""
+            )
             warnings.append(
-                f"{taxonomy}: one term spelled {len(spellings)} ways, shown as '{_canonical(spellings)}': {listed}"
+                f"{taxonomy}: one term spelled {len(spellings)} ways, shown as '{_canonical(spellings)}': "
+                f"{listed}{hint}"
             )
         slug = term_slug(next(iter(spellings)))
         if not slug:
@@ -131,7 +142,7 @@ def check_terms(releases: Iterable[Release]) -> tuple[list[Problem], list[str]]:
                 Problem(
                     release.source,
                     f"'{name}' and '{first_name}' (used in {first_rels[0].source}) would share the page "
-                    f"{term_url(taxonomy, slug)}; spell them the same if they are one {taxonomy[:-1]}, "
+                    f"{term_url(taxonomy, slug)}; spell them the same if they are one {FACET_OF[taxonomy]}, "
                     "or make their names differ in letters or digits",
                     release.line_of(taxonomy),
                     taxonomy,
@@ -164,13 +175,14 @@ def build_taxonomies(published: Sequence[Release]) -> Taxonomies:
 
 
 def _canonical(spellings: dict[str, int] | dict[str, list]) -> str:
-    """The most used spelling; ties go to the alphabetically first, so the choice is stable."""
+    """The most used spelling; ties go to a spelling in Unicode's composed form (NFC, as most
+    text is), then to the alphabetically first, so the choice is stable."""
 
     def weight(name: str) -> int:
         value = spellings[name]
         return value if isinstance(value, int) else len(value)
 
-    return min(spellings, key=lambda name: (-weight(name), name))
+    return min(spellings, key=lambda name: (-weight(name), not unicodedata.is_normalized("NFC", name), name))
 
 
 def edition_taxonomies(

@@ -34,6 +34,7 @@ from .reader.characters import character_message, find_problem_characters
 from .reader.nodes import NULL, STR, Source, inspect_nodes
 from .settings import Settings
 from .taxonomy import name_key
+from .urls import FACET_OF
 
 #: The file, in the releases folder (a name starting with '_' is never taken for a release or a photo).
 TERMS_FILE = "_terms.yml"
@@ -159,8 +160,8 @@ class _Reading:
                 where = f"{taxonomy}.{term}"
                 if name_key(term) not in self.used[taxonomy]:
                     self.advice.append(
-                        f"{self.src.path}:{self.src.line(term_node)}: {where}: no release uses this {taxonomy[:-1]} "
-                        "(yet); its names are kept for when one does"
+                        f"{self.src.path}:{self.src.line(term_node)}: {where}: no release uses this "
+                        f"{FACET_OF[taxonomy]} (yet); its names are kept for when one does"
                     )
                 names[(taxonomy, name_key(term))] = self.languages(languages, where)
         return names
