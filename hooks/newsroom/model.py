@@ -53,8 +53,9 @@ class Contact:
 _NAMES = front_matter(
     Kind.NAMES,
     "A name, or a list of names. Each name gets its page (`countries/north-korea/`) and feeds. Names that differ "
-    "only in case or spacing are one term (the build warns); two names that would share an address are an error. A "
-    "name has at most 100 characters.",
+    "only in case, spacing or Unicode normalization (an accented letter typed as one character or as a letter and "
+    "an accent, as macOS writes file names; full-width letters) are one term (the build warns); two names that "
+    "would share an address are an error. A name has at most 100 characters.",
     "Names: a single name or a list. Each gets its page and feed.",
     "[]",
     active=True,
