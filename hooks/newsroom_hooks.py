@@ -55,7 +55,7 @@ def on_post_build(config):
 
 
 def on_build_error(error):
-    site.build_failed()
+    site.build_failed(error)
 
 
 def on_page_content(html, page, config, files):

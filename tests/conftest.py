@@ -11,7 +11,9 @@ import contextlib
 import functools
 import http.server
 import os
+import resource
 import shutil
+import signal
 import socket
 import socketserver
 import subprocess
@@ -60,6 +62,13 @@ class Build:
 
     def pages(self) -> list[Path]:
         return sorted(self.site.rglob("*.html"))
+
+
+def _limit_file_size(size: int) -> None:
+    """In the child before it runs the build: files may not grow past ``size`` bytes, and a write
+    that would fails (EFBIG) instead of killing the process (SIGXFSZ ignored)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
 class Project:
@@ -115,9 +124,17 @@ class Project:
         self.config.setdefault("extra", {}).setdefault("newsroom", {}).update(settings)
 
     def build(
-        self, *args: str, strict: bool = True, now: str | None = NOW, env: dict | None = None, site: Path | None = None
+        self,
+        *args: str,
+        strict: bool = True,
+        now: str | None = NOW,
+        env: dict | None = None,
+        site: Path | None = None,
+        largest_file: int | None = None,
     ) -> Build:
-        """`mkdocs build` (``--strict`` unless told) into ``site/``, or into ``site`` if given."""
+        """`mkdocs build` (``--strict`` unless told) into ``site/``, or into ``site`` if given;
+        ``largest_file``: the size in bytes past which the system refuses to grow a file (as a full
+        disk refuses: the write fails, with EFBIG)."""
         (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
         site = site or self.path / "site"
         environ = {k: v for k, v in os.environ.items() if k != "NEWSROOM_NOW"}
@@ -128,7 +145,10 @@ class Project:
         command = [sys.executable, "-m", "mkdocs", "build", "-f", str(self.path / "mkdocs.yml"), "-d", str(site)]
         if strict:
             command.append("--strict")
-        result = subprocess.run([*command, *args], cwd=self.path, env=environ, capture_output=True, text=True)
+        limit = None if largest_file is None else functools.partial(_limit_file_size, largest_file)
+        result = subprocess.run(
+            [*command, *args], cwd=self.path, env=environ, capture_output=True, text=True, preexec_fn=limit
+        )
         return Build(site, result.returncode, result.stdout + result.stderr)
 
     def counted_build(self, patching: str, env: dict | None = None) -> bytes:

@@ -26,7 +26,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from conftest import ROOT, release_text
+from conftest import ROOT, release_text, snapshot
 from newsroom import images
 from newsroom.archive import build_archive, check_together, read_archive
 from newsroom.errors import ContentError
@@ -1107,6 +1107,34 @@ def test_bidirectional_controls_left_open_in_escapes_references_and_pages_fail_t
     )
     assert build.log.count(open_control(*OPENERS[2])) == 1, "the page's body and its file report the same line once"
     assert "2021-01-01-good.md" not in build.log
+
+
+@pytest.mark.parametrize("cache", [False, True], ids=["whole site", "keeping its work"])
+def test_a_file_the_system_will_not_let_grow_fails_the_build_with_a_message_and_publishes_nothing(project, cache):
+    # As a full disk does: the write fails. The build says so, not with a traceback, and the site
+    # stays as it was; the next build, with room, publishes.
+    env = {"NEWSROOM_CACHE_SECRET": "s" * 32} if cache else {}
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="First"))
+    assert project.build(env=env).returncode == 0
+    site = project.path / "site"
+    before = snapshot(site)
+    project.release("2021-01-02-y.md", release_text(date="2021-01-02", title="Second", body="Long. " * 30_000))
+    failed = project.build(env=env, largest_file=100_000)
+    assert failed.returncode == 1, failed.log
+    assert "Traceback" not in failed.log, failed.log
+    said = re.search(r"ERROR +- +newsroom: the build could not read or write a file \((.*?)\): (.*)", failed.log)
+    assert said is not None, failed.log
+    assert said[2] == (
+        "File too large; the file grew past the size this system allows its files (ulimit -f): raise the limit. "
+        "Nothing was published: the site is as it was."
+    )
+    assert said[1].startswith(str(project.path / ".site.newsroom-")), "the file it could not write"
+    assert "Aborted: the build could not read or write a file." in failed.log
+    assert snapshot(site) == before
+    assert [p.name for p in project.path.iterdir() if p.name.startswith(".site.newsroom")] == []
+    rebuilt = project.build(env=env)
+    assert rebuilt.returncode == 0, rebuilt.log
+    assert (site / "news/2021/01/02/y/index.html").exists()
 
 
 def test_nested_duplicate_keys_fail_the_build(project):

@@ -8,6 +8,8 @@ and what is expected, in the form editors and their tools understand:
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from dataclasses import dataclass
 
@@ -68,3 +70,29 @@ class ContentError(Exception):
         lines = [f"{count} {noun} in the press releases:"]
         lines.extend(f"  {problem}" for problem in self.problems)
         return "\n".join(lines)
+
+
+#: What to do about the system errors a build meets most, by their number.
+_OS_ADVICE = {
+    errno.ENOSPC: "free space on that disk (or build on a larger one) and build again",
+    errno.EDQUOT: "free space within the disk quota (or raise it) and build again",
+    errno.EFBIG: "the file grew past the size this system allows its files (ulimit -f): raise the limit",
+    errno.EACCES: "let the user the build runs as write there, or build elsewhere",
+    errno.EPERM: "let the user the build runs as write there, or build elsewhere",
+    errno.EROFS: "the disk is read-only: build on one that can be written",
+    errno.EMFILE: "raise the number of files a process may open (ulimit -n)",
+    errno.ENFILE: "too many files are open on this system: close some and build again",
+    errno.EIO: "the disk failed to read or write: check it",
+}
+
+
+def os_error_message(err: OSError) -> str:
+    """A system error as a person can act on it: what failed, where, and what to do."""
+    where = ""
+    if err.filename2 is not None:  # a copy (shutil names the source first)
+        where = f" ({shown(os.fsdecode(err.filename2))}, copied from {shown(os.fsdecode(err.filename))})"
+    elif err.filename is not None:
+        where = f" ({shown(os.fsdecode(err.filename))})"
+    what = err.strerror or str(err)
+    advice = _OS_ADVICE.get(err.errno or 0, "fix that and build again")
+    return f"the build could not read or write a file{where}: {what}; {advice}"

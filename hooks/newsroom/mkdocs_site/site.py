@@ -25,17 +25,22 @@ is a ``state.BuildState``, made fresh at every ``on_config``.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from ..errors import os_error_message
 from ..outputs import NOT_FOUND_PAGE
 from . import browser, collecting, context, reading, rendering, reuse, text, writing
 from .check import CHECK_COMMAND, CheckPassed
 from .state import BuildState, PreviewCache
 from .theme import ChromeCache
+
+log = logging.getLogger("mkdocs.hooks.newsroom")
 
 
 class NewsroomSite:
@@ -114,11 +119,17 @@ class NewsroomSite:
         text.finish(self.state)
         writing.post_build(self.state, config)
 
-    def build_failed(self) -> None:
+    def build_failed(self, error: BaseException) -> None:
         if self.build is not None:
             text.cancel(self.build)
             reuse.abandon(self.build)
             writing.build_failed(self.build)
+        if isinstance(error, OSError):
+            # A full disk, a folder it may not write: said to people, not as a traceback (which
+            # `mkdocs build --verbose` still shows). Nothing is published: the site stays as it was.
+            log.debug("newsroom: the build's error", exc_info=error)
+            log.error(f"newsroom: {os_error_message(error)}. Nothing was published: the site is as it was.")
+            raise Abort("Aborted: the build could not read or write a file.") from None
 
     def shutdown(self) -> None:
         if self.build is not None:

@@ -32,7 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 
 from .. import contacts
-from ..errors import ContentError, Problem
+from ..errors import ContentError, Problem, os_error_message
 from ..model import Release
 from ..parallel import Claims, Forked, ForkedError
 from ..text_edition import TEXT, Site, TextEdition, has_text_version, text_url
@@ -177,7 +177,9 @@ def cancel(state: BuildState) -> None:
 
 
 def describe(err: BaseException) -> str:
-    if isinstance(err, (jinja2.TemplateError, OSError, TextEditionError)):
+    if isinstance(err, OSError):
+        return os_error_message(err)
+    if isinstance(err, (jinja2.TemplateError, TextEditionError)):
         return str(err)
     return f"{type(err).__name__}: {err}"
 
