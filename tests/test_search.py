@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -223,6 +225,38 @@ def test_a_build_failing_after_pagefind_started_stops_it_and_publishes_nothing(p
     assert not (failed.site / "news/2021/01/02/y").exists()
     after = {path for folder in scratch for path in folder.glob(f"{search.SCRATCH_PREFIX}*")}
     assert after <= before, "Pagefind's documents are removed"
+
+
+def test_the_log_reports_pagefinds_own_memory_peak_not_the_builds(project):
+    # Linux counts in a child's peak the memory of the process it was started from: measured from
+    # the build, a six-page index would "peak" at the build's hundreds of MiB.
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="First"))
+    build = project.build()
+    assert build.returncode == 0, build.log
+    peak = re.search(r"Pagefind peaked at (\d+) MiB", build.log)
+    assert peak is not None, build.log
+    assert 1 <= int(peak[1]) < 40, peak[0]  # about 11 MiB; the build holds 60 and more
+
+
+def test_a_pagefind_that_fails_or_is_killed_is_reported_with_what_it_said(tmp_path):
+    from newsroom import search
+
+    held = bytearray(200 * 2**20)  # a build holding much more than Pagefind will
+    for i in range(0, len(held), 4096):
+        held[i] = 1
+    indexing = search.Indexing(tmp_path / "site", [])
+    try:
+        grows = "x = bytearray(50 * 2**20)\nfor i in range(0, len(x), 4096): x[i] = 1\nprint('no pages found')\nexit(3)"
+        said = indexing._index([sys.executable, "-c", grows], tmp_path / "site/pagefind")
+        assert said == f"{sys.executable} exited with code 3: no pages found"
+        assert 50 <= indexing.peak_mib < 150, "its own peak, not the build's"
+        killed = "import os, signal\nprint('indexing')\nos.kill(os.getpid(), signal.SIGKILL)"
+        assert indexing._index([sys.executable, "-c", killed], tmp_path / "site/pagefind") == (
+            f"{sys.executable} exited with code -9: killed"
+        )
+    finally:
+        indexing.cancel()
+    assert len(held) == 200 * 2**20
 
 
 def test_check_makes_no_search_index(project):

@@ -29,6 +29,7 @@ import queue
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import unicodedata
@@ -630,20 +631,23 @@ class Indexing:
         try:
             with parallel.FORKING:  # not while the build forks (see there)
                 process = self.process = subprocess.Popen(
-                    command,
+                    [sys.executable, "-I", "-S", "-c", MEASURED, *command],
                     stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT,
                     text=True,
                     env={**os.environ, **PAGEFIND_ENV},
+                    start_new_session=True,  # Pagefind in the group of the process that measures it
                 )
         except OSError as err:
             return f"running {command[0]} failed: {err}"
         if self.cancelled.is_set():  # cancelled while it started: cancel may have missed it
-            process.kill()
+            _kill_group(process.pid)
         text = process.stdout.read() if process.stdout else ""
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
-        self.peak_mib = max(self.peak_mib, usage.ru_maxrss / 1024)
+        if PEAK_MARK in text:
+            text, _, peak = text.rpartition(PEAK_MARK)
+            self.peak_mib = max(self.peak_mib, int(peak) / 1024) if peak.isdigit() else self.peak_mib
         self.cpu_seconds += usage.ru_utime + usage.ru_stime
         self.each[output.relative_to(self.site_dir).as_posix()] = usage.ru_utime + usage.ru_stime
         if process.returncode != 0:
@@ -687,11 +691,34 @@ class Indexing:
         process = self.process
         if process is not None and process.returncode is None:
             # Not Popen.kill, which polls: the background thread is the one that reaps the process.
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(process.pid, signal.SIGKILL)
+            _kill_group(process.pid)
         if self._started():
             self.thread.join()
         shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+#: Runs Pagefind (the command after it) and writes, after what Pagefind wrote, PEAK_MARK and the
+#: most memory it held (KiB). A process started by the build would not tell it: Linux counts in a
+#: child's peak the memory of the process it was started from (hundreds of MiB of the build), and
+#: this small one starts it instead. Killed with its process group (``_kill_group``).
+MEASURED = """import os, resource, signal, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+sys.stdout.write("%s%d" % (PEAK_MARK, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.stdout.flush()
+if code < 0:  # ended by a signal (the kernel's, out of memory): so is this process
+    if -code != signal.SIGKILL:
+        signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
+PEAK_MARK = "\nnewsroom: Pagefind peak KiB "
+MEASURED = MEASURED.replace("PEAK_MARK", repr(PEAK_MARK))
+
+
+def _kill_group(pid: int) -> None:
+    """Kill the process that runs Pagefind, and Pagefind (its process group)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _forced(language: str) -> str:
