@@ -310,6 +310,16 @@ def test_check_source_is_the_same_rule_for_one_file(tree, tmp_path):
     assert (
         str(check_source(project / "docs/none.md", project, "docs/none.md")) == "docs/none.md: the file does not exist"
     )
+    # Names as in the releases folder: a hand-written page or a file beside it is published too.
+    write(project / "docs/ev\u202eil.md", "# Evil\n")
+    write(project / "docs/fi\x1bles/photo.png", "x")
+    assert str(check_source(project / "docs/ev\u202eil.md", project, "docs/ev\u202eil.md")) == (
+        "docs/ev\\u202eil.md: the name holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE), which "
+        "changes the order or the lines in which it is shown; rename it"
+    )
+    assert str(check_source(project / "docs/fi\x1bles/photo.png", project, "docs/fi\x1bles/photo.png")) == (
+        "docs/fi\\u001bles/photo.png: the name holds the control character U+001B; rename it"
+    )
 
 
 def test_a_photo_must_pass_the_same_check(tree, tmp_path):

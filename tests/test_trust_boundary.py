@@ -280,6 +280,14 @@ def test_a_symlink_in_docs_leading_out_of_the_project_fails_the_build(archive, t
     archive.failing_build(f"docs/env.txt: the file is a symbolic link to '{secret}', outside the project")
 
 
+def test_a_file_in_docs_named_to_read_otherwise_fails_the_build(archive):
+    # "photo<U+202E>gnp.exe" shows as "photoexe.png": refused in docs/ as among the releases.
+    (archive.path / "docs" / "photo\u202egnp.exe").write_bytes(b"MZ")
+    archive.failing_build(
+        "docs/photo\\u202egnp.exe: the name holds the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE)"
+    )
+
+
 # -- publishing ----------------------------------------------------------------------------------
 
 

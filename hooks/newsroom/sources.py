@@ -183,8 +183,13 @@ def scan(settings: Settings) -> Scan:
 
 
 def check_source(path: Path, project_dir: Path, shown_as: str) -> Problem | None:
-    """None when ``path`` is a regular file whose real path lies inside ``project_dir``; else the
-    problem, reported as ``shown_as`` (the path as editors know it: ``docs/about.md``)."""
+    """None when ``path`` is a regular file whose real path lies inside ``project_dir``, named as
+    a file of the releases folder must be (``scan``); else the problem, reported as ``shown_as``
+    (the path as editors know it: ``docs/about.md``)."""
+    for name in shown_as.split("/"):
+        trouble = _name_trouble(name, shown_as)
+        if trouble is not None:
+            return Problem(_shown(shown_as), trouble)
     issue = source_issue(path, project_dir)
     return None if issue is None else Problem(shown_as, f"the file {issue}")
 
