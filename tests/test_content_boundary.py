@@ -13,6 +13,7 @@ import re
 import shutil
 import struct
 import subprocess
+import time
 import unicodedata
 import warnings
 import zlib
@@ -1145,6 +1146,23 @@ def test_a_file_the_system_will_not_let_grow_fails_the_build_with_a_message_and_
     rebuilt = project.build(env=env)
     assert rebuilt.returncode == 0, rebuilt.log
     assert (site / "news/2021/01/02/y/index.html").exists()
+
+
+def test_a_body_markdown_would_take_hours_to_convert_fails_the_build_in_its_time(project):
+    # Python-Markdown takes quadratic time on a run of '[' (20,000: 90 s; Python-Markdown#798): an
+    # hourly build would hang. Given one second here (20 by default), the body fails in one.
+    project.release("2021-01-01-good.md", release_text(date="2021-01-01", title="Good"))
+    project.release("2021-01-02-brackets.md", with_front(*BASE[:2], "date: 2021-01-02", body="[" * 20_000))
+    started = time.perf_counter()
+    build = project.failing_build(
+        "press_releases/2021-01-02-brackets.md:7: the body took more than 1 s of processor time to convert to "
+        "HTML, where a body of ordinary text takes a few thousandths of a second: Markdown slows down without "
+        "end on some text, such as thousands of '[' or '[^' in one paragraph; break such a run up or delete it",
+        env={"NEWSROOM_CONVERT_SECONDS": "1"},
+        check=False,
+    )
+    assert time.perf_counter() - started < 30, "stopped after its second, not after the 90 s it would take"
+    assert "2021-01-01-good.md" not in build.log
 
 
 def test_nested_duplicate_keys_fail_the_build(project):

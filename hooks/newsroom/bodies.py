@@ -28,10 +28,14 @@ and its code matches the secret.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
+import os
+import signal
 import struct
+import threading
 from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -332,7 +336,8 @@ class Bodies:
             return found[0], found[1], None, key
         md = self.md
         md.reset()
-        html_text = md.convert(text)
+        with processor_budget(convert_seconds()):
+            html_text = md.convert(text)
         toc = getattr(md, "toc_tokens", [])
         if conversions is not None:
             conversions.put(key, html_text, toc)
@@ -412,6 +417,13 @@ class Bodies:
                 source,
                 "the body cannot be converted: its lists or quotes are nested too deeply "
                 f"(the limit is about {MAX_DEPTH} levels)",
+            ), ""
+        except TooSlow:
+            return _failed(
+                source,
+                f"the body took more than {convert_seconds():g} s of processor time to convert to HTML, where a "
+                "body of ordinary text takes a few thousandths of a second: Markdown slows down without end on "
+                "some text, such as thousands of '[' or '[^' in one paragraph; break such a run up or delete it",
             ), ""
         except Exception as err:  # noqa: BLE001 - an extension's own bug must not become a traceback
             return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})"), ""
@@ -581,6 +593,47 @@ def _load(entry: bytes) -> tuple[Rendered, str]:
         digest=str(found["digest"]),
     )
     return rendered, str(found["conversion"])
+
+
+#: The processor time one body may take to convert to HTML (``NEWSROOM_CONVERT_SECONDS`` sets
+#: another). A body of ordinary text takes milliseconds (about 5 ms for 650 words, 0.25 s for a
+#: megabyte); Python-Markdown takes quadratic time on some text (Python-Markdown#798: 20,000 '['
+#: in a paragraph take 90 s, 40,000 six minutes), which would hold a build, and every hourly
+#: build after it, for hours: such a body fails the build instead, saying why.
+CONVERT_SECONDS = 20.0
+
+
+def convert_seconds() -> float:
+    try:
+        return float(os.environ.get("NEWSROOM_CONVERT_SECONDS", CONVERT_SECONDS))
+    except ValueError:
+        return CONVERT_SECONDS
+
+
+class TooSlow(BaseException):
+    """A conversion ran out of its processor time: a BaseException, which no extension's own
+    ``except Exception`` swallows."""
+
+
+def _out_of_time(signum: int, frame: Any) -> None:
+    raise TooSlow
+
+
+@contextlib.contextmanager
+def processor_budget(seconds: float) -> Any:
+    """Raise TooSlow in the block once this process has spent ``seconds`` of processor time in
+    it (a virtual timer: a slow or busy machine changes nothing). In the main thread only, where
+    signals are delivered; elsewhere, the block runs without a budget."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGVTALRM) is not _out_of_time:
+        signal.signal(signal.SIGVTALRM, _out_of_time)
+    signal.setitimer(signal.ITIMER_VIRTUAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
 
 
 def _failed(source: Source, message: str, line: int | None = None) -> Rendered:
