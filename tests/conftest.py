@@ -157,24 +157,27 @@ class Project:
         time, from the build and its forked processes alike. The bytes written."""
         counts = self.path / "counts"
         counts.write_bytes(b"")
-        script = (
-            "import os, sys\n"
-            "counts = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND | os.O_CREAT)\n"
-            f"{patching}\n"
-            "from mkdocs.__main__ import cli\n"
-            'cli(["build", "--strict", "-f", sys.argv[2], "-d", sys.argv[3]])\n'
-        )
+        opened = f"import os\ncounts = os.open({str(counts)!r}, os.O_WRONLY | os.O_APPEND | os.O_CREAT)\n"
+        done = self.patched_build(opened + patching, env)
+        assert done.returncode == 0, done.log
+        return counts.read_bytes()
+
+    def patched_build(self, patching: str, env: dict | None = None) -> Build:
+        """A build (``mkdocs build --strict`` into ``site/``, run as ``build`` runs it) with
+        ``patching`` run first, in the build's process: Python that changes what the build meets."""
+        script = f"import sys\n{patching}\nfrom mkdocs.__main__ import cli\n"
+        script += 'cli(["build", "--strict", "-f", sys.argv[1], "-d", sys.argv[2]])\n'
         (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
         environ = {**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": NOW}
+        site = self.path / "site"
         done = subprocess.run(
-            [sys.executable, "-c", script, str(counts), "mkdocs.yml", str(self.path / "site")],
+            [sys.executable, "-c", script, "mkdocs.yml", str(site)],
             cwd=self.path,
             env={**environ, **(env or {})},
             capture_output=True,
             text=True,
         )
-        assert done.returncode == 0, done.stderr
-        return counts.read_bytes()
+        return Build(site, done.returncode, done.stdout + done.stderr)
 
     def check(self, now: str | None = NOW) -> subprocess.CompletedProcess:
         """`make check` on this project (``python -m newsroom check``), as an editor runs it."""

@@ -1148,6 +1148,54 @@ def test_a_file_the_system_will_not_let_grow_fails_the_build_with_a_message_and_
     assert (site / "news/2021/01/02/y/index.html").exists()
 
 
+#: The build's process meets ``site/`` as a mount point (a container's volume), as the system
+#: does: it refuses to rename the mount (EBUSY), in one step with the new site or otherwise, or to
+#: rename a file from outside it into it (EXDEV: another disk).
+SITE_MOUNTED = """
+import errno, os
+from newsroom import publish
+rename, site = os.rename, sys.argv[2]
+def inside(path):
+    return os.fspath(path).startswith(site + os.sep)
+def refusing(source, target, *args, **kwargs):
+    if os.fspath(source) == site or os.fspath(target) == site:
+        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), source, target)
+    if inside(source) != inside(target):
+        raise OSError(errno.EXDEV, os.strerror(errno.EXDEV), source, target)
+    return rename(source, target, *args, **kwargs)
+os.rename = os.replace = refusing
+publish._exchange = lambda a, b: False
+"""
+
+
+@pytest.mark.parametrize("cache", [False, True], ids=["whole site", "keeping its work"])
+def test_a_site_folder_that_cannot_be_replaced_fails_with_a_message_and_stays_as_it_was(project, cache):
+    env = {"NEWSROOM_CACHE_SECRET": "s" * 32} if cache else {}
+    project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="First"))
+    assert project.build(env=env).returncode == 0
+    site = project.path / "site"
+    before = snapshot(site)
+    project.release("2021-01-02-y.md", release_text(date="2021-01-02", title="Second"))
+    failed = project.patched_build(SITE_MOUNTED, env)
+    assert failed.returncode == 1, failed.log
+    assert "Traceback" not in failed.log, failed.log
+    reason = "Device or resource busy" if not cache else "Invalid cross-device link"
+    assert (
+        f"ERROR   -  newsroom: the new site could not take the place of {site}: {reason} "
+        "(site/ is most likely a mount point, or on another disk than the folder above it"
+    ) in failed.log
+    if not cache:
+        assert "Nothing was published: the site is as it was." in failed.log
+        assert snapshot(site) == before
+    else:
+        assert "The site may now be part old, part new: the next build writes it whole." in failed.log
+    assert "Aborted: the new site could not be published." in failed.log
+    assert [p.name for p in project.path.iterdir() if p.name.startswith(".site.newsroom")] == []
+    rebuilt = project.build(env=env)
+    assert rebuilt.returncode == 0, rebuilt.log
+    assert (site / "news/2021/01/02/y/index.html").exists()
+
+
 def test_a_body_markdown_would_take_hours_to_convert_fails_the_build_in_its_time(project):
     # Python-Markdown takes quadratic time on a run of '[' (20,000: 90 s; Python-Markdown#798): an
     # hourly build would hang. Given one second here (20 by default), the body fails in one.

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 #: lone surrogates), the line and paragraph separators, and the invisible characters that change
 #: the order in which the text around them is shown (bidirectional marks and controls: a name
 #: "x<U+202E>gnp.exe" shows as "xexe.png").
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
+_BUT_C0 = "\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+UNPRINTABLE = re.compile(f"[\x00-\x1f{_BUT_C0}]")
 #: The same but the line feed: what a message, which may run over lines, never prints.
-_UNPRINTABLE_IN_MESSAGES = re.compile(UNPRINTABLE.pattern.replace("\x00-\x1f", "\x00-\x09\x0b-\x1f"))
+_UNPRINTABLE_IN_MESSAGES = re.compile(f"[\x00-\x09\x0b-\x1f{_BUT_C0}]")
 
 
 def shown(text: str, pattern: re.Pattern[str] = UNPRINTABLE) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import secrets
 import shutil
@@ -29,6 +30,25 @@ _AT_FDCWD = -100
 
 class PublishError(RuntimeError):
     """The new site could not replace the old one."""
+
+
+def publish_failure(err: OSError, final: Path, moving_in: bool) -> PublishError:
+    """Why the new site could not take the place of ``final``, and what to do; ``moving_in``: it
+    failed while files were moved in one by one (``Published.move_in``)."""
+    hint = ""
+    if err.errno in (errno.EBUSY, errno.EXDEV):
+        hint = (
+            f" ({final.name}/ is most likely a mount point, or on another disk than the folder above it, as a "
+            "container's volume is: the new site is written beside it and put in its place in one step, which "
+            f"only works within one disk; mount the folder above {final.name}/ instead, or build into a folder "
+            f"inside the mount with `mkdocs build -d`)"
+        )
+    outcome = (
+        "The site may now be part old, part new: the next build writes it whole."
+        if moving_in
+        else "Nothing was published: the site is as it was."
+    )
+    return PublishError(f"the new site could not take the place of {final}: {err.strerror or err}{hint}. {outcome}")
 
 
 def _alive(pid: int) -> bool:
@@ -152,7 +172,16 @@ class Staging:
         if not self.folder.is_dir():
             raise PublishError(f"the new site ({self.folder}) is missing; {self.final} is left as it was")
         published = self.published
-        if published is not None and published.trusted and published.kept:
+        moving_in = published is not None and published.trusted and bool(published.kept)
+        try:
+            return self._commit(moving_in)
+        except OSError as err:
+            self.abandon()
+            raise publish_failure(err, self.final, moving_in) from err
+
+    def _commit(self, moving_in: bool) -> str:
+        published = self.published
+        if published is not None and moving_in:
             entries = published.move_in(self.folder)
             shutil.rmtree(self.folder, ignore_errors=True)
             published.manifest.save(entries)
@@ -174,7 +203,12 @@ class Staging:
         old = self.final.parent / f"{prefix}{os.getpid()}-old"
         if self.final.exists():
             os.rename(self.final, old)
-        os.rename(self.folder, self.final)
+        try:
+            os.rename(self.folder, self.final)
+        except OSError:
+            if old.exists() and not self.final.exists():
+                os.rename(old, self.final)  # the published site back in its place
+            raise
         if old.exists():
             remove_later(old, prefix)
 

@@ -35,6 +35,7 @@ from mkdocs.structure.pages import Page
 
 from ..errors import os_error_message
 from ..outputs import NOT_FOUND_PAGE
+from ..publish import PublishError
 from . import browser, collecting, context, reading, rendering, reuse, text, writing
 from .check import CHECK_COMMAND, CheckPassed
 from .state import BuildState, PreviewCache
@@ -134,7 +135,12 @@ class NewsroomSite:
     def shutdown(self) -> None:
         if self.build is not None:
             complete = self.build.complete
-            writing.publish(self.build)
+            try:
+                writing.publish(self.build)
+            except PublishError as err:
+                log.error(f"newsroom: {err}")
+                reuse.abandon(self.build)
+                raise Abort("Aborted: the new site could not be published.") from None
             if complete:
                 reuse.save(self.build)  # the pages of the site just published kept for the next build
             else:
