@@ -6,6 +6,8 @@ import gzip
 import json
 import re
 import sys
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -254,9 +256,35 @@ def test_a_pagefind_that_fails_or_is_killed_is_reported_with_what_it_said(tmp_pa
         assert indexing._index([sys.executable, "-c", killed], tmp_path / "site/pagefind") == (
             f"{sys.executable} exited with code -9: killed"
         )
+        # Cancelled while it runs: nothing is left running.
+        pid_file = tmp_path / "pid"
+        sleeps = f"import os, time\nopen({str(pid_file)!r}, 'w').write(str(os.getpid()))\ntime.sleep(60)"
+        running = threading.Thread(
+            target=indexing._index, args=([sys.executable, "-c", sleeps], tmp_path / "site/pagefind")
+        )
+        running.start()
+        deadline = time.monotonic() + 20
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        pid = int(pid_file.read_text())
     finally:
         indexing.cancel()
+    running.join(timeout=20)
+    assert not running.is_alive()
+    deadline = time.monotonic() + 10
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid), "Pagefind outlived the build's cancel"
     assert len(held) == 200 * 2**20
+
+
+def alive(pid: int) -> bool:
+    """Whether the process runs (a zombie no init has reaped yet does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status
 
 
 def test_check_makes_no_search_index(project):

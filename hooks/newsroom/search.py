@@ -636,12 +636,11 @@ class Indexing:
                     stderr=subprocess.STDOUT,
                     text=True,
                     env={**os.environ, **PAGEFIND_ENV},
-                    start_new_session=True,  # Pagefind in the group of the process that measures it
                 )
         except OSError as err:
             return f"running {command[0]} failed: {err}"
         if self.cancelled.is_set():  # cancelled while it started: cancel may have missed it
-            _kill_group(process.pid)
+            _kill(process.pid)
         text = process.stdout.read() if process.stdout else ""
         _, status, usage = os.wait4(process.pid, 0)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -691,7 +690,7 @@ class Indexing:
         process = self.process
         if process is not None and process.returncode is None:
             # Not Popen.kill, which polls: the background thread is the one that reaps the process.
-            _kill_group(process.pid)
+            _kill(process.pid)
         if self._started():
             self.thread.join()
         shutil.rmtree(self.work_dir, ignore_errors=True)
@@ -700,9 +699,12 @@ class Indexing:
 #: Runs Pagefind (the command after it) and writes, after what Pagefind wrote, PEAK_MARK and the
 #: most memory it held (KiB). A process started by the build would not tell it: Linux counts in a
 #: child's peak the memory of the process it was started from (hundreds of MiB of the build), and
-#: this small one starts it instead. Killed with its process group (``_kill_group``).
-MEASURED = """import os, resource, signal, subprocess, sys
-code = subprocess.call(sys.argv[1:])
+#: this small one starts it instead. Pagefind dies with it (``_kill``), and both stay in the build's
+#: process group, which Ctrl-C in a terminal interrupts whole.
+MEASURED = """import ctypes, os, resource, signal, subprocess, sys
+def die_with_this_process():  # Linux's PR_SET_PDEATHSIG: killed with it, it leaves no Pagefind behind
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+code = subprocess.call(sys.argv[1:], preexec_fn=die_with_this_process)
 sys.stdout.write("%s%d" % (PEAK_MARK, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
 sys.stdout.flush()
 if code < 0:  # ended by a signal (the kernel's, out of memory): so is this process
@@ -715,10 +717,10 @@ PEAK_MARK = "\nnewsroom: Pagefind peak KiB "
 MEASURED = MEASURED.replace("PEAK_MARK", repr(PEAK_MARK))
 
 
-def _kill_group(pid: int) -> None:
-    """Kill the process that runs Pagefind, and Pagefind (its process group)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+def _kill(pid: int) -> None:
+    """Kill the process that runs Pagefind, and with it Pagefind."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
 
 
 def _forced(language: str) -> str:
