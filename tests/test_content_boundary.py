@@ -1120,16 +1120,30 @@ def test_bidirectional_controls_left_open_in_escapes_references_and_pages_fail_t
     assert "2021-01-01-good.md" not in build.log
 
 
-@pytest.mark.parametrize("cache", [False, True], ids=["whole site", "keeping its work"])
-def test_a_file_the_system_will_not_let_grow_fails_the_build_with_a_message_and_publishes_nothing(project, cache):
-    # As a full disk does: the write fails. The build says so, not with a traceback, and the site
-    # stays as it was; the next build, with room, publishes.
+def published_then_edited(project, cache: bool, body: str = "Body.") -> tuple[dict, Path, dict[str, bytes]]:
+    """A site published (with the cache's secret if ``cache``), then a release added: the build's
+    environment, the site and what it holds."""
     env = {"NEWSROOM_CACHE_SECRET": "s" * 32} if cache else {}
     project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="First"))
     assert project.build(env=env).returncode == 0
     site = project.path / "site"
-    before = snapshot(site)
-    project.release("2021-01-02-y.md", release_text(date="2021-01-02", title="Second", body="Long. " * 30_000))
+    project.release("2021-01-02-y.md", release_text(date="2021-01-02", title="Second", body=body))
+    return env, site, snapshot(site)
+
+
+def published_by_the_next_build(project, env: dict) -> None:
+    """No scratch left by the failed build, and the next one, unhindered, publishes the release."""
+    assert [p.name for p in project.path.iterdir() if p.name.startswith(".site.newsroom")] == []
+    rebuilt = project.build(env=env)
+    assert rebuilt.returncode == 0, rebuilt.log
+    assert (project.path / "site/news/2021/01/02/y/index.html").exists()
+
+
+@pytest.mark.parametrize("cache", [False, True], ids=["whole site", "keeping its work"])
+def test_a_file_the_system_will_not_let_grow_fails_the_build_with_a_message_and_publishes_nothing(project, cache):
+    # As a full disk does: the write fails. The build says so, not with a traceback, and the site
+    # stays as it was; the next build, with room, publishes.
+    env, site, before = published_then_edited(project, cache, body="Long. " * 30_000)
     failed = project.build(env=env, largest_file=100_000)
     assert failed.returncode == 1, failed.log
     assert "Traceback" not in failed.log, failed.log
@@ -1142,10 +1156,7 @@ def test_a_file_the_system_will_not_let_grow_fails_the_build_with_a_message_and_
     assert said[1].startswith(str(project.path / ".site.newsroom-")), "the file it could not write"
     assert "Aborted: the build could not read or write a file." in failed.log
     assert snapshot(site) == before
-    assert [p.name for p in project.path.iterdir() if p.name.startswith(".site.newsroom")] == []
-    rebuilt = project.build(env=env)
-    assert rebuilt.returncode == 0, rebuilt.log
-    assert (site / "news/2021/01/02/y/index.html").exists()
+    published_by_the_next_build(project, env)
 
 
 #: The build's process meets ``site/`` as a mount point (a container's volume), as the system
@@ -1170,12 +1181,7 @@ publish._exchange = lambda a, b: False
 
 @pytest.mark.parametrize("cache", [False, True], ids=["whole site", "keeping its work"])
 def test_a_site_folder_that_cannot_be_replaced_fails_with_a_message_and_stays_as_it_was(project, cache):
-    env = {"NEWSROOM_CACHE_SECRET": "s" * 32} if cache else {}
-    project.release("2021-01-01-x.md", release_text(date="2021-01-01", title="First"))
-    assert project.build(env=env).returncode == 0
-    site = project.path / "site"
-    before = snapshot(site)
-    project.release("2021-01-02-y.md", release_text(date="2021-01-02", title="Second"))
+    env, site, before = published_then_edited(project, cache)
     failed = project.patched_build(SITE_MOUNTED, env)
     assert failed.returncode == 1, failed.log
     assert "Traceback" not in failed.log, failed.log
@@ -1190,10 +1196,7 @@ def test_a_site_folder_that_cannot_be_replaced_fails_with_a_message_and_stays_as
     else:
         assert "The site may now be part old, part new: the next build writes it whole." in failed.log
     assert "Aborted: the new site could not be published." in failed.log
-    assert [p.name for p in project.path.iterdir() if p.name.startswith(".site.newsroom")] == []
-    rebuilt = project.build(env=env)
-    assert rebuilt.returncode == 0, rebuilt.log
-    assert (site / "news/2021/01/02/y/index.html").exists()
+    published_by_the_next_build(project, env)
 
 
 def test_a_body_markdown_would_take_hours_to_convert_fails_the_build_in_its_time(project):
