@@ -29,6 +29,7 @@ and its code matches the secret.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html
 import json
@@ -603,7 +604,9 @@ def _load(entry: bytes) -> tuple[Rendered, str]:
 CONVERT_SECONDS = 20.0
 
 
+@functools.cache
 def convert_seconds() -> float:
+    """``CONVERT_SECONDS``, or ``NEWSROOM_CONVERT_SECONDS``: read once a process, not once a body."""
     try:
         return float(os.environ.get("NEWSROOM_CONVERT_SECONDS", CONVERT_SECONDS))
     except ValueError:
