@@ -71,6 +71,19 @@ def _limit_file_size(size: int) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
 
+class PythonName(str):
+    """A function named in mkdocs.yml as MkDocs' configurations do (``!!python/name:os.system``)."""
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    """YAML as a project's mkdocs.yml: safe, but for the functions it names (``PythonName``)."""
+
+
+_ConfigDumper.add_representer(
+    PythonName, lambda dumper, name: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{name}", "")
+)
+
+
 class Project:
     """A newsroom project in a temporary folder."""
 
@@ -119,6 +132,11 @@ class Project:
     def copy_releases(self, source: Path) -> None:
         shutil.copytree(source, self.releases, dirs_exist_ok=True)
 
+    def write_config(self) -> None:
+        (self.path / "mkdocs.yml").write_text(
+            yaml.dump(self.config, Dumper=_ConfigDumper, allow_unicode=True), encoding="utf-8"
+        )
+
     def newsroom(self, **settings) -> None:
         """Change settings under extra.newsroom in this project's mkdocs.yml."""
         self.config.setdefault("extra", {}).setdefault("newsroom", {}).update(settings)
@@ -135,7 +153,7 @@ class Project:
         """`mkdocs build` (``--strict`` unless told) into ``site/``, or into ``site`` if given;
         ``largest_file``: the size in bytes past which the system refuses to grow a file (as a full
         disk refuses: the write fails, with EFBIG)."""
-        (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
+        self.write_config()
         site = site or self.path / "site"
         environ = {k: v for k, v in os.environ.items() if k != "NEWSROOM_NOW"}
         environ["NO_MKDOCS_2_WARNING"] = "1"
@@ -167,7 +185,7 @@ class Project:
         ``patching`` run first, in the build's process: Python that changes what the build meets."""
         script = f"import sys\n{patching}\nfrom mkdocs.__main__ import cli\n"
         script += 'cli(["build", "--strict", "-f", sys.argv[1], "-d", sys.argv[2]])\n'
-        (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
+        self.write_config()
         environ = {**os.environ, "PYTHONPATH": str(ROOT / "hooks"), "NO_MKDOCS_2_WARNING": "1", "NEWSROOM_NOW": NOW}
         site = self.path / "site"
         done = subprocess.run(
@@ -181,7 +199,7 @@ class Project:
 
     def check(self, now: str | None = NOW) -> subprocess.CompletedProcess:
         """`make check` on this project (``python -m newsroom check``), as an editor runs it."""
-        (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
+        self.write_config()
         environ = {k: v for k, v in os.environ.items() if k != "NEWSROOM_NOW"}
         environ["PYTHONPATH"] = str(ROOT / "hooks")
         if now is not None:
@@ -198,7 +216,7 @@ class Project:
     def serving(self, output: Any = subprocess.DEVNULL, now: str = NOW) -> Iterator[str]:
         """`mkdocs serve --dirty` on this project (as `make serve` runs it), on a free port of
         localhost, its log to ``output``; yields its base URL, and stops it afterwards."""
-        (self.path / "mkdocs.yml").write_text(yaml.safe_dump(self.config, allow_unicode=True), encoding="utf-8")
+        self.write_config()
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]

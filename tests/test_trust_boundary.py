@@ -5,13 +5,19 @@ and that `make check` fails with the same messages)."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
+import os
 import time
 from pathlib import Path
 
+import pymdownx.slugs
 import pytest
 
-from conftest import release_text
+from conftest import PythonName, release_text
+from newsroom import extensions
+from newsroom.settings import Settings, SettingsError
 
 TOKEN = "zqxheld"
 HELD_FILE = f"2026-11-20-{TOKEN}.md"
@@ -266,6 +272,126 @@ def test_links_to_other_sites_and_style_rules_are_handled_by_the_sanitizer(archi
     assert body.xpath(".//p/@style") == ["text-align:center"]
     assert "evil.example" not in build.text("news/2026/10/02/under-test/")
     assert body.xpath(".//marquee") == [] and "old" in body.text_content()
+
+
+# -- the site's Markdown extensions run on every body: none may read files or run code ----------
+
+#: What mkdocs.yml often holds on a Material site: every function here only formats text.
+MATERIAL_EXTENSIONS = [
+    "admonition",
+    "pymdownx.details",
+    {
+        "pymdownx.superfences": {
+            "custom_fences": [
+                {"name": "mermaid", "class": "mermaid", "format": PythonName("pymdownx.superfences.fence_code_format")}
+            ]
+        }
+    },
+    {"pymdownx.tabbed": {"alternate_style": True}},
+    {
+        "pymdownx.emoji": {
+            "emoji_index": PythonName("material.extensions.emoji.twemoji"),
+            "emoji_generator": PythonName("material.extensions.emoji.to_svg"),
+        }
+    },
+    {"pymdownx.arithmatex": {"generic": True}},
+    {"pymdownx.highlight": {"anchor_linenums": True}},
+    "pymdownx.inlinehilite",
+    {"markdown.extensions.toc:TocExtension": {"permalink": True}},
+]
+
+
+def extension_problems(names, configs=None, reviewed=()):
+    return extensions.check(names, configs or {}, set(reviewed))
+
+
+def test_extensions_that_read_files_or_run_code_are_refused_whatever_the_settings_say():
+    snippets = extension_problems(["toc", "pymdownx.snippets"], reviewed=["pymdownx.snippets"])
+    assert snippets == [
+        "mkdocs.yml: markdown_extensions: 'pymdownx.snippets' reads files of the machine that builds the site into "
+        'the page: a release holding --8<-- ".git/config" would publish that file (in CI, the checkout\'s '
+        ".git/config holds its access token), and with url_download, fetches any address a release names. Every "
+        "release is converted with the site's extensions, so it cannot be one of them: remove it"
+    ]
+    assert "'pymdownx.b64' reads image files" in extension_problems(["pymdownx.b64"])[0]
+    assert "'markdown_include.include' reads files" in extension_problems(["markdown_include.include"])[0]
+
+    def formatter(source, language, class_name, options, md, **kwargs):  # as markdown-exec's
+        return ""
+
+    formatter.__module__ = "markdown_exec._internal.formatters.python"
+    fence = {"pymdownx.superfences": {"custom_fences": [{"name": "python", "class": "x", "format": formatter}]}}
+    assert extension_problems(["pymdownx.superfences"], fence, reviewed=[f"{formatter.__module__}.formatter"]) == [
+        "mkdocs.yml: markdown_extensions: pymdownx.superfences: custom_fences[0].format: 'markdown_exec._internal."
+        "formatters.python.test_extensions_that_read_files_or_run_code_are_refused_whatever_the_settings_say.<locals>."
+        "formatter' runs the code of a release's fenced blocks on the machine that builds the site. Every release is "
+        "converted with the site's extensions, so it cannot be used: remove it"
+    ]
+
+
+def test_an_extension_or_a_function_the_newsroom_does_not_know_must_be_reviewed():
+    unknown = "mkdocs.yml: markdown_extensions: 'my_org.markdown' is not an extension the newsroom knows"
+    advice = "list 'my_org.markdown' under extra.newsroom.reviewed_extensions; otherwise remove it"
+    (problem,) = extension_problems(["my_org.markdown"])
+    assert problem.startswith(unknown) and problem.endswith(advice)
+    assert extension_problems(["my_org.markdown"], reviewed=["my_org.markdown"]) == []
+    assert extension_problems(["my_org.markdown:Extension"], reviewed=["my_org.markdown"]) == []
+    # A function given in the settings: found at any depth, in a partial too, by its real name.
+    fence = {"custom_fences": [{"name": "run", "class": "run", "format": os.system}]}
+    (problem,) = extension_problems(["pymdownx.superfences"], {"pymdownx.superfences": fence})
+    assert problem.startswith(
+        "mkdocs.yml: markdown_extensions: pymdownx.superfences: custom_fences[0].format: 'posix.system' is not a "
+        "function the newsroom knows to only format text, and it is handed the text of every release"
+    )
+    assert problem.endswith("list 'posix.system' under extra.newsroom.reviewed_extensions; otherwise remove it")
+    assert extension_problems(["pymdownx.superfences"], {"pymdownx.superfences": fence}, ["posix.system"]) == []
+    with pytest.raises(SettingsError, match="reviewed_extensions: expected a list of extension names such as"):
+        Settings.from_mapping(Path("."), {"reviewed_extensions": "my_org.markdown"})
+    hidden = {"toc": {"slugify": functools.partial(pymdownx.slugs.slugify(case="lower"), sep=os.popen)}}
+    (problem,) = extension_problems(["toc"], hidden)
+    assert "toc: slugify(…).sep: 'os.popen' is not a function" in problem
+
+
+def test_python_markdown_pymdown_and_materials_usual_extensions_are_accepted():
+    names = [item if isinstance(item, str) else next(iter(item)) for item in MATERIAL_EXTENSIONS]
+    configs = {
+        name: {key: (resolved(value)) for key, value in item[name].items()}
+        for item in MATERIAL_EXTENSIONS
+        if isinstance(item, dict)
+        for name in item
+    }
+    assert extension_problems([*names, "tables", "fenced_code", "footnotes", "attr_list"], configs) == []
+    slugs = {"pymdownx.tabbed": {"slugify": pymdownx.slugs.slugify(case="lower")}}
+    assert extension_problems(["pymdownx.tabbed"], slugs) == []
+
+
+def resolved(value):
+    """A setting as MkDocs hands it on: each ``!!python/name`` the function it names."""
+    if isinstance(value, PythonName):
+        module, _, name = value.rpartition(".")
+        return getattr(importlib.import_module(module), name)
+    if isinstance(value, list):
+        return [resolved(item) for item in value]
+    if isinstance(value, dict):
+        return {key: resolved(item) for key, item in value.items()}
+    return value
+
+
+def test_an_extension_that_would_publish_the_checkouts_token_fails_the_build(archive):
+    (archive.path / ".git").mkdir()
+    (archive.path / ".git/config").write_text("[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0dG9rZW4=\n")
+    body_release(archive, 'Our statement:\n\n--8<-- ".git/config"\n')
+    archive.config["markdown_extensions"] = [*archive.config["markdown_extensions"], "pymdownx.snippets"]
+    archive.failing_build("mkdocs.yml: markdown_extensions: 'pymdownx.snippets' reads files of the machine")
+    fence = {"name": "run", "class": "run", "format": PythonName("os.system")}
+    archive.config["markdown_extensions"] = [*MATERIAL_EXTENSIONS, {"pymdownx.superfences": {"custom_fences": [fence]}}]
+    archive.failing_build("pymdownx.superfences: custom_fences[0].format: 'posix.system' is not a function")
+    # Material's usual extensions convert releases; the text of the include is only text.
+    archive.config["markdown_extensions"] = MATERIAL_EXTENSIONS
+    build = archive.build()
+    assert build.returncode == 0, build.log
+    body = build.html("news/2026/10/02/under-test/").xpath("//div[@class='nr-body']")[0]
+    assert "--8<--" in body.text_content() and "c2VjcmV0dG9rZW4" not in build.text("news/2026/10/02/under-test/")
 
 
 def test_a_hand_written_page_is_held_to_the_same_rules(archive):

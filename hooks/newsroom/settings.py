@@ -56,6 +56,9 @@ class Settings:
     embed_hosts: tuple[str, ...] = ()
     """Other hosts release bodies may load images, media and frames from. Empty by default:
     every host listed can see which readers read which release."""
+    reviewed_extensions: tuple[str, ...] = ()
+    """Markdown extensions, and functions given in their settings, that the site's maintainers have
+    read and found to turn text into HTML and do nothing else (``extensions``)."""
     onion_location: str | None = None
     """The site's address as an onion service (``http://<56 characters>.onion/``): every page
     names its onion address (``Onion-Location``) so Tor Browser offers it."""
@@ -106,6 +109,14 @@ class Settings:
                     f"['www.youtube-nocookie.com'], got {hosts!r}"
                 )
             values["embed_hosts"] = tuple(h.strip().lower().rstrip(".") for h in hosts)
+        if "reviewed_extensions" in values:
+            reviewed = values["reviewed_extensions"]
+            if not isinstance(reviewed, list) or not all(isinstance(n, str) and n.strip() for n in reviewed):
+                raise SettingsError(
+                    f"mkdocs.yml: extra.newsroom.reviewed_extensions: expected a list of extension names such as "
+                    f"['my_org.markdown'], got {reviewed!r}"
+                )
+            values["reviewed_extensions"] = tuple(n.strip() for n in reviewed)
         if values.get("onion_location") is not None:
             try:
                 values["onion_location"] = check_onion_location(values["onion_location"])

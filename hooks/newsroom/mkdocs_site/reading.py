@@ -10,7 +10,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from .. import packing, published
+from .. import extensions, packing, published
 from ..archive import read_archive
 from ..errors import ContentError
 from ..organization import OrganizationError, publisher
@@ -41,6 +41,12 @@ def configure(preview: PreviewCache, command: str, dirty: bool, config: MkDocsCo
         )
     except SettingsError as err:
         raise PluginError(str(err)) from None
+    # Every body is converted with the site's extensions: none may read files or run code.
+    problems = extensions.check(
+        config["markdown_extensions"], config["mdx_configs"] or {}, set(settings.reviewed_extensions)
+    )
+    if problems:
+        raise PluginError("\n".join(problems))
     if not config.site_url:
         raise PluginError(
             "site_url is required: feeds need absolute URLs for their links and the sitemap. "
