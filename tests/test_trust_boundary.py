@@ -588,6 +588,34 @@ def test_a_hand_written_page_at_a_releases_address_fails_the_build(archive):
     )
 
 
+def test_a_file_in_docs_where_the_site_writes_its_own_fails_the_build_instead_of_vanishing(archive):
+    # Each would be replaced, without a word, by what the site writes there after MkDocs copied it
+    # (robots.txt is not: the site's keeps a hand-written one's rules, ``test_news_sitemap``).
+    archive.newsroom(languages=["en", "ko"])
+    for name in ("feed.xml", "ko/feed.json", "_headers", "news-sitemap.xml", "countries/south-korea/atom.xml"):
+        (archive.path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
+        (archive.path / "docs" / name).write_text("hand-written\n")
+    archive.release(
+        "2026-09-30-tagged.md", release_text(title="Tagged", date="2026-09-30T09:00", countries=["South Korea"])
+    )
+    archive.failing_build(
+        "5 problems in the hand-written pages:\n",
+        "docs/_headers: is published at _headers, where the site itself (the headers file) is written; move or "
+        "rename it",
+        "docs/countries/south-korea/atom.xml: is published at countries/south-korea/atom.xml, where the site itself "
+        "(a feed) is written",
+        "docs/feed.xml: is published at feed.xml, where the site itself (a feed) is written",
+        "docs/news-sitemap.xml: is published at news-sitemap.xml, where the site itself (the news sitemap) is written",
+        "docs/ko/feed.json: is published at ko/feed.json, where the site itself (a feed) is written",
+    )
+    # With a release's problem too, the count says where both are.
+    for name in ("feed.xml", "ko/feed.json", "_headers", "news-sitemap.xml", "countries/south-korea/atom.xml"):
+        (archive.path / "docs" / name).unlink()
+    body_release(archive, "<script>alert(1)</script>\n")
+    archive.doc("about.md", "# About\n\n<script>alert(1)</script>\n")
+    archive.failing_build("2 problems in the press releases and the hand-written pages:\n")
+
+
 def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(archive, tmp_path):
     import time
     import urllib.request

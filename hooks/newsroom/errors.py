@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 #: What a message never prints as it is: control characters, bytes that are not UTF-8 (read as
@@ -63,10 +64,18 @@ class ContentError(Exception):
         self.problems = sorted(problems, key=lambda p: (p.path, p.line or 0))
         super().__init__(self.report())
 
-    def report(self) -> str:
+    def report(self, places: Mapping[str, str] | None = None) -> str:
+        """Every problem, under a line that counts them and says where they are: ``places`` names
+        what the files under each folder are (``{"docs/": "the hand-written pages"}``); without
+        it, the problems are in the press releases."""
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{count} {noun} in the press releases:"]
+        if places is None:
+            where = " in the press releases"
+        else:
+            found = [name for prefix, name in places.items() if any(p.path.startswith(prefix) for p in self.problems)]
+            where = f" in {' and '.join(found)}" if found else ""
+        lines = [f"{count} {noun}{where}:"]
         lines.extend(f"  {problem}" for problem in self.problems)
         return "\n".join(lines)
 

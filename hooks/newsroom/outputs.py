@@ -23,6 +23,11 @@ from .urls import media_url
 NOT_FOUND_PAGE = "404.html"
 
 
+#: What the site writes with the text of a hand-written file of the same name in it (docs/robots.txt
+#: keeps its rules, and gains the sitemaps' lines): such a file is not replaced, and may be there.
+MERGED = frozenset({sitemap.ROBOTS})
+
+
 class Claims:
     """Who answers each address: files by path, and folders the site fills itself by prefix."""
 

@@ -181,7 +181,15 @@ def add_redirects(state: BuildState, files: Files, config: MkDocsConfig) -> None
                         "writes; move or rename it",
                     )
                 )
-            claims.claim(file.dest_uri, f"{docs}/{file.src_uri}")
+            other = claims.claim(file.dest_uri, f"{docs}/{file.src_uri}")
+            if other is not None and inside is None and file.dest_uri not in outputs.MERGED:
+                # The site's own file would replace it without a word.
+                problems.append(
+                    Problem(
+                        f"{docs}/{file.src_uri}",
+                        f"is published at {file.dest_uri}, where {other} is written; move or rename it",
+                    )
+                )
         elif file.src_uri.startswith(settings.releases_dir + "/"):
             claims.claim(file.dest_uri, file.src_uri)  # a file shipped with the releases
         else:

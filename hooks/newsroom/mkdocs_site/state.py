@@ -170,10 +170,14 @@ class BuildState:
         """Fail the build with every problem listed. Under `mkdocs serve` the problems are shown
         and the preview goes on, with the last archive that could be read: MkDocs' preview server
         would otherwise hold every request until the next build that succeeds."""
+        places = {f"{self.settings.releases_dir}/": "the press releases"}
+        if self.docs_dir:
+            places[project_path(self, self.docs_dir) + "/"] = "the hand-written pages"
+        report = error.report(places)
         if not self.serving:
-            raise PluginError(error.report())
+            raise PluginError(report)
         log.error(
-            f"{error.report()}\nThe preview goes on with the last version that could be read; "
+            f"{report}\nThe preview goes on with the last version that could be read; "
             "`make build` fails until these are fixed."
         )
 
