@@ -596,10 +596,17 @@ def test_a_file_in_docs_where_the_site_writes_its_own_fails_the_build_instead_of
         (archive.path / "docs" / name).parent.mkdir(parents=True, exist_ok=True)
         (archive.path / "docs" / name).write_text("hand-written\n")
     archive.release(
-        "2026-09-30-tagged.md", release_text(title="Tagged", date="2026-09-30T09:00", countries=["South Korea"])
+        "2026-09-30-tagged.md",
+        release_text(
+            title="Tagged", date="2026-09-30T09:00", countries=["South Korea"], body="![A map](images/map.png)"
+        ),
     )
+    archive.asset("images/map.png")
+    archive.doc("media/images/map.png", "not the map\n")
     archive.failing_build(
-        "5 problems in the hand-written pages:\n",
+        "6 problems in the hand-written pages:\n",
+        "docs/media/images/map.png: is published at media/images/map.png, where press_releases/images/map.png is; "
+        "move or rename it",
         "docs/_headers: is published at _headers, where the site itself (the headers file) is written; move or "
         "rename it",
         "docs/countries/south-korea/atom.xml: is published at countries/south-korea/atom.xml, where the site itself "
@@ -611,6 +618,7 @@ def test_a_file_in_docs_where_the_site_writes_its_own_fails_the_build_instead_of
     # With a release's problem too, the count says where both are.
     for name in ("feed.xml", "ko/feed.json", "_headers", "news-sitemap.xml", "countries/south-korea/atom.xml"):
         (archive.path / "docs" / name).unlink()
+    (archive.path / "docs/media/images/map.png").unlink()
     body_release(archive, "<script>alert(1)</script>\n")
     archive.doc("about.md", "# About\n\n<script>alert(1)</script>\n")
     archive.failing_build("2 problems in the press releases and the hand-written pages:\n")

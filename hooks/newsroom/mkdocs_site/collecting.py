@@ -190,8 +190,12 @@ def add_redirects(state: BuildState, files: Files, config: MkDocsConfig) -> None
                         f"is published at {file.dest_uri}, where {other} is written; move or rename it",
                     )
                 )
-        elif file.src_uri.startswith(settings.releases_dir + "/"):
-            claims.claim(file.dest_uri, file.src_uri)  # a file shipped with the releases
+        elif file.src_uri.startswith(settings.releases_dir + "/"):  # a file shipped with the releases
+            other = claims.claim(file.dest_uri, file.src_uri)
+            if other is not None and other.startswith(docs + "/"):
+                problems.append(
+                    Problem(other, f"is published at {file.dest_uri}, where {file.src_uri} is; move or rename it")
+                )
         else:
             claims.claim(file.dest_uri, "the site itself")
     for release in [*archive.published, *archive.held]:
