@@ -444,3 +444,18 @@ def test_the_publishing_workflow_runs_hourly_tests_and_a_strict_build():
     assert ".ci/run" in steps and "make build" in steps
     assert "mkdocs build --strict" in (ROOT / "Makefile").read_text()
     assert "private" in (ROOT / "README.md").read_text()
+
+
+def test_the_publishing_workflow_pins_its_actions_by_commit_and_keeps_no_token_in_the_checkout():
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/publish.yml").read_text())
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    used = [step["uses"] for step in steps if "uses" in step]
+    assert len(used) == 5
+    for action in used:  # a tag can be moved to other code, a commit cannot
+        name, _, ref = action.partition("@")
+        assert re.fullmatch("[0-9a-f]{40}", ref), f"{name} is pinned to {ref!r}, not to a commit"
+    checkout = next(step for step in steps if step.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+    assert workflow["permissions"] == {"contents": "read"}
