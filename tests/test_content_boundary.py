@@ -34,8 +34,9 @@ from newsroom.errors import ContentError
 from newsroom.publication import build_time, is_published, release_time
 from newsroom.reader import MAX_YEAR, MIN_YEAR, parse_moment, parse_release
 from newsroom.reader.moments import DATE_HINT
+from newsroom.reader.release import read_bytes
 from newsroom.settings import Settings, SettingsError
-from newsroom.sources import Photos, check_source, scan
+from newsroom.sources import MAX_TEXT_BYTES, Photos, check_source, scan
 from newsroom.taxonomy import check_terms
 
 SEOUL = Settings(project_dir=Path("/nowhere"), timezone="Asia/Seoul")
@@ -1054,6 +1055,34 @@ def test_files_that_are_not_releases_fail_the_build(project, tmp_path):
         "press_releases/2021-01-05-pipe.md: the file is not a regular file but a named pipe (FIFO)",
         "5 problems in the press releases:",
     )
+
+
+def test_a_release_or_page_too_large_to_publish_fails_the_build_and_is_never_read_whole(project, tmp_path):
+    limit = MAX_TEXT_BYTES
+    text = release_text(title="Long", date="2021-01-01")
+    project.release("2021-01-01-long.md", text + "x" * (limit - len(text.encode())))  # exactly the limit
+    project.release("2021-01-02-huge.md", text + "word " * (limit // 5))  # a little over it
+    project.doc("report.md", "# Report\n\n" + "word " * (limit // 4))
+    too_large = "; a release or page may be at most 2,097,152 bytes (2 MiB; a long release is well under 200 KB): "
+    too_large += "publish a long "
+    huge = len((project.releases / "2021-01-02-huge.md").read_bytes())
+    project.failing_build(f"press_releases/2021-01-02-huge.md: the file is {huge:,} bytes (2.0 MiB){too_large}report")
+    (project.releases / "2021-01-02-huge.md").unlink()
+    project.failing_build(
+        "1 problem in the hand-written pages:\n  docs/report.md: the file is 2,621,450 bytes (2.5 MiB);"
+    )
+    (project.path / "docs/report.md").unlink()
+    # Reading stops past the limit, however large the file says it is.
+    settings = Settings(project_dir=project.path)
+    with (project.releases / "2021-01-03-sparse.md").open("wb") as sparse:
+        sparse.truncate(50 * 1024**3)  # 50 GiB, none of it on the disk
+    data, problems = read_bytes(settings, "2021-01-03-sparse.md")
+    assert data is None and [str(p) for p in problems] == [
+        "press_releases/2021-01-03-sparse.md: the file is 53,687,091,200 bytes (51200.0 MiB)"
+        f"{too_large}report as a PDF shipped with the releases, and link to it"
+    ]
+    (project.releases / "2021-01-03-sparse.md").unlink()
+    assert project.build().returncode == 0
 
 
 def test_an_archive_without_releases_fails_the_build_unless_allowed(project):

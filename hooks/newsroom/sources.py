@@ -43,6 +43,23 @@ MAX_NAME_BYTES = 200
 #: (and under Windows' 260 characters where it can).
 MAX_PATH_BYTES = 400
 
+#: Largest text file an editor gives (a release, a page of docs/), in bytes: a long release is
+#: well under 200 KB. A file of tens of megabytes (a log, an export, a paste gone wrong) would
+#: hold every build for minutes and take gigabytes of memory, and make pages and feeds that no
+#: reader could load.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+
+
+def text_size_issue(size: int) -> str | None:
+    """Why a text file of ``size`` bytes is too large to publish (the end of a sentence about it), or None."""
+    if size <= MAX_TEXT_BYTES:
+        return None
+    return (
+        f"is {size:,} bytes ({size / 1024 / 1024:.1f} MiB); a release or page may be at most {MAX_TEXT_BYTES:,} "
+        f"bytes ({MAX_TEXT_BYTES // 1024 // 1024} MiB; a long release is well under 200 KB): publish a long "
+        "report as a PDF shipped with the releases, and link to it"
+    )
+
 
 #: Said of a photo that exists but is not among the files the walk found.
 NOT_PUBLISHED = (
@@ -191,6 +208,8 @@ def check_source(path: Path, project_dir: Path, shown_as: str) -> Problem | None
         if trouble is not None:
             return Problem(_shown(shown_as), trouble)
     issue = source_issue(path, project_dir)
+    if issue is None and shown_as.lower().endswith(MARKDOWN_SUFFIXES):
+        issue = text_size_issue(os.stat(path).st_size)
     return None if issue is None else Problem(shown_as, f"the file {issue}")
 
 

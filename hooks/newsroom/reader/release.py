@@ -19,7 +19,7 @@ from ..model import Release
 from ..packing import pack
 from ..schema import BY_NAME, FIELDS, REQUIRED
 from ..settings import Settings
-from ..sources import MISSING, Photos, scan
+from ..sources import MAX_TEXT_BYTES, MISSING, Photos, scan, text_size_issue
 from .characters import (
     BIDI_CONTROL_BYTES,
     BIDI_CONTROLS,
@@ -291,7 +291,11 @@ def read_bytes(settings: Settings, name: str) -> tuple[bytes | None, list[Proble
     with open(descriptor, "rb") as file:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             return None, [Problem(source, "the file is not a regular file; only regular files are read: remove it")]
-        return file.read(), []
+        data = file.read(MAX_TEXT_BYTES + 1)  # no more, should the file grow as it is read
+        issue = text_size_issue(max(len(data), os.fstat(descriptor).st_size) if len(data) > MAX_TEXT_BYTES else 0)
+        if issue is not None:
+            return None, [Problem(source, f"the file {issue}")]
+        return data, []
 
 
 def release_files(settings: Settings) -> list[str]:
