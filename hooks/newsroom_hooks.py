@@ -58,6 +58,11 @@ def on_build_error(error):
     site.build_failed(error)
 
 
+def on_page_markdown(markdown, page, config, files):
+    site.page_markdown(page)
+    return markdown
+
+
 def on_page_content(html, page, config, files):
     return site.page_content(html, page)
 

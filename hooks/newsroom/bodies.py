@@ -420,12 +420,7 @@ class Bodies:
                 f"(the limit is about {MAX_DEPTH} levels)",
             ), ""
         except TooSlow:
-            return _failed(
-                source,
-                f"the body took more than {convert_seconds():g} s of processor time to convert to HTML, where a "
-                "body of ordinary text takes a few thousandths of a second: Markdown slows down without end on "
-                "some text, such as thousands of '[' or '[^' in one paragraph; break such a run up or delete it",
-            ), ""
+            return _failed(source, too_slow("body")), ""
         except Exception as err:  # noqa: BLE001 - an extension's own bug must not become a traceback
             return _failed(source, f"the body cannot be converted to HTML ({type(err).__name__}: {err})"), ""
         rendered, needles = self._examined(converted, source, resolve=True)
@@ -611,6 +606,15 @@ def convert_seconds() -> float:
         return float(os.environ.get("NEWSROOM_CONVERT_SECONDS", CONVERT_SECONDS))
     except ValueError:
         return CONVERT_SECONDS
+
+
+def too_slow(what: str) -> str:
+    """What is wrong with a body or a page (``what``) that ran out of its processor time."""
+    return (
+        f"the {what} took more than {convert_seconds():g} s of processor time to convert to HTML, where a "
+        f"{what} of ordinary text takes a few thousandths of a second: Markdown slows down without end on "
+        "some text, such as thousands of '[' or '[^' in one paragraph; break such a run up or delete it"
+    )
 
 
 class TooSlow(BaseException):

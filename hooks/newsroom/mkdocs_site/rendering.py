@@ -20,7 +20,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .. import page_cache, parallel
-from ..bodies import Bodies, Rendered, Source
+from ..bodies import Bodies, Rendered, Source, TooSlow, convert_seconds, processor_budget, too_slow
 from ..errors import ContentError, Problem
 from ..reader.characters import character_message, find_forbidden, find_problem_characters
 
@@ -237,6 +237,30 @@ def prerender(state: BuildState) -> None:
                         f"; {renderer.bodies.checked.rejected} kept by a build without this "
                         f"{page_cache.SECRET_VARIABLE} were checked anew"
                     )
+
+
+def budget_page(state: BuildState, page: Page) -> None:
+    """A hand-written page (or a listing's introduction), which MkDocs converts itself, is given
+    the processor time a release body has (``bodies.processor_budget``); one that runs out of it
+    is a problem of the build, named as a body's is, instead of holding the build for hours."""
+    from .pages import RedirectPage, ReleasePage
+
+    if isinstance(page, (ReleasePage, RedirectPage)) or page.file.abs_src_path is None:
+        return
+    render, source = page.render, page.file.abs_src_path
+
+    def budgeted(config: Any, files: Any) -> None:
+        try:
+            with processor_budget(convert_seconds()):
+                render(config, files)
+        except TooSlow:
+            page.content, page.toc = "", get_toc([])
+            text = Path(source).read_text(encoding="utf-8-sig", errors="replace")
+            start = text.find((page.markdown or "").lstrip()[:40])  # where the body starts, after any meta
+            problem = (text.count("\n", 0, max(start, 0)) + 1, too_slow("page"))
+            state.page_bodies[page.file.src_uri] = Rendered.of(html="", feed_html="", text="", problems=[problem])
+
+    page.render = budgeted  # type: ignore[method-assign]  # this page's own, as MkDocs calls it
 
 
 def check_page(state: BuildState, content: str, page: Page) -> str:

@@ -85,6 +85,9 @@ class NewsroomSite:
         reuse.open_cache(state, config)  # every page's key, once its body is checked
         reuse.reuse_pages(state, config, files)
 
+    def page_markdown(self, page: Page) -> None:
+        rendering.budget_page(self.state, page)
+
     def page_content(self, content: str, page: Page) -> str:
         return rendering.check_page(self.state, content, page)
 
