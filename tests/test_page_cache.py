@@ -330,6 +330,29 @@ def test_a_cache_file_that_is_a_symlink_is_never_written_through(project, tmp_pa
     assert snapshot(build.site) == snapshot(cold.site)
 
 
+def test_a_cache_that_cannot_be_written_publishes_the_site_all_the_same_and_says_so(project):
+    """The cache comes from outside (the workflow restores it, a disk fills up): one that cannot be
+    written must not keep embargoes from lifting, nor slow every build down without a word."""
+    project.copy_releases(ARCHIVE)
+    body = "(서울) – 북한인권단체들은 정치범수용소의 실태를 알렸다."  # Korean words, for the Korean cache
+    project.release("2021-06-01-ko.md", release_text("보고서", "2021-06-01", language="ko", body=body))
+    (project.path / ".cache").mkdir()
+    (project.path / ".cache/newsroom").write_text("a file where the cache's folder goes\n")
+    cold = project.build(env=COLD)
+    assert cold.returncode == 0, cold.log
+    for env in ({}, SECRET):
+        build = project.build(env=env)
+        assert build.returncode == 0, build.log
+        assert snapshot(build.site) == snapshot(cold.site)
+        pattern = r"newsroom: the cache could not be written in \.cache/newsroom \(([^:]+): ([^)]+)\)"
+        said = re.findall(pattern, build.log)
+        names = {name for _, listed in said for name in listed.split(", ")}
+        assert {"File exists", "Not a directory"} >= {reason for reason, _ in said}, build.log
+        assert {"markdown.sqlite3", "korean.sqlite3", "releases.sqlite3", "pagefind"} <= names, build.log
+        assert ("pages.sqlite3" in names) == bool(env), "pages are kept with the secret only"
+    assert project.check().returncode == 0
+
+
 def test_a_search_cache_folder_that_is_a_symlink_is_not_used(tmp_path):
     from newsroom import search_cache
 

@@ -39,6 +39,25 @@ def plain_files(path: Path) -> bool:
     return not any(folder.is_symlink() for folder in (path.parent, path.parent.parent))
 
 
+#: The caches this process could not write, and why (``not_written``). A cache that cannot be
+#: written only makes the next build slower; the build says so once, at its end
+#: (``take_not_written``), or hourly builds would slow down with nothing to say why.
+_not_written: dict[str, str] = {}
+
+
+def not_written(path: Path | str | None, error: BaseException) -> None:
+    """Note that the cache at ``path`` could not be written, and why (the first reason given)."""
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error) or type(error).__name__
+    _not_written.setdefault(str(path), reason)
+
+
+def take_not_written() -> dict[str, str]:
+    """The caches this process could not write since it was last asked, and why."""
+    found = dict(_not_written)
+    _not_written.clear()
+    return found
+
+
 def connect(path: Path, **options: Any) -> sqlite3.Connection:
     """``sqlite3.connect`` to a cache file, refused (as an ``sqlite3.Error``, which every cache
     takes as no cache) unless ``plain_files``."""
@@ -143,8 +162,8 @@ class Conversions:
                     prune_rows(db, "conversions", self.used)
             self.known.update(self.fresh)
             self.fresh.clear()
-        except sqlite3.Error:
-            pass  # a cache that cannot be written only makes the next build slower
+        except (sqlite3.Error, OSError) as err:
+            not_written(self.path, err)
 
 
 class Verdicts:
@@ -197,5 +216,5 @@ class Verdicts:
                 if prune:
                     prune_rows(db, "verdicts", self.used)
             self.fresh.clear()
-        except sqlite3.Error:
-            pass  # a cache that cannot be written only makes the next check slower
+        except (sqlite3.Error, OSError) as err:
+            not_written(self.path, err)

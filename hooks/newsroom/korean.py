@@ -285,8 +285,8 @@ def save() -> None:
         _fresh.clear()
         _fresh_texts.clear()
         _used.clear()
-    except sqlite3.Error:
-        pass  # a cache that cannot be written only makes the next build slower
+    except (sqlite3.Error, OSError) as err:
+        cache.not_written(_cache_path, err)
 
 
 def prune() -> None:

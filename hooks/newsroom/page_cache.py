@@ -133,7 +133,8 @@ class PageCache:
                 self._db = connect(self.path, timeout=120, isolation_level="DEFERRED")
                 self._db.execute(_SCHEMA)
                 self._empty = self._db.execute("SELECT 1 FROM pages LIMIT 1").fetchone() is None
-            except (OSError, sqlite3.Error):
+            except (OSError, sqlite3.Error) as err:
+                cache.not_written(self.path, err)
                 self.path, self._db = None, None  # no cache: every page is rendered
                 return None
             self._pid = os.getpid()
@@ -207,8 +208,8 @@ class PageCache:
                 if prune:
                     cache.prune_rows(db, "pages", self.used)
                 db.commit()
-        except sqlite3.Error:
-            pass  # a cache that cannot be written only makes the next build slower
+        except sqlite3.Error as err:
+            cache.not_written(self.path, err)
         finally:
             self.close()
 

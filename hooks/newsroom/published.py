@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from . import cache
 from .cache import CACHE_VARIABLE, FOLDER, plain_files
 from .page_cache import SECRET_VARIABLE
 from .parallel import Forked, ForkedError, available
@@ -166,14 +167,17 @@ class Manifest:
                 return
             _write_new(scratch, f"{_HEADER} {self._mac(body)}\n".encode() + body)
             os.replace(scratch, self.path)
-        except OSError:
-            scratch.unlink(missing_ok=True)
+        except OSError as err:
+            cache.not_written(self.path, err)
+            with contextlib.suppress(OSError):  # never raises: the site is published by now
+                scratch.unlink(missing_ok=True)
 
     def forget(self) -> None:
         """Drop the manifest before the published site changes: until a new one is written, the
         next build trusts nothing in it."""
         if not self.path.is_symlink():
-            self.path.unlink(missing_ok=True)
+            with contextlib.suppress(NotADirectoryError):  # a file where its folder goes: no manifest
+                self.path.unlink(missing_ok=True)
 
 
 def _write_new(path: Path, data: bytes) -> None:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from . import cache
 from .cache import CACHE_VARIABLE, FOLDER, code_version, connect
 from .errors import Problem
 from .model import Contact, Correction, Image, Release
@@ -256,7 +257,8 @@ class ReleaseStore:
                     [(name, *row) for name, row in self.fresh.items()],
                 )
                 db.executemany(f"DELETE FROM {_TABLE} WHERE name = ?", [(name,) for name in gone or ()])
-        except (sqlite3.Error, OSError):
+        except (sqlite3.Error, OSError) as err:
+            cache.not_written(self.path, err)
             self.path = None  # not again in this build
         self.names |= set(self.fresh)
         self.fresh.clear()

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 
+from . import cache
 from .cache import CACHE_VARIABLE, FOLDER
 
 #: The chunk folders of a Pagefind bundle, and the ending of the files each holds.
@@ -182,7 +183,8 @@ class IndexCache:
                 _copy(output / relative, scratch / relative)
             shutil.rmtree(self.root / key, ignore_errors=True)
             scratch.rename(self.root / key)
-        except OSError:
+        except OSError as err:
+            cache.not_written(self.root, err)
             shutil.rmtree(scratch, ignore_errors=True)
 
     def prune(self) -> None:

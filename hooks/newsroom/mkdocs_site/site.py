@@ -26,6 +26,7 @@ is a ``state.BuildState``, made fresh at every ``on_config``.
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -33,6 +34,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from .. import cache
 from ..errors import os_error_message
 from ..outputs import NOT_FOUND_PAGE
 from ..publish import PublishError
@@ -148,3 +150,14 @@ class NewsroomSite:
                 reuse.save(self.build)  # the pages of the site just published kept for the next build
             else:
                 reuse.abandon(self.build)
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for path, reason in cache.take_not_written().items():
+            folder, name = os.path.split(path)
+            grouped.setdefault((folder, reason), []).append(name)
+        for (folder, reason), names in grouped.items():
+            # Not a warning, which would fail a --strict build: the site is published all the same.
+            where = os.path.relpath(folder) if os.path.abspath(folder).startswith(os.getcwd() + os.sep) else folder
+            log.info(
+                f"newsroom: the cache could not be written in {where} ({reason}: {', '.join(sorted(names))}): the "
+                "next build will do again the work this one kept there; check that folder"
+            )
