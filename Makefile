@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONPATH := $(CURDIR)/hooks
 
-.PHONY: build serve test lint check new import bench clean
+.PHONY: build serve test lint check new import strip-photos bench clean
 
 build: $(VENV)/.site-deps  ## Build the site into site/
 	$(BIN)/mkdocs build --strict
@@ -41,6 +41,9 @@ check: $(VENV)/.site-deps  ## Validate every release without building HTML
 # (nor exports TITLE itself, which would expand it), and no shell ever reads it, so backquotes,
 # $(...) and quotes stay exactly as written.
 unexport TITLE
+strip-photos: $(VENV)/.site-deps  ## Remove GPS positions, serial numbers and owners' names from the photos
+	@$(BIN)/python -m newsroom strip-photos
+
 new: export NEWSROOM_TITLE = $(value TITLE)
 new: $(VENV)/.site-deps  ## Start a release: make new TITLE="..."
 	@$(BIN)/python -m newsroom new

@@ -104,12 +104,35 @@ def new(settings: Settings, title: str) -> int:
     return 0
 
 
+def strip_photos(settings: Settings) -> int:
+    """Remove the identifying metadata of every photo of the releases folder, saying what was done."""
+    from . import photo_metadata
+    from .images import PHOTO_FORMATS
+    from .sources import scan
+
+    photos = [
+        settings.releases_path / relative
+        for relative in scan(settings).assets
+        if os.path.splitext(relative)[1].lower() in PHOTO_FORMATS
+    ]
+    done = photo_metadata.strip_all(photos)
+    for path, what in done:
+        print(f"{path.relative_to(settings.project_dir).as_posix()}: {what}")
+    if not done:
+        print(f"strip-photos: none of the {len(photos)} photos held a GPS position, a serial number or an owner's name")
+    return 1 if any(what.startswith("not changed") for _, what in done) else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newsroom", description="Newsroom editor tools.")
     parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate every release without building the site")
     commands.add_parser("fields", help="print the README's table of front-matter fields")
+    commands.add_parser(
+        "strip-photos",
+        help="remove GPS positions, serial numbers and owners' names from the photos of the releases folder",
+    )
     create = commands.add_parser("new", help="start a new release dated now")
     create.add_argument("title", nargs="?", help=f"the title (else the environment variable {TITLE_VARIABLE})")
     from .importer.arguments import add_arguments
@@ -128,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, SettingsError, yaml.YAMLError) as err:
         print(f"{args.config_file}: {err}", file=sys.stderr)
         return 2
+    if args.command == "strip-photos":
+        return strip_photos(settings)
     if args.command == "import":
         from .importer import command as importer
 

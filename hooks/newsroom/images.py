@@ -14,8 +14,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import ExifTags, ImageOps, features
 from PIL import Image as PILImage
-from PIL import features
 
 from .urls import media_url
 
@@ -55,10 +55,13 @@ def thumbnail(source: Path, src: str, site_dir: Path, width: int = WIDTH) -> Thu
     under ``site_dir/media/thumbnails/``; None when the photo cannot be scaled (then use it as is)."""
     if source.suffix.lower() not in SCALABLE:
         return None
-    key = hashlib.sha256(source.read_bytes() + f"\0{width}".encode()).hexdigest()[:12]
+    key = hashlib.sha256(source.read_bytes() + f"\0{width}\0upright".encode()).hexdigest()[:12]
     try:
-        with PILImage.open(source) as image:
-            image.load()
+        with PILImage.open(source) as opened:
+            opened.load()
+            # Upright, as browsers show the photo itself: the copy keeps none of its metadata, and
+            # a phone's photo taken upright is stored on its side with an orientation tag.
+            image = ImageOps.exif_transpose(opened)
             keeps_alpha = image.mode in ("RGBA", "LA", "P") and source.suffix.lower() != ".jpg"
             suffix = ".png" if keeps_alpha else ".jpg"
             relative = media_url(f"{THUMBNAILS}{Path(src).stem}-{key}{suffix}")
@@ -83,7 +86,10 @@ def dimensions(source: Path) -> tuple[int, int] | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
             with PILImage.open(source) as image:
-                return image.size
+                width, height = image.size
+                # As browsers show it: a photo stored on its side, with an orientation tag that turns it.
+                turned = image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8)
+                return (height, width) if turned else (width, height)
     except (OSError, ValueError, PILImage.DecompressionBombError):
         return None
 

@@ -1,0 +1,200 @@
+"""Photos that tell where they were taken and whose camera took them (``newsroom.photo_metadata``):
+refused by the build and `make check`, cleaned by `make strip-photos` without touching the picture;
+and the thumbnails and sizes of photos stored on their side."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PIL.ExifTags import IFD, Base
+
+from conftest import ROOT, release_text
+from newsroom import photo_metadata
+from newsroom.photo_metadata import GPS, OWNER, SERIAL
+
+SEOUL_GPS = {1: "N", 2: (37.0, 33.0, 59.0), 3: "E", 4: (126.0, 58.0, 40.0)}
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def xmp(inner: str, namespaces: str = 'xmlns:exif="http://ns.adobe.com/exif/1.0/"') -> bytes:
+    return (
+        f'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        f'<rdf:RDF xmlns:rdf="{RDF}"><rdf:Description rdf:about="" {namespaces}>{inner}</rdf:Description>'
+        '</rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+def photo(
+    path: Path,
+    *,
+    gps: bool = False,
+    serial: bool = False,
+    owner: bool = False,
+    orientation: int | None = None,
+    packet: bytes | None = None,
+) -> Path:
+    """A photo with a pattern (so that pixels can be compared) and the metadata asked for."""
+    image = Image.new("RGB", (64, 32), (200, 30, 30))
+    for x in range(16):
+        image.putpixel((x, 3), (0, 0, 255))
+    exif = Image.Exif()
+    exif[Base.Make] = "Canon"
+    if orientation is not None:
+        exif[Base.Orientation] = orientation
+    if gps:
+        exif[IFD.GPSInfo] = SEOUL_GPS
+    if serial:
+        exif.get_ifd(IFD.Exif)[Base.BodySerialNumber] = "0123456789"
+    if owner:
+        exif[Base.CameraOwnerName] = "A. Researcher"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kind = {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}[path.suffix]
+    options: dict[str, object] = {"xmp": packet} if packet is not None and kind != "PNG" else {}
+    if packet is not None and kind == "PNG":
+        from PIL.PngImagePlugin import PngInfo
+
+        info = PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", packet.decode())
+        options = {"pnginfo": info}
+    image.save(path, kind, exif=exif, **({"quality": 95} if kind == "JPEG" else {}), **options)
+    return path
+
+
+def pixels(path: Path) -> str:
+    with Image.open(path) as image:
+        return hashlib.sha256(image.convert("RGB").tobytes()).hexdigest()
+
+
+@pytest.mark.parametrize("suffix", [".jpg", ".png", ".webp"])
+def test_what_a_photo_tells_is_found_in_exif_and_xmp_of_every_format(tmp_path, suffix):
+    assert photo_metadata.found_in(photo(tmp_path / f"clean{suffix}", orientation=6)) == []
+    assert photo_metadata.found_in(photo(tmp_path / f"gps{suffix}", gps=True)) == [GPS]
+    assert photo_metadata.found_in(photo(tmp_path / f"all{suffix}", gps=True, serial=True, owner=True)) == [
+        GPS,
+        SERIAL,
+        OWNER,
+    ]
+    # XMP alone: as attributes, as elements, in the IPTC's own namespace, a lens's serial in aux:.
+    attribute = xmp("", 'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="37,33.98N"')
+    assert photo_metadata.found_in(photo(tmp_path / f"x1{suffix}", packet=attribute)) == [GPS]
+    element = xmp("<exif:GPSLongitude>126,58.66E</exif:GPSLongitude>")
+    assert photo_metadata.found_in(photo(tmp_path / f"x2{suffix}", packet=element)) == [GPS]
+    iptc = xmp(
+        "<Iptc4xmpExt:LocationCreated><rdf:Bag><rdf:li rdf:parseType='Resource'><Iptc4xmpExt:GPSLatitude>"
+        "37.56</Iptc4xmpExt:GPSLatitude></rdf:li></rdf:Bag></Iptc4xmpExt:LocationCreated>",
+        'xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"',
+    )
+    assert photo_metadata.found_in(photo(tmp_path / f"x3{suffix}", packet=iptc)) == [GPS]
+    lens = xmp("<aux:SerialNumber>42</aux:SerialNumber>", 'xmlns:aux="http://ns.adobe.com/exif/1.0/aux/"')
+    assert photo_metadata.found_in(photo(tmp_path / f"x4{suffix}", packet=lens)) == [SERIAL]
+    # An empty value tells nothing.
+    empty = xmp("<exif:GPSLatitude></exif:GPSLatitude>")
+    assert photo_metadata.found_in(photo(tmp_path / f"x5{suffix}", packet=empty)) == []
+
+
+def test_hostile_xmp_is_read_without_entities_and_a_damaged_file_tells_nothing(tmp_path):
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">'
+        b'<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">'
+        b'<!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;">]>'
+        b'<x xmlns:exif="http://ns.adobe.com/exif/1.0/"><exif:GPSLatitude>&h;</exif:GPSLatitude>'
+        b"<exif:GPSLongitude>1</exif:GPSLongitude></x>"
+    )
+    started = time.process_time()
+    assert photo_metadata.found_in(photo(tmp_path / "laughs.jpg", packet=laughs)) == [GPS]
+    assert time.process_time() - started < 5, "the entities were expanded"
+    # A packet that cannot be parsed is taken to hold what it names.
+    broken = xmp("<exif:GPSLatitude>37</exif:GPSLatitude>")[:-60]
+    assert photo_metadata.found_in(photo(tmp_path / "broken.jpg", packet=broken)) == [GPS]
+    assert photo_metadata.found_in(photo(tmp_path / "other.jpg", packet=xmp("<exif:Make>x</exif:Make>")[:-60])) == []
+    damaged = tmp_path / "damaged.jpg"
+    damaged.write_bytes(photo(tmp_path / "whole.jpg", gps=True).read_bytes()[:40])
+    assert photo_metadata.found_in(damaged) == []
+    assert photo_metadata.found_in(tmp_path / "missing.jpg") == []
+
+
+@pytest.mark.parametrize("suffix", [".jpg", ".png", ".webp"])
+def test_strip_removes_only_what_tells_a_place_or_a_person_and_keeps_the_picture(tmp_path, suffix):
+    packet = xmp("<exif:GPSLatitude>37,33.98N</exif:GPSLatitude><exif:UserComment>kept</exif:UserComment>")
+    path = photo(tmp_path / f"p{suffix}", gps=True, serial=True, owner=True, orientation=6, packet=packet)
+    before = pixels(path)
+    assert photo_metadata.strip(path) == [GPS, SERIAL, OWNER]
+    assert photo_metadata.found_in(path) == []
+    assert pixels(path) == before, "the picture itself is not changed"
+    with Image.open(path) as image:
+        exif = image.getexif()
+        assert exif[Base.Orientation] == 6 and exif[Base.Make] == "Canon", "the other tags stay"
+        assert dict(exif.get_ifd(IFD.GPSInfo)) == {}
+    kept = path.read_bytes()
+    assert photo_metadata.strip(path) == [] and path.read_bytes() == kept, "a clean photo is left as it is"
+
+
+def test_a_photo_that_tells_fails_the_build_and_make_strip_photos_cleans_it(project):
+    hero = photo(project.releases / "images/hero.jpg", gps=True, orientation=6)
+    inline = photo(project.releases / "images/inline.png", serial=True, owner=True)
+    photo(project.releases / "images/clean.webp")
+    project.release(
+        "2021-01-01-x.md",
+        release_text(
+            title="X",
+            date="2021-01-01",
+            image={"src": "images/hero.jpg", "alt": "A"},
+            body="![A map](images/inline.png)\n\n![Another](images/clean.webp)",
+        ),
+    )
+    fix = "which anyone who downloads it can read: remove"
+    project.failing_build(
+        "2 problems in the press releases:",
+        f"press_releases/images/hero.jpg: the photo holds in its metadata the GPS position where it was taken, {fix} "
+        "it with `make strip-photos` (the picture itself is not changed), then commit the photo again",
+        "press_releases/images/inline.png: the photo holds in its metadata the serial number of the camera or lens "
+        f"that took it and the name of the camera's owner, {fix} them with `make strip-photos`",
+    )
+    assert "37" not in project.check().stderr.replace("2021", ""), "no coordinate is printed in a public log"
+    before = {path: pixels(path) for path in (hero, inline)}
+    stripped = subprocess.run(
+        [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "strip-photos"],
+        cwd=project.path,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+        capture_output=True,
+        text=True,
+    )
+    assert stripped.returncode == 0, stripped.stderr
+    assert stripped.stdout.splitlines() == [
+        "press_releases/images/hero.jpg: removed the GPS position where it was taken",
+        "press_releases/images/inline.png: removed the serial number of the camera or lens that took it and the "
+        "name of the camera's owner",
+    ]
+    assert {path: pixels(path) for path in (hero, inline)} == before
+    build = project.build()
+    assert build.returncode == 0, build.log
+    assert photo_metadata.found_in(build.site / "media/images/hero.jpg") == []
+    with Image.open(build.site / "media/images/hero.jpg") as published:
+        assert published.getexif()[Base.Orientation] == 6
+
+
+def test_a_photo_stored_on_its_side_has_an_upright_thumbnail_and_its_shown_size(project):
+    image = Image.new("RGB", (800, 400), (200, 30, 30))
+    exif = Image.Exif()
+    exif[Base.Orientation] = 6  # shown turned a quarter clockwise: 400 wide, 800 high
+    (project.releases / "images").mkdir()
+    image.save(project.releases / "images/turned.jpg", "JPEG", exif=exif)
+    project.release(
+        "2021-01-01-x.md", release_text(title="X", date="2021-01-01", image={"src": "images/turned.jpg", "alt": "A"})
+    )
+    build = project.build()
+    assert build.returncode == 0, build.log
+    (card,) = build.html("").xpath("//img[contains(@class, 'nr-card__image')]")
+    assert (card.get("width"), card.get("height")) == ("400", "800")
+    with Image.open(build.site / card.get("src")) as thumbnail:
+        assert thumbnail.size == (400, 800)
+    (hero,) = build.html("news/2021/01/01/x/").xpath("//img[contains(@src, 'turned.jpg')]")
+    assert (hero.get("width"), hero.get("height")) == ("400", "800")
