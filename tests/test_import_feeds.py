@@ -665,6 +665,37 @@ def test_make_import_takes_the_paths_exactly_as_written(tmp_path):
     assert "import: AS=word press: expected rss, wordpress or html" in wrong.stderr
 
 
+def test_an_imported_photo_is_published_without_where_it_was_taken(project, tmp_path):
+    from PIL import Image
+
+    from newsroom import photo_metadata
+
+    source = tmp_path / "export"
+    source.mkdir()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation, kept
+    exif[0x8825] = {1: "N", 2: (37.0, 33.0, 59.0), 3: "E", 4: (126.0, 58.0, 40.0)}  # GPS, removed
+    Image.new("RGB", (40, 20), (10, 20, 30)).save(source / "witness.jpg", "JPEG", exif=exif)
+    feed = source / "atom.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><title>Release'
+        '</title><id>urn:x:1</id><link rel="enclosure" type="image/jpeg" href="witness.jpg" title="A photo"/>'
+        '<published>2020-03-01T09:00:00+09:00</published><content type="html">&lt;p&gt;Text.&lt;/p&gt;</content>'
+        "</entry></feed>"
+    )
+    done = run_import(project, feed)
+    assert done.returncode == 0, done.stderr
+    (release,) = project.releases.glob("*.md")
+    copied = project.releases / front_of(release)["image"]["src"]
+    assert photo_metadata.found_in(copied) == [] and photo_metadata.found_in(source / "witness.jpg") != []
+    with Image.open(copied) as image:
+        assert image.getexif()[0x0112] == 6
+    assert f"photo press_releases/{front_of(release)['image']['src']}: removed the GPS position where it was taken" in (
+        report(project)
+    )
+    assert project.build().returncode == 0
+
+
 def test_a_local_photo_outside_the_imported_folder_is_left_out(project, tmp_path):
     """A feed may name any file of the machine as its photo (`/home/…/private.png`, `../`, a link that
     leads out): only photos beside what is imported are copied next to the releases, and published."""

@@ -36,7 +36,7 @@ from markdownify import MarkdownConverter
 from PIL import Image as PILImage
 from slugify import slugify
 
-from .. import parallel
+from .. import parallel, photo_metadata
 from ..images import PHOTO_FORMATS, check_photo
 from ..model import TAXONOMIES
 from ..policy import Policy
@@ -689,5 +689,9 @@ def _write(plan: _Plan, prepared: _Prepared, settings: Settings, options: Option
             target.parent.mkdir(parents=True, exist_ok=True)
             if source != target and (not target.exists() or target.read_bytes() != source.read_bytes()):
                 shutil.copyfile(source, target)
+            # The old site published it as it was; the archive does not publish where it was taken.
+            for _, what in photo_metadata.strip_all([target]):
+                shown = target.relative_to(settings.project_dir).as_posix()
+                report.guesses.append((release, f"photo {shown}: {what} (metadata)"))
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(prepared.final, encoding="utf-8")
