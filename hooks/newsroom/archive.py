@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from stat import S_ISREG
 
-from . import photo_metadata
+from . import images, photo_metadata
 from .errors import ContentError, Problem
-from .images import PHOTO_FORMATS
 from .model import Release
 from .publication import instant, is_published, release_time
 from .readcache import ReleaseStore
@@ -175,10 +174,11 @@ def read_archive(
     problems: list[Problem] = list(found.problems)
     # Every photo that may be published: none may tell where it was taken, nor whose camera took it.
     for relative in found.assets:
-        if os.path.splitext(relative)[1].lower() in PHOTO_FORMATS:
-            issue = photo_metadata.check(settings.releases_path / relative)
-            if issue is not None:
-                problems.append(Problem(f"{settings.releases_dir}/{relative}", f"the photo {issue}"))
+        found_there = images.identifying(settings.releases_path / relative)
+        if found_there:
+            problems.append(
+                Problem(f"{settings.releases_dir}/{relative}", f"the photo {photo_metadata.message(found_there)}")
+            )
     releases: list[Release] = []
     if store is not None and cache is None:
         cache = ReadCache()

@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import ExifTags, ImageOps, features
 from PIL import Image as PILImage
 
+from . import photo_metadata
 from .urls import media_url
 
 #: The photo types a release may have, by extension: the formats Pillow must find in the file.
@@ -94,7 +95,9 @@ def dimensions(source: Path) -> tuple[int, int] | None:
         return None
 
 
-_checked: dict[tuple[str, int, int], str | None] = {}
+#: What each version of a photo (real path, modification time, size) was found to be: why it may
+#: not be a release's photo, or None; and what identifying metadata it holds (``photo_metadata``).
+_checked: dict[tuple[str, int, int], tuple[str | None, list[str]]] = {}
 
 
 def check_photo(source: Path) -> str | None:
@@ -107,11 +110,23 @@ def check_photo(source: Path) -> str | None:
     expected = PHOTO_FORMATS.get(source.suffix.lower())
     if expected is None:
         return f"is not a photo; expected one of {', '.join(sorted(PHOTO_FORMATS))}"
+    return _inspected(source, expected)[0]
+
+
+def identifying(source: Path) -> list[str]:
+    """What identifying metadata the photo at ``source`` holds (``photo_metadata.found_in``), read
+    as ``check_photo`` reads it, in the same single opening of each version of the file; empty
+    for a file that is not a photo, or that cannot be read."""
+    expected = PHOTO_FORMATS.get(source.suffix.lower())
+    return [] if expected is None else _inspected(source, expected)[1]
+
+
+def _inspected(source: Path, expected: tuple[str, ...]) -> tuple[str | None, list[str]]:
     real = os.path.realpath(source)
     try:
         info = os.stat(real)
     except OSError as err:
-        return f"cannot be read: {err.strerror}"
+        return f"cannot be read: {err.strerror}", []
     key = (real, info.st_mtime_ns, info.st_size)
     if key not in _checked:
         _checked[key] = _check_content(real, source.stem, expected)
@@ -122,7 +137,13 @@ def check_photo(source: Path) -> str | None:
 _PILLOW_FORMATS = sorted({names[0] for names in PHOTO_FORMATS.values()})
 
 
-def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> str | None:
+def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> tuple[str | None, list[str]]:
+    """Why the photo at ``path`` may not be a release's, or None; and what identifying metadata it holds."""
+    found: list[str] = []
+    return _checked_format(path, stem, expected, found), found
+
+
+def _checked_format(path: str, stem: str, expected: tuple[str, ...], found: list[str]) -> str | None:
     wanted = expected[0]
     try:
         with open(path, "rb") as file:
@@ -134,8 +155,9 @@ def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> str | Non
             # Never a warning nor an error from Pillow: the size is checked below, with a message.
             warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
             with PILImage.open(path, formats=_PILLOW_FORMATS) as image:
-                found, (width, height) = image.format, image.size
-                assert found is not None, "Pillow names the format of every file it opens"
+                kind, (width, height) = image.format, image.size
+                assert kind is not None, "Pillow names the format of every file it opens"
+                found.extend(photo_metadata.found_in_image(image))
     except PILImage.DecompressionBombError as err:  # twice Pillow's limit: it refuses to say more
         size = _size_past_pillows_limit(path, head)
         if size is not None:
@@ -147,10 +169,10 @@ def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> str | Non
         if what == f"{_article(wanted)} {wanted} image":
             return f"holds {what} that cannot be read (damaged, or cut short); save the photo again as {wanted}"
         return f"is not {_article(wanted)} {wanted} image but {what}; save the photo itself as {wanted}"
-    if found not in expected:
-        extension = EXTENSION_OF[found]
+    if kind not in expected:
+        extension = EXTENSION_OF[kind]
         return (
-            f"holds {_article(found)} {found} image, not {_article(wanted)} {wanted} one: "
+            f"holds {_article(kind)} {kind} image, not {_article(wanted)} {wanted} one: "
             f"rename it to '{stem}{extension}'"
         )
     if width * height > MAX_PIXELS:

@@ -52,21 +52,28 @@ def found_in(path: Path | str) -> list[str]:
     """What identifying metadata the photo at ``path`` holds (``GPS``, ``SERIAL``, ``OWNER``), each
     once, in that order; empty when none, or when Pillow cannot read the file (its format is
     checked elsewhere: ``images.check_photo``)."""
-    found: set[str] = set()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a damaged or huge file is said by images.check_photo
             with PILImage.open(path) as image:
-                exif = image.getexif()
-                gps = exif.get_ifd(IFD.GPSInfo)
-                if any(tag in gps for tag in (1, 2, 3, 4)):  # latitude, longitude and their references
-                    found.add(GPS)
-                for directory in (exif, exif.get_ifd(IFD.Exif)):
-                    found.update(what for tag, what in _EXIF_TAGS.items() if directory.get(tag) not in (None, "", b""))
-                packets = [image.info.get(key) for key in _XMP_KEYS]
+                return found_in_image(image)
     except Exception:  # noqa: BLE001 - any file Pillow cannot read has no metadata it can tell
         return []
-    for packet in packets:
+
+
+def found_in_image(image: PILImage.Image) -> list[str]:
+    """``found_in`` for a photo Pillow has opened (``images`` opens each photo once)."""
+    found: set[str] = set()
+    try:
+        exif = image.getexif()
+        gps = exif.get_ifd(IFD.GPSInfo)
+        if any(tag in gps for tag in (1, 2, 3, 4)):  # latitude, longitude and their references
+            found.add(GPS)
+        for directory in (exif, exif.get_ifd(IFD.Exif)):
+            found.update(what for tag, what in _EXIF_TAGS.items() if directory.get(tag) not in (None, "", b""))
+    except Exception:  # noqa: BLE001 - EXIF that cannot be read tells nothing Pillow could find
+        pass
+    for packet in (image.info.get(key) for key in _XMP_KEYS):
         if packet:
             found.update(_in_xmp(packet.encode("utf-8") if isinstance(packet, str) else bytes(packet)))
     return [what for what in (GPS, SERIAL, OWNER) if what in found]
@@ -93,30 +100,13 @@ def _in_xmp(packet: bytes) -> set[str]:
     return found
 
 
-_checked: dict[tuple[str, int, int], str | None] = {}
-
-
-def check(path: Path | str) -> str | None:
-    """Why the photo at ``path`` may not be published as it is (the end of a sentence about it),
-    or None. Each version of a file (real path, modification time, size) is read once a process."""
-    real = os.path.realpath(path)
-    try:
-        info = os.stat(real)
-    except OSError:
-        return None  # said by the walk of the releases folder
-    key = (real, info.st_mtime_ns, info.st_size)
-    if key not in _checked:
-        found = found_in(real)
-        _checked[key] = (
-            None
-            if not found
-            else (
-                f"holds in its metadata {_joined(found)}, which anyone who downloads it can read: remove "
-                f"{'them' if len(found) > 1 else 'it'} with `make strip-photos` (the picture itself is not "
-                "changed), then commit the photo again"
-            )
-        )
-    return _checked[key]
+def message(found: list[str]) -> str:
+    """What is wrong with a photo that holds ``found`` (the end of a sentence about it)."""
+    return (
+        f"holds in its metadata {_joined(found)}, which anyone who downloads it can read: remove "
+        f"{'them' if len(found) > 1 else 'it'} with `make strip-photos` (the picture itself is not "
+        "changed), then commit the photo again"
+    )
 
 
 def _joined(parts: list[str]) -> str:
@@ -159,7 +149,6 @@ def strip(path: Path | str) -> list[str]:
             image.modify_exif(removed_exif)
         if removed_xmp:
             image.modify_xmp(removed_xmp)
-    _checked.clear()
     left = found_in(path)
     if left:
         raise ValueError(f"still holds {_joined(left)}: save the photo again without its metadata")

@@ -245,8 +245,8 @@ def budget_page(state: BuildState, page: Page) -> None:
     is a problem of the build, named as a body's is, instead of holding the build for hours."""
     from .pages import RedirectPage, ReleasePage
 
-    if isinstance(page, (ReleasePage, RedirectPage)) or page.file.abs_src_path is None:
-        return
+    if isinstance(page, (ReleasePage, RedirectPage)) or page.file.abs_src_path is None or "render" in vars(page):
+        return  # not converted by MkDocs, or given its budget already (a page `make serve` keeps)
     render, source = page.render, page.file.abs_src_path
 
     def budgeted(config: Any, files: Any) -> None:
