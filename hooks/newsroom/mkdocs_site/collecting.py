@@ -181,8 +181,9 @@ def add_redirects(state: BuildState, files: Files, config: MkDocsConfig) -> None
                         "writes; move or rename it",
                     )
                 )
-            other = claims.claim(file.dest_uri, f"{docs}/{file.src_uri}")
-            if other is not None and inside is None and file.dest_uri not in outputs.MERGED:
+            other = claims.files.get(file.dest_uri)  # a folder's own check is above (text/'s, below)
+            claims.claim(file.dest_uri, f"{docs}/{file.src_uri}")
+            if other is not None and file.dest_uri not in outputs.MERGED:
                 # The site's own file would replace it without a word.
                 problems.append(
                     Problem(
