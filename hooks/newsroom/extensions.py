@@ -83,9 +83,13 @@ SETTING = "extra.newsroom.reviewed_extensions"
 def module_of(name: str) -> str:
     """The module an extension's name in mkdocs.yml loads: ``toc`` (an entry point) and
     ``markdown.extensions.toc:TocExtension`` are both ``markdown.extensions.toc``."""
-    found = entry_points(group="markdown.extensions", name=name)
-    target = next(iter(found)).value if found else name
-    return target.partition(":")[0]
+    return _entry_points().get(name, name).partition(":")[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _entry_points() -> dict[str, str]:
+    """The names Python-Markdown finds extensions by, and what each loads (read once a process)."""
+    return {point.name: point.value for point in entry_points(group="markdown.extensions")}
 
 
 def dotted_name(function: Callable[..., Any]) -> tuple[str, str]:
