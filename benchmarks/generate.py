@@ -216,9 +216,14 @@ def paragraph(rng: random.Random, words: int) -> str:
 
 
 def release(
-    rng: random.Random, index: int, when: datetime, versions: dict[str, str] | None = None
+    rng: random.Random,
+    index: int,
+    when: datetime,
+    versions: dict[str, str] | None = None,
+    photo: str | None = None,
 ) -> tuple[str, str, list[str]]:
-    """A file name, its text, and the YAML lines of its terms (for its versions in other languages)."""
+    """A file name, its text, and the YAML lines of its terms (for its versions in other languages);
+    ``photo``: the release's own photo (else every third release has one of IMAGES shared ones)."""
     region = rng.choice(list(GEOGRAPHY))
     countries = rng.sample(GEOGRAPHY[region], rng.randint(1, 2))
     topics = rng.sample(TOPICS, rng.randint(1, 3))
@@ -241,10 +246,10 @@ def release(
     if organizations:
         terms += ["organizations:", *[f'  - "{o}"' for o in organizations]]
     lines += terms
-    if index % 3 == 0:
+    if photo is not None or index % 3 == 0:
         lines += [
             "image:",
-            f"  src: images/photo-{index % IMAGES}.png",
+            f"  src: {photo or f'images/photo-{index % IMAGES}.png'}",
             f'  alt: "{sentence(rng, 10)}"',
             f'  caption: "{sentence(rng, 20)}"',
             f'  credit: "© {when.year} Newsroom Photo Desk"',
@@ -327,6 +332,23 @@ def translation(
     return translation_name(when, index, language), "\n".join(lines) + "\n\n" + "\n".join(body)
 
 
+def own_photo(index: int, when: datetime) -> bytes:
+    """A small JPEG of its own for release ``index``, with the EXIF a camera writes (its make and
+    model, when it was taken; nothing that identifies it or its owner): every build reads it."""
+    import io
+
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((320, 180)).convert("RGB")
+    tint = Image.new("RGB", image.size, ((index * 37) % 256, (index * 91) % 256, (index * 53) % 256))
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Newsroom", "Benchmark Camera"  # Make, Model
+    exif[0x0132] = f"{when:%Y:%m:%d %H:%M:%S}"  # DateTime
+    out = io.BytesIO()
+    Image.blend(image, tint, 0.5).save(out, "JPEG", quality=80, exif=exif)
+    return out.getvalue()
+
+
 def translation_name(when: datetime, index: int, language: str) -> str:
     return f"{when:%Y-%m-%d}-release-{index:06d}-{language}.md"
 
@@ -338,10 +360,13 @@ def generate(
     languages: tuple[str, ...] = ("en",),
     translated: float = 0.0,
     vocabulary: str = "small",
+    photos: str = "shared",
 ) -> None:
     """Write ``count`` releases into ``out`` (a releases folder), one every ~13 hours back from 2026,
     and the versions in ``languages`` after the first of a share ``translated`` of them; their
-    English words from WORDS (``vocabulary`` "small") or as real text has them ("zipf", ZipfText)."""
+    English words from WORDS (``vocabulary`` "small") or as real text has them ("zipf", ZipfText).
+    ``photos`` "shared": every third release has one of IMAGES photos; "own": every release has
+    its own (``own_photo``), as in a news archive."""
     from scripts.make_placeholder import png  # the sample photo's maker, reused for synthetic photos
 
     rng = ZipfText(seed) if vocabulary == "zipf" else random.Random(seed)
@@ -358,7 +383,12 @@ def generate(
         versions = {}
         if others and chance.random() < translated:
             versions = {language: translation_name(when, index, language) for language in others}
-        name, text, terms = release(rng, index, when, versions)
+        photo = None
+        if photos == "own":
+            photo = f"images/{when:%Y}/photo-{index:06d}.jpg"
+            (out / photo).parent.mkdir(exist_ok=True)
+            (out / photo).write_bytes(own_photo(index, when))
+        name, text, terms = release(rng, index, when, versions, photo)
         (out / name).write_text(text, encoding="utf-8")
         if versions:
             for language in others:
@@ -374,9 +404,10 @@ def main() -> None:
     parser.add_argument("--languages", default="en", help="the editions, the first the releases' own: en,ko,ar")
     parser.add_argument("--translated", type=float, default=0.0, help="share of releases also in each other language")
     parser.add_argument("--vocabulary", choices=["small", "zipf"], default="small", help="English words: see ZipfText")
+    parser.add_argument("--photos", choices=["shared", "own"], default="shared", help="see generate")
     args = parser.parse_args()
     languages = tuple(args.languages.split(","))
-    generate(args.out, args.releases, args.seed, languages, args.translated, args.vocabulary)
+    generate(args.out, args.releases, args.seed, languages, args.translated, args.vocabulary, args.photos)
 
 
 if __name__ == "__main__":

@@ -86,18 +86,22 @@ def prepare(
     translated: float = 0.0,
     vocabulary: str = "small",
     shard_size: int | None = None,
+    photos: str = "shared",
 ) -> Path:
     """A project folder with the repository's config, hooks and theme, and ``count`` releases
     (and, with ``languages``, their versions in the other languages, and those editions configured;
     with ``shard_size``, the search index's ``search_shard_size``)."""
     name = f"n{count}" + (f"-{'-'.join(languages)}-t{translated:g}" if languages else "")
     name += "-zipf" if vocabulary == "zipf" else ""
+    name += "-photos" if photos == "own" else ""
     project = work / name
     releases = project / "press_releases"
     stamp = project / ".generated"
     if not stamp.exists():
         shutil.rmtree(project, ignore_errors=True)
-        generate(releases, count, languages=languages or ("en",), translated=translated, vocabulary=vocabulary)
+        generate(
+            releases, count, languages=languages or ("en",), translated=translated, vocabulary=vocabulary, photos=photos
+        )
         stamp.write_text(name)
     for name in ("mkdocs.yml", "hooks", "overrides", "docs"):
         target = project / name
@@ -420,6 +424,12 @@ def main() -> None:
         help="the English words: 77, evenly (small), or tens of thousands as real text has them (zipf)",
     )
     parser.add_argument(
+        "--photos",
+        choices=["shared", "own"],
+        default="shared",
+        help="every third release with one of 8 shared photos (shared), or every release with its own (own)",
+    )
+    parser.add_argument(
         "--compare",
         choices=["hugo"],
         help="also build the same releases with Hugo, and Hugo + Pagefind, interleaved with the newsroom's builds",
@@ -480,7 +490,7 @@ def growth_table(reports: list[dict]) -> str:
 def measure_archive(args: argparse.Namespace, count: int) -> dict:
     """Every figure of one archive size (see the module's docstring)."""
     languages = tuple(args.languages.split(",")) if args.languages else ()
-    project = prepare(args.work, count, languages, args.translated, args.vocabulary, args.shard_size)
+    project = prepare(args.work, count, languages, args.translated, args.vocabulary, args.shard_size, args.photos)
     site = project / "site"
     timings = project / "timings.json"
     env = {
