@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,11 @@ from PIL import Image
 from PIL.ExifTags import IFD, Base
 
 from conftest import ROOT, release_text
-from newsroom import photo_metadata
+from newsroom import images, photo_metadata
+from newsroom.archive import read_archive
+from newsroom.errors import ContentError
 from newsroom.photo_metadata import GPS, OWNER, SERIAL
+from newsroom.settings import Settings
 
 SEOUL_GPS = {1: "N", 2: (37.0, 33.0, 59.0), 3: "E", 4: (126.0, 58.0, 40.0)}
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -198,3 +203,91 @@ def test_a_photo_stored_on_its_side_has_an_upright_thumbnail_and_its_shown_size(
         assert thumbnail.size == (400, 800)
     (hero,) = build.html("news/2021/01/01/x/").xpath("//img[contains(@src, 'turned.jpg')]")
     assert (hero.get("width"), hero.get("height")) == ("400", "800")
+
+
+def test_a_photo_is_inspected_once_while_it_stays_the_same_file_and_anew_when_rewritten(tmp_path, monkeypatch):
+    """Later builds (here, a new process's first read) reuse what an earlier one found in a photo,
+    but a file rewritten in place, of the same size and with its old modification time put back,
+    is read again: its GPS position is found."""
+    project = tmp_path / "project"
+    releases = project / "press_releases"
+    settings = Settings(project_dir=project, timezone="Asia/Seoul")
+    clean = photo(tmp_path / "clean.jpg").read_bytes()
+    telling = photo(tmp_path / "gps.jpg", gps=True).read_bytes()
+    size = max(len(clean), len(telling))
+    clean, telling = clean.ljust(size, b"\0"), telling.ljust(size, b"\0")  # after the image's end: ignored
+    hero = releases / "images/hero.jpg"
+    hero.parent.mkdir(parents=True)
+    hero.write_bytes(clean)
+    (releases / "2021-01-01-x.md").write_text(
+        release_text(title="X", date="2021-01-01", image={"src": "images/hero.jpg", "alt": "A"}), encoding="utf-8"
+    )
+    opened = []
+    real_open = Image.open
+
+    def counting_open(*args, **kwargs):
+        opened.append(args[0])
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", counting_open)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def read_in_a_new_process():
+        monkeypatch.setattr(images, "_checked", {})
+        return read_archive(settings, now)
+
+    assert len(read_in_a_new_process().published) == 1
+    assert len(opened) == 1
+    assert (project / ".cache/newsroom/photos.sqlite3").is_file()
+    assert len(read_in_a_new_process().published) == 1
+    assert len(opened) == 1, "the next build does not open the photo again"
+    assert images.photo_size(hero) == (64, 32), "its size too is read from the first opening"
+    assert len(opened) == 1
+
+    before = hero.stat()
+    time.sleep(0.05)  # the system's clock for change times moves in steps of a few milliseconds
+    with open(hero, "r+b") as file:  # the same file (inode), the same size
+        file.write(telling)
+    os.utime(hero, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (hero.stat().st_size, hero.stat().st_mtime_ns, hero.stat().st_ino) == (
+        before.st_size,
+        before.st_mtime_ns,
+        before.st_ino,
+    )
+    with pytest.raises(ContentError) as failed:
+        read_in_a_new_process()
+    assert "press_releases/images/hero.jpg: the photo holds in its metadata the GPS position" in failed.value.report()
+    assert len(opened) == 2
+
+    monkeypatch.setenv("NEWSROOM_CACHE", "0")  # without the cache: every build opens every photo
+    hero.write_bytes(clean)
+    for expected in (3, 4):
+        assert len(read_in_a_new_process().published) == 1
+        assert len(opened) == expected
+
+
+def test_a_kept_inspection_that_is_not_one_is_made_anew(tmp_path):
+    project = tmp_path / "project"
+    settings = Settings(project_dir=project, timezone="Asia/Seoul")
+    hero = photo(project / "press_releases/images/hero.jpg", gps=True)
+    (project / "press_releases/2021-01-01-x.md").write_text(
+        release_text(title="X", date="2021-01-01", image={"src": "images/hero.jpg", "alt": "A"}), encoding="utf-8"
+    )
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    with pytest.raises(ContentError):
+        read_archive(settings, now)
+    kept = project / ".cache/newsroom/photos.sqlite3"
+    for damaged in (
+        '"clean"',
+        "[null, [], null, 1]",
+        '[null, ["nothing"], null]',
+        "[null, [], [0, 32]]",
+        "[1, [], null]",
+    ):
+        images._checked.clear()  # a new process
+        with sqlite3.connect(kept) as db:
+            db.execute("UPDATE verdicts SET entry = ?", (damaged,))
+        with pytest.raises(ContentError) as failed:
+            read_archive(settings, now)
+        assert "the GPS position where it was taken" in failed.value.report(), damaged
+    assert images.photo_size(hero) == (64, 32)

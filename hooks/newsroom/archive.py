@@ -9,6 +9,7 @@ from datetime import datetime
 from stat import S_ISREG
 
 from . import images, photo_metadata
+from .cache import Verdicts
 from .errors import ContentError, Problem
 from .model import Release
 from .publication import instant, is_published, release_time
@@ -19,6 +20,9 @@ from .sources import Photos, scan
 from .taxonomy import Taxonomies, build_taxonomies, check_terms
 from .term_names import TermNames, missing_names, read_term_names
 from .urls import url_of
+
+#: Where builds keep what they found in each photo (``images.remember_in``), in the cache's folder.
+PHOTO_INSPECTIONS = "photos.sqlite3"
 
 
 @dataclass(slots=True)
@@ -170,6 +174,19 @@ def read_archive(
     The files come from one walk of the releases folder (``sources.scan``), whose problems
     (links out of the project, pipes, pages that are not releases...) are reported with the others.
     """
+    # Photos inspected by earlier builds, each while it stays the very file it was (``images``).
+    inspections = Verdicts(settings.project_dir, PHOTO_INSPECTIONS)
+    images.remember_in(inspections)
+    try:
+        return _read_archive(settings, now, drafts=drafts, cache=cache, store=store)
+    finally:
+        images.remember_in(None)
+        inspections.save(prune=True)
+
+
+def _read_archive(
+    settings: Settings, now: datetime, *, drafts: bool, cache: ReadCache | None, store: ReleaseStore | None
+) -> Archive:
     found = scan(settings)
     problems: list[Problem] = list(found.problems)
     # Every photo that may be published: none may tell where it was taken, nor whose camera took it.

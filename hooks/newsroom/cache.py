@@ -167,22 +167,26 @@ class Conversions:
 
 
 class Verdicts:
-    """What the walk found in each body, by key (``bodies.Bodies.verdict_key``), as JSON.
+    """What the walk found in each body, by key (``bodies.Bodies.verdict_key``), as JSON; or,
+    in another ``file``, what was found in anything else by a key that says what it was made of
+    (``images`` keeps its photo inspections so).
 
     Builds and ``make check`` write them; only ``make check`` reads them: a build walks every
     body, every time. A verdict holds plain data (ids, file paths, problems) and is used only
     while every file its body links to resolves as it did (``bodies.Bodies.recall``).
     """
 
-    def __init__(self, project_dir: Path | None):
-        self.path = (project_dir / FOLDER / "verdicts.sqlite3") if project_dir is not None else None
+    def __init__(self, project_dir: Path | None, file: str = "verdicts.sqlite3"):
+        self.path = (project_dir / FOLDER / file) if project_dir is not None else None
         if os.environ.get(CACHE_VARIABLE, "1") == "0":
             self.path = None
-        self.known: dict[str, dict[str, Any]] = {}
+        self.known: dict[str, Any] = {}
+        self.loaded = False
         self.fresh: dict[str, str] = {}
         self.used: set[str] = set()
 
     def load(self) -> None:
+        self.loaded = True
         if self.path is None or not self.path.is_file():
             return
         try:
@@ -191,16 +195,22 @@ class Verdicts:
         except (sqlite3.Error, ValueError):
             self.known = {}  # an unreadable cache is no cache
 
-    def get(self, key: str) -> dict[str, Any] | None:
+    def entry(self, key: str) -> Any:
+        """The JSON value kept under ``key`` (None if none), the cache read when first asked."""
+        if not self.loaded:
+            self.load()
         self.used.add(key)
-        found = self.known.get(key)
+        return self.known.get(key)
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        found = self.entry(key)
         return found if isinstance(found, dict) else None
 
     def keep(self, key: str) -> None:
         """The verdict ``key`` still holds, as an earlier run wrote it: not pruned."""
         self.used.add(key)
 
-    def put(self, key: str, entry: dict[str, Any]) -> None:
+    def put(self, key: str, entry: Any) -> None:
         self.used.add(key)
         self.fresh[key] = json.dumps(entry, ensure_ascii=False)
 

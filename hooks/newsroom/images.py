@@ -6,6 +6,7 @@ the newest releases: each card gets a small copy, named after the photo's conten
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -14,10 +15,13 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+import PIL
+from lxml import etree
 from PIL import ExifTags, ImageOps, features
 from PIL import Image as PILImage
 
 from . import photo_metadata
+from .cache import Verdicts, code_version
 from .urls import media_url
 
 #: The photo types a release may have, by extension: the formats Pillow must find in the file.
@@ -80,37 +84,72 @@ def thumbnail(source: Path, src: str, site_dir: Path, width: int = WIDTH) -> Thu
         return None
 
 
-def dimensions(source: Path) -> tuple[int, int] | None:
-    """Width and height of a photo, read from its header only; None when Pillow cannot read it
-    (SVG). Pages give them to ``<img>`` so the text does not jump when the photo arrives."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
-            with PILImage.open(source) as image:
-                width, height = image.size
-                # As browsers show it: a photo stored on its side, with an orientation tag that turns it.
-                turned = image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8)
-                return (height, width) if turned else (width, height)
-    except (OSError, ValueError, PILImage.DecompressionBombError):
-        return None
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """What one version of a photo was found to be, in one opening of it (``_inspected``)."""
+
+    issue: str | None
+    """Why it may not be a release's photo (``check_photo``), or None."""
+    found: tuple[str, ...]
+    """What identifying metadata it holds (``photo_metadata.found_in_image``)."""
+    size: tuple[int, int] | None
+    """Its width and height as browsers show it (turned by its orientation tag); None if unread."""
+
+    def as_json(self) -> list:
+        return [self.issue, list(self.found), list(self.size) if self.size else None]
+
+    @classmethod
+    def from_json(cls, value: object) -> Inspection | None:
+        """The inspection an earlier build kept (``as_json``), or None if it is not one."""
+        if not (isinstance(value, list) and len(value) == 3):
+            return None
+        issue, found, size = value
+        if not (issue is None or isinstance(issue, str)) or not isinstance(found, list):
+            return None
+        if any(what not in photo_metadata.KINDS for what in found):
+            return None
+        if size is not None and not (
+            isinstance(size, list) and len(size) == 2 and all(type(n) is int and n > 0 for n in size)
+        ):
+            return None
+        return cls(issue, tuple(found), (size[0], size[1]) if size else None)
 
 
-#: What each version of a photo (real path, modification time, size) was found to be: why it may
-#: not be a release's photo, or None; and what identifying metadata it holds (``photo_metadata``).
-_checked: dict[tuple[str, int, int], tuple[str | None, list[str]]] = {}
+#: What each version of a photo was found to be, by ``_version_key``: each is opened once a
+#: process, and once at all while it stays where it is (``remember_in``).
+_checked: dict[str, Inspection] = {}
+#: Inspections kept between builds, while a build reads the archive (``remember_in``).
+_kept: Verdicts | None = None
+
+
+def remember_in(kept: Verdicts | None) -> None:
+    """Keep photo inspections in ``kept`` between builds (None: no longer). A kept inspection is
+    used only for the very file it was made of, untouched since (its device, inode, size, and
+    modification and change times): a new checkout's files are inspected anew, whatever a cache
+    restored beside them holds, and a file written since is too, whatever time it claims."""
+    global _kept
+    _kept = kept
+
+
+def photo_size(source: Path) -> tuple[int, int] | None:
+    """Width and height of a release's photo as browsers show it, read when it was checked
+    (``check_photo``); None when it cannot be read. Pages give them to ``<img>`` so the text does
+    not jump when the photo arrives."""
+    expected = PHOTO_FORMATS.get(source.suffix.lower())
+    return None if expected is None else _inspected(source, expected).size
 
 
 def check_photo(source: Path) -> str | None:
     """Why ``source`` may not be a release's photo (the end of a sentence about it), or None.
 
     Only its header is read: the format Pillow finds must be the one its extension names, and
-    its size at most ``MAX_PIXELS``. A photo shared by many releases is opened once per process
-    and version of the file (real path, modification time and size).
+    its size at most ``MAX_PIXELS``. A photo shared by many releases is opened once per version
+    of the file (``_version_key``), and not again by later builds (``remember_in``).
     """
     expected = PHOTO_FORMATS.get(source.suffix.lower())
     if expected is None:
         return f"is not a photo; expected one of {', '.join(sorted(PHOTO_FORMATS))}"
-    return _inspected(source, expected)[0]
+    return _inspected(source, expected).issue
 
 
 def identifying(source: Path) -> list[str]:
@@ -118,32 +157,59 @@ def identifying(source: Path) -> list[str]:
     as ``check_photo`` reads it, in the same single opening of each version of the file; empty
     for a file that is not a photo, or that cannot be read."""
     expected = PHOTO_FORMATS.get(source.suffix.lower())
-    return [] if expected is None else _inspected(source, expected)[1]
+    return [] if expected is None else list(_inspected(source, expected).found)
 
 
-def _inspected(source: Path, expected: tuple[str, ...]) -> tuple[str | None, list[str]]:
+def _version_key(real: str, info: os.stat_result) -> str:
+    """One version of one file: where it is and what its inode says of it. The change time is
+    the system's, which no program writing the file can set."""
+    stamp = [_readers(), real, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    return hashlib.sha256("\0".join(map(str, stamp)).encode("utf-8", "surrogateescape")).hexdigest()
+
+
+@functools.cache
+def _readers() -> str:
+    """What an inspection depends on besides the file: the code that made it and its readers."""
+    return f"{code_version()}\0Pillow {PIL.__version__}\0lxml {etree.__version__}"
+
+
+def _inspected(source: Path, expected: tuple[str, ...]) -> Inspection:
     real = os.path.realpath(source)
     try:
         info = os.stat(real)
     except OSError as err:
-        return f"cannot be read: {err.strerror}", []
-    key = (real, info.st_mtime_ns, info.st_size)
-    if key not in _checked:
-        _checked[key] = _check_content(real, source.stem, expected)
-    return _checked[key]
+        return Inspection(f"cannot be read: {err.strerror}", (), None)
+    key = _version_key(real, info)
+    found = _checked.get(key)
+    if found is None and _kept is not None:
+        found = Inspection.from_json(_kept.entry(key))
+    if found is None:
+        found = _check_content(real, source.stem, expected)
+        if _kept is not None:
+            _kept.put(key, found.as_json())
+    elif _kept is not None:
+        _kept.keep(key)
+    _checked[key] = found
+    return found
 
 
 #: The Pillow plugins that may open a photo (no other reads a file named as one); JPEG's also opens MPO.
 _PILLOW_FORMATS = sorted({names[0] for names in PHOTO_FORMATS.values()})
 
 
-def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> tuple[str | None, list[str]]:
-    """Why the photo at ``path`` may not be a release's, or None; and what identifying metadata it holds."""
+def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> Inspection:
+    """What the photo at ``path`` is, in one opening of it."""
     found: list[str] = []
-    return _checked_format(path, stem, expected, found), found
+    shown: list[tuple[int, int]] = []
+    issue = _checked_format(path, stem, expected, found, shown)
+    return Inspection(issue, tuple(found), shown[0] if shown else None)
 
 
-def _checked_format(path: str, stem: str, expected: tuple[str, ...], found: list[str]) -> str | None:
+def _checked_format(
+    path: str, stem: str, expected: tuple[str, ...], found: list[str], shown: list[tuple[int, int]]
+) -> str | None:
+    """Why the photo at ``path`` may not be a release's, or None; ``found`` gets the identifying
+    metadata it holds, ``shown`` its size as browsers show it."""
     wanted = expected[0]
     try:
         with open(path, "rb") as file:
@@ -158,6 +224,9 @@ def _checked_format(path: str, stem: str, expected: tuple[str, ...], found: list
                 kind, (width, height) = image.format, image.size
                 assert kind is not None, "Pillow names the format of every file it opens"
                 found.extend(photo_metadata.found_in_image(image))
+                # As browsers show it: a photo stored on its side, with an orientation tag that turns it.
+                turned = _orientation(image) in (5, 6, 7, 8)
+                shown.append((height, width) if turned else (width, height))
     except PILImage.DecompressionBombError as err:  # twice Pillow's limit: it refuses to say more
         size = _size_past_pillows_limit(path, head)
         if size is not None:
@@ -178,6 +247,13 @@ def _checked_format(path: str, stem: str, expected: tuple[str, ...], found: list
     if width * height > MAX_PIXELS:
         return _too_large(_pixels(width, height))
     return None
+
+
+def _orientation(image: PILImage.Image) -> object:
+    try:
+        return image.getexif().get(ExifTags.Base.Orientation)
+    except Exception:  # noqa: BLE001 - EXIF that cannot be read turns nothing, as in browsers
+        return None
 
 
 def _pixels(width: int, height: int) -> str:

@@ -31,6 +31,8 @@ from PIL.ExifTags import IFD, Base
 GPS = "the GPS position where it was taken"
 SERIAL = "the serial number of the camera or lens that took it"
 OWNER = "the name of the camera's owner"
+#: Every kind, in the order messages name them.
+KINDS = (GPS, SERIAL, OWNER)
 
 #: EXIF tags (of the image's first directory or its Exif directory) by what they tell.
 _EXIF_TAGS = {Base.BodySerialNumber: SERIAL, Base.LensSerialNumber: SERIAL, Base.CameraOwnerName: OWNER}
@@ -77,7 +79,7 @@ def found_in_image(image: PILImage.Image) -> list[str]:
     for packet in (image.info.get(key) for key in _XMP_KEYS):
         if packet:
             found.update(_in_xmp(packet.encode("utf-8") if isinstance(packet, str) else bytes(packet)))
-    return [what for what in (GPS, SERIAL, OWNER) if what in found]
+    return [what for what in KINDS if what in found]
 
 
 def _in_xmp(packet: bytes) -> set[str]:

@@ -266,18 +266,10 @@ def page_done(state: BuildState, page: Page) -> None:
 
 
 def image_size(state: BuildState, release: Release) -> tuple[int, int] | None:
-    """The size of a release's photo, read once per file version (photos are shared by releases)."""
+    """The size of a release's photo, as read when it was checked (photos are shared by releases)."""
     if release.image is None:
         return None
-    source = state.settings.releases_path / release.image.src
-    try:
-        key = (source, source.stat().st_mtime_ns)
-    except OSError:
-        return None
-    sizes = state.preview.image_sizes
-    if key not in sizes:
-        sizes[key] = images.dimensions(source)
-    return sizes[key]
+    return images.photo_size(state.settings.releases_path / release.image.src)
 
 
 def thumbnails(state: BuildState, listing: Listing, config: MkDocsConfig) -> dict[str, images.Thumbnail]:

@@ -52,8 +52,6 @@ class PreviewCache:
     """What each listing page showed, by URL: an unchanged listing is not rendered again."""
     feed_fingerprints: dict[str, int] = field(default_factory=dict)
     """What each feed held, by base URL: an unchanged feed is not rendered again."""
-    image_sizes: dict[tuple[Path, int], tuple[int, int] | None] = field(default_factory=dict)
-    """Photo sizes by file and modification time."""
     bodies: dict[str, tuple[tuple[bytes, int], Rendered]] = field(default_factory=dict)
     """Release bodies by release, with the text and held set they were rendered from."""
     last_good: Archive | None = None
