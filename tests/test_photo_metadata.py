@@ -44,6 +44,7 @@ def photo(
     owner: bool = False,
     orientation: int | None = None,
     packet: bytes | None = None,
+    comment: bytes | None = None,
 ) -> Path:
     """A photo with a pattern (so that pixels can be compared) and the metadata asked for."""
     image = Image.new("RGB", (64, 32), (200, 30, 30))
@@ -62,6 +63,8 @@ def photo(
     path.parent.mkdir(parents=True, exist_ok=True)
     kind = {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}[path.suffix]
     options: dict[str, object] = {"xmp": packet} if packet is not None and kind != "PNG" else {}
+    if comment is not None:
+        options["comment"] = comment
     if packet is not None and kind == "PNG":
         from PIL.PngImagePlugin import PngInfo
 
@@ -142,6 +145,78 @@ def test_strip_removes_only_what_tells_a_place_or_a_person_and_keeps_the_picture
     assert photo_metadata.strip(path) == [] and path.read_bytes() == kept, "a clean photo is left as it is"
 
 
+#: What a phone appends to a "motion photo": an MP4 video of the moments around the shot.
+VIDEO = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00\x00\x00\x10moov" + b"\xff\xd9 frames" * 50
+
+
+def with_marker_bytes_inside(path: Path) -> Path:
+    """A progressive JPEG whose EXIF and comment hold the bytes of the marker that ends a picture."""
+    image = Image.new("RGB", (64, 32), (10, 120, 30))
+    exif = Image.Exif()
+    exif.get_ifd(IFD.Exif)[Base.UserComment] = b"ASCII\x00\x00\x00\xff\xd9\xff\xd9"
+    image.save(path, "JPEG", exif=exif, comment=b"\xff\xd9 inside", progressive=True, quality=90)
+    return path
+
+
+def test_data_after_the_picture_is_found_in_every_format_and_stripped_to_the_picture(tmp_path):
+    plain = {suffix: photo(tmp_path / f"plain{suffix}") for suffix in (".jpg", ".png", ".webp")}
+    plain[".jpeg"] = with_marker_bytes_inside(tmp_path / "marked.jpeg")
+    for path in plain.values():
+        assert photo_metadata.found_in(path) == [], path
+    cases = {
+        "motion.jpg": plain[".jpg"].read_bytes() + VIDEO,
+        "marked-motion.jpeg": plain[".jpeg"].read_bytes() + VIDEO,
+        "after-end.png": plain[".png"].read_bytes() + b"hidden",
+        "after-riff.webp": plain[".webp"].read_bytes() + b"hidden",
+    }
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        before = pixels(path)
+        assert photo_metadata.found_in(path) == [photo_metadata.AFTER], name
+        assert images.check_photo(path) is None, "a photo still: the build names what it holds"
+        assert photo_metadata.strip(path) == [photo_metadata.AFTER]
+        original = plain[Path(name).suffix] if name != "marked-motion.jpeg" else plain[".jpeg"]
+        assert path.read_bytes() == original.read_bytes(), f"{name}: cut exactly where its picture ends"
+        assert pixels(path) == before
+    second = Image.new("RGB", (64, 32), (0, 0, 255))
+    Image.new("RGB", (64, 32), (255, 0, 0)).save(tmp_path / "two.jpg", "MPO", save_all=True, append_images=[second])
+    assert photo_metadata.found_in(tmp_path / "two.jpg") == [photo_metadata.AFTER], "a camera's second picture"
+    telling = photo(tmp_path / "gps.jpg", gps=True)
+    telling.write_bytes(telling.read_bytes() + VIDEO)
+    assert photo_metadata.found_in(telling) == [GPS, photo_metadata.AFTER]
+    assert photo_metadata.strip(telling) == [GPS, photo_metadata.AFTER]
+    assert photo_metadata.found_in(telling) == []
+
+
+def test_a_motion_photo_fails_the_build_until_make_strip_photos_cuts_its_video(project):
+    hero = photo(project.releases / "images/hero.jpg")
+    picture = hero.read_bytes()
+    hero.write_bytes(picture + VIDEO)
+    project.release(
+        "2021-01-01-x.md",
+        release_text(title="X", date="2021-01-01", image={"src": "images/hero.jpg", "alt": "A"}),
+    )
+    project.failing_build(
+        "press_releases/images/hero.jpg: the photo holds data after the end of its picture (where a phone's motion "
+        "photo keeps a video of the moments around the shot, and a camera a second picture), which anyone who "
+        "downloads it can read: remove it with `make strip-photos` (the picture itself is not changed), then "
+        "commit the photo again",
+    )
+    stripped = subprocess.run(
+        [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "strip-photos"],
+        cwd=project.path,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+        capture_output=True,
+        text=True,
+    )
+    assert stripped.returncode == 0, stripped.stderr
+    assert stripped.stdout.splitlines() == ["press_releases/images/hero.jpg: removed data after the end of its picture"]
+    build = project.build()
+    assert build.returncode == 0, build.log
+    assert (build.site / "media/images/hero.jpg").read_bytes() == picture
+
+
 def test_a_photo_that_tells_fails_the_build_and_make_strip_photos_cleans_it(project):
     hero = photo(project.releases / "images/hero.jpg", gps=True, orientation=6)
     inline = photo(project.releases / "images/inline.png", serial=True, owner=True)
@@ -212,10 +287,10 @@ def test_a_photo_is_inspected_once_while_it_stays_the_same_file_and_anew_when_re
     project = tmp_path / "project"
     releases = project / "press_releases"
     settings = Settings(project_dir=project, timezone="Asia/Seoul")
-    clean = photo(tmp_path / "clean.jpg").read_bytes()
     telling = photo(tmp_path / "gps.jpg", gps=True).read_bytes()
-    size = max(len(clean), len(telling))
-    clean, telling = clean.ljust(size, b"\0"), telling.ljust(size, b"\0")  # after the image's end: ignored
+    padding = len(telling) - len(photo(tmp_path / "clean.jpg").read_bytes()) - 4  # a comment's marker and length
+    clean = photo(tmp_path / "clean.jpg", comment=b"x" * padding).read_bytes()
+    assert len(clean) == len(telling)
     hero = releases / "images/hero.jpg"
     hero.parent.mkdir(parents=True)
     hero.write_bytes(clean)

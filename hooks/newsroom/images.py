@@ -225,7 +225,7 @@ def _checked_format(
             with PILImage.open(path, formats=_PILLOW_FORMATS) as image:
                 kind, (width, height) = image.format, image.size
                 assert kind is not None, "Pillow names the format of every file it opens"
-                found.extend(photo_metadata.found_in_image(image))
+                found.extend(photo_metadata.found_in_image(image, path))
                 # As browsers show it: a photo stored on its side, with an orientation tag that turns it.
                 turned = _orientation(image) in (5, 6, 7, 8)
                 shown.append((height, width) if turned else (width, height))

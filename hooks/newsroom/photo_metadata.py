@@ -18,6 +18,7 @@ the rest stay.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,8 +32,12 @@ from PIL.ExifTags import IFD, Base
 GPS = "the GPS position where it was taken"
 SERIAL = "the serial number of the camera or lens that took it"
 OWNER = "the name of the camera's owner"
+#: Not metadata but bytes after the picture's end, which browsers never show and every download
+#: carries: a phone's "motion photo" keeps there a video of the moments around the shot (the
+#: faces an edit blurred, sometimes where it was taken), a camera a second picture (MPO).
+AFTER = "data after the end of its picture"
 #: Every kind, in the order messages name them.
-KINDS = (GPS, SERIAL, OWNER)
+KINDS = (GPS, SERIAL, OWNER, AFTER)
 
 #: EXIF tags (of the image's first directory or its Exif directory) by what they tell.
 _EXIF_TAGS = {Base.BodySerialNumber: SERIAL, Base.LensSerialNumber: SERIAL, Base.CameraOwnerName: OWNER}
@@ -52,21 +57,24 @@ _XMP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=
 
 
 def found_in(path: Path | str) -> list[str]:
-    """What identifying metadata the photo at ``path`` holds (``GPS``, ``SERIAL``, ``OWNER``), each
-    once, in that order; empty when none, or when Pillow cannot read the file (its format is
-    checked elsewhere: ``images.check_photo``)."""
+    """What identifying metadata the photo at ``path`` holds (``GPS``, ``SERIAL``, ``OWNER``), and
+    whether data follows its picture (``AFTER``), each once, in that order; empty when none, or
+    when Pillow cannot read the file (its format is checked elsewhere: ``images.check_photo``)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a damaged or huge file is said by images.check_photo
             with PILImage.open(path) as image:
-                return found_in_image(image)
+                return found_in_image(image, path)
     except Exception:  # noqa: BLE001 - any file Pillow cannot read has no metadata it can tell
         return []
 
 
-def found_in_image(image: PILImage.Image) -> list[str]:
-    """``found_in`` for a photo Pillow has opened (``images`` opens each photo once)."""
+def found_in_image(image: PILImage.Image, path: Path | str) -> list[str]:
+    """``found_in`` for the photo at ``path``, which Pillow has opened (``images`` opens each
+    photo once)."""
     found: set[str] = set()
+    if image.format is not None and picture_end(path, image.format) is not None:
+        found.add(AFTER)
     try:
         exif = image.getexif()
         gps = exif.get_ifd(IFD.GPSInfo)
@@ -103,10 +111,101 @@ def _in_xmp(packet: bytes) -> set[str]:
     return found
 
 
+def picture_end(path: Path | str, kind: str) -> int | None:
+    """Where the picture of the photo at ``path`` (of Pillow's format ``kind``) ends, when data
+    follows it; None when nothing does, or when the end cannot be found (a damaged file, which
+    Pillow judges), or for a format whose end is not looked for (GIF, AVIF).
+
+    A JPEG or PNG file that ends as its picture does (EOI, IEND) is taken to hold one picture, from
+    its last bytes alone: finding the first picture's end means reading the whole file (a
+    millisecond a photo). So a whole JPEG (or PNG) appended to another, which nothing declares,
+    goes unseen; a camera's second picture is declared (Pillow opens such a file as MPO, whose
+    end is always looked for), and a phone's video ends otherwise."""
+    finder = _PICTURE_ENDS.get(kind)
+    if finder is None:
+        return None
+    with open(path, "rb") as file:
+        size = file.seek(0, os.SEEK_END)
+        file.seek(max(size - len(_PNG_TAIL), 0))
+        tail = file.read()
+        if (kind == "JPEG" and tail.endswith(b"\xff\xd9")) or (kind == "PNG" and tail == _PNG_TAIL):
+            return None
+        file.seek(0)
+        data = file.read(8) if kind == "WEBP" else file.read()
+    end = finder(data)
+    return end if end is not None and end < size else None
+
+
+def _jpeg_end(data: bytes) -> int | None:
+    """Just past the marker that ends the first picture (EOI), read segment by segment: a
+    segment's length skips it (the small picture inside its EXIF too); after a scan's header,
+    its coded data runs to the first marker that is not a byte of it (``_CODED_DATA_END``)."""
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    position = 2
+    while True:
+        if data[position : position + 1] != b"\xff":
+            return None
+        while data[position + 1 : position + 2] == b"\xff":  # fill bytes before a marker
+            position += 1
+        marker = data[position + 1 : position + 2]
+        position += 2
+        if not marker:
+            return None
+        if marker == b"\xd9":
+            return position
+        if b"\xd0" <= marker <= b"\xd7" or marker == b"\x01":  # markers without a segment
+            continue
+        if position + 2 > len(data):
+            return None
+        position += int.from_bytes(data[position : position + 2], "big")
+        if marker == b"\xda":
+            coded_end = _CODED_DATA_END.search(data, position)
+            if coded_end is None:
+                return None
+            position = coded_end.start()
+
+
+#: In a JPEG's coded data, a 0xFF byte is followed by 0x00 (a data byte), by a restart marker
+#: (0xD0-0xD7) or by more 0xFF (fill): any other byte after it begins the next marker.
+_CODED_DATA_END = re.compile(rb"\xff(?![\x00\xd0-\xd7\xff])")
+
+
+#: The last chunk of a PNG file: IEND, empty, and its checksum.
+_PNG_TAIL = b"\x00\x00\x00\x00IEND\xaeB`\x82"
+
+
+def _png_end(data: bytes) -> int | None:
+    """Just past the IEND chunk, chunk by chunk."""
+    position = 8
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        position += 12 + length
+        if kind == b"IEND":
+            return position if position <= len(data) else None
+    return None
+
+
+def _webp_end(data: bytes) -> int | None:
+    """The end its RIFF header gives."""
+    return 8 + int.from_bytes(data[4:8], "little") if data[:4] == b"RIFF" and len(data) >= 8 else None
+
+
+_PICTURE_ENDS = {"JPEG": _jpeg_end, "MPO": _jpeg_end, "PNG": _png_end, "WEBP": _webp_end}
+
+
 def message(found: list[str]) -> str:
     """What is wrong with a photo that holds ``found`` (the end of a sentence about it)."""
+    metadata = [what for what in found if what != AFTER]
+    parts = [f"in its metadata {_joined(metadata)}"] if metadata else []
+    if AFTER in found:
+        parts.append(
+            f"{AFTER} (where a phone's motion photo keeps a video of the moments around the shot, "
+            "and a camera a second picture)"
+        )
     return (
-        f"holds in its metadata {_joined(found)}, which anyone who downloads it can read: remove "
+        f"holds {_joined(parts)}, which anyone who downloads it can read: remove "
         f"{'them' if len(found) > 1 else 'it'} with `make strip-photos` (the picture itself is not "
         "changed), then commit the photo again"
     )
@@ -143,6 +242,12 @@ def strip(path: Path | str) -> list[str]:
     before = found_in(path)
     if not before:
         return []
+    if AFTER in before:
+        with PILImage.open(path) as opened:
+            kind = opened.format
+        end = picture_end(path, kind) if kind is not None else None
+        if end is not None:
+            os.truncate(path, end)
     with pyexiv2.Image(os.fspath(path)) as image:
         exif: dict[str, Any] = image.read_exif()
         xmp: dict[str, Any] = image.read_xmp()
