@@ -4,8 +4,10 @@ and the thumbnails and sizes of photos stored on their side."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +22,7 @@ from PIL.ExifTags import IFD, Base
 from conftest import ROOT, release_text
 from newsroom import images, photo_metadata
 from newsroom.archive import read_archive
+from newsroom.committed import committed_objects
 from newsroom.errors import ContentError
 from newsroom.photo_metadata import GPS, OWNER, SERIAL
 from newsroom.settings import Settings
@@ -366,3 +369,91 @@ def test_a_kept_inspection_that_is_not_one_is_made_anew(tmp_path):
             read_archive(settings, now)
         assert "the GPS position where it was taken" in failed.value.report(), damaged
     assert images.photo_size(hero) == (64, 32)
+
+
+def git(folder: Path, *arguments: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=Editor", "-c", "user.email=editor@example.org", "-C", str(folder), *arguments],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def test_committed_objects_names_only_files_exactly_as_committed(tmp_path):
+    assert committed_objects(tmp_path) == {}, "not in a repository"
+    for name in ("same.jpg", "edited.jpg", "assumed.jpg", "images/deep.png"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(name.encode())
+    (tmp_path / "link.jpg").symlink_to("same.jpg")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "photos")
+    git(tmp_path, "update-index", "--assume-unchanged", "assumed.jpg")
+    (tmp_path / "edited.jpg").write_bytes(b"edited since")
+    (tmp_path / "assumed.jpg").write_bytes(b"edited, and git told not to look")
+    (tmp_path / "new.jpg").write_bytes(b"never committed")
+    same, deep = git(tmp_path, "hash-object", "same.jpg", "images/deep.png").split()
+    assert committed_objects(tmp_path) == {"same.jpg": same, "images/deep.png": deep}
+    assert committed_objects(tmp_path / "images") == {"deep.png": deep}
+
+
+def test_a_fresh_clone_finds_its_photos_inspections_by_what_they_hold_only_with_the_secret(tmp_path, monkeypatch):
+    """The publishing workflow builds a fresh clone every hour, with the cache restored: its
+    photos (every inode and time new) are found by git's object id, in entries the secret
+    authenticates; an entry changed without it, or a photo changed since its commit, is read anew."""
+    origin = tmp_path / "origin"
+    photo(origin / "press_releases/images/clean.jpg")
+    photo(origin / "press_releases/images/gps.jpg", gps=True)
+    (origin / "press_releases/2021-01-01-x.md").write_text(
+        release_text(title="X", date="2021-01-01", image={"src": "images/clean.jpg", "alt": "A"}), encoding="utf-8"
+    )
+    git(origin, "init", "-q")
+    git(origin, "add", ".")
+    git(origin, "commit", "-q", "-m", "a release")
+    monkeypatch.setenv("NEWSROOM_CACHE_SECRET", "the workflow's secret")
+    opened = []
+    real_open = Image.open
+
+    def counting_open(*args, **kwargs):
+        opened.append(args[0])
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", counting_open)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def build_a_fresh_clone(name: str, cache_from: Path) -> Path:
+        clone = tmp_path / name
+        git(tmp_path, "clone", "-q", str(origin), name)
+        shutil.copytree(cache_from / ".cache", clone / ".cache")
+        images._checked.clear()  # a new process
+        opened.clear()
+        with contextlib.suppress(ContentError):
+            read_archive(Settings(project_dir=clone, timezone="Asia/Seoul"), now)
+        return clone
+
+    with pytest.raises(ContentError):  # the first build: the GPS photo is found, and both are kept
+        read_archive(Settings(project_dir=origin, timezone="Asia/Seoul"), now)
+    first = build_a_fresh_clone("first", origin)
+    assert opened == [], "a fresh clone's photos are not opened again"
+
+    kept = first / ".cache/newsroom/photos-committed.sqlite3"
+    with sqlite3.connect(kept) as db:  # every entry changed to a clean verdict, without the secret
+        db.execute("UPDATE pages SET data = ?", (b"[null, [], [1, 1]]",))
+    second = build_a_fresh_clone("second", first)
+    assert sorted(Path(p).name for p in opened) == ["clean.jpg", "gps.jpg"], "changed entries are not used"
+    with pytest.raises(ContentError) as failed:
+        read_archive(Settings(project_dir=second, timezone="Asia/Seoul"), now)
+    assert "images/gps.jpg: the photo holds in its metadata the GPS position" in failed.value.report()
+
+    third = build_a_fresh_clone("third", second)
+    assert opened == []
+    photo(third / "press_releases/images/clean.jpg", gps=True)  # changed since its commit
+    images._checked.clear()
+    with pytest.raises(ContentError) as failed:
+        read_archive(Settings(project_dir=third, timezone="Asia/Seoul"), now)
+    assert "images/clean.jpg: the photo holds in its metadata the GPS position" in failed.value.report()
+
+    monkeypatch.delenv("NEWSROOM_CACHE_SECRET")
+    build_a_fresh_clone("without-the-secret", second)
+    assert sorted(Path(p).name for p in opened) == ["clean.jpg", "gps.jpg"]

@@ -9,9 +9,9 @@ from datetime import datetime
 from stat import S_ISREG
 
 from . import images, photo_metadata
-from .cache import Verdicts
 from .errors import ContentError, Problem
 from .model import Release
+from .photo_cache import PhotoInspections
 from .publication import instant, is_published, release_time
 from .readcache import ReleaseStore
 from .reader import PhotoCheck, parse_release, read_bytes, read_release
@@ -20,9 +20,6 @@ from .sources import Photos, scan
 from .taxonomy import Taxonomies, build_taxonomies, check_terms
 from .term_names import TermNames, missing_names, read_term_names
 from .urls import url_of
-
-#: Where builds keep what they found in each photo (``images.remember_in``), in the cache's folder.
-PHOTO_INSPECTIONS = "photos.sqlite3"
 
 
 @dataclass(slots=True)
@@ -175,13 +172,13 @@ def read_archive(
     (links out of the project, pipes, pages that are not releases...) are reported with the others.
     """
     # Photos inspected by earlier builds, each while it stays the very file it was (``images``).
-    inspections = Verdicts(settings.project_dir, PHOTO_INSPECTIONS)
+    inspections = PhotoInspections(settings.project_dir, settings.releases_path)
     images.remember_in(inspections)
     try:
         return _read_archive(settings, now, drafts=drafts, cache=cache, store=store)
     finally:
         images.remember_in(None)
-        inspections.save(prune=True)
+        inspections.save()
 
 
 def _read_archive(

@@ -6,7 +6,6 @@ the newest releases: each card gets a small copy, named after the photo's conten
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
@@ -15,13 +14,10 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-import PIL
-from lxml import etree
 from PIL import ExifTags, ImageOps, features
 from PIL import Image as PILImage
 
-from . import photo_metadata
-from .cache import Verdicts, code_version
+from . import photo_cache, photo_metadata
 from .urls import media_url
 
 #: The photo types a release may have, by extension: the formats Pillow must find in the file.
@@ -119,14 +115,12 @@ class Inspection:
 #: process, and once at all while it stays where it is (``remember_in``).
 _checked: dict[str, Inspection] = {}
 #: Inspections kept between builds, while a build reads the archive (``remember_in``).
-_kept: Verdicts | None = None
+_kept: photo_cache.PhotoInspections | None = None
 
 
-def remember_in(kept: Verdicts | None) -> None:
-    """Keep photo inspections in ``kept`` between builds (None: no longer). A kept inspection is
-    used only for the very file it was made of, untouched since (its device, inode, size, and
-    modification and change times): a new checkout's files are inspected anew, whatever a cache
-    restored beside them holds, and a file written since is too, whatever time it claims."""
+def remember_in(kept: photo_cache.PhotoInspections | None) -> None:
+    """Keep photo inspections in ``kept`` between builds (None: no longer): each for the very
+    file it was made of, untouched since, or for what it holds as committed (``photo_cache``)."""
     global _kept
     _kept = kept
 
@@ -163,14 +157,8 @@ def identifying(source: Path) -> list[str]:
 def _version_key(path: str, info: os.stat_result) -> str:
     """One version of one file: its path (which names it in messages) and what the inode it leads
     to says of it. The change time is the system's, which no program writing the file can set."""
-    stamp = [_readers(), path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    stamp = [photo_cache.readers(), path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
     return hashlib.sha256("\0".join(map(str, stamp)).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-@functools.cache
-def _readers() -> str:
-    """What an inspection depends on besides the file: the code that made it and its readers."""
-    return f"{code_version()}\0Pillow {PIL.__version__}\0lxml {etree.__version__}"
 
 
 def _inspected(source: Path, expected: tuple[str, ...]) -> Inspection:
@@ -184,13 +172,13 @@ def _inspected(source: Path, expected: tuple[str, ...]) -> Inspection:
     key = _version_key(path, info)
     found = _checked.get(key)
     if found is None and _kept is not None:
-        found = Inspection.from_json(_kept.entry(key))
+        found = Inspection.from_json(_kept.entry(key, path))
     if found is None:
         found = _check_content(path, source.stem, expected)
         if _kept is not None:
-            _kept.put(key, found.as_json())
+            _kept.put(key, path, found.as_json())
     elif _kept is not None:
-        _kept.keep(key)
+        _kept.keep(key, path)
     _checked[key] = found
     return found
 
