@@ -44,15 +44,21 @@ class PhotoInspections:
         self.by_content = page_cache.PageCache(project_dir, os.environ.get(page_cache.SECRET_VARIABLE), CONTENT_FILE)
         self.root = os.fspath(releases_path)
         self._objects: dict[str, str] | None = None
+        self._content_keys: dict[str, str | None] = {}
 
     def _content_key(self, path: str) -> str | None:
         if not self.by_content.enabled:
             return None
+        if path in self._content_keys:
+            return self._content_keys[path]
         if self._objects is None:  # once a build, when first needed
             self._objects = committed_objects(Path(self.root))
-        relative = os.path.relpath(path, self.root).replace(os.sep, "/")
-        object_id = self._objects.get(relative)
-        return None if object_id is None else page_cache.key("photo", readers(), relative, object_id)
+        # Photos are named under the releases folder (``images`` is given its paths as they are).
+        relative = path[len(self.root) + 1 :].replace(os.sep, "/") if path.startswith(self.root + os.sep) else None
+        object_id = self._objects.get(relative) if relative is not None else None
+        found = None if object_id is None else page_cache.key("photo", readers(), relative, object_id)
+        self._content_keys[path] = found
+        return found
 
     def entry(self, file_key: str, path: str) -> Any:
         """The inspection kept for this version of the file at ``path`` (None if none)."""
