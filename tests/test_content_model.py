@@ -274,6 +274,25 @@ def test_yaml_tags_that_construct_objects_are_refused(tagged):
     assert f"field '{tagged.split(':')[0]}'" in message
 
 
+def test_every_yaml_tag_that_constructs_objects_is_reported_with_its_line_and_field():
+    refused = "is not allowed; front matter holds only text, numbers, true/false, lists and mappings"
+    assert messages(
+        with_front(
+            'title: !!python/object/apply:os.system ["echo pwned"]',
+            "summary: S",
+            "date: 2020-03-03",
+            "extra:",
+            "  plain: text",
+            "  object: !!python/object:object {}",
+            "  bytes: !!binary aGk=",
+        )
+    ) == [
+        f"press_releases/{NAME}:2: field 'title': YAML tag '!!python/object/apply:os.system' {refused}",
+        f"press_releases/{NAME}:7: field 'extra': YAML tag '!!python/object:object' {refused}",
+        f"press_releases/{NAME}:8: field 'extra': YAML tag '!!binary' {refused}",
+    ]
+
+
 def test_all_problems_of_a_file_are_reported_together():
     found = messages(with_front("title: [a]", "summary: S", "date: March 5", "contries: x"))
     assert [m.split(": ", 2)[1] for m in found] == ["field 'title'", "field 'date'", "field 'contries'"]

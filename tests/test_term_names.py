@@ -102,6 +102,10 @@ def test_a_malformed_terms_file_fails_the_build_at_its_line(project):
         ("- North Korea\n", "press_releases/_terms.yml:1: expected a mapping of taxonomies (countries:, topics:...)"),
         ("countries:\n  North Korea: {ko: 북\x07한}\n", "press_releases/_terms.yml:2: holds the control character"),
         ("countries:\n  North Korea: !!python/name:os.system {}\n", "press_releases/_terms.yml:2: the YAML tag"),
+        (
+            "countries:\n  North Korea: !!python/name:os.system {}\n  Syria: !!binary aGk=\n",
+            "press_releases/_terms.yml:3: the YAML tag !!binary is not allowed; write plain text",
+        ),
     ):
         project.release("_terms.yml", text)
         project.failing_build(message)

@@ -31,7 +31,7 @@ from .errors import Problem
 from .languages import BCP47_RE, not_an_edition
 from .model import TAXONOMIES, Release
 from .reader.characters import character_message, find_problem_characters
-from .reader.nodes import NULL, STR, Source, inspect_nodes
+from .reader.nodes import NULL, STR, Source, inspect_nodes, short_tag
 from .settings import Settings
 from .taxonomy import name_key
 from .urls import FACET_OF
@@ -117,10 +117,8 @@ class _Reading:
         if root is None or (isinstance(root, ScalarNode) and root.tag == NULL):
             return TermNames(), [], []
         inspection = inspect_nodes(root)
-        if inspection.unsafe is not None:
-            self.src.error(
-                inspection.unsafe, None, f"the YAML tag {inspection.unsafe.tag} is not allowed; write plain text"
-            )
+        for bad in inspection.unsafe:
+            self.src.error(bad, None, f"the YAML tag {short_tag(bad.tag)} is not allowed; write plain text")
         if inspection.shared:
             self.src.error(1, None, "YAML aliases (*name) are not allowed here; write each name out")
         for first, again in inspection.duplicates:

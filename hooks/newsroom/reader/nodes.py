@@ -126,8 +126,9 @@ def short_tag(tag: str) -> str:
 class Inspection:
     """What one walk over the composed front matter found."""
 
-    unsafe: Node | None = None
-    """The first node carrying a YAML tag that would construct something other than plain data."""
+    unsafe: list[Node] = field(default_factory=list)
+    """The nodes carrying a YAML tag that would construct something other than plain data, in
+    the order of the text (not walked into: a tagged value is refused whole)."""
     duplicates: list[tuple[Node, Node]] = field(default_factory=list)
     """Keys given twice in one mapping below the top level: the first key, the second."""
     escaped: list[tuple[Node, str]] = field(default_factory=list)
@@ -144,7 +145,7 @@ def inspect_nodes(root: Node, aliases: bool = True) -> Inspection:
     Kept lean, for it runs on every release: it notes nodes, and the field each sits in is
     found afterwards, for the few with a problem (``field_at``)."""
     found = Inspection()
-    unsafe: list[Node] = []
+    unsafe = found.unsafe
     seen: set[int] = set()
     stack: list[Node] = [root]
     pop, push, extend = stack.pop, stack.append, stack.extend
@@ -182,8 +183,7 @@ def inspect_nodes(root: Node, aliases: bool = True) -> Inspection:
             for key, value in pairs:
                 push(key)
                 push(value)
-    if unsafe:
-        found.unsafe = min(unsafe, key=lambda n: n.start_mark.index)
+    unsafe.sort(key=lambda n: n.start_mark.index)
     found.duplicates.sort(key=lambda pair: pair[1].start_mark.index)
     found.escaped.sort(key=lambda pair: pair[0].start_mark.index)
     return found

@@ -191,8 +191,7 @@ def _parse_text(
         src.error(src.first_line, None, "the front matter is empty; a release needs title, date and summary")
         return None, problems
     inspection = inspect_nodes(root, aliases="*" in fm)
-    bad = inspection.unsafe
-    if bad is not None:
+    for bad in inspection.unsafe:
         src.error(
             bad,
             field_of(root, bad),
@@ -201,6 +200,7 @@ def _parse_text(
                 "numbers, true/false, lists and mappings"
             ),
         )
+    if inspection.unsafe:
         return None, problems
     if inspection.shared:
         trouble = alias_trouble(root)
