@@ -78,6 +78,30 @@ def photo(
     return path
 
 
+def photos_opened(monkeypatch) -> list:
+    """The paths Pillow opens from now on, in order."""
+    opened = []
+    real_open = Image.open
+
+    def counting_open(*args, **kwargs):
+        opened.append(args[0])
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(Image, "open", counting_open)
+    return opened
+
+
+def strip_photos(project) -> subprocess.CompletedProcess:
+    """`make strip-photos` in ``project``."""
+    return subprocess.run(
+        [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "strip-photos"],
+        cwd=project.path,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
+        capture_output=True,
+        text=True,
+    )
+
+
 def pixels(path: Path) -> str:
     with Image.open(path) as image:
         return hashlib.sha256(image.convert("RGB").tobytes()).hexdigest()
@@ -206,13 +230,7 @@ def test_a_motion_photo_fails_the_build_until_make_strip_photos_cuts_its_video(p
         "downloads it can read: remove it with `make strip-photos` (the picture itself is not changed), then "
         "commit the photo again",
     )
-    stripped = subprocess.run(
-        [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "strip-photos"],
-        cwd=project.path,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
-        capture_output=True,
-        text=True,
-    )
+    stripped = strip_photos(project)
     assert stripped.returncode == 0, stripped.stderr
     assert stripped.stdout.splitlines() == ["press_releases/images/hero.jpg: removed data after the end of its picture"]
     build = project.build()
@@ -243,13 +261,7 @@ def test_a_photo_that_tells_fails_the_build_and_make_strip_photos_cleans_it(proj
     )
     assert "37" not in project.check().stderr.replace("2021", ""), "no coordinate is printed in a public log"
     before = {path: pixels(path) for path in (hero, inline)}
-    stripped = subprocess.run(
-        [sys.executable, "-m", "newsroom", "-f", str(project.path / "mkdocs.yml"), "strip-photos"],
-        cwd=project.path,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "hooks")},
-        capture_output=True,
-        text=True,
-    )
+    stripped = strip_photos(project)
     assert stripped.returncode == 0, stripped.stderr
     assert stripped.stdout.splitlines() == [
         "press_releases/images/hero.jpg: removed the GPS position where it was taken",
@@ -300,14 +312,7 @@ def test_a_photo_is_inspected_once_while_it_stays_the_same_file_and_anew_when_re
     (releases / "2021-01-01-x.md").write_text(
         release_text(title="X", date="2021-01-01", image={"src": "images/hero.jpg", "alt": "A"}), encoding="utf-8"
     )
-    opened = []
-    real_open = Image.open
-
-    def counting_open(*args, **kwargs):
-        opened.append(args[0])
-        return real_open(*args, **kwargs)
-
-    monkeypatch.setattr(Image, "open", counting_open)
+    opened = photos_opened(monkeypatch)
     now = datetime(2026, 1, 1, tzinfo=UTC)
 
     def read_in_a_new_process():
@@ -412,14 +417,7 @@ def test_a_fresh_clone_finds_its_photos_inspections_by_what_they_hold_only_with_
     git(origin, "add", ".")
     git(origin, "commit", "-q", "-m", "a release")
     monkeypatch.setenv("NEWSROOM_CACHE_SECRET", "the workflow's secret")
-    opened = []
-    real_open = Image.open
-
-    def counting_open(*args, **kwargs):
-        opened.append(args[0])
-        return real_open(*args, **kwargs)
-
-    monkeypatch.setattr(Image, "open", counting_open)
+    opened = photos_opened(monkeypatch)
     now = datetime(2026, 1, 1, tzinfo=UTC)
 
     def build_a_fresh_clone(name: str, cache_from: Path) -> Path:

@@ -36,21 +36,15 @@ def committed_objects(folder: Path) -> dict[str, str]:
     settings = ["core.fsmonitor=false", "core.checkStat=default", "core.trustctime=true"]
     command = [git, *(part for setting in settings for part in ("-c", setting)), "-C", os.fspath(folder)]
     environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+
+    def output(*arguments: str) -> bytes:
+        return subprocess.run(
+            [*command, *arguments], capture_output=True, env=environment, timeout=_TIMEOUT, check=True
+        ).stdout
+
     try:
-        staged = subprocess.run(
-            [*command, "ls-files", "--stage", "-v", "-z", "--", "."],
-            capture_output=True,
-            env=environment,
-            timeout=_TIMEOUT,
-            check=True,
-        ).stdout
-        changed = subprocess.run(
-            [*command, "diff-files", "--name-only", "--relative", "-z", "--", "."],
-            capture_output=True,
-            env=environment,
-            timeout=_TIMEOUT,
-            check=True,
-        ).stdout
+        staged = output("ls-files", "--stage", "-v", "-z", "--", ".")
+        changed = output("diff-files", "--name-only", "--relative", "-z", "--", ".")
     except (OSError, subprocess.SubprocessError):
         return {}
     differs = set(changed.split(b"\0"))
