@@ -238,6 +238,50 @@ def test_a_motion_photo_fails_the_build_until_make_strip_photos_cuts_its_video(p
     assert (build.site / "media/images/hero.jpg").read_bytes() == picture
 
 
+def png_chunks(data: bytes) -> list[bytes]:
+    """The chunks of a PNG file, each whole (length, type, data, checksum)."""
+    chunks, position = [], 8
+    while position < len(data):
+        end = position + 12 + int.from_bytes(data[position : position + 4], "big")
+        chunks.append(data[position:end])
+        position = end
+    return chunks
+
+
+def test_a_png_is_read_without_decoding_its_picture_unless_metadata_follows_it(tmp_path, monkeypatch):
+    """Pillow finds the chunks after a PNG's picture only by decoding it (a tenth of a second for a
+    large screenshot): the check decodes only a PNG that has metadata chunks there, and finds them."""
+    from PIL.PngImagePlugin import PngImageFile
+
+    decoded = []
+    real_load = PngImageFile.load
+
+    def counting_load(image):
+        decoded.append(image)
+        return real_load(image)
+
+    monkeypatch.setattr(PngImageFile, "load", counting_load)
+    clean = photo(tmp_path / "clean.png", orientation=6)
+    assert images.check_photo(clean) is None and photo_metadata.found_in(clean) == []
+    assert images.photo_size(clean) == (32, 64), "turned by its EXIF, read before the picture"
+    bare = tmp_path / "bare.png"  # no EXIF at all, as most PNG files (screenshots, charts)
+    Image.new("RGB", (64, 32), (1, 2, 3)).save(bare)
+    assert images.check_photo(bare) is None and photo_metadata.found_in(bare) == []
+    assert images.photo_size(bare) == (64, 32)
+    assert decoded == []
+    telling = photo(tmp_path / "telling.png", gps=True, packet=xmp("<exif:OwnerName>A. Researcher</exif:OwnerName>"))
+    chunks = png_chunks(telling.read_bytes())
+    late = [chunk for chunk in chunks if chunk[4:8] in (b"eXIf", b"iTXt")]
+    assert len(late) == 2
+    rest = [chunk for chunk in chunks if chunk not in late]
+    moved = tmp_path / "late.png"  # both after the picture's data, before its end
+    moved.write_bytes(telling.read_bytes()[:8] + b"".join(rest[:-1]) + b"".join(late) + rest[-1])
+    assert sorted(chunk[4:8] for chunk in png_chunks(moved.read_bytes())[-3:]) == [b"IEND", b"eXIf", b"iTXt"]
+    assert photo_metadata.found_in(moved) == [GPS, OWNER]
+    assert images.identifying(moved) == [GPS, OWNER]
+    assert len(decoded) == 2
+
+
 def test_a_photo_that_tells_fails_the_build_and_make_strip_photos_cleans_it(project):
     hero = photo(project.releases / "images/hero.jpg", gps=True, orientation=6)
     inline = photo(project.releases / "images/inline.png", serial=True, owner=True)

@@ -241,7 +241,7 @@ def _checked_format(
 
 def _orientation(image: PILImage.Image) -> object:
     try:
-        return image.getexif().get(ExifTags.Base.Orientation)
+        return photo_metadata.exif_of(image).get(ExifTags.Base.Orientation)
     except Exception:  # noqa: BLE001 - EXIF that cannot be read turns nothing, as in browsers
         return None
 
