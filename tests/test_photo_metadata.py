@@ -20,7 +20,7 @@ from PIL import Image
 from PIL.ExifTags import IFD, Base
 
 from conftest import ROOT, release_text
-from newsroom import images, photo_metadata
+from newsroom import images, photo_metadata, published
 from newsroom.archive import read_archive
 from newsroom.committed import committed_objects
 from newsroom.errors import ContentError
@@ -263,11 +263,13 @@ def test_a_png_is_read_without_decoding_its_picture_unless_metadata_follows_it(t
     monkeypatch.setattr(PngImageFile, "load", counting_load)
     clean = photo(tmp_path / "clean.png", orientation=6)
     assert images.check_photo(clean) is None and photo_metadata.found_in(clean) == []
-    assert images.photo_size(clean) == (32, 64), "turned by its EXIF, read before the picture"
+    inspected = images.inspect(clean)
+    assert inspected is not None and inspected.size == (32, 64), "turned by its EXIF, read before the picture"
     bare = tmp_path / "bare.png"  # no EXIF at all, as most PNG files (screenshots, charts)
     Image.new("RGB", (64, 32), (1, 2, 3)).save(bare)
     assert images.check_photo(bare) is None and photo_metadata.found_in(bare) == []
-    assert images.photo_size(bare) == (64, 32)
+    inspected = images.inspect(bare)
+    assert inspected is not None and inspected.size == (64, 32)
     assert decoded == []
     telling = photo(tmp_path / "telling.png", gps=True, packet=xmp("<exif:OwnerName>A. Researcher</exif:OwnerName>"))
     chunks = png_chunks(telling.read_bytes())
@@ -278,7 +280,8 @@ def test_a_png_is_read_without_decoding_its_picture_unless_metadata_follows_it(t
     moved.write_bytes(telling.read_bytes()[:8] + b"".join(rest[:-1]) + b"".join(late) + rest[-1])
     assert sorted(chunk[4:8] for chunk in png_chunks(moved.read_bytes())[-3:]) == [b"IEND", b"eXIf", b"iTXt"]
     assert photo_metadata.found_in(moved) == [GPS, OWNER]
-    assert images.identifying(moved) == [GPS, OWNER]
+    inspected = images.inspect(moved)
+    assert inspected is not None and list(inspected.found) == [GPS, OWNER]
     assert len(decoded) == 2
 
 
@@ -366,9 +369,12 @@ def test_a_photo_is_inspected_once_while_it_stays_the_same_file_and_anew_when_re
     assert len(read_in_a_new_process().published) == 1
     assert len(opened) == 1
     assert (project / ".cache/newsroom/photos.sqlite3").is_file()
-    assert len(read_in_a_new_process().published) == 1
+    archive = read_in_a_new_process()
+    assert len(archive.published) == 1
     assert len(opened) == 1, "the next build does not open the photo again"
-    assert images.photo_size(hero) == (64, 32), "its size too is read from the first opening"
+    hero_found = archive.photos["images/hero.jpg"]
+    assert hero_found.size == (64, 32), "its size too is read from the first opening"
+    assert hero_found.digest == published.file_digest(hero), "and the digest of its bytes"
     assert len(opened) == 1
 
     before = hero.stat()
@@ -407,6 +413,8 @@ def test_a_kept_inspection_that_is_not_one_is_made_anew(tmp_path):
     for damaged in (
         '"clean"',
         "[null, [], null, 1]",
+        "[null, [], null]",
+        '[null, [], null, "not a digest"]',
         '[null, ["nothing"], null]',
         "[null, [], [0, 32]]",
         "[1, [], null]",
@@ -417,7 +425,8 @@ def test_a_kept_inspection_that_is_not_one_is_made_anew(tmp_path):
         with pytest.raises(ContentError) as failed:
             read_archive(settings, now)
         assert "the GPS position where it was taken" in failed.value.report(), damaged
-    assert images.photo_size(hero) == (64, 32)
+    inspected = images.inspect(hero)
+    assert inspected is not None and inspected.size == (64, 32)
 
 
 def git(folder: Path, *arguments: str) -> str:

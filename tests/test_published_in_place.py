@@ -5,6 +5,7 @@ that the build did not write itself is ever kept or followed."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -101,6 +102,47 @@ def test_a_file_changed_in_place_is_written_anew_even_with_its_old_size_and_time
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same modification time
     assert _built(project).returncode == 0
     assert snapshot(first.site) == good
+
+
+def test_a_release_photo_is_left_where_it_is_until_its_bytes_or_the_published_copy_change(project, tmp_path):
+    """A photo is copied as it is: an hourly build leaves the published copy where it is (found by
+    the digest its check took, with no copy made), and writes it anew when the photo changes, or
+    when the published copy no longer holds what the build wrote."""
+    from PIL import Image
+
+    timings = tmp_path / "timings.json"
+
+    def left_in_place() -> int:
+        build = project.build("--verbose", env={**SECRET, "NEWSROOM_TIMINGS": str(timings)})
+        assert build.returncode == 0, build.log
+        left = json.loads(timings.read_text())["figures"]["release files left in place"]
+        copied = "Copying media file: 'press_releases/images/field.png'" in build.log  # MkDocs says so
+        assert copied == (left == 0), build.log
+        return left
+
+    project.copy_releases(ARCHIVE)
+    source = project.releases / "images/field.png"
+    assert left_in_place() == 0, "the first build has no manifest: it copies every photo"
+    site = project.path / "site"
+    photo = next(name for name in _inodes(site) if name.endswith("/field.png"))
+    published_photo = site / photo
+    assert published_photo.read_bytes() == source.read_bytes()
+    before = published_photo.stat().st_ino
+
+    assert left_in_place() == 1, "no copy made"
+    assert published_photo.stat().st_ino == before
+
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(source)  # the editor replaces the photo
+    assert left_in_place() == 0
+    assert published_photo.read_bytes() == source.read_bytes()
+
+    stat = published_photo.stat()
+    data = published_photo.read_bytes()
+    published_photo.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))  # the same size and time, other bytes
+    os.utime(published_photo, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert left_in_place() == 0
+    assert published_photo.read_bytes() == source.read_bytes()
+    _same_as_cold(project, _built(project))
 
 
 def test_symlinks_in_the_site_folder_are_removed_and_never_followed(project, tmp_path):

@@ -37,6 +37,8 @@ class Archive:
     """Terms' names in other languages (``_terms.yml``)."""
     assets: list[str] = field(default_factory=list)
     """Every other file of the releases folder that may be published (``sources.Scan.assets``)."""
+    photos: dict[str, images.Inspection] = field(default_factory=dict)
+    """What reading found of each photo among them (``images.inspect``), by the same path."""
     _translations: dict[str, list[Release]] | None = None
 
     def translations(self, release: Release) -> list[Release]:
@@ -187,17 +189,23 @@ def _read_archive(
     found = scan(settings)
     problems: list[Problem] = list(found.problems)
     # Every photo that may be published: none may tell where it was taken, nor whose camera took it.
+    inspected: dict[str, images.Inspection] = {}
     for relative in found.assets:
-        found_there = images.identifying(settings.releases_path / relative)
-        if found_there:
+        inspection = images.inspect(settings.releases_path / relative)
+        if inspection is None:
+            continue
+        inspected[relative] = inspection
+        if inspection.found:
             problems.append(
-                Problem(f"{settings.releases_dir}/{relative}", f"the photo {photo_metadata.message(found_there)}")
+                Problem(
+                    f"{settings.releases_dir}/{relative}", f"the photo {photo_metadata.message(list(inspection.found))}"
+                )
             )
     releases: list[Release] = []
     if store is not None and cache is None:
         cache = ReadCache()
     names = found.releases
-    photos = Photos(settings, found)
+    photos = Photos(settings, found, inspected)
     # Reading creates objects that all live on: spare the collector from scanning them repeatedly.
     collecting = gc.isenabled()
     gc.disable()
@@ -234,6 +242,7 @@ def _read_archive(
         archive.warnings += missing_names(term_names, archive.published, settings.language)
     archive.term_names = term_names
     archive.assets = found.assets
+    archive.photos = inspected
     return archive
 
 

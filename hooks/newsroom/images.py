@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import ExifTags, ImageOps, features
 from PIL import Image as PILImage
 
-from . import photo_cache, photo_metadata
+from . import photo_cache, photo_metadata, published
 from .urls import media_url
 
 #: The photo types a release may have, by extension: the formats Pillow must find in the file.
@@ -90,17 +90,22 @@ class Inspection:
     """What identifying metadata it holds (``photo_metadata.found_in_image``)."""
     size: tuple[int, int] | None
     """Its width and height as browsers show it (turned by its orientation tag); None if unread."""
+    digest: str | None = None
+    """The digest of its bytes, as the published site's manifest takes it (``published.digest``):
+    a build leaves the published copy where it is if it holds these bytes. None if unread."""
 
     def as_json(self) -> list:
-        return [self.issue, list(self.found), list(self.size) if self.size else None]
+        return [self.issue, list(self.found), list(self.size) if self.size else None, self.digest]
 
     @classmethod
     def from_json(cls, value: object) -> Inspection | None:
         """The inspection an earlier build kept (``as_json``), or None if it is not one."""
-        if not (isinstance(value, list) and len(value) == 3):
+        if not (isinstance(value, list) and len(value) == 4):
             return None
-        issue, found, size = value
+        issue, found, size, digest = value
         if not (issue is None or isinstance(issue, str)) or not isinstance(found, list):
+            return None
+        if digest is not None and not (isinstance(digest, str) and published.is_digest(digest)):
             return None
         if any(what not in photo_metadata.KINDS for what in found):
             return None
@@ -108,7 +113,7 @@ class Inspection:
             isinstance(size, list) and len(size) == 2 and all(type(n) is int and n > 0 for n in size)
         ):
             return None
-        return cls(issue, tuple(found), (size[0], size[1]) if size else None)
+        return cls(issue, tuple(found), (size[0], size[1]) if size else None, digest)
 
 
 #: What each version of a photo was found to be, by ``_version_key``: each is opened once a
@@ -125,33 +130,25 @@ def remember_in(kept: photo_cache.PhotoInspections | None) -> None:
     _kept = kept
 
 
-def photo_size(source: Path) -> tuple[int, int] | None:
-    """Width and height of a release's photo as browsers show it, read when it was checked
-    (``check_photo``); None when it cannot be read. Pages give them to ``<img>`` so the text does
-    not jump when the photo arrives."""
+def inspect(source: Path) -> Inspection | None:
+    """What the photo at ``source`` is: why it may not be a release's photo, the identifying
+    metadata it holds, its size as browsers show it and the digest of its bytes, all from one
+    opening of each version of the file (``_version_key``), not again by later builds
+    (``remember_in``); None for a file not named as a photo."""
     expected = PHOTO_FORMATS.get(source.suffix.lower())
-    return None if expected is None else _inspected(source, expected).size
+    return None if expected is None else _inspected(source, expected)
 
 
 def check_photo(source: Path) -> str | None:
     """Why ``source`` may not be a release's photo (the end of a sentence about it), or None.
 
     Only its header is read: the format Pillow finds must be the one its extension names, and
-    its size at most ``MAX_PIXELS``. A photo shared by many releases is opened once per version
-    of the file (``_version_key``), and not again by later builds (``remember_in``).
+    its size at most ``MAX_PIXELS`` (``inspect``).
     """
-    expected = PHOTO_FORMATS.get(source.suffix.lower())
-    if expected is None:
+    found = inspect(source)
+    if found is None:
         return f"is not a photo; expected one of {', '.join(sorted(PHOTO_FORMATS))}"
-    return _inspected(source, expected).issue
-
-
-def identifying(source: Path) -> list[str]:
-    """What identifying metadata the photo at ``source`` holds (``photo_metadata.found_in``), read
-    as ``check_photo`` reads it, in the same single opening of each version of the file; empty
-    for a file that is not a photo, or that cannot be read."""
-    expected = PHOTO_FORMATS.get(source.suffix.lower())
-    return [] if expected is None else list(_inspected(source, expected).found)
+    return found.issue
 
 
 def _version_key(path: str, info: os.stat_result) -> str:
@@ -191,18 +188,26 @@ def _check_content(path: str, stem: str, expected: tuple[str, ...]) -> Inspectio
     """What the photo at ``path`` is, in one opening of it."""
     found: list[str] = []
     shown: list[tuple[int, int]] = []
-    issue = _checked_format(path, stem, expected, found, shown)
-    return Inspection(issue, tuple(found), shown[0] if shown else None)
+    digests: list[str] = []
+    issue = _checked_format(path, stem, expected, found, shown, digests)
+    return Inspection(issue, tuple(found), shown[0] if shown else None, digests[0] if digests else None)
 
 
 def _checked_format(
-    path: str, stem: str, expected: tuple[str, ...], found: list[str], shown: list[tuple[int, int]]
+    path: str,
+    stem: str,
+    expected: tuple[str, ...],
+    found: list[str],
+    shown: list[tuple[int, int]],
+    digests: list[str],
 ) -> str | None:
     """Why the photo at ``path`` may not be a release's, or None; ``found`` gets the identifying
-    metadata it holds, ``shown`` its size as browsers show it."""
+    metadata it holds, ``shown`` its size as browsers show it, ``digests`` the digest of its bytes."""
     wanted = expected[0]
     try:
         with open(path, "rb") as file:
+            digests.append(published.stream_digest(file))
+            file.seek(0)
             head = file.read(HEAD_BYTES)
     except OSError as err:
         return f"cannot be read: {err.strerror}"

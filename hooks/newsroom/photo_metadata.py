@@ -5,7 +5,7 @@ serial numbers of the camera and lens and the name of their owner (EXIF, and XMP
 photo is published as it was committed, so anyone who downloads it can read them: where a
 researcher met a witness, which camera (whose) took pictures of a detention site. Human-rights
 organizations strip them before publishing; the build refuses a photo that holds any
-(``images.identifying`` reads them as it checks the photo's format; ``message`` says what to
+(``images.inspect`` reads them as it checks the photo's format; ``message`` says what to
 do), and ``strip`` removes them from the file itself, without touching the picture.
 
 Reading uses Pillow (EXIF) and lxml (XMP, parsed without entities, DTDs or network), which every

@@ -26,6 +26,7 @@ import contextlib
 import functools
 import hashlib
 import hmac
+import io
 import os
 import secrets
 import shutil
@@ -65,6 +66,16 @@ def digest(data: bytes) -> str:
     """SHA-256 (its first 128 bits): twice as fast as BLAKE2b where the processor has SHA
     instructions, as most have, and a build restored from outside digests every file it keeps."""
     return hashlib.sha256(data).hexdigest()[:32]
+
+
+def stream_digest(file: io.BufferedIOBase) -> str:
+    """``digest`` of what an open file holds from where it stands to its end, read in chunks."""
+    return hashlib.file_digest(file, "sha256").hexdigest()[:32]
+
+
+def is_digest(text: str) -> bool:
+    """Whether ``text`` is written as ``digest`` writes one."""
+    return len(text) == 32 and all(c in "0123456789abcdef" for c in text)
 
 
 def file_digest(path: str | os.PathLike[str], expected: str | None = None) -> str | None:
@@ -283,6 +294,16 @@ class Published:
         left where it is (``kept``)."""
         entry = self._held(relative, token)
         if entry is None:
+            return False
+        self.kept[relative] = entry
+        return True
+
+    def holds_bytes(self, relative: str, made: str) -> bool:
+        """Whether the published file at ``relative`` holds the bytes whose digest is ``made``, as
+        the last build wrote them (a file copied as it is, such as a photo, has no other token);
+        if so, it is left where it is (``kept``)."""
+        entry = self.entries.get(relative)
+        if entry is None or entry[1] != made:
             return False
         self.kept[relative] = entry
         return True

@@ -25,6 +25,7 @@ import functools
 import os
 import stat
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -244,10 +245,14 @@ class Photos:
     (``images.check_photo``, itself cached by file version across builds).
     """
 
-    def __init__(self, settings: Settings, found: Scan | None = None):
+    def __init__(
+        self, settings: Settings, found: Scan | None = None, inspected: Mapping[str, images.Inspection] | None = None
+    ):
         self.root = settings.releases_path
         self.project_dir = settings.project_dir
         self.assets = set(found.assets) if found is not None else None
+        self.inspected = inspected or {}
+        """The photos among the assets as the build already inspected them (``images.inspect``)."""
         self.verdicts: dict[str, str | None] = {}
 
     def __call__(self, relative: str) -> str | None:
@@ -263,7 +268,8 @@ class Photos:
             if issue is None and self.assets is not None:
                 issue = NOT_PUBLISHED
         if issue is None:
-            issue = images.check_photo(path)
+            inspection = self.inspected.get(relative)
+            issue = inspection.issue if inspection is not None else images.check_photo(path)
         self.verdicts[relative] = issue
         return issue
 

@@ -28,7 +28,7 @@ from ..urls import NEWS, SEARCH, SUBSCRIBE, media_url, taxonomy_url, url_of
 from . import reuse
 from .check import CHECK_COMMAND
 from .icons import IconSheet, configured
-from .pages import ListingFile, ListingPage, RedirectPage, ReleasePage
+from .pages import AssetFile, ListingFile, ListingPage, RedirectPage, ReleasePage
 from .rendering import ReleaseRenderer
 from .state import BuildState, log, project_path
 from .theme import change_bundle, leave_out_unrequested
@@ -70,7 +70,8 @@ def add_files(state: BuildState, files: Files, config: MkDocsConfig) -> Files:
         files.append(release_file(state, release, config))
     for relative in archive.assets:
         src_uri = f"{settings.releases_dir}/{relative}"
-        asset = File.generated(config, src_uri, abs_src_path=str(settings.releases_path / relative))
+        asset = AssetFile.generated(config, src_uri, abs_src_path=str(settings.releases_path / relative))
+        assert isinstance(asset, AssetFile)  # File.generated is typed as making a File
         asset.dest_uri = media_url(relative)
         state.assets[src_uri] = asset
         files.append(asset)

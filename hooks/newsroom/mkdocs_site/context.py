@@ -21,6 +21,7 @@ from ..editions import Edition, EditionArchive
 from ..languages import alternates
 from ..listings import HomeListing, Listing, TermListing
 from ..model import Contact, Release
+from ..published import file_digest
 from ..taxonomy import Taxonomies
 from ..urls import absolute, url_of
 from ..views import Formatter, language_name, release_view
@@ -96,9 +97,20 @@ def prune_assets(state: BuildState, files: Files) -> None:
     for release in state.archive.published if state.archive else ():
         if release.image:
             used.add(f"{releases_dir}/{release.image.src}")
+    published = state.published
+    left = 0
     for src_uri, file in state.assets.items():
         if src_uri not in used:
             files.remove(file)
+        elif published is not None and published.trusted and file.abs_src_path is not None:
+            # Copied as it is: left where it is if the published site holds the same bytes (a
+            # photo's digest was taken when it was checked, and is kept between builds).
+            inspection = state.the_archive.photos.get(src_uri[len(releases_dir) + 1 :])
+            made = inspection.digest if inspection is not None else file_digest(file.abs_src_path)
+            file.left_in_place = made is not None and published.holds_bytes(file.dest_uri, made)
+            left += file.left_in_place
+    if published is not None:
+        state.progress.figures["release files left in place"] = left
 
 
 def page_context(state: BuildState, context: dict[str, Any], page: Page) -> dict[str, Any]:
@@ -269,7 +281,8 @@ def image_size(state: BuildState, release: Release) -> tuple[int, int] | None:
     """The size of a release's photo, as read when it was checked (photos are shared by releases)."""
     if release.image is None:
         return None
-    return images.photo_size(state.settings.releases_path / release.image.src)
+    inspection = state.the_archive.photos.get(release.image.src)
+    return inspection.size if inspection is not None else None
 
 
 def thumbnails(state: BuildState, listing: Listing, config: MkDocsConfig) -> dict[str, images.Thumbnail]:

@@ -129,6 +129,17 @@ class ListingFile(File):
         return self.abs_src_path is not None and super().is_modified()
 
 
+class AssetFile(File):
+    """A file shipped with the releases (a photo, a document), copied into the site as it is,
+    unless the published site already holds it (``left_in_place``: ``context.prune_assets``)."""
+
+    left_in_place = False
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if not self.left_in_place:
+            super().copy_file(dirty)
+
+
 class RedirectPage(QuickAddresses):
     """The page at an old address of a release, sending readers and crawlers to the release."""
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
 from .. import page_cache, parallel, search
@@ -36,7 +35,7 @@ from ..settings import Settings
 from ..template_cache import TemplateCache
 from ..views import Formatter
 from .check import CHECK_COMMAND
-from .pages import ListingPage, ReleasePage
+from .pages import AssetFile, ListingPage, ReleasePage
 from .rendering import ReleaseRenderer
 
 log = logging.getLogger("mkdocs.hooks.newsroom")
@@ -87,7 +86,7 @@ class BuildState:
     """What each edition publishes (``on_files``); one, the whole archive, on a site of one language."""
     releases_folder: str = ""
     """The releases folder, as a path string (``on_files``)."""
-    assets: dict[str, File] = field(default_factory=dict)
+    assets: dict[str, AssetFile] = field(default_factory=dict)
     """Files shipped with the releases, by source path: published only if a release uses them."""
     neighbours: dict[str, tuple[Release | None, Release | None]] = field(default_factory=dict)
     pages: dict[str, ReleasePage] = field(default_factory=dict)
