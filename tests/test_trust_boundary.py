@@ -670,6 +670,42 @@ def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(a
         assert fetch() == good
 
 
+def test_serve_stops_a_body_markdown_would_take_hours_to_convert(archive, tmp_path, monkeypatch):
+    """`make serve` stops a body that would hold its rebuild for hours, as a build does, and
+    the preview goes on."""
+    import time
+    import urllib.request
+
+    monkeypatch.setenv("NEWSROOM_CONVERT_SECONDS", "1")
+    log = tmp_path / "serve.log"
+
+    def wait_for(condition, what: str) -> None:
+        for _ in range(600):
+            if condition():
+                return
+            time.sleep(0.1)
+        pytest.fail(f"mkdocs serve: {what}\n{log.read_text()}")
+
+    with log.open("w") as out, archive.serving(out) as base:
+
+        def answers(text: str) -> bool:
+            try:
+                return text in urllib.request.urlopen(f"{base}news/2026/10/02/under-test/", timeout=5).read().decode()
+            except OSError:
+                return False
+
+        body_release(archive, "Fine.\n")
+        wait_for(lambda: answers("Fine."), "did not show the release")
+        started = time.monotonic()
+        source = body_release(archive, "[" * 20_000 + "\n")  # 45 to 90 s of Markdown's time, unstopped
+        wait_for(lambda: "processor time to convert" in log.read_text(), "did not stop the body")
+        assert time.monotonic() - started < 30
+        assert f"{source}:7: the body took more than 1 s of processor time to convert to HTML" in log.read_text()
+        wait_for(lambda: "Reloading browsers" in log.read_text(), "did not end the rebuild")
+        body_release(archive, "Fine again.\n")
+        wait_for(lambda: answers("Fine again."), "did not go on after the slow body")
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
