@@ -624,20 +624,24 @@ def test_a_file_in_docs_where_the_site_writes_its_own_fails_the_build_instead_of
     archive.failing_build("2 problems in the press releases and the hand-written pages:\n")
 
 
-def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(archive, tmp_path):
+def _wait_for_serve(log: Path, condition, what: str) -> None:
+    """Wait up to a minute for ``condition`` of a `mkdocs serve` whose log is ``log``."""
     import time
+
+    for _ in range(600):
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"mkdocs serve: {what}\n{log.read_text()}")
+
+
+def test_serve_keeps_the_last_good_preview_on_a_bad_edit_and_shows_the_problem(archive, tmp_path):
     import urllib.request
 
     from lxml import html as lxml_html
 
     log = tmp_path / "serve.log"
-
-    def wait_for(condition, what: str) -> None:
-        for _ in range(300):
-            if condition():
-                return
-            time.sleep(0.1)
-        pytest.fail(f"mkdocs serve: {what}\n{log.read_text()}")
+    wait_for = functools.partial(_wait_for_serve, log)
 
     with log.open("w") as out, archive.serving(out) as base:
 
@@ -678,13 +682,7 @@ def test_serve_stops_a_body_markdown_would_take_hours_to_convert(archive, tmp_pa
 
     monkeypatch.setenv("NEWSROOM_CONVERT_SECONDS", "1")
     log = tmp_path / "serve.log"
-
-    def wait_for(condition, what: str) -> None:
-        for _ in range(600):
-            if condition():
-                return
-            time.sleep(0.1)
-        pytest.fail(f"mkdocs serve: {what}\n{log.read_text()}")
+    wait_for = functools.partial(_wait_for_serve, log)
 
     with log.open("w") as out, archive.serving(out) as base:
 
