@@ -6,16 +6,22 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import os
+import random
 import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
+import tracemalloc
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from PIL.ExifTags import IFD, Base
 
@@ -185,16 +191,30 @@ def with_marker_bytes_inside(path: Path) -> Path:
     return path
 
 
+def animated_gif(path: Path, colours: tuple[tuple[int, int, int], ...] = ((200, 30, 30), (0, 0, 255))) -> Path:
+    """A GIF of several frames, with a comment and a looping extension: every kind of block."""
+    frames = [Image.new("RGB", (64, 32), colour) for colour in colours]
+    frames[0].save(path, "GIF", save_all=True, append_images=frames[1:], loop=0, duration=100, comment=b"; inside")
+    return path
+
+
 def test_data_after_the_picture_is_found_in_every_format_and_stripped_to_the_picture(tmp_path):
     plain = {suffix: photo(tmp_path / f"plain{suffix}") for suffix in (".jpg", ".png", ".webp")}
     plain[".jpeg"] = with_marker_bytes_inside(tmp_path / "marked.jpeg")
+    plain[".gif"] = animated_gif(tmp_path / "plain.gif")
     for path in plain.values():
         assert photo_metadata.found_in(path) == [], path
+    other_jpeg = with_marker_bytes_inside(tmp_path / "other.jpg").read_bytes()
     cases = {
         "motion.jpg": plain[".jpg"].read_bytes() + VIDEO,
         "marked-motion.jpeg": plain[".jpeg"].read_bytes() + VIDEO,
+        # A whole second picture that nothing declares, and that ends as a picture does.
+        "undeclared-second.jpeg": plain[".jpeg"].read_bytes() + other_jpeg,
         "after-end.png": plain[".png"].read_bytes() + b"hidden",
+        "undeclared-second.png": plain[".png"].read_bytes() + plain[".png"].read_bytes(),
         "after-riff.webp": plain[".webp"].read_bytes() + b"hidden",
+        "after-trailer.gif": plain[".gif"].read_bytes() + b"hidden",
+        "undeclared-second.gif": plain[".gif"].read_bytes() + animated_gif(tmp_path / "other.gif").read_bytes(),
     }
     for name, data in cases.items():
         path = tmp_path / name
@@ -203,7 +223,7 @@ def test_data_after_the_picture_is_found_in_every_format_and_stripped_to_the_pic
         assert photo_metadata.found_in(path) == [photo_metadata.AFTER], name
         assert images.check_photo(path) is None, "a photo still: the build names what it holds"
         assert photo_metadata.strip(path) == [photo_metadata.AFTER]
-        original = plain[Path(name).suffix] if name != "marked-motion.jpeg" else plain[".jpeg"]
+        original = plain[Path(name).suffix] if not name.endswith(".jpeg") else plain[".jpeg"]
         assert path.read_bytes() == original.read_bytes(), f"{name}: cut exactly where its picture ends"
         assert pixels(path) == before
     second = Image.new("RGB", (64, 32), (0, 0, 255))
@@ -216,10 +236,78 @@ def test_data_after_the_picture_is_found_in_every_format_and_stripped_to_the_pic
     assert photo_metadata.found_in(telling) == []
 
 
-def test_a_motion_photo_fails_the_build_until_make_strip_photos_cuts_its_video(project):
+@st.composite
+def saved_pictures(draw) -> tuple[str, bytes]:
+    """A picture as Pillow saves it (JPEG, PNG or GIF), of random pixels and options, whose
+    comment and metadata may hold the very bytes that end a picture."""
+    kind = draw(st.sampled_from(["JPEG", "PNG", "GIF"]))
+    size = (draw(st.integers(1, 80)), draw(st.integers(1, 80)))
+    noise = random.Random(draw(st.integers(0, 2**32 - 1)))
+    frames = [
+        Image.frombytes("RGB", size, noise.randbytes(size[0] * size[1] * 3))
+        for _ in range(draw(st.integers(1, 3)) if kind == "GIF" else 1)
+    ]
+    comment = draw(st.binary(max_size=40))
+    out = io.BytesIO()
+    if kind == "JPEG":
+        exif = Image.Exif()
+        exif.get_ifd(IFD.Exif)[Base.UserComment] = b"ASCII\x00\x00\x00" + draw(st.binary(max_size=40))
+        options = {"quality": draw(st.integers(1, 100)), "progressive": draw(st.booleans())}
+        if draw(st.booleans()):
+            options["restart_marker_blocks"] = draw(st.integers(1, 4))
+        frames[0].save(out, "JPEG", exif=exif, comment=comment, optimize=draw(st.booleans()), **options)
+    elif kind == "PNG":
+        from PIL.PngImagePlugin import PngInfo
+
+        info = PngInfo()
+        info.add_text("Comment", comment.decode("latin-1"), zip=draw(st.booleans()))
+        frames[0].save(out, "PNG", pnginfo=info, compress_level=draw(st.integers(0, 9)))
+    else:
+        frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], loop=0, comment=comment or None)
+    return kind, out.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(saved_pictures(), st.one_of(st.binary(min_size=1, max_size=300), saved_pictures().map(lambda saved: saved[1])))
+def test_the_end_of_any_picture_is_found_whatever_follows_it(picture, tail):
+    """Nothing follows a picture as Pillow saves it; and after any bytes are appended to it (a
+    video, noise, a whole second picture that ends as a picture does), its end is found exactly
+    where it was."""
+    kind, data = picture
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "photo"
+        path.write_bytes(data)
+        assert photo_metadata.picture_end(path, kind) is None
+        path.write_bytes(data + tail)
+        assert photo_metadata.picture_end(path, kind) == len(data)
+
+
+def test_a_large_photo_is_inspected_without_being_read_into_memory(tmp_path):
+    """Finding the end of a picture maps the file instead of reading it: a photo of hundreds of
+    megabytes (its coded data a long run of zeros, a hole in the file) costs the build no memory."""
+    picture = photo(tmp_path / "small.jpg").read_bytes()
+    large = tmp_path / "large.jpg"
+    with open(large, "wb") as file:
+        file.write(picture[:-2])  # all but the marker that ends the picture
+        file.seek(256 * 2**20, os.SEEK_CUR)
+        file.write(b"\xff\xd9hidden")
+    tracemalloc.start()
+    try:
+        found = images.inspect(large)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found is not None and found.issue is None
+    assert found.found == (photo_metadata.AFTER,)
+    assert peak < 16 * 2**20, f"{peak / 2**20:.0f} MiB at the most"
+    assert photo_metadata.picture_end(large, "JPEG") == large.stat().st_size - len(b"hidden")
+
+
+@pytest.mark.parametrize("tail", ["video", "second picture"])
+def test_a_motion_photo_fails_the_build_until_make_strip_photos_cuts_its_video(project, tmp_path, tail):
     hero = photo(project.releases / "images/hero.jpg")
     picture = hero.read_bytes()
-    hero.write_bytes(picture + VIDEO)
+    hero.write_bytes(picture + (VIDEO if tail == "video" else photo(tmp_path / "other.jpg", gps=True).read_bytes()))
     project.release(
         "2021-01-01-x.md",
         release_text(title="X", date="2021-01-01", image={"src": "images/hero.jpg", "alt": "A"}),

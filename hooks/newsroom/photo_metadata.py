@@ -17,6 +17,7 @@ the rest stay.
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import warnings
@@ -146,33 +147,33 @@ def _in_xmp(packet: bytes) -> set[str]:
 def picture_end(path: Path | str, kind: str) -> int | None:
     """Where the picture of the photo at ``path`` (of Pillow's format ``kind``) ends, when data
     follows it; None when nothing does, or when the end cannot be found (a damaged file, which
-    Pillow judges), or for a format whose end is not looked for (GIF, AVIF).
+    Pillow judges), or for a format whose end is not looked for (AVIF).
 
-    A JPEG or PNG file that ends as its picture does (EOI, IEND) is taken to hold one picture, from
-    its last bytes alone: finding the first picture's end means reading the whole file (a
-    millisecond a photo). So a whole JPEG (or PNG) appended to another, which nothing declares,
-    goes unseen; a camera's second picture is declared (Pillow opens such a file as MPO, whose
-    end is always looked for), and a phone's video ends otherwise."""
+    The first picture's end is found from the file's start, structure by structure (a JPEG's
+    segments, a PNG's chunks, a GIF's blocks, a WebP's RIFF header), so a second picture appended
+    whole, which nothing declares and which ends as a picture does, is found as well as a
+    phone's video. The file is mapped, not read: a large file never sits in memory whole."""
     finder = _PICTURE_ENDS.get(kind)
     if finder is None:
         return None
     with open(path, "rb") as file:
-        size = file.seek(0, os.SEEK_END)
-        file.seek(max(size - len(_PNG_TAIL), 0))
-        tail = file.read()
-        if (kind == "JPEG" and tail.endswith(b"\xff\xd9")) or (kind == "PNG" and tail == _PNG_TAIL):
+        size = os.fstat(file.fileno()).st_size
+        if size == 0:
             return None
-        file.seek(0)
-        data = file.read(8) if kind == "WEBP" else file.read()
-    end = finder(data)
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            end = finder(data)
     return end if end is not None and end < size else None
 
 
-def _jpeg_end(data: bytes) -> int | None:
+#: A file's bytes: read (``bytes``) or mapped (``mmap``); both slice to bytes and are searched by ``re``.
+Buffer = bytes | mmap.mmap
+
+
+def _jpeg_end(data: Buffer) -> int | None:
     """Just past the marker that ends the first picture (EOI), read segment by segment: a
     segment's length skips it (the small picture inside its EXIF too); after a scan's header,
     its coded data runs to the first marker that is not a byte of it (``_CODED_DATA_END``)."""
-    if not data.startswith(b"\xff\xd8"):
+    if data[:2] != b"\xff\xd8":
         return None
     position = 2
     while True:
@@ -203,11 +204,7 @@ def _jpeg_end(data: bytes) -> int | None:
 _CODED_DATA_END = re.compile(rb"\xff(?![\x00\xd0-\xd7\xff])")
 
 
-#: The last chunk of a PNG file: IEND, empty, and its checksum.
-_PNG_TAIL = b"\x00\x00\x00\x00IEND\xaeB`\x82"
-
-
-def _png_end(data: bytes) -> int | None:
+def _png_end(data: Buffer) -> int | None:
     """Just past the IEND chunk, chunk by chunk."""
     position = 8
     while position + 8 <= len(data):
@@ -219,12 +216,39 @@ def _png_end(data: bytes) -> int | None:
     return None
 
 
-def _webp_end(data: bytes) -> int | None:
+def _webp_end(data: Buffer) -> int | None:
     """The end its RIFF header gives."""
     return 8 + int.from_bytes(data[4:8], "little") if data[:4] == b"RIFF" and len(data) >= 8 else None
 
 
-_PICTURE_ENDS = {"JPEG": _jpeg_end, "MPO": _jpeg_end, "PNG": _png_end, "WEBP": _webp_end}
+def _gif_end(data: Buffer) -> int | None:
+    """Just past the trailer (``;``) that ends a GIF, block by block: its header and colour
+    table, then each extension and each image (descriptor, colour table, coded data), whose data
+    are runs of sub-blocks, each led by its length, the last empty."""
+    if data[:3] != b"GIF" or len(data) < 13:
+        return None
+    flags = data[10]
+    position = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
+    while position < len(data):
+        introducer = data[position]
+        if introducer == 0x3B:  # the trailer
+            return position + 1
+        if introducer == 0x21:  # an extension: its label, then its sub-blocks
+            position += 2
+        elif introducer == 0x2C:  # an image: its descriptor, its colour table, its code size
+            if position + 10 > len(data):
+                return None
+            flags = data[position + 9]
+            position += 10 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0) + 1
+        else:
+            return None
+        while position < len(data) and (length := data[position]):
+            position += length + 1
+        position += 1
+    return None
+
+
+_PICTURE_ENDS = {"JPEG": _jpeg_end, "MPO": _jpeg_end, "PNG": _png_end, "WEBP": _webp_end, "GIF": _gif_end}
 
 
 def message(found: list[str]) -> str:
