@@ -216,6 +216,15 @@ def test_data_after_the_picture_is_found_in_every_format_and_stripped_to_the_pic
         "after-trailer.gif": plain[".gif"].read_bytes() + b"hidden",
         "undeclared-second.gif": plain[".gif"].read_bytes() + animated_gif(tmp_path / "other.gif").read_bytes(),
     }
+    if ".avif" in images.PHOTO_FORMATS:
+        plain[".avif"] = tmp_path / "plain.avif"
+        Image.new("RGB", (64, 32), (200, 30, 30)).save(plain[".avif"], "AVIF")
+        assert photo_metadata.found_in(plain[".avif"]) == []
+        cases["motion.avif"] = plain[".avif"].read_bytes() + VIDEO
+        cases["after-boxes.avif"] = plain[".avif"].read_bytes() + b"hidden"
+        cut_short = tmp_path / "cut-short.avif"
+        cut_short.write_bytes(plain[".avif"].read_bytes()[:-10])
+        assert photo_metadata.picture_end(cut_short, "AVIF") is None, "damaged, for Pillow to judge: never cut"
     for name, data in cases.items():
         path = tmp_path / name
         path.write_bytes(data)
@@ -238,9 +247,9 @@ def test_data_after_the_picture_is_found_in_every_format_and_stripped_to_the_pic
 
 @st.composite
 def saved_pictures(draw) -> tuple[str, bytes]:
-    """A picture as Pillow saves it (JPEG, PNG or GIF), of random pixels and options, whose
+    """A picture as Pillow saves it (JPEG, PNG, GIF or AVIF), of random pixels and options, whose
     comment and metadata may hold the very bytes that end a picture."""
-    kind = draw(st.sampled_from(["JPEG", "PNG", "GIF"]))
+    kind = draw(st.sampled_from(["JPEG", "PNG", "GIF", *(["AVIF"] if ".avif" in images.PHOTO_FORMATS else [])]))
     size = (draw(st.integers(1, 80)), draw(st.integers(1, 80)))
     noise = random.Random(draw(st.integers(0, 2**32 - 1)))
     frames = [
@@ -262,6 +271,13 @@ def saved_pictures(draw) -> tuple[str, bytes]:
         info = PngInfo()
         info.add_text("Comment", comment.decode("latin-1"), zip=draw(st.booleans()))
         frames[0].save(out, "PNG", pnginfo=info, compress_level=draw(st.integers(0, 9)))
+    elif kind == "AVIF":
+        frames[0].save(
+            out,
+            "AVIF",
+            quality=draw(st.integers(0, 100)),
+            xmp=xmp(f"<exif:UserComment>{comment.hex()}</exif:UserComment>"),
+        )
     else:
         frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], loop=0, comment=comment or None)
     return kind, out.getvalue()

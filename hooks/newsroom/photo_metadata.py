@@ -147,10 +147,10 @@ def _in_xmp(packet: bytes) -> set[str]:
 def picture_end(path: Path | str, kind: str) -> int | None:
     """Where the picture of the photo at ``path`` (of Pillow's format ``kind``) ends, when data
     follows it; None when nothing does, or when the end cannot be found (a damaged file, which
-    Pillow judges), or for a format whose end is not looked for (AVIF).
+    Pillow judges).
 
     The first picture's end is found from the file's start, structure by structure (a JPEG's
-    segments, a PNG's chunks, a GIF's blocks, a WebP's RIFF header), so a second picture appended
+    segments, a PNG's chunks, a GIF's blocks, a WebP's RIFF header, an AVIF's boxes), so a second picture appended
     whole, which nothing declares and which ends as a picture does, is found as well as a
     phone's video. The file is mapped, not read: a large file never sits in memory whole."""
     finder = _PICTURE_ENDS.get(kind)
@@ -248,7 +248,46 @@ def _gif_end(data: Buffer) -> int | None:
     return None
 
 
-_PICTURE_ENDS = {"JPEG": _jpeg_end, "MPO": _jpeg_end, "PNG": _png_end, "WEBP": _webp_end, "GIF": _gif_end}
+#: The boxes an AVIF file may hold at its top level (ISO base media file format): its type, its
+#: items' description (``meta``), their data (``mdat``), an animation's tracks (``moov``), padding.
+_ISO_MEDIA_BOXES = frozenset(
+    {b"ftyp", b"meta", b"mdat", b"moov", b"free", b"skip", b"wide", b"uuid", b"moof", b"mfra", b"styp", b"sidx"}
+    | {b"ssix", b"prft", b"pdin", b"emsg", b"meco"}
+)
+
+
+def _iso_media_end(data: Buffer) -> int | None:
+    """Just past the last box of an AVIF (or other ISO media) file that belongs to it: what
+    follows is another file (a box naming its type again, as a phone's video does) or data that
+    is no box. Only once its description and its data are behind (``meta``, ``mdat``): a file
+    whose picture could be cut is taken as damaged, for Pillow to judge, and never cut."""
+    if data[4:8] != b"ftyp":
+        return None
+    position, seen = 0, set[bytes]()
+    while position < len(data):
+        kind = data[position + 4 : position + 8]
+        if kind not in _ISO_MEDIA_BOXES or (kind == b"ftyp" and position):
+            return position if {b"meta", b"mdat"} <= seen else None
+        size = int.from_bytes(data[position : position + 4], "big")
+        if size == 0:  # to the end of the file
+            return len(data)
+        if size == 1:  # its size in the 8 bytes after its type
+            size = int.from_bytes(data[position + 8 : position + 16], "big")
+        if size < 8 or position + size > len(data):
+            return None
+        seen.add(kind)
+        position += size
+    return position
+
+
+_PICTURE_ENDS = {
+    "JPEG": _jpeg_end,
+    "MPO": _jpeg_end,
+    "PNG": _png_end,
+    "WEBP": _webp_end,
+    "GIF": _gif_end,
+    "AVIF": _iso_media_end,
+}
 
 
 def message(found: list[str]) -> str:
