@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from stat import S_ISREG
 
-from . import images, photo_metadata
+from . import images, photo_metadata, video_metadata
 from .errors import ContentError, Problem
 from .model import Release
 from .photo_cache import PhotoInspections
@@ -201,6 +201,12 @@ def _read_archive(
                     f"{settings.releases_dir}/{relative}", f"the photo {photo_metadata.message(list(inspection.found))}"
                 )
             )
+    # Nor any video or recording where it was made.
+    for relative in found.assets:
+        if os.path.splitext(relative)[1].lower() in video_metadata.SUFFIXES:
+            problem = _video_problem(settings, relative)
+            if problem is not None:
+                problems.append(problem)
     releases: list[Release] = []
     if store is not None and cache is None:
         cache = ReadCache()
@@ -244,6 +250,16 @@ def _read_archive(
     archive.assets = found.assets
     archive.photos = inspected
     return archive
+
+
+def _video_problem(settings: Settings, relative: str) -> Problem | None:
+    """Why the video or recording ``relative`` (to the releases folder) may not be published, or None."""
+    shown = f"{settings.releases_dir}/{relative}"
+    try:
+        found = video_metadata.found_in(settings.releases_path / relative)
+    except (OSError, ValueError) as err:  # ValueError: mmap's, for a file that changed under it
+        return Problem(shown, f"cannot be read: {getattr(err, 'strerror', None) or err}")
+    return Problem(shown, video_metadata.message(relative)) if found else None
 
 
 def build_archive(releases: list[Release], now: datetime, *, drafts: bool = False) -> Archive:

@@ -105,21 +105,23 @@ def new(settings: Settings, title: str) -> int:
 
 
 def strip_photos(settings: Settings) -> int:
-    """Remove the identifying metadata of every photo of the releases folder, saying what was done."""
-    from . import photo_metadata
+    """Remove the identifying metadata of every photo, video and recording of the releases
+    folder, saying what was done."""
+    from . import photo_metadata, video_metadata
     from .images import PHOTO_FORMATS
     from .sources import scan
 
-    photos = [
-        settings.releases_path / relative
-        for relative in scan(settings).assets
-        if os.path.splitext(relative)[1].lower() in PHOTO_FORMATS
-    ]
-    done = photo_metadata.strip_all(photos)
+    assets = [settings.releases_path / relative for relative in scan(settings).assets]
+    photos = [path for path in assets if path.suffix.lower() in PHOTO_FORMATS]
+    videos = [path for path in assets if path.suffix.lower() in video_metadata.SUFFIXES]
+    done = photo_metadata.strip_all(photos) + video_metadata.strip_all(videos)
     for path, what in done:
         print(f"{path.relative_to(settings.project_dir).as_posix()}: {what}")
     if not done:
-        print(f"strip-photos: none of the {len(photos)} photos held a GPS position, a serial number or an owner's name")
+        print(
+            f"strip-photos: none of the {len(photos)} photos held a GPS position, a serial number or an owner's "
+            f"name, and none of the {len(videos)} videos and recordings a GPS position"
+        )
     return 1 if any(what.startswith("not changed") for _, what in done) else 0
 
 
@@ -131,7 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("fields", help="print the README's table of front-matter fields")
     commands.add_parser(
         "strip-photos",
-        help="remove GPS positions, serial numbers and owners' names from the photos of the releases folder",
+        help="remove GPS positions, serial numbers and owners' names from the photos (and positions from the "
+        "videos and recordings) of the releases folder",
     )
     create = commands.add_parser("new", help="start a new release dated now")
     create.add_argument("title", nargs="?", help=f"the title (else the environment variable {TITLE_VARIABLE})")

@@ -89,7 +89,7 @@ def found_in_image(image: PILImage.Image, path: Path | str) -> list[str]:
         pass
     for packet in (image.info.get(key) for key in _XMP_KEYS):
         if packet:
-            found.update(_in_xmp(packet.encode("utf-8") if isinstance(packet, str) else bytes(packet)))
+            found.update(in_xmp(packet.encode("utf-8") if isinstance(packet, str) else bytes(packet)))
     return [what for what in KINDS if what in found]
 
 
@@ -123,7 +123,7 @@ def _png_metadata_after_picture(path: Path | str) -> bool:
     return False
 
 
-def _in_xmp(packet: bytes) -> set[str]:
+def in_xmp(packet: bytes) -> set[str]:
     start = packet.find(b"<")
     try:
         root = etree.fromstring(packet[start:].rstrip(b"\0 \n\r\t"), _XMP_PARSER) if start >= 0 else None

@@ -1,0 +1,148 @@
+"""Videos and recordings that tell where they were made (``newsroom.video_metadata``): refused by
+the build, blanked in place by `make strip-photos`, every other byte left as it was."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import release_text
+from newsroom import video_metadata
+from newsroom.video_metadata import LOCATION
+from test_photo_metadata import strip_photos, xmp
+
+POSITION = b"+37.5665+126.9780+038.000/"
+
+
+def box(kind: bytes, *content: bytes) -> bytes:
+    payload = b"".join(content)
+    return (8 + len(payload)).to_bytes(4, "big") + kind + payload
+
+
+def full_box(kind: bytes, *content: bytes) -> bytes:
+    return box(kind, b"\0\0\0\0", *content)
+
+
+FTYP = box(b"ftyp", b"isom\0\0\2\0isomiso2mp41")
+#: Media data, which is never read as boxes (even where its bytes spell a location box).
+MDAT = box(b"mdat", b"\x00\x01" * 500, box(b"\xa9xyz", b"\0\x05\x15\xc7+1+2/"))
+MVHD = full_box(b"mvhd", bytes(96))
+TRACK = box(b"trak", full_box(b"tkhd", bytes(80)), box(b"mdia", full_box(b"mdhd", bytes(20))))
+
+
+def quicktime_keys(position: bytes | None) -> bytes:
+    """An iPhone's metadata: QuickTime keys (its make, and the place where it was recorded)."""
+    names = [b"com.apple.quicktime.make", *([b"com.apple.quicktime.location.ISO6709"] if position else [])]
+    keys = full_box(
+        b"keys", len(names).to_bytes(4, "big"), *((8 + len(n)).to_bytes(4, "big") + b"mdta" + n for n in names)
+    )
+    values = [b"Apple", *([position] if position else [])]
+    items = (box(i.to_bytes(4, "big"), box(b"data", b"\0\0\0\1\0\0\0\0", v)) for i, v in enumerate(values, 1))
+    hdlr = full_box(b"hdlr", bytes(4), b"mdta", bytes(12), b"\0")
+    return box(b"meta", hdlr, keys, box(b"ilst", *items))
+
+
+def xyz(position: bytes) -> bytes:
+    """The user data's ``©xyz`` (an Android phone's): the text's length, its language, the text."""
+    return box(b"\xa9xyz", len(position).to_bytes(2, "big"), b"\x15\xc7", position)
+
+
+VIDEOS = {
+    # moov after the media data, as an iPhone writes it
+    "iphone.mov": FTYP + MDAT + box(b"moov", MVHD, TRACK, quicktime_keys(POSITION)),
+    "android.mp4": FTYP + box(b"moov", MVHD, box(b"udta", xyz(POSITION)), TRACK) + MDAT,
+    "in-a-track.mp4": FTYP + box(b"moov", MVHD, box(b"trak", box(b"udta", xyz(POSITION)))) + MDAT,
+    "3gpp.3gp": FTYP + box(b"moov", MVHD, box(b"udta", full_box(b"loci", b"\x15\xc7Seoul\0", bytes(13)))) + MDAT,
+    "edited.mp4": FTYP
+    + box(b"moov", MVHD, box(b"udta", box(b"XMP_", xmp("<exif:GPSLatitude>37,33.98N</exif:GPSLatitude>"))))
+    + MDAT,
+    "adobe.m4v": FTYP
+    + box(
+        b"uuid",
+        bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC"),
+        xmp("<exif:GPSLongitude>126,58.6E</exif:GPSLongitude>"),
+    )
+    + box(b"moov", MVHD)
+    + MDAT,
+    # iTunes-style metadata: an MP4 meta box (with a version) in the user data
+    "voice.m4a": FTYP
+    + box(b"moov", MVHD, box(b"udta", box(b"meta", b"\0\0\0\0", quicktime_keys(POSITION)[8:])))
+    + MDAT,
+}
+CLEAN = {
+    "iphone-no-place.mov": FTYP + MDAT + box(b"moov", MVHD, TRACK, quicktime_keys(None)),
+    "android-no-place.mp4": FTYP + box(b"moov", MVHD, box(b"udta", xyz(b""))) + MDAT,
+    "xmp-no-place.mp4": FTYP
+    + box(b"moov", MVHD, box(b"udta", box(b"XMP_", xmp("<exif:UserComment>kept</exif:UserComment>"))))
+    + MDAT,
+    "cut-short.mp4": (FTYP + box(b"moov", MVHD, box(b"udta", xyz(POSITION))))[:-10],
+    "not-a-video.mp4": b"<html>" + bytes(100),
+    "empty.mp4": b"",
+}
+
+
+@pytest.mark.parametrize("name", sorted(VIDEOS))
+def test_a_position_is_found_and_blanked_in_place_leaving_every_other_byte(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(VIDEOS[name])
+    assert video_metadata.found_in(path) == [LOCATION]
+    assert video_metadata.strip(path) == [LOCATION]
+    after = path.read_bytes()
+    assert video_metadata.found_in(path) == []
+    assert len(after) == len(VIDEOS[name]), "no offset in the file moves"
+    assert b"+37.5665" not in after and b"37,33.98N" not in after and b"126,58.6E" not in after
+    assert MDAT in after, "the media data stays"
+    assert after.count(b"Apple") == VIDEOS[name].count(b"Apple"), "the other metadata stays"
+    assert after.count(b"free") == VIDEOS[name].count(b"free") + 1, "the box that held it is a free box"
+    blanked = after.index(b"free") - 4
+    size = int.from_bytes(after[blanked : blanked + 4], "big")
+    assert after[blanked + 8 : blanked + size] == bytes(size - 8), "of zeros"
+    assert after[:blanked] == VIDEOS[name][:blanked] and after[blanked + size :] == VIDEOS[name][blanked + size :]
+    assert video_metadata.strip(path) == [] and path.read_bytes() == after
+
+
+@pytest.mark.parametrize("name", sorted(CLEAN))
+def test_a_file_without_a_position_or_that_is_no_video_is_left_alone(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(CLEAN[name])
+    assert video_metadata.found_in(path) == []
+    assert video_metadata.strip(path) == [] and path.read_bytes() == CLEAN[name]
+
+
+def test_a_file_too_deep_or_too_many_boxes_to_look_through_is_refused_not_published_unread(tmp_path):
+    nested = xyz(POSITION)
+    for _ in range(5000):  # far deeper than Python's recursion limit
+        nested = box(b"moov", nested)
+    many = FTYP + box(b"moov", box(b"udta", *[box(b"free")] * 200_000, xyz(POSITION)))
+    for name, data in {"deep.mp4": FTYP + nested, "many.mp4": many}.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(ValueError, match="which no recorder writes: save the video again"):
+            video_metadata.found_in(path)
+        [(_, what)] = video_metadata.strip_all([path])
+        assert what.startswith("not changed: holds more than 100,000 boxes") and path.read_bytes() == data
+
+
+def test_a_video_that_tells_where_it_was_recorded_fails_the_build_until_make_strip_photos_blanks_it(project):
+    (project.releases / "media").mkdir()
+    clip = project.releases / "media/clip.mov"
+    clip.write_bytes(VIDEOS["iphone.mov"])
+    project.release(
+        "2021-01-01-x.md",
+        release_text(
+            title="X", date="2021-01-01", body='<video src="media/clip.mov" title="The march" controls></video>'
+        ),
+    )
+    project.failing_build(
+        "press_releases/media/clip.mov: the video holds in its metadata the GPS position where it was recorded, "
+        "which anyone who downloads it can read: remove it with `make strip-photos` (the video itself is not "
+        "changed), then commit the file again"
+    )
+    stripped = strip_photos(project)
+    assert stripped.returncode == 0, stripped.stderr
+    assert stripped.stdout.splitlines() == [
+        "press_releases/media/clip.mov: removed the GPS position where it was recorded"
+    ]
+    build = project.build()
+    assert build.returncode == 0, build.log
+    published = next(build.site.rglob("clip.mov"))
+    assert published.read_bytes() == clip.read_bytes() and b"+37.5665" not in published.read_bytes()
