@@ -3,7 +3,13 @@ the build, blanked in place by `make strip-photos`, every other byte left as it 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import release_text
 from newsroom import video_metadata
@@ -146,3 +152,77 @@ def test_a_video_that_tells_where_it_was_recorded_fails_the_build_until_make_str
     assert build.returncode == 0, build.log
     published = next(build.site.rglob("clip.mov"))
     assert published.read_bytes() == clip.read_bytes() and b"+37.5665" not in published.read_bytes()
+
+
+#: Files written by a real muxer (FFmpeg 7, through ``imageio-ffmpeg``): one second of a test
+#: picture (and tone), with ``-metadata location=+37.5665+126.9780/`` (which FFmpeg writes as a
+#: 3GPP ``loci`` box in MP4, M4A and 3GP), or as an iPhone's QuickTime key in MOV
+#: (``-metadata com.apple.quicktime.location.ISO6709=... -movflags use_metadata_tags``); and one
+#: with a title only. Each still decoded without an error after ``strip`` (checked with FFmpeg
+#: when they were made; it is not installed where the tests run).
+REAL = Path(__file__).parent / "fixtures/videos"
+
+
+@pytest.mark.parametrize("name", ["located.mp4", "located.mov", "located.m4a", "located.3gp", "clean.mp4"])
+def test_files_a_real_muxer_wrote(tmp_path, name):
+    path = tmp_path / name
+    shutil.copy(REAL / name, path)
+    expected = [] if name.startswith("clean") else [LOCATION]
+    assert video_metadata.found_in(path) == expected
+    assert video_metadata.strip(path) == expected
+    assert video_metadata.found_in(path) == []
+    before, after = (REAL / name).read_bytes(), path.read_bytes()
+    assert len(after) == len(before) and (after == before) == (not expected)
+
+
+KINDS = [b"moov", b"trak", b"udta", b"meta", b"ilst", b"free", b"mdat", b"mdia", b"keys", b"XMP_", b"uuid", b"\xa9nam"]
+
+
+def trees(depth: int = 3) -> st.SearchStrategy[tuple[bytes, bool]]:
+    """Boxes of the kinds a video holds, nested, with arbitrary content, as raw bytes; now and then
+    bytes that are no box (damaged); each with whether it holds such bytes where boxes belong."""
+    leaf = st.builds(
+        lambda kind, content: (box(kind, content), False), st.sampled_from(KINDS[5:]), st.binary(max_size=40)
+    )
+    damaged = st.binary(min_size=1, max_size=12).map(lambda raw: (raw, True))
+    if depth == 0:
+        return st.one_of(leaf, damaged)
+
+    def nested(kind: bytes, children: list[tuple[bytes, bool]]) -> tuple[bytes, bool]:
+        # Only what is looked into can be found damaged: a box of media or another kind is skipped whole.
+        looked_into = kind in (b"moov", b"trak", b"udta")
+        return box(kind, *(child for child, _ in children)), looked_into and any(bad for _, bad in children)
+
+    return st.one_of(
+        leaf, damaged, st.builds(nested, st.sampled_from([*KINDS[:3], b"mdia"]), st.lists(trees(depth - 1), max_size=4))
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(trees(), max_size=4), st.lists(trees(), max_size=3), st.integers(0, 3), st.booleans())
+def test_any_box_tree_is_read_without_error_and_a_position_in_it_is_found_and_blanked(before, after, at, located):
+    """Whatever boxes surround it, a position in a movie's user data is found, unless bytes that are
+    no box stand where boxes belong (then the file is refused as damaged, never published unread);
+    stripping it keeps the file's length and every other byte."""
+    siblings = [raw for raw, _ in before]
+    udta = box(b"udta", *siblings[:at], *([xyz(POSITION)] if located else []), *siblings[at:])
+    data = FTYP + box(b"moov", MVHD, udta) + b"".join(raw for raw, _ in after)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "clip.mp4"
+        path.write_bytes(data)
+        refused, found = None, []
+        try:
+            found = video_metadata.found_in(path)
+        except ValueError as err:
+            refused = str(err)
+        if refused is not None:
+            assert "holds damaged metadata" in refused
+            assert any(bad for _, bad in before + after), "refused only for bytes that are no box where boxes belong"
+            return
+        if located:
+            assert found == [LOCATION]
+        assert video_metadata.strip(path) == found
+        stripped = path.read_bytes()
+        assert len(stripped) == len(data) and video_metadata.found_in(path) == []
+        assert b"+37.5665" not in stripped[: len(FTYP) + 8 + len(MVHD) + len(udta)]
+        assert found or stripped == data

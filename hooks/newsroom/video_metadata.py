@@ -110,7 +110,7 @@ def _located(path: Path | str) -> list[Box]:
             if data[4:8] not in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip"):
                 return []
             budget = [_MOST_BOXES]
-            found = list(_locations(data, 0, len(data), budget, _DEEPEST))
+            found = list(_locations(data, 0, len(data), budget, _DEEPEST, strict=False))
     if budget[0] < 0:
         raise ValueError(
             f"holds more than {_MOST_BOXES:,} boxes of metadata, or boxes nested more than {_DEEPEST} deep, "
@@ -119,11 +119,13 @@ def _located(path: Path | str) -> list[Box]:
     return found
 
 
-def _locations(data: mmap.mmap, start: int, end: int, budget: list[int], depth: int) -> Iterator[Box]:
+def _locations(
+    data: mmap.mmap, start: int, end: int, budget: list[int], depth: int, strict: bool = True
+) -> Iterator[Box]:
     if depth == 0:
         budget[0] = -1
         return
-    children = list(_boxes(data, start, end, budget))
+    children = list(_boxes(data, start, end, budget, strict))
     keys: dict[int, bytes] = {}
     for box in children:
         if box.kind == b"keys" and box.end - box.content <= _MOST_READ:
@@ -151,9 +153,11 @@ def _locations(data: mmap.mmap, start: int, end: int, budget: list[int], depth: 
                 yield from _locations(data, content, box.end, budget, depth - 1)
 
 
-def _boxes(data: mmap.mmap, start: int, end: int, budget: list[int]) -> Iterator[Box]:
-    """The boxes one after another from ``start`` to ``end``, until one does not fit (a damaged
-    file: what follows is not read)."""
+def _boxes(data: mmap.mmap, start: int, end: int, budget: list[int], strict: bool = True) -> Iterator[Box]:
+    """The boxes one after another from ``start`` to ``end``. Inside a box (``strict``), bytes that
+    are no box (but the four zero bytes that may end QuickTime's user data) raise ValueError:
+    the metadata is damaged, and a position behind them could not be looked for. At the top
+    level, the walk stops there (a recording cut short, whose media data runs past the end)."""
     position = start
     while position + 8 <= end:
         budget[0] -= 1
@@ -165,9 +169,14 @@ def _boxes(data: mmap.mmap, start: int, end: int, budget: list[int]) -> Iterator
         elif size == 0:  # to the end of what holds it
             size = end - position
         if size < header or position + size > end:
-            return
+            break
         yield Box(data[position + 4 : position + 8], position, position + header, position + size)
         position += size
+    if strict and position < end and (end - position > 4 or data[position:end] != bytes(end - position)):
+        raise ValueError(
+            f"holds damaged metadata (at byte {position:,}, bytes that are no box), behind which a position "
+            "could not be looked for: save the video again"
+        )
 
 
 def _keys(content: bytes) -> dict[int, bytes]:
