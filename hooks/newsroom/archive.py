@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from stat import S_ISREG
 
-from . import images, photo_metadata, video_metadata
+from . import document_metadata, images, photo_metadata, video_metadata
 from .errors import ContentError, Problem
 from .model import Release
 from .photo_cache import PhotoInspections
@@ -177,14 +177,20 @@ def read_archive(
     inspections = PhotoInspections(settings.project_dir, settings.releases_path)
     images.remember_in(inspections)
     try:
-        return _read_archive(settings, now, drafts=drafts, cache=cache, store=store)
+        return _read_archive(settings, now, drafts=drafts, cache=cache, store=store, inspections=inspections)
     finally:
         images.remember_in(None)
         inspections.save()
 
 
 def _read_archive(
-    settings: Settings, now: datetime, *, drafts: bool, cache: ReadCache | None, store: ReleaseStore | None
+    settings: Settings,
+    now: datetime,
+    *,
+    drafts: bool,
+    cache: ReadCache | None,
+    store: ReleaseStore | None,
+    inspections: PhotoInspections | None = None,
 ) -> Archive:
     found = scan(settings)
     problems: list[Problem] = list(found.problems)
@@ -201,12 +207,17 @@ def _read_archive(
                     f"{settings.releases_dir}/{relative}", f"the photo {photo_metadata.message(list(inspection.found))}"
                 )
             )
-    # Nor any video or recording where it was made.
+    # Nor any video or recording where it was made, nor any document who wrote it.
     for relative in found.assets:
-        if os.path.splitext(relative)[1].lower() in video_metadata.SUFFIXES:
+        suffix = os.path.splitext(relative)[1].lower()
+        if suffix in video_metadata.SUFFIXES:
             problem = _video_problem(settings, relative)
-            if problem is not None:
-                problems.append(problem)
+        elif suffix in document_metadata.SUFFIXES:
+            problem = _document_problem(settings, relative, inspections)
+        else:
+            continue
+        if problem is not None:
+            problems.append(problem)
     releases: list[Release] = []
     if store is not None and cache is None:
         cache = ReadCache()
@@ -260,6 +271,18 @@ def _video_problem(settings: Settings, relative: str) -> Problem | None:
     except (OSError, ValueError) as err:  # ValueError: mmap's, for a file that changed under it
         return Problem(shown, f"cannot be read: {getattr(err, 'strerror', None) or err}")
     return Problem(shown, video_metadata.message(relative)) if found else None
+
+
+def _document_problem(settings: Settings, relative: str, inspections: PhotoInspections | None) -> Problem | None:
+    """Why the document ``relative`` (to the releases folder) may not be published, or None."""
+    shown = f"{settings.releases_dir}/{relative}"
+    try:
+        found = document_metadata.inspect(settings.releases_path / relative, inspections)
+    except OSError as err:
+        return Problem(shown, f"cannot be read: {err.strerror}")
+    except ValueError as err:
+        return Problem(shown, str(err))
+    return Problem(shown, document_metadata.message(relative, found)) if found else None
 
 
 def build_archive(releases: list[Release], now: datetime, *, drafts: bool = False) -> Archive:

@@ -107,20 +107,22 @@ def new(settings: Settings, title: str) -> int:
 def strip_photos(settings: Settings) -> int:
     """Remove the identifying metadata of every photo, video and recording of the releases
     folder, saying what was done."""
-    from . import photo_metadata, video_metadata
+    from . import document_metadata, photo_metadata, video_metadata
     from .images import PHOTO_FORMATS
     from .sources import scan
 
     assets = [settings.releases_path / relative for relative in scan(settings).assets]
     photos = [path for path in assets if path.suffix.lower() in PHOTO_FORMATS]
     videos = [path for path in assets if path.suffix.lower() in video_metadata.SUFFIXES]
-    done = photo_metadata.strip_all(photos) + video_metadata.strip_all(videos)
+    documents = [path for path in assets if path.suffix.lower() in document_metadata.SUFFIXES]
+    done = photo_metadata.strip_all(photos) + video_metadata.strip_all(videos) + document_metadata.strip_all(documents)
     for path, what in done:
         print(f"{path.relative_to(settings.project_dir).as_posix()}: {what}")
     if not done:
         print(
             f"strip-photos: none of the {len(photos)} photos held a GPS position, a serial number or an owner's "
-            f"name, and none of the {len(videos)} videos and recordings a GPS position"
+            f"name, none of the {len(videos)} videos and recordings a GPS position, and none of the "
+            f"{len(documents)} documents an author's name or such a photo"
         )
     return 1 if any(what.startswith("not changed") for _, what in done) else 0
 

@@ -116,7 +116,7 @@ class Inspection:
         return cls(issue, tuple(found), (size[0], size[1]) if size else None, digest)
 
 
-#: What each version of a photo was found to be, by ``_version_key``: each is opened once a
+#: What each version of a photo was found to be, by ``version_key``: each is opened once a
 #: process, and once at all while it stays where it is (``remember_in``).
 _checked: dict[str, Inspection] = {}
 #: Inspections kept between builds, while a build reads the archive (``remember_in``).
@@ -133,7 +133,7 @@ def remember_in(kept: photo_cache.PhotoInspections | None) -> None:
 def inspect(source: Path) -> Inspection | None:
     """What the photo at ``source`` is: why it may not be a release's photo, the identifying
     metadata it holds, its size as browsers show it and the digest of its bytes, all from one
-    opening of each version of the file (``_version_key``), not again by later builds
+    opening of each version of the file (``version_key``), not again by later builds
     (``remember_in``); None for a file not named as a photo."""
     expected = PHOTO_FORMATS.get(source.suffix.lower())
     return None if expected is None else _inspected(source, expected)
@@ -151,7 +151,7 @@ def check_photo(source: Path) -> str | None:
     return found.issue
 
 
-def _version_key(path: str, info: os.stat_result) -> str:
+def version_key(path: str, info: os.stat_result) -> str:
     """One version of one file: its path (which names it in messages) and what the inode it leads
     to says of it. The change time is the system's, which no program writing the file can set."""
     stamp = [photo_cache.readers(), path, info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
@@ -166,7 +166,7 @@ def _inspected(source: Path, expected: tuple[str, ...]) -> Inspection:
         info = os.stat(path)
     except OSError as err:
         return Inspection(f"cannot be read: {err.strerror}", (), None)
-    key = _version_key(path, info)
+    key = version_key(path, info)
     found = _checked.get(key)
     if found is None and _kept is not None:
         found = Inspection.from_json(_kept.entry(key, path))

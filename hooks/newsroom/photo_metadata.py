@@ -43,7 +43,7 @@ KINDS = (GPS, SERIAL, OWNER, AFTER)
 #: EXIF tags (of the image's first directory or its Exif directory) by what they tell.
 _EXIF_TAGS = {Base.BodySerialNumber: SERIAL, Base.LensSerialNumber: SERIAL, Base.CameraOwnerName: OWNER}
 #: XMP properties by their local name (in any namespace: exif:, exifEX:, aux:, Iptc4xmpExt:...).
-_XMP_NAMES = {
+XMP_NAMES = {
     "GPSLatitude": GPS,
     "GPSLongitude": GPS,
     "SerialNumber": SERIAL,
@@ -78,6 +78,14 @@ def found_in_image(image: PILImage.Image, path: Path | str) -> list[str]:
         found.add(AFTER)
     if image.format == "PNG" and _png_metadata_after_picture(path):
         image.load()  # Pillow reads the chunks after a PNG's picture only by decoding it
+    found.update(identifying_in_image(image))
+    return [what for what in KINDS if what in found]
+
+
+def identifying_in_image(image: PILImage.Image) -> list[str]:
+    """What identifying metadata the picture Pillow has opened holds in its EXIF and XMP (``GPS``,
+    ``SERIAL``, ``OWNER``), each once, in that order."""
+    found: set[str] = set()
     try:
         exif = exif_of(image)
         gps = exif.get_ifd(IFD.GPSInfo)
@@ -130,15 +138,15 @@ def in_xmp(packet: bytes) -> set[str]:
     except etree.XMLSyntaxError:
         # A packet that cannot be parsed (cut short, or built to defeat parsers) is taken to hold
         # whatever it names: better a photo refused than a position published.
-        return {what for name, what in _XMP_NAMES.items() if name.encode() in packet}
+        return {what for name, what in XMP_NAMES.items() if name.encode() in packet}
     found: set[str] = set()
     for element in root.iter() if root is not None else ():
         if isinstance(element.tag, str):
-            what = _XMP_NAMES.get(etree.QName(element).localname)
+            what = XMP_NAMES.get(etree.QName(element).localname)
             if what is not None and (len(element) or (element.text or "").strip()):
                 found.add(what)
         for name, value in element.attrib.items():
-            what = _XMP_NAMES.get(etree.QName(name).localname)
+            what = XMP_NAMES.get(etree.QName(name).localname)
             if what is not None and value.strip():
                 found.add(what)
     return found
@@ -293,20 +301,20 @@ _PICTURE_ENDS = {
 def message(found: list[str]) -> str:
     """What is wrong with a photo that holds ``found`` (the end of a sentence about it)."""
     metadata = [what for what in found if what != AFTER]
-    parts = [f"in its metadata {_joined(metadata)}"] if metadata else []
+    parts = [f"in its metadata {joined(metadata)}"] if metadata else []
     if AFTER in found:
         parts.append(
             f"{AFTER} (where a phone's motion photo keeps a video of the moments around the shot, "
             "and a camera a second picture)"
         )
     return (
-        f"holds {_joined(parts)}, which anyone who downloads it can read: remove "
+        f"holds {joined(parts)}, which anyone who downloads it can read: remove "
         f"{'them' if len(found) > 1 else 'it'} with `make strip-photos` (the picture itself is not "
         "changed), then commit the photo again"
     )
 
 
-def _joined(parts: list[str]) -> str:
+def joined(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -325,7 +333,7 @@ def _identifying(key: str) -> bool:
     if family == "Exif":
         return group == "GPSInfo" or name == "GPSTag" or name in _EXIV2_PERSONAL
     local = name.rsplit("/", 1)[-1].rsplit(":", 1)[-1].split("[", 1)[0]
-    return family == "Xmp" and (local.startswith("GPS") or local in _XMP_NAMES)
+    return family == "Xmp" and (local.startswith("GPS") or local in XMP_NAMES)
 
 
 def strip(path: Path | str) -> list[str]:
@@ -354,7 +362,7 @@ def strip(path: Path | str) -> list[str]:
             image.modify_xmp(removed_xmp)
     left = found_in(path)
     if left:
-        raise ValueError(f"still holds {_joined(left)}: save the photo again without its metadata")
+        raise ValueError(f"still holds {joined(left)}: save the photo again without its metadata")
     return before
 
 
@@ -369,5 +377,5 @@ def strip_all(paths: Iterable[Path]) -> list[tuple[Path, str]]:
             done.append((path, f"not changed: {err}"))
             continue
         if removed:
-            done.append((path, f"removed {_joined(removed)}"))
+            done.append((path, f"removed {joined(removed)}"))
     return done

@@ -1,0 +1,246 @@
+"""Who wrote a PDF, and the photos inside it that tell where they were taken; and removing both.
+
+A PDF saved from a word processor carries its author's name (the document information's
+``/Author``, XMP's ``dc:creator``): the researcher who wrote a report, or whoever typed a joint
+letter, whom the organization may never have meant to name. A photo placed in a document is
+often embedded whole (a JPEG, ``DCTDecode``), with its camera's metadata: the GPS position where
+it was taken among it. A release may ship a PDF next to it, published as it was committed, so
+the build refuses one that holds any of these (``inspect``, kept between builds as a photo's
+inspection is), and ``strip`` removes them: the author's name from the document information and
+its XMP, and the metadata segments (APP1: EXIF and XMP; APP13: IPTC) of each embedded JPEG,
+whose picture stays byte for byte (a PDF draws a picture as its pixels lie, so no orientation
+tag is needed). Only the document's latest version is read: text an editor's incremental saves
+left behind in the file is not looked for.
+
+Reading and writing use pikepdf (qpdf), pinned. Office documents (Word, OpenDocument) are not
+read: publish them as PDF.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from PIL import Image as PILImage
+
+from . import images, photo_cache, photo_metadata
+
+SUFFIXES = frozenset({".pdf"})
+AUTHOR = "the name of its author"
+#: Every kind, in the order messages name them (a photo's, as found in the photos it holds).
+KINDS = (AUTHOR, photo_metadata.GPS, photo_metadata.SERIAL, photo_metadata.OWNER)
+_DC = "http://purl.org/dc/elements/1.1/"
+_XMP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+#: JPEG segments that hold metadata: APP1 (EXIF, XMP) and APP13 (Photoshop's IPTC, with a by-line).
+_METADATA_SEGMENTS = frozenset({0xE1, 0xED})
+
+
+def message(name: str, found: list[str]) -> str:
+    """What is wrong with the PDF ``name`` that holds ``found`` (a sentence after its name)."""
+    parts = []
+    if AUTHOR in found:
+        parts.append(f"in its metadata {AUTHOR}")
+    photos = [what for what in found if what != AUTHOR]
+    if photos:
+        parts.append(f"in the metadata of a photo inside it {photo_metadata.joined(photos)}")
+    return (
+        f"the document holds {photo_metadata.joined(parts)}, which anyone who downloads it can read: remove "
+        f"{'them' if len(found) > 1 else 'it'} with `make strip-photos` (the text and pictures are not changed), "
+        "then commit the file again"
+    )
+
+
+def inspect(path: Path, kept: photo_cache.PhotoInspections | None = None) -> list[str]:
+    """``found_in``, once for each version of the file (``images``' key of it), kept in ``kept``
+    between builds. Raises ValueError for a file that is not a PDF pikepdf can read."""
+    name = os.fspath(path)
+    key = hashlib.sha256(f"{images.version_key(name, os.stat(name))}\0pdf\0{_pikepdf_version()}".encode()).hexdigest()
+    value = kept.entry(key, name) if kept is not None else None
+    if kept is not None and isinstance(value, list) and _is_kept(value):
+        kept.keep(key, name)
+        issue, found = value[1], value[2]
+    else:
+        try:
+            issue, found = None, found_in(path)
+        except ValueError as err:
+            issue, found = str(err), []
+        if kept is not None:
+            kept.put(key, name, ["pdf", issue, found])
+    if issue is not None:
+        raise ValueError(issue)
+    return list(found)
+
+
+def _is_kept(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 3
+        and value[0] == "pdf"
+        and (value[1] is None or isinstance(value[1], str))
+        and isinstance(value[2], list)
+        and all(what in KINDS for what in value[2])
+    )
+
+
+def _pikepdf_version() -> str:
+    from importlib import metadata
+
+    return metadata.version("pikepdf")
+
+
+def found_in(path: Path | str) -> list[str]:
+    """What the PDF at ``path`` tells of who wrote it, and its photos of where they were taken
+    (``KINDS``), each once. Raises ValueError for a file that is not a PDF pikepdf can read."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(path) as pdf:
+            return _found(pdf)
+    except pikepdf.PasswordError:
+        raise ValueError("is a PDF locked with a password, which the build cannot look into") from None
+    except (pikepdf.PdfError, OSError) as err:
+        raise ValueError(f"is not a PDF that can be read ({err}): save it again as PDF") from None
+
+
+def _found(pdf: Any) -> list[str]:
+    found: set[str] = set()
+    author = pdf.docinfo.get("/Author") if "/Info" in pdf.trailer else None
+    if author is not None and str(author).strip():
+        found.add(AUTHOR)
+    packet = _metadata_of(pdf.Root)
+    if packet is not None:
+        found.update(_in_document_xmp(packet))
+    for stream, is_jpeg in _images(pdf):
+        if is_jpeg:
+            found.update(_in_photo(bytes(stream.read_raw_bytes())))
+        packet = _metadata_of(stream)
+        if packet is not None:
+            found.update(photo_metadata.in_xmp(packet))
+    return [what for what in KINDS if what in found]
+
+
+def _metadata_of(owner: Any) -> bytes | None:
+    import pikepdf
+
+    stream = owner.get("/Metadata")
+    if not isinstance(stream, pikepdf.Stream):
+        return None
+    try:
+        return bytes(stream.read_bytes())
+    except pikepdf.PdfError:
+        return b"<damaged/>"
+
+
+def _in_document_xmp(packet: bytes) -> set[str]:
+    found = photo_metadata.in_xmp(packet)
+    start = packet.find(b"<")
+    try:
+        root = etree.fromstring(packet[start:].rstrip(b"\0 \n\r\t"), _XMP_PARSER) if start >= 0 else None
+    except etree.XMLSyntaxError:
+        return found | ({AUTHOR} if b"creator" in packet else set())
+    for element in root.iter(f"{{{_DC}}}creator") if root is not None else ():
+        if "".join(element.itertext()).strip():
+            found.add(AUTHOR)
+    return found
+
+
+def _images(pdf: Any) -> Iterator[tuple[Any, bool]]:
+    """Every picture the PDF holds, and whether it is a JPEG as it was (its only filter ``DCTDecode``)."""
+    import pikepdf
+
+    for item in pdf.objects:
+        if isinstance(item, pikepdf.Stream) and item.get("/Subtype") == pikepdf.Name.Image:
+            filters = item.get("/Filter")
+            yield (
+                item,
+                filters == pikepdf.Name.DCTDecode
+                or (isinstance(filters, pikepdf.Array) and list(filters) == [pikepdf.Name.DCTDecode]),
+            )
+
+
+def _in_photo(data: bytes) -> set[str]:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with PILImage.open(io.BytesIO(data), formats=["JPEG"]) as image:
+                return set(photo_metadata.identifying_in_image(image))
+    except Exception:  # noqa: BLE001 - a picture Pillow cannot read: its bytes are looked at as they are
+        return {photo_metadata.GPS} if b"GPS" in _metadata_segments(data) else set()
+
+
+def _segments(data: bytes) -> Iterator[tuple[int, int, int]]:
+    """A JPEG's segments before its coded data: (marker, start, end)."""
+    position = 2 if data[:2] == b"\xff\xd8" else len(data)
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xDA:  # the coded data begins
+            return
+        end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        yield marker, position, end
+        position = end
+
+
+def _metadata_segments(data: bytes) -> bytes:
+    return b"".join(data[start:end] for marker, start, end in _segments(data) if marker in _METADATA_SEGMENTS)
+
+
+def _without_metadata(data: bytes) -> bytes:
+    """The JPEG ``data`` without its metadata segments, its picture byte for byte."""
+    dropped = [(start, end) for marker, start, end in _segments(data) if marker in _METADATA_SEGMENTS]
+    kept, position = [], 0
+    for start, end in dropped:
+        kept.append(data[position:start])
+        position = end
+    kept.append(data[position:])
+    return b"".join(kept)
+
+
+def strip(path: Path | str) -> list[str]:
+    """Remove from the PDF at ``path``, in place, its author's name and its photos' identifying
+    metadata; what it held before (``found_in``). Raises ValueError when some is still there."""
+    import pikepdf
+
+    before = found_in(path)
+    if not before:
+        return []
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        if "/Info" in pdf.trailer and "/Author" in pdf.docinfo:
+            del pdf.docinfo["/Author"]
+        if "/Metadata" in pdf.Root:
+            with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                for name in list(meta):
+                    local = etree.QName(name).localname
+                    if name == f"{{{_DC}}}creator" or local.startswith("GPS") or local in photo_metadata.XMP_NAMES:
+                        del meta[name]
+        for stream, is_jpeg in _images(pdf):
+            data = bytes(stream.read_raw_bytes()) if is_jpeg else b""
+            if is_jpeg and _in_photo(data):
+                parameters = stream.get("/DecodeParms")
+                stream.write(_without_metadata(data), filter=pikepdf.Name.DCTDecode, decode_parms=parameters)
+            if "/Metadata" in stream:
+                del stream["/Metadata"]
+        pdf.save(path)
+    left = found_in(path)
+    if left:
+        raise ValueError(f"still holds {photo_metadata.joined(left)}: export the document again without them")
+    return before
+
+
+def strip_all(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """``strip`` each of ``paths``; what was done to each, as a line to show."""
+    done = []
+    for path in paths:
+        try:
+            removed = strip(path)
+        except (ValueError, OSError) as err:
+            done.append((path, f"not changed: {err}"))
+            continue
+        if removed:
+            done.append((path, f"removed {photo_metadata.joined(removed)}"))
+    return done
