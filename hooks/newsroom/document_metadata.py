@@ -234,13 +234,4 @@ def strip(path: Path | str) -> list[str]:
 
 def strip_all(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     """``strip`` each of ``paths``; what was done to each, as a line to show."""
-    done = []
-    for path in paths:
-        try:
-            removed = strip(path)
-        except (ValueError, OSError) as err:
-            done.append((path, f"not changed: {err}"))
-            continue
-        if removed:
-            done.append((path, f"removed {photo_metadata.joined(removed)}"))
-    return done
+    return photo_metadata.strip_each(paths, strip)

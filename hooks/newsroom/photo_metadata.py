@@ -21,7 +21,7 @@ import mmap
 import os
 import re
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -369,6 +369,12 @@ def strip(path: Path | str) -> list[str]:
 def strip_all(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     """``strip`` each of ``paths``; what was done to each, as a line to show (the photos left as
     they were are not listed)."""
+    return strip_each(paths, strip)
+
+
+def strip_each(paths: Iterable[Path], strip: Callable[[Path], list[str]]) -> list[tuple[Path, str]]:
+    """``strip`` (a module's: a photo's, a video's, a document's) each of ``paths``; what was done
+    to each, as a line to show (the files left as they were are not listed)."""
     done = []
     for path in paths:
         try:

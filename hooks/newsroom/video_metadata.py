@@ -89,16 +89,8 @@ def strip(path: Path | str) -> list[str]:
 
 
 def strip_all(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """``strip`` each of ``paths``; what was done to each, as a line to show (the files left as
-    they were are not listed)."""
-    done = []
-    for path in paths:
-        try:
-            if strip(path):
-                done.append((path, f"removed {LOCATION}"))
-        except (ValueError, OSError) as err:
-            done.append((path, f"not changed: {err}"))
-    return done
+    """``strip`` each of ``paths``; what was done to each, as a line to show."""
+    return photo_metadata.strip_each(paths, strip)
 
 
 def _located(path: Path | str) -> list[Box]:
