@@ -41,7 +41,7 @@ check: $(VENV)/.site-deps  ## Validate every release without building HTML
 # (nor exports TITLE itself, which would expand it), and no shell ever reads it, so backquotes,
 # $(...) and quotes stay exactly as written.
 unexport TITLE
-strip-photos: $(VENV)/.site-deps  ## Remove GPS positions, serial numbers and owners' names from the photos, and positions from the videos
+strip-photos: $(VENV)/.site-deps  ## Remove GPS positions, serial numbers and owners' names from photos, videos and PDFs
 	@$(BIN)/python -m newsroom strip-photos
 
 new: export NEWSROOM_TITLE = $(value TITLE)

@@ -221,3 +221,17 @@ def test_any_box_tree_is_read_without_error_and_a_position_in_it_is_found_and_bl
         assert len(stripped) == len(data) and video_metadata.found_in(path) == []
         assert b"+37.5665" not in stripped[: len(FTYP) + 8 + len(MVHD) + len(udta)]
         assert found or stripped == data
+
+
+def test_a_video_whose_metadata_is_damaged_fails_the_build_naming_it(project):
+    (project.releases / "media").mkdir()
+    damaged = FTYP + box(b"moov", MVHD, box(b"udta", b"\x00\x00\x01\x00XYZW", xyz(POSITION))) + MDAT
+    (project.releases / "media/clip.mp4").write_bytes(damaged)
+    project.release(
+        "2021-01-01-x.md", release_text(title="X", date="2021-01-01", body='<video src="media/clip.mp4"></video>')
+    )
+    at = len(FTYP) + 8 + len(MVHD) + 8  # where the user data's first box would be
+    project.failing_build(
+        f"press_releases/media/clip.mp4: the video holds damaged metadata (at byte {at}, bytes that are no box), "
+        "behind which a position could not be looked for: save the video again"
+    )

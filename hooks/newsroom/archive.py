@@ -268,8 +268,10 @@ def _video_problem(settings: Settings, relative: str) -> Problem | None:
     shown = f"{settings.releases_dir}/{relative}"
     try:
         found = video_metadata.found_in(settings.releases_path / relative)
-    except (OSError, ValueError) as err:  # ValueError: mmap's, for a file that changed under it
-        return Problem(shown, f"cannot be read: {getattr(err, 'strerror', None) or err}")
+    except OSError as err:
+        return Problem(shown, f"cannot be read: {err.strerror}")
+    except ValueError as err:  # boxes too many, too deep or damaged: refused, not published unread
+        return Problem(shown, f"the {video_metadata.kind_of(relative)} {err}")
     return Problem(shown, video_metadata.message(relative)) if found else None
 
 

@@ -105,7 +105,7 @@ def new(settings: Settings, title: str) -> int:
 
 
 def strip_photos(settings: Settings) -> int:
-    """Remove the identifying metadata of every photo, video and recording of the releases
+    """Remove the identifying metadata of every photo, video, recording and PDF of the releases
     folder, saying what was done."""
     from . import document_metadata, photo_metadata, video_metadata
     from .images import PHOTO_FORMATS
@@ -135,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("fields", help="print the README's table of front-matter fields")
     commands.add_parser(
         "strip-photos",
-        help="remove GPS positions, serial numbers and owners' names from the photos (and positions from the "
-        "videos and recordings) of the releases folder",
+        help="remove GPS positions, serial numbers and owners' names from the photos, positions from the videos "
+        "and recordings, and authors' names from the PDFs of the releases folder",
     )
     create = commands.add_parser("new", help="start a new release dated now")
     create.add_argument("title", nargs="?", help=f"the title (else the environment variable {TITLE_VARIABLE})")

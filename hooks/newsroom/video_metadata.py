@@ -62,9 +62,14 @@ def found_in(path: Path | str) -> list[str]:
     return [LOCATION] if _located(path) else []
 
 
+def kind_of(name: str) -> str:
+    """What the file ``name`` is called in messages: a video, or a (sound) recording."""
+    return "recording" if name.lower().endswith(".m4a") else "video"
+
+
 def message(name: str) -> str:
     """What is wrong with the file ``name`` that holds a position (a sentence after its name)."""
-    what = "recording" if name.lower().endswith(".m4a") else "video"
+    what = kind_of(name)
     return (
         f"the {what} holds in its metadata {LOCATION}, which anyone who downloads it can read: remove it "
         f"with `make strip-photos` (the {what} itself is not changed), then commit the file again"
