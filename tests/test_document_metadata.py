@@ -121,6 +121,13 @@ def test_a_clean_pdf_passes_and_a_pdf_that_cannot_be_read_is_refused(tmp_path):
     damaged.write_bytes(b"%PDF-1.7\n" + bytes(50))
     with pytest.raises(ValueError, match=r"^is not a PDF that can be read \(.*\): save it again as PDF$"):
         document_metadata.found_in(damaged)
+    unreadable_xmp = tmp_path / "unreadable-xmp.pdf"
+    with pikepdf.open(clean) as document:
+        document.Root.Metadata = pikepdf.Stream(document, b"not deflated")
+        document.Root.Metadata.Filter = Name.FlateDecode
+        document.save(unreadable_xmp, fix_metadata_version=False)
+    with pytest.raises(ValueError, match=r"^holds metadata that cannot be read \(damaged\): save it again as PDF$"):
+        document_metadata.found_in(unreadable_xmp)
     locked = tmp_path / "locked.pdf"
     with pikepdf.open(clean) as document:
         document.save(locked, encryption=pikepdf.Encryption(user="secret", owner="secret"))

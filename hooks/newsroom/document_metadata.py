@@ -133,8 +133,8 @@ def _metadata_of(owner: Any) -> bytes | None:
         return None
     try:
         return bytes(stream.read_bytes())
-    except pikepdf.PdfError:
-        return b"<damaged/>"
+    except pikepdf.PdfError:  # what it holds cannot be told: refused, never published unread
+        raise ValueError("holds metadata that cannot be read (damaged): save it again as PDF") from None
 
 
 def _in_document_xmp(packet: bytes) -> set[str]:
