@@ -42,7 +42,7 @@ _XMP_UUID = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC")
 _MOST_BOXES = 100_000
 #: The deepest boxes are looked into (metadata lies three to five deep).
 _DEEPEST = 16
-#: The largest box whose content is read (metadata is small; a larger box is skipped).
+#: The largest box of metadata read (metadata is small; a larger one is refused).
 _MOST_READ = 4 * 2**20
 
 
@@ -57,8 +57,8 @@ class Box(NamedTuple):
 def found_in(path: Path | str) -> list[str]:
     """What the video or recording at ``path`` tells of where it was made: ``[LOCATION]`` or
     nothing (nothing either for a file that is not ISO base media, or is cut short). Raises
-    ValueError for a file whose boxes are too many or too deep to look through, which no
-    recorder writes: it is refused rather than published unread."""
+    ValueError for a file whose boxes are too many, too deep or too large to look through, or
+    whose metadata holds bytes that are no box: it is refused rather than published unread."""
     return [LOCATION] if _located(path) else []
 
 
@@ -104,7 +104,7 @@ def _located(path: Path | str) -> list[Box]:
         if os.fstat(file.fileno()).st_size < 8:
             return []
         with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data[4:8] not in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip"):
+            if data[4:8] not in (b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot", b"uuid"):
                 return []
             budget = [_MOST_BOXES]
             found = list(_locations(data, 0, len(data), budget, _DEEPEST, strict=False))
@@ -125,17 +125,13 @@ def _locations(
     children = list(_boxes(data, start, end, budget, strict))
     keys: dict[int, bytes] = {}
     for box in children:
-        if box.kind == b"keys" and box.end - box.content <= _MOST_READ:
-            keys = _keys(data[box.content : box.end])
+        if box.kind == b"keys":
+            keys = _keys(_content(data, box))
     for box in children:
         if box.kind in _LOCATION_BOXES and box.end - box.content > 4:
             yield box
-        elif box.kind in (b"uuid", b"XMP_") and box.end - box.content <= _MOST_READ:
-            packet = data[box.content : box.end]
-            if box.kind == b"uuid":
-                if packet[:16] != _XMP_UUID:
-                    continue
-                packet = packet[16:]
+        elif box.kind == b"XMP_" or (box.kind == b"uuid" and data[box.content : box.content + 16] == _XMP_UUID):
+            packet = _content(data, box)[16 if box.kind == b"uuid" else 0 :]
             if photo_metadata.GPS in photo_metadata.in_xmp(packet):
                 yield box
         elif box.kind in _CONTAINERS:
@@ -148,6 +144,16 @@ def _locations(
                         yield item
             else:
                 yield from _locations(data, content, box.end, budget, depth - 1)
+
+
+def _content(data: mmap.mmap, box: Box) -> bytes:
+    """What a box of metadata holds; ValueError for one too large to read, which no recorder writes."""
+    if box.end - box.content > _MOST_READ:
+        raise ValueError(
+            f"holds a box of metadata larger than {_MOST_READ // 2**20} MB, which no recorder writes: "
+            "save the video again"
+        )
+    return data[box.content : box.end]
 
 
 def _boxes(data: mmap.mmap, start: int, end: int, budget: list[int], strict: bool = True) -> Iterator[Box]:
