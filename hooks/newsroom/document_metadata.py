@@ -12,47 +12,49 @@ whose picture stays byte for byte (a PDF draws a picture as its pixels lie, so n
 tag is needed). Only the document's latest version is read: text an editor's incremental saves
 left behind in the file is not looked for.
 
-Reading and writing use pikepdf (qpdf), pinned. Office documents (Word, OpenDocument) are not
-read: publish them as PDF.
+Reading and writing use pikepdf (qpdf), pinned. Office documents (Word, Excel, PowerPoint,
+OpenDocument) are read by ``office_metadata``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from PIL import Image as PILImage
 
-from . import images, photo_cache, photo_metadata
+from . import embedded, images, office_metadata, photo_cache, photo_metadata
 
-SUFFIXES = frozenset({".pdf"})
-AUTHOR = "the name of its author"
+PDF = ".pdf"
+#: The documents read: PDFs here, office documents by ``office_metadata``.
+SUFFIXES = frozenset({PDF}) | office_metadata.SUFFIXES
+AUTHOR, CHANGES, COMMENTS = office_metadata.AUTHOR, office_metadata.CHANGES, office_metadata.COMMENTS
 #: Every kind, in the order messages name them (a photo's, as found in the photos it holds).
-KINDS = (AUTHOR, photo_metadata.GPS, photo_metadata.SERIAL, photo_metadata.OWNER)
+KINDS = (AUTHOR, CHANGES, COMMENTS, photo_metadata.GPS, photo_metadata.SERIAL, photo_metadata.OWNER)
 _DC = "http://purl.org/dc/elements/1.1/"
 _XMP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-#: JPEG segments that hold metadata: APP1 (EXIF, XMP) and APP13 (Photoshop's IPTC, with a by-line).
-_METADATA_SEGMENTS = frozenset({0xE1, 0xED})
 
 
 def message(name: str, found: list[str]) -> str:
-    """What is wrong with the PDF ``name`` that holds ``found`` (a sentence after its name)."""
-    parts = []
-    if AUTHOR in found:
-        parts.append(f"in its metadata {AUTHOR}")
-    photos = [what for what in found if what != AUTHOR]
+    """What is wrong with the document ``name`` that holds ``found`` (a sentence after its name)."""
+    parts = [f"in its metadata {AUTHOR}"] if AUTHOR in found else []
+    parts += [what for what in (CHANGES, COMMENTS) if what in found]
+    photos = [what for what in found if what not in (AUTHOR, CHANGES, COMMENTS)]
     if photos:
         parts.append(f"in the metadata of a photo inside it {photo_metadata.joined(photos)}")
+    held = f"the document holds {photo_metadata.joined(parts)}, which anyone who downloads it can read: "
+    if CHANGES in found or COMMENTS in found:
+        rest = ", remove the rest with `make strip-photos`" if AUTHOR in found or photos else ""
+        return (
+            held + "accept or reject the tracked changes and delete the comments in the program that made it "
+            f"(or publish it as PDF){rest}, then commit the file again"
+        )
     return (
-        f"the document holds {photo_metadata.joined(parts)}, which anyone who downloads it can read: remove "
-        f"{'them' if len(found) > 1 else 'it'} with `make strip-photos` (the text and pictures are not changed), "
-        "then commit the file again"
+        held + f"remove {'them' if len(found) > 1 else 'it'} with `make strip-photos` (the text and pictures are "
+        "not changed), then commit the file again"
     )
 
 
@@ -95,8 +97,16 @@ def _pikepdf_version() -> str:
 
 
 def found_in(path: Path | str) -> list[str]:
-    """What the PDF at ``path`` tells of who wrote it, and its photos of where they were taken
-    (``KINDS``), each once. Raises ValueError for a file that is not a PDF pikepdf can read."""
+    """What the document at ``path`` tells of who wrote it, what was changed in it and said about
+    it, and its photos of where they were taken (``KINDS``), each once, in that order. Raises
+    ValueError for a file that is not a document that can be read."""
+    if os.fspath(path).lower().endswith(PDF):
+        return _found_in_pdf(path)
+    found = office_metadata.found_in(path)
+    return [what for what in KINDS if what in found]
+
+
+def _found_in_pdf(path: Path | str) -> list[str]:
     import pikepdf
 
     try:
@@ -118,7 +128,7 @@ def _found(pdf: Any) -> list[str]:
         found.update(_in_document_xmp(packet))
     for stream, is_jpeg in _images(pdf):
         if is_jpeg:
-            found.update(_in_photo(bytes(stream.read_raw_bytes())))
+            found.update(embedded.identifying(bytes(stream.read_raw_bytes())))
         packet = _metadata_of(stream)
         if packet is not None:
             found.update(photo_metadata.in_xmp(packet))
@@ -164,46 +174,13 @@ def _images(pdf: Any) -> Iterator[tuple[Any, bool]]:
             )
 
 
-def _in_photo(data: bytes) -> set[str]:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with PILImage.open(io.BytesIO(data), formats=["JPEG"]) as image:
-                return set(photo_metadata.identifying_in_image(image))
-    except Exception:  # noqa: BLE001 - a picture Pillow cannot read: its bytes are looked at as they are
-        return {photo_metadata.GPS} if b"GPS" in _metadata_segments(data) else set()
-
-
-def _segments(data: bytes) -> Iterator[tuple[int, int, int]]:
-    """A JPEG's segments before its coded data: (marker, start, end)."""
-    position = 2 if data[:2] == b"\xff\xd8" else len(data)
-    while position + 4 <= len(data) and data[position] == 0xFF:
-        marker = data[position + 1]
-        if marker == 0xDA:  # the coded data begins
-            return
-        end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
-        yield marker, position, end
-        position = end
-
-
-def _metadata_segments(data: bytes) -> bytes:
-    return b"".join(data[start:end] for marker, start, end in _segments(data) if marker in _METADATA_SEGMENTS)
-
-
-def _without_metadata(data: bytes) -> bytes:
-    """The JPEG ``data`` without its metadata segments, its picture byte for byte."""
-    dropped = [(start, end) for marker, start, end in _segments(data) if marker in _METADATA_SEGMENTS]
-    kept, position = [], 0
-    for start, end in dropped:
-        kept.append(data[position:start])
-        position = end
-    kept.append(data[position:])
-    return b"".join(kept)
-
-
 def strip(path: Path | str) -> list[str]:
-    """Remove from the PDF at ``path``, in place, its author's name and its photos' identifying
-    metadata; what it held before (``found_in``). Raises ValueError when some is still there."""
+    """Remove from the document at ``path``, in place, its author's name and its photos' identifying
+    metadata; what it held before (``found_in``). Raises ValueError when some is still there (or,
+    for an office document, when it holds tracked changes or comments: ``office_metadata.strip``)."""
+    if not os.fspath(path).lower().endswith(PDF):
+        found = office_metadata.strip(path)
+        return [what for what in KINDS if what in found]
     import pikepdf
 
     before = found_in(path)
@@ -220,9 +197,9 @@ def strip(path: Path | str) -> list[str]:
                         del meta[name]
         for stream, is_jpeg in _images(pdf):
             data = bytes(stream.read_raw_bytes()) if is_jpeg else b""
-            if is_jpeg and _in_photo(data):
+            if is_jpeg and embedded.identifying(data):
                 parameters = stream.get("/DecodeParms")
-                stream.write(_without_metadata(data), filter=pikepdf.Name.DCTDecode, decode_parms=parameters)
+                stream.write(embedded.without_metadata(data), filter=pikepdf.Name.DCTDecode, decode_parms=parameters)
             if "/Metadata" in stream:
                 del stream["/Metadata"]
         pdf.save(path)
