@@ -18,6 +18,7 @@ OpenDocument) are read by ``office_metadata``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
@@ -90,6 +91,7 @@ def _is_kept(value: object) -> bool:
     )
 
 
+@functools.cache
 def _pikepdf_version() -> str:
     from importlib import metadata
 
