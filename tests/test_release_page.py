@@ -131,9 +131,22 @@ def test_no_page_loads_anything_from_another_host(sample_site):
         assert "fonts.googleapis" not in path.read_text(encoding="utf-8")
 
 
+def blank_pdf() -> bytes:
+    """A PDF of one blank page, as pikepdf writes it."""
+    import io
+
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.new() as document:
+        document.add_blank_page()
+        document.save(out)
+    return out.getvalue()
+
+
 def test_the_body_can_link_photos_and_other_releases_by_file_name(project):
     project.asset("images/p.png", PNG)
-    project.asset("docs/report.pdf", b"%PDF-1.4")
+    project.asset("docs/report.pdf", blank_pdf())  # a real one: a PDF that cannot be read is refused
     project.release("2021-01-01-first.md", release_text(title="First", date="2021-01-01"))
     project.release(
         "2021-02-01-second.md",
