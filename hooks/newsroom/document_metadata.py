@@ -23,7 +23,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from lxml import etree
 
@@ -36,7 +36,6 @@ AUTHOR, CHANGES, COMMENTS = office_metadata.AUTHOR, office_metadata.CHANGES, off
 #: Every kind, in the order messages name them (a photo's, as found in the photos it holds).
 KINDS = (AUTHOR, CHANGES, COMMENTS, photo_metadata.GPS, photo_metadata.SERIAL, photo_metadata.OWNER)
 _DC = "http://purl.org/dc/elements/1.1/"
-_XMP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def message(name: str, found: list[str]) -> str:
@@ -61,11 +60,11 @@ def message(name: str, found: list[str]) -> str:
 
 def inspect(path: Path, kept: photo_cache.PhotoInspections | None = None) -> list[str]:
     """``found_in``, once for each version of the file (``images``' key of it), kept in ``kept``
-    between builds. Raises ValueError for a file that is not a PDF pikepdf can read."""
+    between builds. Raises ValueError for a file that is not a document that can be read."""
     name = os.fspath(path)
     key = hashlib.sha256(f"{images.version_key(name, os.stat(name))}\0pdf\0{_pikepdf_version()}".encode()).hexdigest()
     value = kept.entry(key, name) if kept is not None else None
-    if kept is not None and isinstance(value, list) and _is_kept(value):
+    if kept is not None and _is_kept(value):
         kept.keep(key, name)
         issue, found = value[1], value[2]
     else:
@@ -80,7 +79,7 @@ def inspect(path: Path, kept: photo_cache.PhotoInspections | None = None) -> lis
     return list(found)
 
 
-def _is_kept(value: object) -> bool:
+def _is_kept(value: object) -> TypeGuard[list]:
     return (
         isinstance(value, list)
         and len(value) == 3
@@ -151,9 +150,8 @@ def _metadata_of(owner: Any) -> bytes | None:
 
 def _in_document_xmp(packet: bytes) -> set[str]:
     found = photo_metadata.in_xmp(packet)
-    start = packet.find(b"<")
     try:
-        root = etree.fromstring(packet[start:].rstrip(b"\0 \n\r\t"), _XMP_PARSER) if start >= 0 else None
+        root = photo_metadata.xmp_root(packet)
     except etree.XMLSyntaxError:
         return found | ({AUTHOR} if b"creator" in packet else set())
     for element in root.iter(f"{{{_DC}}}creator") if root is not None else ():

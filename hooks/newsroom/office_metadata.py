@@ -26,7 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import embedded
+from . import embedded, photo_metadata
 
 OOXML = frozenset({".docx", ".xlsx", ".pptx"})
 ODF = frozenset({".odt", ".ods", ".odp"})
@@ -37,7 +37,6 @@ COMMENTS = "comments, with their authors' names"
 MOST_PARTS = 10_000
 MOST_PART_BYTES = 64 * 2**20
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 #: The properties that name a person: OOXML's ``dc:creator`` and ``cp:lastModifiedBy``, ODF's
 #: ``dc:creator`` and ``meta:initial-creator``.
 _NAMES = frozenset({"creator", "lastModifiedBy", "initial-creator"})
@@ -50,9 +49,9 @@ _CHANGES = frozenset(
 _COMMENTS = frozenset({"comment", "threadedComment", "cm"})
 
 
-def found_in(path: Path | str) -> list[str]:
+def found_in(path: Path | str) -> set[str]:
     """What the document at ``path`` holds (``AUTHOR``, ``CHANGES``, ``COMMENTS``, and its photos'
-    ``photo_metadata`` kinds), as a set of names. Raises ValueError for a file that is not such a
+    ``photo_metadata`` kinds). Raises ValueError for a file that is not such a
     document, or that is too large to look through."""
     found: set[str] = set()
     with _opened(path) as archive:
@@ -62,10 +61,11 @@ def found_in(path: Path | str) -> list[str]:
                 if any(_text(element) for element in _elements(archive, info, _NAMES)):
                     found.add(AUTHOR)
             elif name in ("content.xml", "styles.xml"):  # OpenDocument's
-                if any(len(element) for element in _elements(archive, info, {"tracked-changes"})):
-                    found.add(CHANGES)
-                if any(True for _ in _elements(archive, info, {"annotation"})):
-                    found.add(COMMENTS)
+                for element in _elements(archive, info, {"tracked-changes", "annotation"}):
+                    if etree.QName(element).localname == "annotation":
+                        found.add(COMMENTS)
+                    elif len(element):
+                        found.add(CHANGES)
             elif name.startswith("xl/revisions/"):
                 found.add(CHANGES)
             elif _is_comments(name):
@@ -76,7 +76,7 @@ def found_in(path: Path | str) -> list[str]:
                     found.add(CHANGES)
             elif _is_photo(name):
                 found.update(embedded.identifying(_read(archive, info)))
-    return sorted(found)
+    return found
 
 
 def _opened(path: Path | str) -> zipfile.ZipFile:
@@ -108,7 +108,7 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
 def _elements(archive: zipfile.ZipFile, info: zipfile.ZipInfo, names: frozenset[str] | set[str]) -> list:
     """The elements of an XML part whose local names are in ``names``."""
     try:
-        root = etree.fromstring(_read(archive, info), _PARSER)
+        root = etree.fromstring(_read(archive, info), photo_metadata.SAFE_XML)
     except etree.XMLSyntaxError as err:
         raise ValueError(f"holds a part that cannot be read ({info.filename}: {err}): save it again") from None
     return [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname in names]
@@ -131,13 +131,13 @@ def _is_photo(name: str) -> bool:
     )
 
 
-def strip(path: Path | str) -> list[str]:
+def strip(path: Path | str) -> set[str]:
     """Remove from the document at ``path``, in place, the names in its properties and the metadata
     of its JPEG photos; what it held before (``found_in``). Raises ValueError, changing nothing,
     when it holds tracked changes or comments, which only the program that made it can resolve."""
     before = found_in(path)
     if not before:
-        return []
+        return set()
     if CHANGES in before or COMMENTS in before:
         raise ValueError(
             "holds tracked changes or comments: accept or reject the changes and delete the comments in the "
@@ -160,12 +160,12 @@ def strip(path: Path | str) -> list[str]:
     os.replace(out.name, path)
     left = found_in(path)
     if left:
-        raise ValueError(f"still holds {', '.join(left)}: save it again without them")
+        raise ValueError(f"still holds {', '.join(sorted(left))}: save it again without them")
     return before
 
 
 def _without_names(data: bytes) -> bytes:
-    root = etree.fromstring(data, _PARSER)
+    root = etree.fromstring(data, photo_metadata.SAFE_XML)
     for element in [e for e in root.iter() if isinstance(e.tag, str) and etree.QName(e).localname in _NAMES]:
         element.getparent().remove(element)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

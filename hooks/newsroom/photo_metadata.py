@@ -54,7 +54,8 @@ XMP_NAMES = {
 }
 #: Where Pillow keeps a photo's XMP packet, by format (JPEG, WebP, GIF: "xmp"; PNG: its iTXt key).
 _XMP_KEYS = ("xmp", "XML:com.adobe.xmp")
-_XMP_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+#: How every XML a file carries is parsed: no entities, DTDs, network or huge trees.
+SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def found_in(path: Path | str) -> list[str]:
@@ -131,10 +132,16 @@ def _png_metadata_after_picture(path: Path | str) -> bool:
     return False
 
 
-def in_xmp(packet: bytes) -> set[str]:
+def xmp_root(packet: bytes) -> etree._Element | None:
+    """The root element of an XMP packet (from its first ``<``, without the padding after it);
+    None for a packet with no markup. Raises ``etree.XMLSyntaxError`` for one that cannot be parsed."""
     start = packet.find(b"<")
+    return etree.fromstring(packet[start:].rstrip(b"\0 \n\r\t"), SAFE_XML) if start >= 0 else None
+
+
+def in_xmp(packet: bytes) -> set[str]:
     try:
-        root = etree.fromstring(packet[start:].rstrip(b"\0 \n\r\t"), _XMP_PARSER) if start >= 0 else None
+        root = xmp_root(packet)
     except etree.XMLSyntaxError:
         # A packet that cannot be parsed (cut short, or built to defeat parsers) is taken to hold
         # whatever it names: better a photo refused than a position published.
